@@ -1,0 +1,46 @@
+//! # cloudsig-core
+//!
+//! The allocation-free heart of cloudsig: HMAC/SHA primitives, key derivation and
+//! signature encodings for cloud API signatures, usable without `std` or `alloc`.
+//!
+//! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256 key derivation ([`tc3::SigningKey`], cacheable
+//!   per date and service) and the hex signature.
+//! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256, base64.
+//! - [`UtcDateTime`] / [`UtcDate`]: the UTC date of a Unix timestamp, for credential scopes.
+//! - [`SecretKey`]: a key that is wiped on drop and never printed; [`constant_time_eq`].
+//! - [`Sha256Hasher`]: incremental hashing that `write!` can feed, so a canonical request
+//!   or payload is hashed without being materialised in one buffer.
+//!
+//! Building the canonical request itself needs `alloc` and lives in `cloudsig-canonical`.
+//!
+//! ```
+//! use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3};
+//!
+//! let secret = SecretKey::new(b"********************************")?;
+//! let date = UtcDate::from_unix(1551113065)?;
+//! let key = tc3::SigningKey::derive(&secret, &date, "cvm")?;
+//! // The seed's canonical request, hashed (see cloudsig-canonical for building it).
+//! let canonical = "POST\n/\n\ncontent-type:application/json; charset=utf-8\n\
+//!                  host:cvm.tencentcloudapi.com\n\ncontent-type;host\n\
+//!                  99d58dfbc6745f6747f36bfca17dee5e6881dc0428a0a36f96199342bc5b4907";
+//! let hashed = sha256_hex(canonical.as_bytes());
+//! assert_eq!(hashed.as_str(), "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a");
+//! let signature = key.sign_parts(1551113065, &date, "cvm", hashed.as_str());
+//! assert_eq!(signature.as_str(), "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2");
+//! # Ok::<(), cloudsig_core::Error>(())
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod date;
+mod digest;
+mod error;
+mod secret;
+pub mod tc3;
+pub mod v1;
+
+pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
+pub use digest::{HexDigest, Sha256Hasher, sha256_hex};
+pub use error::{Error, ErrorKind};
+pub use secret::{MAX_SECRET_KEY_LEN, SecretKey, constant_time_eq};

@@ -1,0 +1,221 @@
+//! Tencent Cloud TC3-HMAC-SHA256: key derivation and the final signature.
+//!
+//! ```text
+//! SecretDate    = HMAC_SHA256("TC3" + SecretKey, Date)
+//! SecretService = HMAC_SHA256(SecretDate, Service)
+//! SecretSigning = HMAC_SHA256(SecretService, "tc3_request")
+//! Signature     = HexEncode(HMAC_SHA256(SecretSigning, StringToSign))
+//! ```
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::date::UtcDate;
+use crate::digest::HexDigest;
+use crate::error::{Error, ErrorKind};
+use crate::secret::{MAX_SECRET_KEY_LEN, SecretKey};
+
+/// The algorithm name that starts the string to sign and the Authorization header.
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+/// The last element of the credential scope.
+pub const TERMINATOR: &str = "tc3_request";
+/// The longest service name accepted.
+pub const MAX_SERVICE_LEN: usize = 64;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The three intermediate keys of TC3 key derivation, for inspection and diagnosis.
+///
+/// Wiped on drop; `Debug` is redacted. The vectors assert each of them.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct DerivedKeys {
+    /// `HMAC_SHA256("TC3" + SecretKey, Date)`.
+    pub secret_date: [u8; 32],
+    /// `HMAC_SHA256(SecretDate, Service)`.
+    pub secret_service: [u8; 32],
+    /// `HMAC_SHA256(SecretService, "tc3_request")`: the key that signs.
+    pub secret_signing: [u8; 32],
+}
+
+impl fmt::Debug for DerivedKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DerivedKeys(<redacted>)")
+    }
+}
+
+/// A derived TC3 signing key for one date and service, kept as a keyed HMAC state.
+///
+/// Deriving costs three HMACs; a service that signs many requests can derive once per
+/// (date, service) and reuse the value, which also skips the HMAC key setup of every
+/// signature. `Debug` is redacted and the state is wiped on drop.
+///
+/// ```
+/// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+/// let secret = SecretKey::new(b"********************************")?;
+/// let key = SigningKey::derive(&secret, &UtcDate::from_unix(1551113065)?, "cvm")?;
+/// let sig = key.sign_parts(
+///     1551113065,
+///     &UtcDate::from_unix(1551113065)?,
+///     "cvm",
+///     "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a",
+/// );
+/// assert_eq!(sig.as_str(), "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2");
+/// # Ok::<(), cloudsig_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SigningKey {
+    mac: HmacSha256,
+}
+
+impl SigningKey {
+    /// Derives the signing key for `date` (the UTC date of the request timestamp) and
+    /// `service` (the first label of the host, such as `cvm`).
+    pub fn derive(secret: &SecretKey, date: &UtcDate, service: &str) -> Result<Self, Error> {
+        Self::derive_with_stages(secret, date, service).map(|(key, _)| key)
+    }
+
+    /// Like [`SigningKey::derive`], also returning the intermediate keys.
+    pub fn derive_with_stages(
+        secret: &SecretKey,
+        date: &UtcDate,
+        service: &str,
+    ) -> Result<(Self, DerivedKeys), Error> {
+        validate_service(service)?;
+        // "TC3" + SecretKey must be one contiguous HMAC key; build it on the stack
+        // and wipe it after use.
+        let mut prefixed = Zeroizing::new([0u8; 3 + MAX_SECRET_KEY_LEN]);
+        let raw = secret.expose_secret();
+        let len = 3 + raw.len();
+        let key = prefixed
+            .get_mut(..len)
+            .ok_or(Error::new(ErrorKind::TooLong, "secret key"))?;
+        let (head, tail) = key.split_at_mut(3);
+        head.copy_from_slice(b"TC3");
+        tail.copy_from_slice(raw);
+
+        let secret_date = hmac_sha256(key, &date.to_iso());
+        let secret_service = hmac_sha256(&secret_date, service.as_bytes());
+        let secret_signing = hmac_sha256(&secret_service, TERMINATOR.as_bytes());
+        let signing = Self::from_secret_signing(&secret_signing);
+        Ok((
+            signing,
+            DerivedKeys {
+                secret_date,
+                secret_service,
+                secret_signing,
+            },
+        ))
+    }
+
+    /// A signing key from an already derived `SecretSigning`.
+    pub fn from_secret_signing(secret_signing: &[u8; 32]) -> Self {
+        Self {
+            mac: keyed(secret_signing),
+        }
+    }
+
+    /// Signs a complete string to sign.
+    pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
+        let mut mac = self.mac.clone();
+        mac.update(string_to_sign);
+        HexDigest::from_bytes(&mac.finalize().into_bytes().into())
+    }
+
+    /// Signs into a caller's buffer and returns the 64 hex characters written.
+    pub fn sign_into<'b>(&self, string_to_sign: &[u8], out: &'b mut [u8; 64]) -> &'b str {
+        *out = *self.sign(string_to_sign).as_bytes();
+        core::str::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Signs the string to sign given as its parts, streaming them into the HMAC:
+    /// `TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{hashed_canonical_request}`.
+    ///
+    /// The parts are used as given; the caller is responsible for `date` and `service`
+    /// being the ones this key was derived for.
+    pub fn sign_parts(
+        &self,
+        timestamp: i64,
+        date: &UtcDate,
+        service: &str,
+        hashed_canonical_request: &str,
+    ) -> HexDigest {
+        let mut w = MacWriter(self.mac.clone());
+        // MacWriter never fails; integer formatting has no other failure mode.
+        let _ = write_string_to_sign(&mut w, timestamp, date, service, hashed_canonical_request);
+        HexDigest::from_bytes(&w.0.finalize().into_bytes().into())
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+/// Writes the TC3 string to sign into any `fmt::Write`.
+///
+/// ```
+/// use cloudsig_core::{UtcDate, tc3};
+/// let mut s = String::new();
+/// tc3::write_string_to_sign(&mut s, 1551113065, &UtcDate::from_unix(1551113065)?, "cvm", "ab")
+///     .unwrap();
+/// assert_eq!(s, "TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\nab");
+/// # Ok::<(), cloudsig_core::Error>(())
+/// ```
+pub fn write_string_to_sign<W: fmt::Write>(
+    w: &mut W,
+    timestamp: i64,
+    date: &UtcDate,
+    service: &str,
+    hashed_canonical_request: &str,
+) -> fmt::Result {
+    write!(
+        w,
+        "{ALGORITHM}\n{timestamp}\n{date}/{service}/{TERMINATOR}\n{hashed_canonical_request}"
+    )
+}
+
+/// Checks a service name: non-empty, at most [`MAX_SERVICE_LEN`] bytes, and only ASCII
+/// letters, digits, `-` and `_` (it is placed between `/` in the credential scope).
+pub fn validate_service(service: &str) -> Result<(), Error> {
+    if service.is_empty() {
+        return Err(Error::new(ErrorKind::Empty, "service"));
+    }
+    if service.len() > MAX_SERVICE_LEN {
+        return Err(Error::new(ErrorKind::TooLong, "service"));
+    }
+    if !service
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::new(ErrorKind::InvalidCharacter, "service"));
+    }
+    Ok(())
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length, so this constructor cannot fail.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => HmacSha256::new(&Default::default()),
+    }
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = keyed(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Lets `write!` feed an HMAC.
+pub(crate) struct MacWriter<M: Mac>(pub(crate) M);
+
+impl<M: Mac> fmt::Write for MacWriter<M> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Verification of captured requests (issue 3).
