@@ -1,0 +1,231 @@
+//! The scheme-neutral model of an HTTP request, as it was (or will be) sent.
+
+use alloc::vec::Vec;
+
+use crate::error::{Error, Stage};
+
+/// What the payload line of a canonical request is made from.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload<'a> {
+    /// The body bytes, hashed when the canonical request is built.
+    Bytes(&'a [u8]),
+    /// A SHA-256 of the body computed elsewhere (for a streamed body), as 64 hex characters.
+    Sha256Hex(&'a str),
+    /// The body is not signed (`X-TC-Content-SHA256: UNSIGNED-PAYLOAD` for TC3).
+    Unsigned,
+}
+
+/// A request as sent on the wire: method, path, the raw query exactly as it appears on
+/// the request line, the headers in the order sent, and the payload.
+///
+/// Every scheme's canonical builder reads this one model; nothing in it is specific to
+/// a cloud. It borrows its parts, so a verifier can build it over a captured buffer
+/// without copying.
+///
+/// ```
+/// use cloudsig_canonical::{Payload, Request};
+/// let body = br#"{"Limit": 1}"#;
+/// let req = Request::new("POST", "/")
+///     .header("Host", "cvm.tencentcloudapi.com")
+///     .header("Content-Type", "application/json")
+///     .body(body);
+/// assert_eq!(req.header_value("host"), Some("cvm.tencentcloudapi.com"));
+/// assert_eq!(req.payload(), Payload::Bytes(body));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    headers: Vec<(&'a str, &'a str)>,
+    payload: Payload<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request with no query, no headers and an empty body.
+    pub fn new(method: &'a str, path: &'a str) -> Self {
+        Self {
+            method,
+            path,
+            query: "",
+            headers: Vec::new(),
+            payload: Payload::Bytes(b""),
+        }
+    }
+
+    /// Sets the raw query (the text after `?`, without the `?`), used verbatim.
+    pub fn query(mut self, query: &'a str) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// Appends a header, keeping the order and the name's case as given.
+    pub fn header(mut self, name: &'a str, value: &'a str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Appends a header in place.
+    pub fn push_header(&mut self, name: &'a str, value: &'a str) {
+        self.headers.push((name, value));
+    }
+
+    /// Sets the body bytes as the payload.
+    pub fn body(mut self, body: &'a [u8]) -> Self {
+        self.payload = Payload::Bytes(body);
+        self
+    }
+
+    /// Sets the payload.
+    pub fn with_payload(mut self, payload: Payload<'a>) -> Self {
+        self.payload = payload;
+        self
+    }
+
+    /// The method as given.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The raw query.
+    pub fn raw_query(&self) -> &'a str {
+        self.query
+    }
+
+    /// The headers in the order sent.
+    pub fn headers(&self) -> &[(&'a str, &'a str)] {
+        &self.headers
+    }
+
+    /// The payload.
+    pub fn payload(&self) -> Payload<'a> {
+        self.payload
+    }
+
+    /// The value of the first header named `name`, compared without regard to ASCII case.
+    pub fn header_value(&self, name: &str) -> Option<&'a str> {
+        self.headers_named(name).next()
+    }
+
+    /// The values of every header named `name`, in order.
+    pub fn headers_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+
+    /// Checks the parts every scheme relies on: an upper-case token method, an
+    /// origin-form path, a query and header values without control characters, and
+    /// header names that are HTTP tokens.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.method.is_empty() || !self.method.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(Error::new(
+                Stage::Request,
+                "method",
+                "must be upper-case ASCII letters, such as GET or POST",
+            ));
+        }
+        if !self.path.starts_with('/') {
+            return Err(Error::new(Stage::Request, "path", "must start with `/`"));
+        }
+        if self
+            .path
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#')
+        {
+            return Err(Error::new(
+                Stage::Request,
+                "path",
+                "contains a space, a control character, `?` or `#`",
+            ));
+        }
+        if self
+            .query
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || b == b'#')
+        {
+            return Err(Error::new(
+                Stage::Request,
+                "query",
+                "contains a space, a control character or `#`; encode it first",
+            ));
+        }
+        for (name, value) in &self.headers {
+            validate_header(name, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks one header: the name is an HTTP token and the value has no CR, LF or NUL,
+/// which would let it forge lines of the canonical request or of the HTTP message.
+pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
+    if name.is_empty() || !name.bytes().all(is_tchar) {
+        return Err(Error::new(
+            Stage::Request,
+            alloc::format!("header `{}`", name.escape_debug()),
+            "the name is not an HTTP token",
+        ));
+    }
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(Error::new(
+            Stage::Request,
+            alloc::format!("header `{name}`"),
+            "the value contains CR, LF or NUL",
+        ));
+    }
+    Ok(())
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_the_field() {
+        let bad = [
+            (Request::new("post", "/"), "method"),
+            (Request::new("POST", "x"), "path"),
+            (Request::new("POST", "/a b"), "path"),
+            (Request::new("POST", "/").query("a=b c"), "query"),
+            (
+                Request::new("POST", "/").header("X-A", "v\r\nEvil: 1"),
+                "header `X-A`",
+            ),
+            (Request::new("POST", "/").header("X A", "v"), "header `X A`"),
+            (Request::new("POST", "/").header("", "v"), "header ``"),
+        ];
+        for (req, field) in bad {
+            let err = req.validate().unwrap_err();
+            assert_eq!(err.field(), field, "{err}");
+            assert_eq!(err.stage(), Stage::Request);
+        }
+        assert!(
+            Request::new("GET", "/")
+                .query("Limit=10&Offset=0")
+                .header("Host", "x")
+                .validate()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn header_lookup_ignores_case_and_keeps_order() {
+        let req = Request::new("GET", "/")
+            .header("X-A", "1")
+            .header("x-a", "2");
+        assert_eq!(req.header_value("X-a"), Some("1"));
+        assert_eq!(req.headers_named("x-A").collect::<Vec<_>>(), ["1", "2"]);
+    }
+}

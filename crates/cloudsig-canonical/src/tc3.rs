@@ -1,0 +1,581 @@
+//! Tencent Cloud TC3-HMAC-SHA256: canonical request, credential scope, string to sign and
+//! Authorization header, each a value that renders itself with `Display`.
+//!
+//! ```text
+//! CanonicalRequest = Method \n CanonicalURI \n CanonicalQueryString \n
+//!                    CanonicalHeaders \n SignedHeaders \n HashedRequestPayload
+//! StringToSign     = "TC3-HMAC-SHA256" \n Timestamp \n Date/service/tc3_request \n
+//!                    Lowercase(Hex(SHA256(CanonicalRequest)))
+//! ```
+//!
+//! ```
+//! use cloudsig_canonical::{Request, tc3};
+//! use cloudsig_core::{SecretKey, UtcDate};
+//!
+//! let body = br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#;
+//! let req = Request::new("POST", "/")
+//!     .header("Content-Type", "application/json; charset=utf-8")
+//!     .header("Host", "cvm.tencentcloudapi.com")
+//!     .body(body);
+//! let secret = SecretKey::new(b"********************************")?;
+//! let scope = tc3::CredentialScope::new(UtcDate::from_unix(1551113065)?, "cvm")?;
+//! let signed_headers = tc3::SignedHeaders::default(); // content-type;host
+//! let signed = tc3::sign(&req, &signed_headers, &Default::default(), 1551113065, scope, &secret)?;
+//! assert_eq!(signed.hashed_canonical_request().as_str(),
+//!            "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a");
+//! assert_eq!(signed.signature().as_str(),
+//!            "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2");
+//! assert!(signed.authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE").to_string()
+//!     .starts_with("TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, "));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use alloc::borrow::Cow;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::{self, Write};
+
+use cloudsig_core::tc3::{ALGORITHM, SigningKey, TERMINATOR};
+use cloudsig_core::{HexDigest, SecretKey, Sha256Hasher, UtcDate, sha256_hex};
+
+use crate::error::{Error, Stage};
+use crate::request::{Payload, Request};
+
+/// The literal that replaces the body hash's input when the payload is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// How the values of signed headers enter the canonical request.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HeaderValueCase {
+    /// Lower-cased, as Tencent's documentation specifies ("both the key and value of the
+    /// header should be converted to lowercase"). The default.
+    #[default]
+    Lowercase,
+    /// As sent (trimmed), as the official SDKs do; they only sign values that are
+    /// already lower case, so both settings agree on their traffic.
+    AsSent,
+}
+
+/// Settings of the TC3 canonical builder.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Settings {
+    /// How signed header values are cased.
+    pub header_value_case: HeaderValueCase,
+}
+
+impl Settings {
+    /// Settings with the given header value case.
+    pub fn with_header_value_case(mut self, case: HeaderValueCase) -> Self {
+        self.header_value_case = case;
+        self
+    }
+}
+
+/// The list of signed header names, lower case, in the order they are signed.
+///
+/// [`SignedHeaders::new`] sorts and de-duplicates, as a signer must;
+/// [`SignedHeaders::parse`] keeps the order of a received `SignedHeaders=` value so a
+/// verifier recomputes exactly what the client claimed. The default is
+/// `content-type;host`, what every official SDK signs.
+///
+/// ```
+/// use cloudsig_canonical::tc3::SignedHeaders;
+/// let s = SignedHeaders::new(["X-TC-Action", "Host", "content-type", "host"])?;
+/// assert_eq!(s.to_string(), "content-type;host;x-tc-action");
+/// assert_eq!(SignedHeaders::parse("content-type;host")?, SignedHeaders::default());
+/// # Ok::<(), cloudsig_canonical::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SignedHeaders {
+    names: Vec<String>,
+}
+
+impl Default for SignedHeaders {
+    fn default() -> Self {
+        Self {
+            names: alloc::vec!["content-type".into(), "host".into()],
+        }
+    }
+}
+
+impl SignedHeaders {
+    /// Lower-cases, sorts by byte order and de-duplicates the names.
+    pub fn new<I, S>(names: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut names: Vec<String> = names
+            .into_iter()
+            .map(|n| n.as_ref().to_ascii_lowercase())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Self::checked(names)
+    }
+
+    /// Parses a `SignedHeaders` value (`a;b;c`) keeping its order. Names must already be
+    /// lower case, as the scheme requires.
+    pub fn parse(value: &str) -> Result<Self, Error> {
+        let names: Vec<String> = value.split(';').map(ToString::to_string).collect();
+        if let Some(n) = names
+            .iter()
+            .find(|n| n.bytes().any(|b| b.is_ascii_uppercase()))
+        {
+            return Err(Error::new(
+                Stage::CanonicalRequest,
+                "SignedHeaders",
+                alloc::format!("`{}` is not lower case", n.escape_debug()),
+            ));
+        }
+        Self::checked(names)
+    }
+
+    fn checked(names: Vec<String>) -> Result<Self, Error> {
+        if names.is_empty() || names.iter().any(String::is_empty) {
+            return Err(Error::new(
+                Stage::CanonicalRequest,
+                "SignedHeaders",
+                "is empty or has an empty name",
+            ));
+        }
+        for n in &names {
+            crate::request::validate_header(n, "").map_err(|_| {
+                Error::new(
+                    Stage::CanonicalRequest,
+                    "SignedHeaders",
+                    alloc::format!("`{}` is not an HTTP token", n.escape_debug()),
+                )
+            })?;
+        }
+        Ok(Self { names })
+    }
+
+    /// The names in signing order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// Whether `name` (lower case) is signed.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// Whether the names are sorted and unique, as the documentation requires.
+    pub fn is_sorted(&self) -> bool {
+        self.names.windows(2).all(|w| matches!(w, [a, b] if a < b))
+    }
+}
+
+impl fmt::Display for SignedHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, n) in self.names.iter().enumerate() {
+            if i > 0 {
+                f.write_char(';')?;
+            }
+            f.write_str(n)?;
+        }
+        Ok(())
+    }
+}
+
+/// The TC3 canonical request of a [`Request`]; `Display` renders its exact text, and
+/// [`CanonicalRequest::hashed`] hashes that text without materialising it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalRequest<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    signed_headers: &'a SignedHeaders,
+    values: Vec<Cow<'a, str>>,
+    hashed_payload: HexDigest,
+}
+
+impl<'a> CanonicalRequest<'a> {
+    /// Builds the canonical request of `req` for the given signed headers.
+    ///
+    /// The canonical URI is the request path, the canonical query the raw query
+    /// verbatim (what the service hashes for GET; empty for the usual POST), and each
+    /// signed header contributes `name:value` with the value trimmed and cased per
+    /// `settings`. Fails, naming the header, when a signed header is missing or sent
+    /// more than once, and on any input [`Request::validate`] refuses.
+    pub fn new(
+        req: &Request<'a>,
+        signed_headers: &'a SignedHeaders,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        req.validate()?;
+        let mut values = Vec::with_capacity(signed_headers.names.len());
+        for name in signed_headers.names() {
+            let mut found = req.headers_named(name);
+            let value = found.next().ok_or_else(|| {
+                Error::new(
+                    Stage::CanonicalRequest,
+                    alloc::format!("header `{name}`"),
+                    "is listed in SignedHeaders but the request does not have it",
+                )
+            })?;
+            if found.next().is_some() {
+                return Err(Error::new(
+                    Stage::CanonicalRequest,
+                    alloc::format!("header `{name}`"),
+                    "is signed but sent more than once",
+                ));
+            }
+            let value = value.trim_matches([' ', '\t']);
+            values.push(match settings.header_value_case {
+                HeaderValueCase::Lowercase if value.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    Cow::Owned(value.to_ascii_lowercase())
+                }
+                _ => Cow::Borrowed(value),
+            });
+        }
+        Ok(Self {
+            method: req.method(),
+            path: req.path(),
+            query: req.raw_query(),
+            signed_headers,
+            values,
+            hashed_payload: hash_payload(req.payload())?,
+        })
+    }
+
+    /// The signed headers.
+    pub fn signed_headers(&self) -> &SignedHeaders {
+        self.signed_headers
+    }
+
+    /// The hashed payload line (lower-case hex SHA-256).
+    pub fn hashed_payload(&self) -> &HexDigest {
+        &self.hashed_payload
+    }
+
+    /// `name:value` pairs of the canonical headers, in order.
+    pub fn canonical_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.signed_headers
+            .names()
+            .zip(self.values.iter().map(|v| v.as_ref()))
+    }
+
+    /// Lower-case hex SHA-256 of the canonical request text, streamed.
+    pub fn hashed(&self) -> HexDigest {
+        let mut h = Sha256Hasher::new();
+        // Sha256Hasher never fails to accept text.
+        let _ = write!(h, "{self}");
+        h.finalize_hex()
+    }
+}
+
+impl fmt::Display for CanonicalRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
+        for (name, value) in self.canonical_headers() {
+            writeln!(f, "{name}:{value}")?;
+        }
+        write!(f, "\n{}\n{}", self.signed_headers, self.hashed_payload)
+    }
+}
+
+/// The hashed payload line for `payload`.
+pub fn hash_payload(payload: Payload<'_>) -> Result<HexDigest, Error> {
+    match payload {
+        Payload::Bytes(b) => Ok(sha256_hex(b)),
+        Payload::Unsigned => Ok(sha256_hex(UNSIGNED_PAYLOAD.as_bytes())),
+        Payload::Sha256Hex(hex) => {
+            let bytes: &[u8; 64] = hex.as_bytes().try_into().map_err(|_| bad_hash())?;
+            if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                return Err(bad_hash());
+            }
+            let mut raw = [0u8; 32];
+            for (dst, pair) in raw.iter_mut().zip(bytes.chunks_exact(2)) {
+                let s = core::str::from_utf8(pair).map_err(|_| bad_hash())?;
+                *dst = u8::from_str_radix(s, 16).map_err(|_| bad_hash())?;
+            }
+            Ok(HexDigest::from_bytes(&raw))
+        }
+    }
+}
+
+fn bad_hash() -> Error {
+    Error::new(
+        Stage::CanonicalRequest,
+        "payload hash",
+        "must be 64 lower-case hex characters",
+    )
+}
+
+/// The credential scope `Date/service/tc3_request`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CredentialScope<'a> {
+    date: UtcDate,
+    service: &'a str,
+}
+
+impl<'a> CredentialScope<'a> {
+    /// A scope for `date` (UTC date of the timestamp) and `service`.
+    pub fn new(date: UtcDate, service: &'a str) -> Result<Self, Error> {
+        cloudsig_core::tc3::validate_service(service)
+            .map_err(|e| Error::core(Stage::StringToSign, e))?;
+        Ok(Self { date, service })
+    }
+
+    /// The scope of a request made at `timestamp` to `service`.
+    pub fn for_timestamp(timestamp: i64, service: &'a str) -> Result<Self, Error> {
+        let date =
+            UtcDate::from_unix(timestamp).map_err(|e| Error::core(Stage::StringToSign, e))?;
+        Self::new(date, service)
+    }
+
+    /// The date.
+    pub fn date(&self) -> UtcDate {
+        self.date
+    }
+
+    /// The service.
+    pub fn service(&self) -> &'a str {
+        self.service
+    }
+}
+
+impl fmt::Display for CredentialScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{TERMINATOR}", self.date, self.service)
+    }
+}
+
+/// The string to sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StringToSign<'a> {
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    hashed_canonical_request: HexDigest,
+}
+
+impl<'a> StringToSign<'a> {
+    /// The string to sign for a request made at `timestamp` within `scope`.
+    pub fn new(
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        hashed_canonical_request: HexDigest,
+    ) -> Self {
+        Self {
+            timestamp,
+            scope,
+            hashed_canonical_request,
+        }
+    }
+}
+
+impl fmt::Display for StringToSign<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        cloudsig_core::tc3::write_string_to_sign(
+            f,
+            self.timestamp,
+            &self.scope.date,
+            self.scope.service,
+            self.hashed_canonical_request.as_str(),
+        )
+    }
+}
+
+/// A computed TC3 signature with every stage that led to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed<'a> {
+    canonical_request: CanonicalRequest<'a>,
+    hashed_canonical_request: HexDigest,
+    string_to_sign: StringToSign<'a>,
+    signature: HexDigest,
+}
+
+impl<'a> Signed<'a> {
+    /// The canonical request (renders its text with `Display`).
+    pub fn canonical_request(&self) -> &CanonicalRequest<'a> {
+        &self.canonical_request
+    }
+
+    /// SHA-256 of the canonical request, lower-case hex.
+    pub fn hashed_canonical_request(&self) -> &HexDigest {
+        &self.hashed_canonical_request
+    }
+
+    /// The credential scope.
+    pub fn credential_scope(&self) -> CredentialScope<'a> {
+        self.string_to_sign.scope
+    }
+
+    /// The string to sign (renders its text with `Display`).
+    pub fn string_to_sign(&self) -> &StringToSign<'a> {
+        &self.string_to_sign
+    }
+
+    /// The signature, 64 lower-case hex characters.
+    pub fn signature(&self) -> &HexDigest {
+        &self.signature
+    }
+
+    /// The Authorization header value for `secret_id`.
+    pub fn authorization<'s>(&'s self, secret_id: &'s str) -> Authorization<'s> {
+        Authorization {
+            secret_id,
+            scope: self.string_to_sign.scope,
+            signed_headers: self.canonical_request.signed_headers,
+            signature: self.signature,
+        }
+    }
+}
+
+/// Signs `req` with a key derived from `secret` for the scope's date and service.
+pub fn sign<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    secret: &SecretKey,
+) -> Result<Signed<'a>, Error> {
+    let key = SigningKey::derive(secret, &scope.date, scope.service)
+        .map_err(|e| Error::core(Stage::Signature, e))?;
+    sign_with_key(req, signed_headers, settings, timestamp, scope, &key)
+}
+
+/// Signs `req` with a cached signing key, which must have been derived for the scope's
+/// date and service.
+pub fn sign_with_key<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    key: &SigningKey,
+) -> Result<Signed<'a>, Error> {
+    let canonical_request = CanonicalRequest::new(req, signed_headers, settings)?;
+    let hashed_canonical_request = canonical_request.hashed();
+    let signature = key.sign_parts(
+        timestamp,
+        &scope.date,
+        scope.service,
+        hashed_canonical_request.as_str(),
+    );
+    Ok(Signed {
+        canonical_request,
+        hashed_canonical_request,
+        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+        signature,
+    })
+}
+
+/// The `Authorization` header value:
+/// `TC3-HMAC-SHA256 Credential=<id>/<scope>, SignedHeaders=<a;b>, Signature=<hex>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    secret_id: &'a str,
+    scope: CredentialScope<'a>,
+    signed_headers: &'a SignedHeaders,
+    signature: HexDigest,
+}
+
+impl fmt::Display for Authorization<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={}",
+            self.secret_id, self.scope, self.signed_headers, self.signature
+        )
+    }
+}
+
+/// The service named by a host: its first label (`cvm` for `cvm.tencentcloudapi.com`).
+///
+/// ```
+/// assert_eq!(cloudsig_canonical::tc3::service_of_host("cvm.tencentcloudapi.com"), Some("cvm"));
+/// assert_eq!(cloudsig_canonical::tc3::service_of_host(""), None);
+/// ```
+pub fn service_of_host(host: &str) -> Option<&str> {
+    host.split('.').next().filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> Request<'static> {
+        Request::new("POST", "/")
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("Host", "cvm.tencentcloudapi.com")
+            .header("X-TC-Action", "DescribeInstances")
+    }
+
+    #[test]
+    fn missing_and_duplicate_signed_headers_are_named() {
+        let sh = SignedHeaders::new(["content-type", "host", "x-tc-region"]).unwrap();
+        let err = CanonicalRequest::new(&seed(), &sh, &Settings::default()).unwrap_err();
+        assert_eq!(err.field(), "header `x-tc-region`");
+        let dup = seed().header("host", "evil.example");
+        let err = CanonicalRequest::new(&dup, &SignedHeaders::default(), &Settings::default())
+            .unwrap_err();
+        assert_eq!(err.field(), "header `host`");
+        assert!(err.reason().contains("more than once"));
+    }
+
+    #[test]
+    fn value_case_setting() {
+        let sh = SignedHeaders::new(["content-type", "host", "x-tc-action"]).unwrap();
+        let lower = CanonicalRequest::new(&seed(), &sh, &Settings::default()).unwrap();
+        assert!(
+            lower
+                .to_string()
+                .contains("\nx-tc-action:describeinstances\n")
+        );
+        let as_sent = Settings::default().with_header_value_case(HeaderValueCase::AsSent);
+        let kept = CanonicalRequest::new(&seed(), &sh, &as_sent).unwrap();
+        assert!(
+            kept.to_string()
+                .contains("\nx-tc-action:DescribeInstances\n")
+        );
+    }
+
+    #[test]
+    fn values_are_trimmed_but_not_collapsed() {
+        let req = Request::new("POST", "/")
+            .header("Content-Type", " \tapplication/json;  charset=utf-8 ")
+            .header("Host", "h");
+        let sh = SignedHeaders::default();
+        let c = CanonicalRequest::new(&req, &sh, &Settings::default()).unwrap();
+        assert!(
+            c.to_string()
+                .contains("content-type:application/json;  charset=utf-8\n")
+        );
+    }
+
+    #[test]
+    fn signed_headers_parsing() {
+        assert!(SignedHeaders::parse("").is_err());
+        assert!(SignedHeaders::parse("content-type;;host").is_err());
+        assert!(SignedHeaders::parse("Content-Type;host").is_err());
+        assert!(SignedHeaders::parse("con tent;host").is_err());
+        let unsorted = SignedHeaders::parse("host;content-type").unwrap();
+        assert!(!unsorted.is_sorted());
+        assert_eq!(unsorted.to_string(), "host;content-type");
+    }
+
+    #[test]
+    fn payload_hash_forms() {
+        let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(hash_payload(Payload::Bytes(b"")).unwrap().as_str(), empty);
+        assert_eq!(
+            hash_payload(Payload::Sha256Hex(empty)).unwrap().as_str(),
+            empty
+        );
+        assert!(hash_payload(Payload::Sha256Hex(&empty.to_uppercase())).is_err());
+        assert!(hash_payload(Payload::Sha256Hex("abc")).is_err());
+    }
+
+    #[test]
+    fn scope_rejects_bad_service_and_time() {
+        assert!(CredentialScope::for_timestamp(0, "cv/m").is_err());
+        assert!(CredentialScope::for_timestamp(0, "").is_err());
+        assert!(CredentialScope::for_timestamp(i64::MAX, "cvm").is_err());
+    }
+}

@@ -1,0 +1,745 @@
+//! The high-level Tencent Cloud signing API: credentials, a call, a clock; out come the
+//! headers (TC3) or the signed parameters (v1) to send.
+//!
+//! ```
+//! use cloudsig_canonical::tencent::{Credentials, FixedClock, Tc3Call, sign_tc3};
+//!
+//! let creds = Credentials::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "********************************")?;
+//! let call = Tc3Call::new("cvm", "DescribeInstances", "2017-03-12")
+//!     .region("ap-guangzhou")
+//!     .content_type("application/json; charset=utf-8")
+//!     .body(r#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#);
+//! let signed = sign_tc3(&creds, &call, &FixedClock(1551113065))?;
+//! assert_eq!(signed.header("X-TC-Timestamp"), Some("1551113065"));
+//! assert!(signed.header("Authorization").unwrap().ends_with(
+//!     "Signature=a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"));
+//! # Ok::<(), cloudsig_canonical::Error>(())
+//! ```
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::{self, Write};
+
+use cloudsig_core::SecretKey;
+use cloudsig_core::v1::Algorithm;
+
+use crate::error::{Error, Stage};
+use crate::request::{Payload, Request, validate_header};
+use crate::{tc3, v1};
+
+/// The domain that `<service>.` is prefixed to when no host is given.
+pub const DEFAULT_DOMAIN: &str = "tencentcloudapi.com";
+
+/// A SecretId, its SecretKey and, for temporary credentials, a token.
+///
+/// `Debug` shows the SecretId only.
+///
+/// ```
+/// use cloudsig_canonical::tencent::Credentials;
+/// let c = Credentials::new("AKIDexample", "secret")?;
+/// assert_eq!(format!("{c:?}"), r#"Credentials { secret_id: "AKIDexample", secret_key: <redacted>, token: None }"#);
+/// let err = Credentials::new("AKIDexample", "secret\n").unwrap_err();
+/// assert_eq!(err.to_string(), "credentials: secret key: has leading or trailing whitespace");
+/// # Ok::<(), cloudsig_canonical::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: SecretKey,
+    token: Option<String>,
+}
+
+impl Credentials {
+    /// Checks and keeps a SecretId and SecretKey.
+    ///
+    /// The SecretId must be printable ASCII without `/`, `,`, `;` or `=` (it is placed in
+    /// the Authorization header); the SecretKey must be printable ASCII with no
+    /// surrounding whitespace (a key read with its newline signs wrongly).
+    pub fn new(secret_id: impl Into<String>, secret_key: &str) -> Result<Self, Error> {
+        let secret_id = secret_id.into();
+        validate_secret_id(&secret_id)?;
+        if secret_key.is_empty() {
+            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
+        }
+        if secret_key.trim() != secret_key {
+            return Err(Error::new(
+                Stage::Credentials,
+                "secret key",
+                "has leading or trailing whitespace",
+            ));
+        }
+        if !secret_key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::new(
+                Stage::Credentials,
+                "secret key",
+                "must be printable ASCII",
+            ));
+        }
+        let secret_key = SecretKey::new(secret_key.as_bytes())
+            .map_err(|e| Error::core(Stage::Credentials, e))?;
+        Ok(Self {
+            secret_id,
+            secret_key,
+            token: None,
+        })
+    }
+
+    /// Adds the token of temporary credentials (sent as `X-TC-Token` or `Token`).
+    pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
+        let token = token.into();
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::new(
+                Stage::Credentials,
+                "token",
+                "must be non-empty printable ASCII",
+            ));
+        }
+        self.token = Some(token);
+        Ok(self)
+    }
+
+    /// The SecretId.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The SecretKey.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
+    /// The token, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Credentials {{ secret_id: {:?}, secret_key: <redacted>, token: {} }}",
+            self.secret_id,
+            if self.token.is_some() {
+                "Some(<redacted>)"
+            } else {
+                "None"
+            }
+        )
+    }
+}
+
+/// Checks a SecretId: non-empty printable ASCII without `/`, `,`, `;` or `=`.
+pub fn validate_secret_id(id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        return Err(Error::new(Stage::Credentials, "secret id", "is empty"));
+    }
+    if !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::new(
+            Stage::Credentials,
+            "secret id",
+            "must be printable ASCII without spaces",
+        ));
+    }
+    if id.bytes().any(|b| matches!(b, b'/' | b',' | b';' | b'=')) {
+        return Err(Error::new(
+            Stage::Credentials,
+            "secret id",
+            "contains `/`, `,`, `;` or `=`",
+        ));
+    }
+    Ok(())
+}
+
+/// Where the signer reads the time from; inject a fixed one in tests.
+pub trait Clock {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    fn now_unix(&self) -> i64;
+}
+
+/// A clock that always says the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedClock(pub i64);
+
+impl Clock for FixedClock {
+    fn now_unix(&self) -> i64 {
+        self.0
+    }
+}
+
+/// The system clock.
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+#[cfg(feature = "std")]
+impl Clock for SystemClock {
+    fn now_unix(&self) -> i64 {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        match now {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        }
+    }
+}
+
+/// One API 3.0 call to sign with TC3-HMAC-SHA256 (or to send unsigned with
+/// `Authorization: SKIP`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tc3Call {
+    service: String,
+    host: Option<String>,
+    action: String,
+    version: String,
+    region: Option<String>,
+    language: Option<String>,
+    method: String,
+    path: String,
+    query: String,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    unsigned_payload: bool,
+    skip_sign: bool,
+    signed_headers: Vec<String>,
+    extra_headers: Vec<(String, String)>,
+    settings: tc3::Settings,
+}
+
+impl Tc3Call {
+    /// A POST of an empty JSON body to `<service>.tencentcloudapi.com`, signing
+    /// `content-type;host` as the SDKs do.
+    pub fn new(
+        service: impl Into<String>,
+        action: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            service: service.into(),
+            host: None,
+            action: action.into(),
+            version: version.into(),
+            region: None,
+            language: None,
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            content_type: None,
+            body: Vec::new(),
+            unsigned_payload: false,
+            skip_sign: false,
+            signed_headers: Vec::new(),
+            extra_headers: Vec::new(),
+            settings: tc3::Settings::default(),
+        }
+    }
+
+    /// The host (default `<service>.tencentcloudapi.com`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The region (`X-TC-Region`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The language of messages (`X-TC-Language`, such as `en-US`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// `GET` or `POST` (default `POST`).
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = method.into();
+        self
+    }
+
+    /// The raw query, used verbatim in the URL and the canonical request (for GET).
+    pub fn raw_query(mut self, query: impl Into<String>) -> Self {
+        self.query = query.into();
+        self
+    }
+
+    /// A query built from parameters, percent-encoded with RFC 3986, in the order given.
+    pub fn query_params(mut self, params: &v1::Params) -> Self {
+        self.query = params.encode();
+        self
+    }
+
+    /// The Content-Type (default `application/json` for POST,
+    /// `application/x-www-form-urlencoded` for GET). Signed exactly as given.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Leaves the body unsigned (`X-TC-Content-SHA256: UNSIGNED-PAYLOAD`).
+    pub fn unsigned_payload(mut self, yes: bool) -> Self {
+        self.unsigned_payload = yes;
+        self
+    }
+
+    /// Sends the request unsigned with `Authorization: SKIP`.
+    pub fn skip_sign(mut self, yes: bool) -> Self {
+        self.skip_sign = yes;
+        self
+    }
+
+    /// Signs this header too, besides `content-type` and `host` (for example
+    /// `x-tc-action`, as the current documentation does).
+    pub fn sign_header(mut self, name: impl Into<String>) -> Self {
+        self.signed_headers.push(name.into());
+        self
+    }
+
+    /// Sends an extra header (signed only if also named with [`Tc3Call::sign_header`]).
+    pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Settings of the canonical builder.
+    pub fn settings(mut self, settings: tc3::Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+}
+
+/// A v1 (HmacSHA1 / HmacSHA256) call: the API parameters plus the common ones the
+/// signer adds (Action, Version, Region, Timestamp, Nonce, SecretId, Token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct V1Call {
+    host: String,
+    method: String,
+    path: String,
+    action: String,
+    version: String,
+    region: Option<String>,
+    params: v1::Params,
+    algorithm: Algorithm,
+    name_rule: v1::NameRule,
+    nonce: Option<u64>,
+}
+
+impl V1Call {
+    /// A GET to `host` signed with HmacSHA1.
+    pub fn new(
+        host: impl Into<String>,
+        action: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            host: host.into(),
+            method: "GET".into(),
+            path: "/".into(),
+            action: action.into(),
+            version: version.into(),
+            region: None,
+            params: v1::Params::new(),
+            algorithm: Algorithm::HmacSha1,
+            name_rule: v1::NameRule::AsIs,
+            nonce: None,
+        }
+    }
+
+    /// `GET` or `POST` (a form body).
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = method.into();
+        self
+    }
+
+    /// The region parameter.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The API's own parameters (already flattened; see [`v1::Params::from_json`]).
+    pub fn params(mut self, params: v1::Params) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// HmacSHA256 instead of HmacSHA1 (adds `SignatureMethod=HmacSHA256`).
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The `_`-to-`.` name rule of the Python and Java SDKs.
+    pub fn name_rule(mut self, rule: v1::NameRule) -> Self {
+        self.name_rule = rule;
+        self
+    }
+
+    /// A fixed nonce (default: random).
+    pub fn nonce(mut self, nonce: u64) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+}
+
+/// Every intermediate value of a signature, as text.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stages {
+    /// TC3-HMAC-SHA256.
+    Tc3 {
+        /// The canonical request.
+        canonical_request: String,
+        /// Its SHA-256, hex.
+        hashed_canonical_request: String,
+        /// `Date/service/tc3_request`.
+        credential_scope: String,
+        /// The string to sign.
+        string_to_sign: String,
+        /// The signature, hex.
+        signature: String,
+    },
+    /// v1.
+    V1 {
+        /// The string to sign.
+        string_to_sign: String,
+        /// The signature, base64.
+        signature: String,
+    },
+    /// `Authorization: SKIP`: nothing was signed.
+    Skipped,
+}
+
+/// A signed request, ready to send: method, host, path, query, headers and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    method: String,
+    host: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    stages: Stages,
+}
+
+impl SignedRequest {
+    /// The method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The host.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query (without `?`).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The headers to send, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The first header named `name` (ASCII case ignored).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The intermediate values of the signature.
+    pub fn stages(&self) -> &Stages {
+        &self.stages
+    }
+
+    /// `https://host/path?query`.
+    pub fn url(&self) -> String {
+        let mut url = alloc::format!("https://{}{}", self.host, self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        url
+    }
+
+    /// A curl command line that sends this request (POSIX shell quoting).
+    ///
+    /// ```
+    /// # use cloudsig_canonical::tencent::*;
+    /// let creds = Credentials::new("AKIDexample", "secret")?;
+    /// let signed = sign_tc3(&creds, &Tc3Call::new("cvm", "DescribeRegions", "2017-03-12").body("{}"),
+    ///                       &FixedClock(1551113065))?;
+    /// assert!(signed.to_curl().starts_with("curl -X POST https://cvm.tencentcloudapi.com/ \\\n  -H 'Authorization: TC3-HMAC-SHA256 "));
+    /// # Ok::<(), cloudsig_canonical::Error>(())
+    /// ```
+    pub fn to_curl(&self) -> String {
+        let mut out = alloc::format!("curl -X {} {}", self.method, shell_quote(&self.url()));
+        for (n, v) in &self.headers {
+            let _ = write!(
+                out,
+                " \\\n  -H {}",
+                shell_quote(&alloc::format!("{n}: {v}"))
+            );
+        }
+        if !self.body.is_empty() {
+            let body = String::from_utf8_lossy(&self.body);
+            let _ = write!(out, " \\\n  --data-raw {}", shell_quote(&body));
+        }
+        out
+    }
+
+    /// The request as raw HTTP/1.1 (CRLF line ends, with Content-Length), the form
+    /// `cloudsig verify` reads.
+    pub fn to_http(&self) -> Vec<u8> {
+        let mut head = alloc::format!("{} {}", self.method, self.path);
+        if !self.query.is_empty() {
+            head.push('?');
+            head.push_str(&self.query);
+        }
+        head.push_str(" HTTP/1.1\r\n");
+        for (n, v) in &self.headers {
+            let _ = write!(head, "{n}: {v}\r\n");
+        }
+        if self.method != "GET" || !self.body.is_empty() {
+            let _ = write!(head, "Content-Length: {}\r\n", self.body.len());
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
+    {
+        return s.to_string();
+    }
+    alloc::format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Signs a TC3 call at the clock's time.
+pub fn sign_tc3(
+    creds: &Credentials,
+    call: &Tc3Call,
+    clock: &dyn Clock,
+) -> Result<SignedRequest, Error> {
+    let timestamp = clock.now_unix();
+    let method = call.method.as_str();
+    if method != "GET" && method != "POST" {
+        return Err(Error::new(
+            Stage::Request,
+            "method",
+            "TC3 calls are GET or POST",
+        ));
+    }
+    if method == "GET" && !call.body.is_empty() {
+        return Err(Error::new(
+            Stage::Request,
+            "body",
+            "a GET request has no body",
+        ));
+    }
+    let host = call
+        .host
+        .clone()
+        .unwrap_or_else(|| alloc::format!("{}.{DEFAULT_DOMAIN}", call.service));
+    let content_type = call.content_type.clone().unwrap_or_else(|| {
+        if method == "GET" {
+            "application/x-www-form-urlencoded"
+        } else {
+            "application/json"
+        }
+        .into()
+    });
+    let ts_text = timestamp.to_string();
+    for (name, value) in [
+        ("X-TC-Action", &call.action),
+        ("X-TC-Version", &call.version),
+    ] {
+        if value.is_empty() {
+            return Err(Error::new(
+                Stage::Request,
+                alloc::format!("header `{name}`"),
+                "is empty",
+            ));
+        }
+    }
+    let mut headers: Vec<(String, String)> = alloc::vec![
+        ("Content-Type".into(), content_type),
+        ("Host".into(), host.clone()),
+        ("X-TC-Action".into(), call.action.clone()),
+        ("X-TC-Timestamp".into(), ts_text),
+        ("X-TC-Version".into(), call.version.clone()),
+    ];
+    if let Some(r) = &call.region {
+        headers.push(("X-TC-Region".into(), r.clone()));
+    }
+    if let Some(t) = creds.token() {
+        headers.push(("X-TC-Token".into(), t.into()));
+    }
+    if let Some(l) = &call.language {
+        headers.push(("X-TC-Language".into(), l.clone()));
+    }
+    if call.unsigned_payload {
+        headers.push(("X-TC-Content-SHA256".into(), tc3::UNSIGNED_PAYLOAD.into()));
+    }
+    headers.extend(call.extra_headers.iter().cloned());
+    for (n, v) in &headers {
+        validate_header(n, v)?;
+    }
+
+    let stages;
+    if call.skip_sign {
+        headers.insert(0, ("Authorization".into(), "SKIP".into()));
+        stages = Stages::Skipped;
+    } else {
+        let scope = tc3::CredentialScope::for_timestamp(timestamp, &call.service)?;
+        let signed_headers = tc3::SignedHeaders::new(
+            ["content-type", "host"]
+                .into_iter()
+                .chain(call.signed_headers.iter().map(String::as_str)),
+        )?;
+        let mut req = Request::new(method, &call.path).query(&call.query);
+        for (n, v) in &headers {
+            req.push_header(n, v);
+        }
+        let req = req.with_payload(if call.unsigned_payload {
+            Payload::Unsigned
+        } else {
+            Payload::Bytes(&call.body)
+        });
+        let signed = tc3::sign(
+            &req,
+            &signed_headers,
+            &call.settings,
+            timestamp,
+            scope,
+            creds.secret_key(),
+        )?;
+        let authorization = signed.authorization(creds.secret_id()).to_string();
+        stages = Stages::Tc3 {
+            canonical_request: signed.canonical_request().to_string(),
+            hashed_canonical_request: signed.hashed_canonical_request().to_string(),
+            credential_scope: signed.credential_scope().to_string(),
+            string_to_sign: signed.string_to_sign().to_string(),
+            signature: signed.signature().to_string(),
+        };
+        headers.insert(0, ("Authorization".into(), authorization));
+    }
+    Ok(SignedRequest {
+        method: method.into(),
+        host,
+        path: call.path.clone(),
+        query: call.query.clone(),
+        headers,
+        body: call.body.clone(),
+        stages,
+    })
+}
+
+/// Signs a v1 call at the clock's time; the signed parameters go into the query (GET) or
+/// a form body (POST).
+pub fn sign_v1(
+    creds: &Credentials,
+    call: &V1Call,
+    clock: &dyn Clock,
+) -> Result<SignedRequest, Error> {
+    let method = call.method.as_str();
+    let mut params = call.params.clone();
+    params.set("Action", call.action.clone());
+    params.set("Version", call.version.clone());
+    if let Some(r) = &call.region {
+        params.set("Region", r.clone());
+    }
+    params.set("Timestamp", clock.now_unix().to_string());
+    let nonce = match call.nonce {
+        Some(n) => n,
+        None => random_nonce()?,
+    };
+    params.set("Nonce", nonce.to_string());
+    params.set("SecretId", creds.secret_id());
+    if let Some(t) = creds.token() {
+        params.set("Token", t);
+    }
+    match call.algorithm {
+        Algorithm::HmacSha1 => {}
+        other => params.set(v1::SIGNATURE_METHOD, other.signature_method()),
+    }
+    params.remove(v1::SIGNATURE);
+    let signed = v1::sign(
+        &params,
+        method,
+        &call.host,
+        &call.path,
+        call.name_rule,
+        creds.secret_key(),
+    )?;
+    let stages = Stages::V1 {
+        string_to_sign: signed.string_to_sign().to_string(),
+        signature: signed.signature().to_string(),
+    };
+    let signature = signed.signature().to_string();
+    params.push(v1::SIGNATURE, signature);
+    let encoded = params.encode();
+    let mut headers = alloc::vec![("Host".to_string(), call.host.clone())];
+    let (query, body) = if method == "POST" {
+        headers.push((
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        (String::new(), encoded.into_bytes())
+    } else {
+        (encoded, Vec::new())
+    };
+    Ok(SignedRequest {
+        method: method.into(),
+        host: call.host.clone(),
+        path: call.path.clone(),
+        query,
+        headers,
+        body,
+        stages,
+    })
+}
+
+#[cfg(feature = "std")]
+fn random_nonce() -> Result<u64, Error> {
+    use core::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the operating system's randomness; a nonce must be
+    // unpredictable enough not to repeat, not secret.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x636c_6f75_6473_6967);
+    Ok(h.finish() % 4_294_967_295 + 1)
+}
+
+#[cfg(not(feature = "std"))]
+fn random_nonce() -> Result<u64, Error> {
+    Err(Error::new(
+        Stage::Parameters,
+        "Nonce",
+        "give a nonce: without std there is no randomness",
+    ))
+}
