@@ -1,0 +1,173 @@
+//! Proves that TC3 and v1 signing in cloudsig-core never touch the heap.
+//!
+//! A counting global allocator counts allocations made on the current thread while a
+//! flag is set; the test harness's own allocations on other threads do not count.
+#![allow(unsafe_code, clippy::unwrap_used, missing_docs)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write;
+
+use cloudsig_core::{
+    SecretKey, Sha256Hasher, UtcDate, UtcDateTime, constant_time_eq, sha256_hex, tc3, v1,
+};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    // try_with: thread-locals may be gone while a thread shuts down.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+        }
+    });
+}
+
+// SAFETY: forwards every call to the system allocator unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` and returns how many allocations it made on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    COUNT.with(Cell::get)
+}
+
+/// A fixed-size stack buffer for `write!` that allocates nothing.
+struct StackBuf {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+const CANONICAL: &str = "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\ncontent-type;host\n99d58dfbc6745f6747f36bfca17dee5e6881dc0428a0a36f96199342bc5b4907";
+const V1_STS: &str = "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768&Version=2017-03-12";
+
+#[test]
+fn the_allocator_counts() {
+    // Control: the counter does see a heap allocation.
+    let n = allocations(|| {
+        let v: Vec<u8> = Vec::with_capacity(10);
+        std::hint::black_box(v);
+    });
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn tc3_signing_allocates_nothing() {
+    let mut tc3_sig = String::new();
+    let mut cached_sig = String::new();
+    let n = allocations(|| {
+        let secret = SecretKey::new(b"********************************").unwrap();
+        let date = UtcDate::from_unix(1_551_113_065).unwrap();
+        let _ = UtcDateTime::from_unix(1_551_113_065)
+            .unwrap()
+            .to_basic_iso();
+        // Payload and canonical request hashed incrementally, in pieces.
+        let mut payload = Sha256Hasher::new();
+        payload.update(br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "#);
+        payload.update(br#""Name": "instance-name"}]}"#);
+        let payload = payload.finalize_hex();
+        let mut canonical = Sha256Hasher::new();
+        write!(
+            canonical,
+            "POST\n/\n\ncontent-type:{}\nhost:{}\n\n",
+            "application/json; charset=utf-8", "cvm.tencentcloudapi.com"
+        )
+        .unwrap();
+        write!(canonical, "content-type;host\n{payload}").unwrap();
+        let hashed = canonical.finalize_hex();
+        assert_eq!(hashed, sha256_hex(CANONICAL.as_bytes()));
+
+        // Key derived per call.
+        let key = tc3::SigningKey::derive(&secret, &date, "cvm").unwrap();
+        let sig = key.sign_parts(1_551_113_065, &date, "cvm", hashed.as_str());
+        // Cached key, signature into the caller's buffer, compared in constant time.
+        let mut sts = StackBuf {
+            buf: [0; 512],
+            len: 0,
+        };
+        tc3::write_string_to_sign(&mut sts, 1_551_113_065, &date, "cvm", hashed.as_str()).unwrap();
+        let mut out = [0u8; 64];
+        let cached = key.sign_into(sts.buf.get(..sts.len).unwrap(), &mut out);
+        assert!(constant_time_eq(cached.as_bytes(), sig.as_bytes()));
+        std::hint::black_box((&sig, cached));
+        COUNTING.with(|on| on.set(false));
+        tc3_sig.push_str(sig.as_str());
+        cached_sig.push_str(cached);
+        COUNTING.with(|on| on.set(true));
+    });
+    assert_eq!(n, 0, "TC3 signing allocated {n} times");
+    // From ../shared/VECTORS.md, TC3 item 1 with SecretKey = 32 `*`.
+    assert_eq!(
+        tc3_sig,
+        "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"
+    );
+    assert_eq!(cached_sig, tc3_sig);
+}
+
+#[test]
+fn v1_signing_allocates_nothing() {
+    let mut got = String::new();
+    let n = allocations(|| {
+        let secret = SecretKey::new(b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE").unwrap();
+        let whole = v1::sign(&secret, v1::Algorithm::HmacSha1, V1_STS.as_bytes());
+        let mut streamed = v1::Signer::new(&secret, v1::Algorithm::HmacSha1);
+        for piece in V1_STS.split_inclusive('&') {
+            write!(streamed, "{piece}").unwrap();
+        }
+        let streamed = streamed.finish();
+        let mut out = [0u8; 44];
+        let into = v1::sign_into(
+            &secret,
+            v1::Algorithm::HmacSha256,
+            V1_STS.as_bytes(),
+            &mut out,
+        );
+        std::hint::black_box(into);
+        assert_eq!(whole, streamed);
+        COUNTING.with(|on| on.set(false));
+        got.push_str(whole.as_str());
+        COUNTING.with(|on| on.set(true));
+    });
+    assert_eq!(n, 0, "v1 signing allocated {n} times");
+    // From ../shared/VECTORS.md, v1 HmacSHA1.
+    assert_eq!(got, "EliP9YW3pW28FpsEdkXt/+WcGeI=");
+}
