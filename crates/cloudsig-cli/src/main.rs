@@ -1,1 +1,41 @@
-fn main() {}
+//! `cloudsig`: sign Tencent Cloud API requests (TC3-HMAC-SHA256 and v1) from the command
+//! line, printing the signed request as a curl command, raw HTTP or JSON.
+//!
+//! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
+//! file (`--key-file`), never from the command line.
+
+mod keys;
+mod sign;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Sign and verify cloud API requests.
+#[derive(Debug, Parser)]
+#[command(name = "cloudsig", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign a request and print it (curl command, raw HTTP or JSON).
+    #[command(subcommand)]
+    Sign(sign::SignCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Sign(cmd) => sign::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cloudsig: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -105,11 +105,11 @@ fn tc3_signing_allocates_nothing() {
         payload.update(br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "#);
         payload.update(br#""Name": "instance-name"}]}"#);
         let payload = payload.finalize_hex();
+        let (content_type, host) = ("application/json; charset=utf-8", "cvm.tencentcloudapi.com");
         let mut canonical = Sha256Hasher::new();
         write!(
             canonical,
-            "POST\n/\n\ncontent-type:{}\nhost:{}\n\n",
-            "application/json; charset=utf-8", "cvm.tencentcloudapi.com"
+            "POST\n/\n\ncontent-type:{content_type}\nhost:{host}\n\n"
         )
         .unwrap();
         write!(canonical, "content-type;host\n{payload}").unwrap();

@@ -1,0 +1,144 @@
+//! Where the CLI finds credentials: the official SDKs' environment variables or a key file.
+//!
+//! A key file holds one credential per line, `SecretId SecretKey [Token]`, separated by
+//! spaces or tabs; blank lines and lines starting with `#` are ignored. Keys are never
+//! taken from the command line, where other users could read them in the process list.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use cloudsig_canonical::tencent::Credentials;
+
+/// The official SDKs' variable holding the SecretId.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+/// The official SDKs' variable holding the SecretKey.
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+
+/// Credentials by SecretId.
+#[derive(Default)]
+pub struct KeyRing {
+    by_id: BTreeMap<String, Credentials>,
+}
+
+impl fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.by_id.keys()).finish()
+    }
+}
+
+impl KeyRing {
+    /// Parses a key file's text; errors name the line, never its content.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
+        let mut ring = Self::default();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (id, key, token) = match fields.as_slice() {
+                [id, key] => (*id, *key, None),
+                [id, key, token] => (*id, *key, Some(*token)),
+                _ => {
+                    return Err(format!(
+                        "{origin}, line {}: expected `SecretId SecretKey [Token]`",
+                        i + 1
+                    ));
+                }
+            };
+            let mut creds =
+                Credentials::new(id, key).map_err(|e| format!("{origin}, line {}: {e}", i + 1))?;
+            if let Some(t) = token {
+                creds = creds
+                    .with_token(t)
+                    .map_err(|e| format!("{origin}, line {}: {e}", i + 1))?;
+            }
+            if ring.by_id.insert(id.to_string(), creds).is_some() {
+                return Err(format!(
+                    "{origin}, line {}: SecretId {id} appears twice",
+                    i + 1
+                ));
+            }
+        }
+        Ok(ring)
+    }
+
+    /// Reads a key file.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("key file {}: {e}", path.display()))?;
+        Self::parse(&text, &format!("key file {}", path.display()))
+    }
+
+    /// Reads `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, if both are set.
+    pub fn from_env() -> Result<Self, String> {
+        let mut ring = Self::default();
+        match (std::env::var(ENV_SECRET_ID), std::env::var(ENV_SECRET_KEY)) {
+            (Ok(id), Ok(key)) => {
+                let creds = Credentials::new(id.clone(), &key)
+                    .map_err(|e| format!("{ENV_SECRET_ID}/{ENV_SECRET_KEY}: {e}"))?;
+                ring.by_id.insert(id, creds);
+            }
+            (Err(_), Err(_)) => {}
+            _ => {
+                return Err(format!(
+                    "set both {ENV_SECRET_ID} and {ENV_SECRET_KEY}, or neither"
+                ));
+            }
+        }
+        Ok(ring)
+    }
+
+    /// Credentials for `id`.
+    pub fn get(&self, id: &str) -> Option<&Credentials> {
+        self.by_id.get(id)
+    }
+
+    /// The only credentials, or those named by `id`.
+    pub fn pick(&self, id: Option<&str>) -> Result<&Credentials, String> {
+        match id {
+            Some(id) => self
+                .get(id)
+                .ok_or_else(|| format!("no key for SecretId {id}")),
+            None => {
+                let mut all = self.by_id.values();
+                match (all.next(), all.next()) {
+                    (Some(c), None) => Ok(c),
+                    (None, _) => Err(format!(
+                        "no credentials: set {ENV_SECRET_ID} and {ENV_SECRET_KEY}, or pass --key-file"
+                    )),
+                    (Some(_), Some(_)) => {
+                        Err("the key file holds several keys: choose one with --secret-id".into())
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many credentials there are.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_never_echoes_keys() {
+        let ring = KeyRing::parse("# c\n\nAKID1 key1\nAKID2\tkey2 tok\n", "f").unwrap();
+        assert_eq!(ring.len(), 2);
+        assert_eq!(ring.get("AKID2").unwrap().token(), Some("tok"));
+        assert!(ring.pick(None).is_err());
+        assert_eq!(ring.pick(Some("AKID1")).unwrap().secret_id(), "AKID1");
+        let err = KeyRing::parse("AKID1 sekrit extra more\n", "f").unwrap_err();
+        assert!(!err.contains("sekrit"), "{err}");
+        let err = KeyRing::parse("AKID1 sek\u{e9}rit\n", "f").unwrap_err();
+        assert!(!err.contains("sek"), "{err}");
+        assert!(KeyRing::parse("A k\nA k2\n", "f").is_err());
+        assert!(format!("{ring:?}").contains("AKID1") && !format!("{ring:?}").contains("key1"));
+    }
+}
