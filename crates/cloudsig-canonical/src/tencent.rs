@@ -530,6 +530,13 @@ impl SignedRequest {
     }
 }
 
+/// Whether a Content-Type declares a text body that Tencent Cloud reads as UTF-8.
+fn is_text_content_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
 fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
@@ -574,6 +581,13 @@ pub fn sign_tc3(
         }
         .into()
     });
+    if is_text_content_type(&content_type) && core::str::from_utf8(&call.body).is_err() {
+        return Err(Error::new(
+            Stage::Request,
+            "body",
+            "is not valid UTF-8, which a JSON or form body must be",
+        ));
+    }
     let ts_text = timestamp.to_string();
     for (name, value) in [
         ("X-TC-Action", &call.action),
@@ -742,4 +756,56 @@ fn random_nonce() -> Result<u64, Error> {
         "Nonce",
         "give a nonce: without std there is no randomness",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_json_body_is_refused_but_binary_is_signed() {
+        let creds = Credentials::new("AKIDexample", "secret").unwrap();
+        let bad = Tc3Call::new("cvm", "A", "2017-03-12").body(&b"{\"a\": \"\xff\"}"[..]);
+        let err = sign_tc3(&creds, &bad, &FixedClock(0)).unwrap_err();
+        assert_eq!(err.field(), "body");
+        let binary = bad.content_type("application/octet-stream");
+        assert!(sign_tc3(&creds, &binary, &FixedClock(0)).is_ok());
+    }
+
+    #[test]
+    fn token_and_unsigned_payload_headers() {
+        let creds = Credentials::new("AKIDexample", "secret")
+            .unwrap()
+            .with_token("tok")
+            .unwrap();
+        let call = Tc3Call::new("cvm", "A", "2017-03-12")
+            .unsigned_payload(true)
+            .body("{}");
+        let signed = sign_tc3(&creds, &call, &FixedClock(0)).unwrap();
+        assert_eq!(signed.header("X-TC-Token"), Some("tok"));
+        assert_eq!(
+            signed.header("X-TC-Content-SHA256"),
+            Some("UNSIGNED-PAYLOAD")
+        );
+        assert!(format!("{creds:?}").contains("Some(<redacted>)"));
+        assert!(creds.clone().with_token("a b").is_err());
+    }
+
+    #[test]
+    fn v1_post_is_a_form_body_with_the_signature_last() {
+        let creds = Credentials::new("AKIDexample", "secret").unwrap();
+        let call = V1Call::new("cvm.tencentcloudapi.com", "A", "2017-03-12")
+            .method("POST")
+            .nonce(1);
+        let signed = sign_v1(&creds, &call, &FixedClock(0)).unwrap();
+        assert_eq!(
+            signed.header("Content-Type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        let body = core::str::from_utf8(signed.body()).unwrap();
+        assert!(body.starts_with(
+            "Action=A&Version=2017-03-12&Timestamp=0&Nonce=1&SecretId=AKIDexample&Signature="
+        ));
+        assert!(signed.query().is_empty());
+    }
 }
