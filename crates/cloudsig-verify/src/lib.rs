@@ -1,1 +1,9 @@
-//! Verification of captured requests (issue 3).
+//! # cloudsig-verify
+//!
+//! Verification of captured cloud API requests: capture parsers, scheme detection,
+//! signature verification through the same canonical builders as signing, protocol
+//! conformance checks with the service's own error codes, and a diagnosis of mismatches.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod capture;

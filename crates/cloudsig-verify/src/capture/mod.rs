@@ -1,0 +1,182 @@
+//! Captured requests: the owned record every capture parser yields, where it came from,
+//! and the per-request error a parser yields instead when a request cannot be read.
+//!
+//! Every parser is an iterator of `Result<Captured, CaptureError>` over a reader, reads
+//! one request at a time, and bounds what it holds by [`Limits`], so a multi-gigabyte
+//! capture never loads whole. An error ends only the request it names: the parser
+//! resynchronises and goes on with the next.
+
+use std::fmt;
+
+/// One request as it was captured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    /// Where in the input the request was found.
+    pub location: Location,
+    /// The method as sent (not normalised).
+    pub method: String,
+    /// The request target as sent: origin-form (`/path?query`) or absolute-form
+    /// (`http://host:port/path?query`).
+    pub target: String,
+    /// The headers in the order sent, names in their original case. HTTP/2
+    /// pseudo-headers (`:authority` …) are not included.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Captured {
+    /// The first header named `name` (ASCII case ignored).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The authority of an absolute-form target (`host` or `host:port`), if any.
+    pub fn target_authority(&self) -> Option<&str> {
+        let rest = self
+            .target
+            .strip_prefix("http://")
+            .or_else(|| self.target.strip_prefix("https://"))?;
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        rest.get(..end).filter(|a| !a.is_empty())
+    }
+
+    /// The host the request was sent to: the Host header, else the target's authority.
+    pub fn host(&self) -> Option<&str> {
+        self.header("host").or_else(|| self.target_authority())
+    }
+
+    /// The path of the target (`/` when an absolute-form target has none).
+    pub fn path(&self) -> &str {
+        let origin = self.origin_form();
+        let end = origin.find('?').unwrap_or(origin.len());
+        match origin.get(..end) {
+            Some("") | None => "/",
+            Some(p) => p,
+        }
+    }
+
+    /// The raw query (after the first `?`, without any `#fragment`), verbatim.
+    pub fn query(&self) -> &str {
+        let origin = self.origin_form();
+        let Some((_, q)) = origin.split_once('?') else {
+            return "";
+        };
+        q.split('#').next().unwrap_or_default()
+    }
+
+    fn origin_form(&self) -> &str {
+        match self
+            .target
+            .strip_prefix("http://")
+            .or_else(|| self.target.strip_prefix("https://"))
+        {
+            Some(rest) => rest
+                .find(['/', '?'])
+                .and_then(|i| rest.get(i..))
+                .unwrap_or(""),
+            None => &self.target,
+        }
+    }
+}
+
+/// Where a request was found in its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    /// 0-based index of the request (or the entry, command or line) in the input.
+    pub index: usize,
+    /// Byte offset of its first byte in the input.
+    pub offset: u64,
+    /// 1-based line number of its first line, where the format has lines.
+    pub line: Option<u64>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request #{} (byte {}", self.index + 1, self.offset)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A request that could not be read, and why. The parser goes on with the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureError {
+    /// Where the unreadable request started.
+    pub location: Location,
+    /// Why it could not be read, in words (never a header value or body).
+    pub reason: String,
+}
+
+impl fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.reason)
+    }
+}
+
+impl std::error::Error for CaptureError {}
+
+/// What a parser may hold for one request; larger requests become a [`CaptureError`]
+/// and are skipped without being stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Request line plus headers (raw HTTP), or one curl command, in bytes.
+    pub max_head: usize,
+    /// One body, in bytes. Tencent Cloud accepts at most 10 MB (TC3 POST); the default
+    /// leaves room above that so an oversized request is still reported by the
+    /// size rule rather than lost.
+    pub max_body: usize,
+    /// One JSON-lines record or HAR entry, in bytes.
+    pub max_record: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_head: 64 * 1024,
+            max_body: 16 * 1024 * 1024,
+            max_record: 24 * 1024 * 1024,
+        }
+    }
+}
+
+/// An item of a capture: a request, or why one could not be read.
+pub type Item = Result<Captured, CaptureError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cap(target: &str, host: Option<&str>) -> Captured {
+        Captured {
+            location: Location::default(),
+            method: "GET".into(),
+            target: target.into(),
+            headers: host
+                .map(|h| vec![("Host".to_string(), h.to_string())])
+                .unwrap_or_default(),
+            body: vec![],
+        }
+    }
+
+    #[test]
+    fn target_parts() {
+        let c = cap(
+            "http://cvm.tencentcloudapi.com:8080/a/b?x=1&y=%20#frag",
+            None,
+        );
+        assert_eq!(c.host(), Some("cvm.tencentcloudapi.com:8080"));
+        assert_eq!((c.path(), c.query()), ("/a/b", "x=1&y=%20"));
+        let c = cap("https://h?x", Some("other"));
+        assert_eq!((c.host(), c.path(), c.query()), (Some("other"), "/", "x"));
+        let c = cap("/?Limit=10", Some("h"));
+        assert_eq!((c.path(), c.query()), ("/", "Limit=10"));
+        let c = cap("/", None);
+        assert_eq!((c.host(), c.query()), (None, ""));
+    }
+}
