@@ -4,7 +4,6 @@
 //! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
 //! file (`--key-file`), never from the command line.
 
-mod keys;
 mod sign;
 
 use std::process::ExitCode;

@@ -11,7 +11,7 @@ use cloudsig_canonical::tencent::{
 use cloudsig_canonical::v1::{BoolText, NameRule, Params};
 use cloudsig_core::v1::Algorithm;
 
-use crate::keys::KeyRing;
+use cloudsig_verify::keys::KeyRing;
 
 #[derive(Debug, Subcommand)]
 pub enum SignCommand {

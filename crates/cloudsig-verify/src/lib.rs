@@ -6,4 +6,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod capture;
+pub mod codes;
+pub mod conformance;
+mod diagnose;
+pub mod keys;
+pub mod params;
+pub mod report;
+mod verifier;
+
+pub use report::{Report, Scheme, Verdict};
+pub use verifier::{KeyCache, Options, Session, Verifier, unreadable};

@@ -1,4 +1,4 @@
-//! Where the CLI finds credentials: the official SDKs' environment variables or a key file.
+//! Where credentials come from: the official SDKs' environment variables or a key file.
 //!
 //! A key file holds one credential per line, `SecretId SecretKey [Token]`, separated by
 //! spaces or tabs; blank lines and lines starting with `#` are ignored. Keys are never
@@ -16,7 +16,14 @@ pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 
 /// Credentials by SecretId.
-#[derive(Default)]
+///
+/// ```
+/// use cloudsig_verify::keys::KeyRing;
+/// let ring = KeyRing::parse("# SecretId SecretKey [Token]\nAKIDexample secret\n", "inline")?;
+/// assert_eq!(ring.pick(None)?.secret_id(), "AKIDexample");
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Default, Clone)]
 pub struct KeyRing {
     by_id: BTreeMap<String, Credentials>,
 }
@@ -117,9 +124,18 @@ impl KeyRing {
     }
 
     /// How many credentials there are.
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.by_id.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Adds credentials, replacing any with the same SecretId.
+    pub fn insert(&mut self, creds: Credentials) {
+        self.by_id.insert(creds.secret_id().to_string(), creds);
     }
 }
 

@@ -1,0 +1,174 @@
+//! Parsing the TC3 `Authorization` header, tolerantly, while reporting its form.
+
+use cloudsig_core::tc3::ALGORITHM;
+
+/// How the parts of an Authorization header were separated.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthForm {
+    /// `, ` between the parts, as documented and as every official SDK sends it.
+    Documented,
+    /// `,` with no space, as some third-party signers send it.
+    Compact,
+    /// Mixed or extra whitespace.
+    Irregular,
+}
+
+/// The parts of `TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request,
+/// SignedHeaders=<a;b>, Signature=<hex>`, borrowed from the header value.
+///
+/// ```
+/// use cloudsig_verify::auth::{parse_tc3, AuthForm};
+/// let a = parse_tc3("TC3-HMAC-SHA256 Credential=AKIDx/2019-02-25/cvm/tc3_request,SignedHeaders=content-type;host,Signature=ab")?;
+/// assert_eq!((a.secret_id, a.date, a.service, a.signed_headers, a.signature),
+///            ("AKIDx", "2019-02-25", "cvm", "content-type;host", "ab"));
+/// assert_eq!(a.form, AuthForm::Compact);
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tc3Authorization<'a> {
+    /// The SecretId.
+    pub secret_id: &'a str,
+    /// The credential date as written (`YYYY-MM-DD` when well formed).
+    pub date: &'a str,
+    /// The service in the credential scope.
+    pub service: &'a str,
+    /// The scope's last element (`tc3_request` when well formed).
+    pub terminator: &'a str,
+    /// The `SignedHeaders` value.
+    pub signed_headers: &'a str,
+    /// The `Signature` value.
+    pub signature: &'a str,
+    /// How the parts were separated.
+    pub form: AuthForm,
+}
+
+/// Whether an Authorization value claims TC3 (starts with the algorithm name).
+pub fn is_tc3(value: &str) -> bool {
+    value.trim_start().starts_with(ALGORITHM)
+}
+
+/// Parses a TC3 Authorization value. The error says what is malformed, in words.
+pub fn parse_tc3(value: &str) -> Result<Tc3Authorization<'_>, String> {
+    let rest = value
+        .trim()
+        .strip_prefix(ALGORITHM)
+        .ok_or_else(|| format!("does not start with {ALGORITHM}"))?;
+    if !rest.starts_with([' ', '\t']) {
+        return Err(format!("no space after {ALGORITHM}"));
+    }
+    let rest = rest.trim_start();
+    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+    let (mut spaced, mut compact, mut irregular) = (0, 0, 0);
+    for (i, part) in rest.split(',').enumerate() {
+        if i > 0 {
+            let lead = part.len() - part.trim_start().len();
+            match (lead, part.starts_with(' ')) {
+                (0, _) => compact += 1,
+                (1, true) => spaced += 1,
+                _ => irregular += 1,
+            }
+        }
+        let part = part.trim();
+        let (key, val) = part
+            .split_once('=')
+            .ok_or_else(|| format!("part {} has no `=`", i + 1))?;
+        let slot = match key.trim_end() {
+            "Credential" => &mut credential,
+            "SignedHeaders" => &mut signed_headers,
+            "Signature" => &mut signature,
+            other => return Err(format!("unknown part `{}`", other.escape_debug())),
+        };
+        if slot.replace(val.trim_start()).is_some() {
+            return Err(format!("`{}` appears twice", key.trim_end()));
+        }
+    }
+    let credential = credential.ok_or("no Credential")?;
+    let signed_headers = signed_headers.ok_or("no SignedHeaders")?;
+    let signature = signature.ok_or("no Signature")?;
+    let mut scope = credential.split('/');
+    let (Some(secret_id), Some(date), Some(service), Some(terminator), None) = (
+        scope.next(),
+        scope.next(),
+        scope.next(),
+        scope.next(),
+        scope.next(),
+    ) else {
+        return Err("Credential is not <SecretId>/<date>/<service>/tc3_request".into());
+    };
+    if secret_id.is_empty() || date.is_empty() || service.is_empty() {
+        return Err("Credential has an empty SecretId, date or service".into());
+    }
+    let form = match (spaced, compact, irregular) {
+        (_, 0, 0) => AuthForm::Documented,
+        (0, _, 0) => AuthForm::Compact,
+        _ => AuthForm::Irregular,
+    };
+    Ok(Tc3Authorization {
+        secret_id,
+        date,
+        service,
+        terminator,
+        signed_headers,
+        signature,
+        form,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2";
+
+    #[test]
+    fn documented_compact_and_irregular_forms() {
+        let a = parse_tc3(DOC).unwrap();
+        assert_eq!(a.form, AuthForm::Documented);
+        assert_eq!(a.terminator, "tc3_request");
+        let compact = DOC.replace(", ", ",");
+        assert_eq!(parse_tc3(&compact).unwrap().form, AuthForm::Compact);
+        let mixed = DOC.replacen(", ", ",", 1);
+        assert_eq!(parse_tc3(&mixed).unwrap().form, AuthForm::Irregular);
+        let wide = DOC.replace(", ", ",   ");
+        assert_eq!(parse_tc3(&wide).unwrap().form, AuthForm::Irregular);
+        // Parts in another order are still understood.
+        let reordered = "TC3-HMAC-SHA256 Signature=ab, SignedHeaders=host, Credential=A/2019-01-01/cvm/tc3_request";
+        assert_eq!(parse_tc3(reordered).unwrap().signature, "ab");
+    }
+
+    #[test]
+    fn malformed_values_say_why() {
+        for (value, why) in [
+            ("TC3-HMAC-SHA1 Credential=a", "does not start"),
+            ("TC3-HMAC-SHA256x Credential=a", "no space"),
+            ("Bearer x", "does not start"),
+            ("TC3-HMAC-SHA256", "no space"),
+            (
+                "TC3-HMAC-SHA256 Credential=A/d/s/tc3_request, SignedHeaders=host",
+                "no Signature",
+            ),
+            (
+                "TC3-HMAC-SHA256 Credential=A/d/s, SignedHeaders=h, Signature=x",
+                "Credential is not",
+            ),
+            (
+                "TC3-HMAC-SHA256 Credential=A/d/s/t/u, SignedHeaders=h, Signature=x",
+                "Credential is not",
+            ),
+            (
+                "TC3-HMAC-SHA256 Credential=/d/s/t, SignedHeaders=h, Signature=x",
+                "empty",
+            ),
+            (
+                "TC3-HMAC-SHA256 Credential=A/d/s/t, Signature=x, Signature=y, SignedHeaders=h",
+                "twice",
+            ),
+            ("TC3-HMAC-SHA256 Credential=A/d/s/t, Foo=x", "unknown part"),
+            ("TC3-HMAC-SHA256 Credential", "no `=`"),
+        ] {
+            let err = parse_tc3(value).unwrap_err();
+            assert!(err.contains(why), "{value}: {err}");
+        }
+    }
+}

@@ -1,0 +1,624 @@
+//! Diagnosis of a signature mismatch: re-run the canonical builder with one known client
+//! mistake applied at a time, and name the one that reproduces the signature sent.
+//!
+//! The mistakes are those of `shared/SDK-BEHAVIOUR.md`: the date in local time, a
+//! charset added to or dropped from the Content-Type after signing, the host with or
+//! without its port, the query re-encoded, the JSON body re-serialised, v1 values
+//! URL-encoded in the string to sign, the `_`/`.` name rule, the Signature URL-encoded
+//! twice, a key with surrounding whitespace, upper-case hex, and a few more.
+
+use std::borrow::Cow;
+
+use cloudsig_canonical::encode::rfc3986;
+use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
+use cloudsig_canonical::v1::{self, NameRule, Params};
+use cloudsig_canonical::{Payload, Request};
+use cloudsig_core::v1::Algorithm;
+use cloudsig_core::{SecretKey, UtcDate, constant_time_eq};
+
+use crate::capture::Captured;
+use crate::params::decode;
+use crate::report::{Computed, Diagnosis, Mistake};
+
+mod json;
+
+/// What the TC3 diagnosis needs: the request as sent and what the verifier used.
+pub(crate) struct Tc3Case<'a> {
+    pub cap: &'a Captured,
+    pub secret: &'a SecretKey,
+    pub signed_headers: &'a SignedHeaders,
+    pub settings: tc3::Settings,
+    pub timestamp: i64,
+    pub date: UtcDate,
+    pub service: &'a str,
+    pub unsigned: bool,
+    pub received: &'a str,
+    pub computed: Computed,
+}
+
+/// One TC3 attempt: the request and inputs as the client may have signed them.
+#[derive(Clone)]
+struct Tc3Try<'a> {
+    path: Cow<'a, str>,
+    query: Cow<'a, str>,
+    headers: Vec<(&'a str, Cow<'a, str>)>,
+    body: Cow<'a, [u8]>,
+    unsigned: bool,
+    settings: tc3::Settings,
+    timestamp: i64,
+    date: UtcDate,
+    key: Cow<'a, [u8]>,
+}
+
+impl Tc3Try<'_> {
+    fn signature(&self, case: &Tc3Case<'_>) -> Option<String> {
+        let mut req = Request::new(&case.cap.method, &self.path).query(&self.query);
+        for (n, v) in &self.headers {
+            req.push_header(n, v);
+        }
+        let req = req.with_payload(if self.unsigned {
+            Payload::Unsigned
+        } else {
+            Payload::Bytes(&self.body)
+        });
+        let secret = SecretKey::new(&self.key).ok()?;
+        let scope = CredentialScope::new(self.date, case.service).ok()?;
+        let signed = tc3::sign(
+            &req,
+            case.signed_headers,
+            &self.settings,
+            self.timestamp,
+            scope,
+            &secret,
+        )
+        .ok()?;
+        Some(signed.signature().to_string())
+    }
+
+    fn set_header(&mut self, name: &str, value: String) {
+        for (n, v) in &mut self.headers {
+            if n.eq_ignore_ascii_case(name) {
+                *v = Cow::Owned(value);
+                return;
+            }
+        }
+    }
+}
+
+/// Diagnoses a TC3 mismatch.
+pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
+    let base = Tc3Try {
+        path: Cow::Borrowed(case.cap.path()),
+        query: Cow::Borrowed(case.cap.query()),
+        headers: case
+            .cap
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), Cow::Borrowed(v.as_str())))
+            .collect(),
+        body: Cow::Borrowed(&case.cap.body),
+        unsigned: case.unsigned,
+        settings: case.settings,
+        timestamp: case.timestamp,
+        date: case.date,
+        key: Cow::Borrowed(case.secret.expose_secret()),
+    };
+    let received = case.received;
+    let mut tried = 0;
+    let mut found = None;
+
+    // Upper-case hex needs no recomputation.
+    tried += 1;
+    if received.len() == 64
+        && received.bytes().any(|b| b.is_ascii_uppercase())
+        && constant_time_eq(
+            received.to_ascii_lowercase().as_bytes(),
+            case.computed.expected_signature.as_bytes(),
+        )
+    {
+        found = Some(mistake(
+            "uppercase-hex",
+            "the signature was sent in upper-case hex; it must be lower case".into(),
+        ));
+    }
+
+    let mut attempts: Vec<(Tc3Try<'_>, &'static str, String)> = Vec::new();
+    let ct = case.cap.header("content-type").unwrap_or_default();
+    if found.is_none() {
+        // Header values used as sent rather than lower-cased.
+        if case.settings.header_value_case == HeaderValueCase::Lowercase {
+            let mut t = base.clone();
+            t.settings = t.settings.with_header_value_case(HeaderValueCase::AsSent);
+            attempts.push((t, "header-values-not-lowercased", "signed header values were used as sent, not lower-cased as the documentation requires (the SDKs' behaviour; it only differs when a signed value has capitals)".into()));
+        }
+        // Charset added or removed after signing.
+        if let Some(stripped) = without_charset(ct) {
+            let mut t = base.clone();
+            t.set_header("content-type", stripped.clone());
+            attempts.push((t, "charset-added-after-signing", format!("the client signed Content-Type `{stripped}` but sent `{ct}`: a charset was added after signing (often by the HTTP library)")));
+        } else if !ct.is_empty() {
+            for with in [
+                format!("{ct}; charset=utf-8"),
+                format!("{ct};charset=utf-8"),
+                format!("{ct}; charset=UTF-8"),
+            ] {
+                let mut t = base.clone();
+                t.set_header("content-type", with.clone());
+                attempts.push((t, "charset-removed-after-signing", format!("the client signed Content-Type `{with}` but sent `{ct}`: the charset was dropped after signing")));
+            }
+        }
+        // Host with or without a port.
+        if let Some(host) = case.cap.header("host") {
+            match host.rsplit_once(':') {
+                Some((bare, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                    let mut t = base.clone();
+                    t.set_header("host", bare.to_string());
+                    attempts.push((
+                        t,
+                        "host-port",
+                        format!(
+                            "the client signed host `{bare}` without the port, but sent `{host}`"
+                        ),
+                    ));
+                }
+                _ => {
+                    for port in ["443", "80"] {
+                        let mut t = base.clone();
+                        t.set_header("host", format!("{host}:{port}"));
+                        attempts.push((t, "host-port", format!("the client signed host `{host}:{port}` with a port, but sent `{host}`")));
+                    }
+                }
+            }
+        }
+        // The query re-encoded after signing.
+        for q in query_variants(case.cap.query()) {
+            let mut t = base.clone();
+            let description = format!(
+                "the query was re-encoded after signing: the signature is for `{q}` but `{}` was sent",
+                case.cap.query()
+            );
+            t.query = Cow::Owned(q);
+            attempts.push((t, "query-reencoded", description));
+        }
+        // The JSON body re-serialised after hashing.
+        if !case.unsigned {
+            for (body, how) in json::variants(&case.cap.body) {
+                let mut t = base.clone();
+                t.body = Cow::Owned(body);
+                attempts.push((t, "json-reserialised", format!("the JSON body was re-serialised after signing: the signature is for the same JSON written {how}")));
+            }
+        }
+        // The date in local time.
+        let offsets = std::iter::once(8).chain((-12..=14).filter(|h| *h != 0 && *h != 8));
+        for h in offsets {
+            if let Ok(local) = UtcDate::from_unix(case.timestamp.saturating_add(h * 3600))
+                && local != case.date
+                && !attempts
+                    .iter()
+                    .any(|(t, id, _)| *id == "local-date" && t.date == local)
+            {
+                let mut t = base.clone();
+                t.date = local;
+                attempts.push((t, "local-date", format!("the key was derived with the date in UTC{h:+} ({local}) instead of the UTC date ({})", case.date)));
+            }
+        }
+        // A key with surrounding whitespace.
+        for (pad, words) in [
+            ("\n", "a trailing newline"),
+            ("\r\n", "a trailing CR LF"),
+            (" ", "a trailing space"),
+            ("\t", "a trailing tab"),
+        ] {
+            let mut key = case.secret.expose_secret().to_vec();
+            key.extend_from_slice(pad.as_bytes());
+            let mut t = base.clone();
+            t.key = Cow::Owned(key);
+            attempts.push((
+                t,
+                "key-whitespace",
+                format!("the SecretKey was used with {words}"),
+            ));
+        }
+        let mut lead = b" ".to_vec();
+        lead.extend_from_slice(case.secret.expose_secret());
+        let mut t = base.clone();
+        t.key = Cow::Owned(lead);
+        attempts.push((
+            t,
+            "key-whitespace",
+            "the SecretKey was used with a leading space".into(),
+        ));
+        // The timestamp read twice.
+        for d in [-1, 1, -2, 2] {
+            let mut t = base.clone();
+            t.timestamp = case.timestamp.saturating_add(d);
+            attempts.push((t, "timestamp-mismatch", format!("the string to sign used timestamp {} but X-TC-Timestamp says {} (the clock was read twice)", case.timestamp.saturating_add(d), case.timestamp)));
+        }
+        // Payload hashed wrongly.
+        if case.unsigned {
+            let mut t = base.clone();
+            t.unsigned = false;
+            attempts.push((
+                t,
+                "unsigned-payload-ignored",
+                "X-TC-Content-SHA256: UNSIGNED-PAYLOAD was sent but the client hashed the body"
+                    .into(),
+            ));
+        } else {
+            let mut t = base.clone();
+            t.unsigned = true;
+            attempts.push((t, "unsigned-payload-undeclared", "the client signed with UNSIGNED-PAYLOAD but did not send X-TC-Content-SHA256: UNSIGNED-PAYLOAD".into()));
+            if !case.cap.body.is_empty() {
+                let mut t = base.clone();
+                t.body = Cow::Borrowed(b"");
+                attempts.push((
+                    t,
+                    "empty-payload-hashed",
+                    "the client hashed an empty payload instead of the body it sent".into(),
+                ));
+            }
+        }
+        // Canonical URI `/` for a longer path, or the path when `/` was requested.
+        if case.cap.path() != "/" {
+            let mut t = base.clone();
+            t.path = Cow::Borrowed("/");
+            attempts.push((
+                t,
+                "canonical-uri",
+                format!(
+                    "the client signed the canonical URI `/` but requested `{}`",
+                    case.cap.path()
+                ),
+            ));
+        }
+    }
+    for (attempt, id, description) in &attempts {
+        if found.is_some() {
+            break;
+        }
+        tried += 1;
+        if attempt
+            .signature(case)
+            .is_some_and(|s| constant_time_eq(s.as_bytes(), received.as_bytes()))
+        {
+            found = Some(mistake(id, description.clone()));
+        }
+    }
+    Diagnosis {
+        computed: case.computed.clone(),
+        mistake: found,
+        tried,
+    }
+}
+
+/// What the v1 diagnosis needs.
+pub(crate) struct V1Case<'a> {
+    pub cap: &'a Captured,
+    pub params: &'a Params,
+    pub secret: &'a SecretKey,
+    pub algorithm: Algorithm,
+    pub host: &'a str,
+    pub received: &'a str,
+    pub computed: Computed,
+}
+
+/// Diagnoses a v1 mismatch.
+pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
+    let received = case.received;
+    let mut tried = 0;
+    let mut found = None;
+    let sign = |params: &Params,
+                method: &str,
+                host: &str,
+                path: &str,
+                rule: NameRule,
+                key: &[u8],
+                alg: Algorithm|
+     -> Option<String> {
+        let secret = SecretKey::new(key).ok()?;
+        let sts = v1::StringToSign::new(params, method, host, path, rule).ok()?;
+        Some(
+            cloudsig_core::v1::sign(&secret, alg, sts.to_string().as_bytes())
+                .as_str()
+                .to_string(),
+        )
+    };
+    let matches = |sig: Option<String>| {
+        sig.is_some_and(|s| constant_time_eq(s.as_bytes(), received.as_bytes()))
+    };
+    let (method, path, key) = (
+        case.cap.method.as_str(),
+        case.cap.path(),
+        case.secret.expose_secret(),
+    );
+
+    // The Signature URL-encoded twice: still percent-encoded after one decoding.
+    tried += 1;
+    if received.contains('%')
+        && let Ok(once_more) = decode(received)
+        && constant_time_eq(
+            once_more.as_bytes(),
+            case.computed.expected_signature.as_bytes(),
+        )
+    {
+        found = Some(mistake(
+            "signature-double-encoded",
+            "the Signature was URL-encoded twice (the HTTP library encoded it again)".into(),
+        ));
+    }
+    type Attempt<'a> = (Box<dyn Fn() -> Option<String> + 'a>, &'static str, String);
+    let mut attempts: Vec<Attempt<'_>> = Vec::new();
+    let encoded = |form: bool| {
+        let mut p = Params::new();
+        for (n, v) in case.params.iter() {
+            let e = rfc3986(v);
+            p.push(n, if form { e.replace("%20", "+") } else { e });
+        }
+        p
+    };
+    for (form, words) in [
+        (false, "percent-encoded"),
+        (true, "form-encoded (`+` for space)"),
+    ] {
+        let p = encoded(form);
+        attempts.push((
+            Box::new(move || {
+                sign(
+                    &p,
+                    method,
+                    case.host,
+                    path,
+                    NameRule::AsIs,
+                    key,
+                    case.algorithm,
+                )
+            }),
+            "values-urlencoded",
+            format!("parameter values were {words} in the string to sign; they must be raw"),
+        ));
+    }
+    attempts.push((
+        Box::new(|| {
+            sign(
+                case.params,
+                method,
+                case.host,
+                path,
+                NameRule::UnderscoreToDot,
+                key,
+                case.algorithm,
+            )
+        }),
+        "name-rule",
+        "parameter names were signed with `_` replaced by `.`".into(),
+    ));
+    let other = match case.algorithm {
+        Algorithm::HmacSha256 => Algorithm::HmacSha1,
+        _ => Algorithm::HmacSha256,
+    };
+    attempts.push((
+        Box::new(move || {
+            sign(
+                case.params,
+                method,
+                case.host,
+                path,
+                NameRule::AsIs,
+                key,
+                other,
+            )
+        }),
+        "signature-method",
+        format!(
+            "the client signed with {other} but SignatureMethod selects {}",
+            case.algorithm
+        ),
+    ));
+    for (pad, words) in [
+        ("\n", "a trailing newline"),
+        ("\r\n", "a trailing CR LF"),
+        (" ", "a trailing space"),
+        ("\t", "a trailing tab"),
+    ] {
+        let mut k = key.to_vec();
+        k.extend_from_slice(pad.as_bytes());
+        attempts.push((
+            Box::new(move || {
+                sign(
+                    case.params,
+                    method,
+                    case.host,
+                    path,
+                    NameRule::AsIs,
+                    &k,
+                    case.algorithm,
+                )
+            }),
+            "key-whitespace",
+            format!("the SecretKey was used with {words}"),
+        ));
+    }
+    match case.host.rsplit_once(':') {
+        Some((bare, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+            let bare = bare.to_string();
+            attempts.push((
+                Box::new(move || {
+                    sign(
+                        case.params,
+                        method,
+                        &bare,
+                        path,
+                        NameRule::AsIs,
+                        key,
+                        case.algorithm,
+                    )
+                }),
+                "host-port",
+                format!(
+                    "the client signed the host without the port, but sent `{}`",
+                    case.host
+                ),
+            ));
+        }
+        _ => {
+            for port in ["443", "80"] {
+                let h = format!("{}:{port}", case.host);
+                attempts.push((
+                    Box::new(move || {
+                        sign(
+                            case.params,
+                            method,
+                            &h,
+                            path,
+                            NameRule::AsIs,
+                            key,
+                            case.algorithm,
+                        )
+                    }),
+                    "host-port",
+                    format!(
+                        "the client signed the host with port {port}, but sent `{}`",
+                        case.host
+                    ),
+                ));
+            }
+        }
+    }
+    let other_method = if method == "GET" { "POST" } else { "GET" };
+    attempts.push((
+        Box::new(move || {
+            sign(
+                case.params,
+                other_method,
+                case.host,
+                path,
+                NameRule::AsIs,
+                key,
+                case.algorithm,
+            )
+        }),
+        "method",
+        format!("the client signed method {other_method} but sent {method}"),
+    ));
+    let mut no_empty = Params::new();
+    for (n, v) in case.params.iter().filter(|(_, v)| !v.is_empty()) {
+        no_empty.push(n, v);
+    }
+    if no_empty.len() != case.params.len() {
+        attempts.push((
+            Box::new(move || {
+                sign(
+                    &no_empty,
+                    method,
+                    case.host,
+                    path,
+                    NameRule::AsIs,
+                    key,
+                    case.algorithm,
+                )
+            }),
+            "empty-values-skipped",
+            "parameters with empty values were left out of the string to sign (older Go SDKs did)"
+                .into(),
+        ));
+    }
+    for (attempt, id, description) in &attempts {
+        if found.is_some() {
+            break;
+        }
+        tried += 1;
+        if matches(attempt()) {
+            found = Some(mistake(id, description.clone()));
+        }
+    }
+    Diagnosis {
+        computed: case.computed.clone(),
+        mistake: found,
+        tried,
+    }
+}
+
+fn mistake(id: &'static str, description: String) -> Mistake {
+    Mistake { id, description }
+}
+
+/// The Content-Type without its charset parameter, if it has one.
+fn without_charset(ct: &str) -> Option<String> {
+    let mut parts = ct.split(';');
+    let essence = parts.next()?.trim_end();
+    let mut kept = vec![essence.to_string()];
+    let mut dropped = false;
+    for p in parts {
+        if p.trim().to_ascii_lowercase().starts_with("charset=") {
+            dropped = true;
+        } else {
+            kept.push(p.to_string());
+        }
+    }
+    dropped.then(|| kept.join(";"))
+}
+
+/// Other encodings of the same query: RFC 3986, form (`+`), raw, each as sent and sorted.
+fn query_variants(sent: &str) -> Vec<String> {
+    if sent.is_empty() {
+        return Vec::new();
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in sent.split('&').filter(|p| !p.is_empty()) {
+        let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (Ok(n), Ok(v)) = (decode(n), decode(v)) else {
+            return Vec::new();
+        };
+        pairs.push((n, v));
+    }
+    let render = |pairs: &[(String, String)], enc: &dyn Fn(&str) -> String| {
+        pairs
+            .iter()
+            .map(|(n, v)| format!("{}={}", enc(n), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let rfc = |s: &str| rfc3986(s);
+    let form = |s: &str| rfc3986(s).replace("%20", "+");
+    let raw = |s: &str| s.to_string();
+    let mut sorted = pairs.clone();
+    sorted.sort();
+    let mut out: Vec<String> = Vec::new();
+    for p in [&pairs, &sorted] {
+        for enc in [&rfc as &dyn Fn(&str) -> String, &form, &raw] {
+            let q = render(p, enc);
+            if q != sent && !out.contains(&q) {
+                out.push(q);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charset_stripping() {
+        assert_eq!(
+            without_charset("application/json; charset=utf-8").as_deref(),
+            Some("application/json")
+        );
+        assert_eq!(
+            without_charset("application/json;CHARSET=UTF-8").as_deref(),
+            Some("application/json")
+        );
+        assert_eq!(without_charset("application/json"), None);
+    }
+
+    #[test]
+    fn query_variants_differ_from_sent() {
+        let v = query_variants("B=a%20b&A=%2A");
+        assert!(v.contains(&"B=a+b&A=%2A".to_string()));
+        assert!(v.contains(&"A=%2A&B=a%20b".to_string()));
+        assert!(v.contains(&"B=a b&A=*".to_string()));
+        assert!(!v.contains(&"B=a%20b&A=%2A".to_string()));
+        assert!(query_variants("").is_empty());
+    }
+}

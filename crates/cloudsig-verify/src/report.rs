@@ -1,0 +1,223 @@
+//! What the verifier says about one request.
+
+use std::fmt;
+
+use crate::capture::Location;
+
+/// The authorization form a request uses.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// `Authorization: TC3-HMAC-SHA256 …`.
+    Tc3,
+    /// A v1 `Signature` parameter with HmacSHA1.
+    V1HmacSha1,
+    /// A v1 `Signature` parameter with HmacSHA256.
+    V1HmacSha256,
+    /// `Authorization: SKIP`: sent unsigned on purpose.
+    Skip,
+    /// No signature found, or an Authorization of an unknown algorithm.
+    Unknown,
+}
+
+impl Scheme {
+    /// The name used in reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Tc3 => "TC3-HMAC-SHA256",
+            Self::V1HmacSha1 => "HmacSHA1",
+            Self::V1HmacSha256 => "HmacSHA256",
+            Self::Skip => "SKIP",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The verdict on a request.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// The signature matches and every protocol rule holds.
+    Valid,
+    /// Sent with `Authorization: SKIP`: nothing to verify.
+    Unsigned,
+    /// The service would refuse it; the report's code and reason say why.
+    Invalid,
+    /// The capture could not be read as a request.
+    Unreadable,
+}
+
+impl Verdict {
+    /// The word used in reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Unsigned => "unsigned",
+            Self::Invalid => "invalid",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// One broken rule: the service's error code and the reason in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The error code the service would return.
+    pub code: &'static str,
+    /// A short stable name of the rule, such as `timestamp-window`.
+    pub rule: &'static str,
+    /// What is wrong, in words; never a secret.
+    pub message: String,
+}
+
+/// The stages the verifier computed, for a person to compare with the client's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Computed {
+    /// The canonical request (TC3).
+    pub canonical_request: Option<String>,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// The signature the verifier expects.
+    pub expected_signature: String,
+    /// The signature the request carries.
+    pub received_signature: String,
+}
+
+/// A known client mistake that reproduces the signature that was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistake {
+    /// A short stable name, such as `charset-added-after-signing`.
+    pub id: &'static str,
+    /// What the client did, in words.
+    pub description: String,
+}
+
+/// The diagnosis of a signature mismatch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnosis {
+    /// What the verifier computed from the request as sent.
+    pub computed: Computed,
+    /// The mistake that reproduces the received signature, if one does.
+    pub mistake: Option<Mistake>,
+    /// How many candidate mistakes were tried.
+    pub tried: usize,
+}
+
+/// The verifier's report on one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Where the request was in the capture.
+    pub location: Location,
+    /// The scheme detected.
+    pub scheme: Scheme,
+    /// The SecretId the request claims, if any.
+    pub secret_id: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Every rule the request breaks, most decisive first; empty when valid.
+    pub findings: Vec<Finding>,
+    /// Remarks that do not change the verdict (the Authorization form, SDK quirks).
+    pub notes: Vec<String>,
+    /// Set when the signature did not match.
+    pub diagnosis: Option<Diagnosis>,
+    /// The request's timestamp (`X-TC-Timestamp` or `Timestamp`), when readable.
+    pub timestamp: Option<i64>,
+    /// The v1 `Nonce`, when readable.
+    pub nonce: Option<u64>,
+}
+
+impl Report {
+    pub(crate) fn new(location: Location, scheme: Scheme) -> Self {
+        Self {
+            location,
+            scheme,
+            secret_id: None,
+            verdict: Verdict::Valid,
+            findings: Vec::new(),
+            notes: Vec::new(),
+            diagnosis: None,
+            timestamp: None,
+            nonce: None,
+        }
+    }
+
+    pub(crate) fn fail(
+        &mut self,
+        code: &'static str,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) {
+        self.verdict = Verdict::Invalid;
+        self.findings.push(Finding {
+            code,
+            rule,
+            message: message.into(),
+        });
+    }
+
+    /// Orders the findings so the most decisive comes first: the order in which the
+    /// service checks (malformed request, unknown key, expiry, then the signature).
+    pub(crate) fn sort_findings(&mut self) {
+        self.findings.sort_by_key(|f| priority(f.code));
+    }
+
+    /// The error code the service would answer with (the first finding's), if invalid.
+    pub fn code(&self) -> Option<&'static str> {
+        self.findings.first().map(|f| f.code)
+    }
+
+    /// Whether the request would be accepted (valid, or deliberately unsigned).
+    pub fn is_ok(&self) -> bool {
+        matches!(self.verdict, Verdict::Valid | Verdict::Unsigned)
+    }
+}
+
+impl fmt::Display for Report {
+    /// One line for people: `#N verdict scheme [SecretId] [code: reason]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "#{} {} {}",
+            self.location.index + 1,
+            self.verdict.name(),
+            self.scheme
+        )?;
+        if let Some(id) = &self.secret_id {
+            write!(f, " {id}")?;
+        }
+        if let Some(first) = self.findings.first() {
+            write!(f, " {}: {}", first.code, first.message)?;
+            if let Some(m) = self.diagnosis.as_ref().and_then(|d| d.mistake.as_ref()) {
+                write!(f, "; cause: {}", m.description)?;
+            } else if self.diagnosis.is_some() {
+                f.write_str("; no known client mistake reproduces the signature sent")?;
+            }
+            if self.findings.len() > 1 {
+                write!(f, " (+{} more)", self.findings.len() - 1)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn priority(code: &str) -> u8 {
+    use crate::codes::*;
+    match code {
+        UNSUPPORTED_PROTOCOL => 0,
+        MISSING_PARAMETER => 1,
+        INVALID_AUTHORIZATION => 2,
+        REQUEST_SIZE_LIMIT_EXCEEDED => 3,
+        INVALID_PARAMETER => 4,
+        SECRET_ID_NOT_FOUND => 5,
+        SIGNATURE_EXPIRE => 6,
+        TOKEN_FAILURE => 7,
+        SIGNATURE_FAILURE => 8,
+        _ => 9,
+    }
+}

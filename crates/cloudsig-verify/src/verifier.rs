@@ -1,0 +1,656 @@
+//! Verifying one captured request: detect the scheme, recompute the signature through
+//! the same canonical builders as signing, compare in constant time, apply the protocol
+//! rules, and diagnose a mismatch.
+
+use std::collections::HashMap;
+
+use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
+use cloudsig_canonical::v1::{self, NameRule, Params};
+use cloudsig_canonical::{Payload, Request, Stage};
+use cloudsig_core::tc3::SigningKey;
+use cloudsig_core::v1::Algorithm;
+use cloudsig_core::{UtcDate, constant_time_eq};
+
+use crate::auth::{self, AuthForm};
+use crate::capture::{Captured, Item};
+use crate::conformance::{self, DEFAULT_WINDOW, ReplayGuard};
+use crate::keys::KeyRing;
+use crate::params::decode_form;
+use crate::report::{Report, Scheme, Verdict};
+use crate::{codes, diagnose};
+
+/// How to verify.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The time to check timestamps against (Unix seconds).
+    pub now: i64,
+    /// The allowed clock skew in seconds (default 300, as Tencent Cloud).
+    pub window: i64,
+    /// How TC3 signed header values are cased (default: lower-cased, as documented).
+    pub header_value_case: HeaderValueCase,
+    /// Whether to search for the client mistake behind a mismatch (default true).
+    pub diagnose: bool,
+}
+
+impl Options {
+    /// Options checking timestamps against `now`.
+    pub fn at(now: i64) -> Self {
+        Self {
+            now,
+            window: DEFAULT_WINDOW,
+            header_value_case: HeaderValueCase::Lowercase,
+            diagnose: true,
+        }
+    }
+
+    /// With another skew window.
+    pub fn window(mut self, seconds: i64) -> Self {
+        self.window = seconds;
+        self
+    }
+
+    /// With or without diagnosis.
+    pub fn diagnose(mut self, yes: bool) -> Self {
+        self.diagnose = yes;
+        self
+    }
+}
+
+/// Derived TC3 keys by (SecretId, date, service), so a capture of many requests from
+/// one client derives each key once. Bounded: cleared when it grows past 4096 keys.
+#[derive(Debug, Default, Clone)]
+pub struct KeyCache {
+    keys: HashMap<(String, UtcDate, String), SigningKey>,
+}
+
+impl KeyCache {
+    fn get(
+        &mut self,
+        id: &str,
+        secret: &cloudsig_core::SecretKey,
+        date: UtcDate,
+        service: &str,
+    ) -> Option<&SigningKey> {
+        let k = (id.to_string(), date, service.to_string());
+        if !self.keys.contains_key(&k) {
+            if self.keys.len() >= 4096 {
+                self.keys.clear();
+            }
+            let key = SigningKey::derive(secret, &date, service).ok()?;
+            self.keys.insert(k.clone(), key);
+        }
+        self.keys.get(&k)
+    }
+}
+
+/// Verifies captured requests against a key ring.
+///
+/// [`Verifier::check`] is stateless apart from the key cache it is given, so workers can
+/// share a verifier; [`Session`] adds the in-order nonce replay check.
+///
+/// ```
+/// use cloudsig_verify::{capture::{Captured, Location}, keys::KeyRing, Options, Session, Verifier, Verdict};
+/// let keys = KeyRing::parse("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE ********************************", "inline")?;
+/// let body = br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#;
+/// let cap = Captured {
+///     location: Location::default(),
+///     method: "POST".into(),
+///     target: "/".into(),
+///     headers: [
+///         ("Authorization", "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"),
+///         ("Content-Type", "application/json; charset=utf-8"),
+///         ("Host", "cvm.tencentcloudapi.com"),
+///         ("X-TC-Action", "DescribeInstances"),
+///         ("X-TC-Timestamp", "1551113065"),
+///         ("X-TC-Version", "2017-03-12"),
+///     ].iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+///     body: body.to_vec(),
+/// };
+/// let mut session = Session::new(Verifier::new(keys, Options::at(1551113065)));
+/// let report = session.verify(&cap);
+/// assert_eq!(report.verdict, Verdict::Valid, "{report}");
+/// // Ten minutes later the same request has expired.
+/// let mut late = Session::new(Verifier::new(session.verifier().keys().clone(), Options::at(1551113665)));
+/// assert_eq!(late.verify(&cap).code(), Some("AuthFailure.SignatureExpire"));
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    keys: KeyRing,
+    options: Options,
+}
+
+impl Verifier {
+    /// A verifier for `keys` with `options`.
+    pub fn new(keys: KeyRing, options: Options) -> Self {
+        Self { keys, options }
+    }
+
+    /// The key ring.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Verifies one request. Never panics, whatever the request holds.
+    pub fn check(&self, cap: &Captured, cache: &mut KeyCache) -> Report {
+        let auth_header = cap.header("authorization");
+        let mut report = match auth_header {
+            Some(v) if v.trim() == "SKIP" => {
+                let mut r = Report::new(cap.location, Scheme::Skip);
+                r.verdict = Verdict::Unsigned;
+                r.notes.push(
+                    "Authorization: SKIP: sent unsigned on purpose; only some APIs accept it"
+                        .into(),
+                );
+                r
+            }
+            Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
+            Some(_) => {
+                let mut r = Report::new(cap.location, Scheme::Unknown);
+                r.fail(
+                    codes::INVALID_AUTHORIZATION,
+                    "authorization",
+                    "the Authorization header is neither TC3-HMAC-SHA256 nor SKIP",
+                );
+                r
+            }
+            None => match v1_params(cap) {
+                Ok(Some(params)) => self.check_v1(cap, &params),
+                Ok(None) => {
+                    let mut r = Report::new(cap.location, Scheme::Unknown);
+                    r.fail(
+                        codes::MISSING_PARAMETER,
+                        "common-parameters",
+                        "no Authorization header and no Signature parameter: the request is not signed",
+                    );
+                    r
+                }
+                Err(e) => {
+                    let mut r = Report::new(cap.location, Scheme::Unknown);
+                    r.fail(codes::INVALID_PARAMETER, "parameters", e);
+                    r
+                }
+            },
+        };
+        if !matches!(cap.method.as_str(), "GET" | "POST") {
+            report.fail(
+                codes::UNSUPPORTED_PROTOCOL,
+                "method",
+                format!(
+                    "only GET and POST are supported, not {}",
+                    cap.method.escape_debug()
+                ),
+            );
+        }
+        report.sort_findings();
+        report
+    }
+
+    fn check_tc3(&self, cap: &Captured, value: &str, cache: &mut KeyCache) -> Report {
+        let mut report = Report::new(cap.location, Scheme::Tc3);
+        let a = match auth::parse_tc3(value) {
+            Ok(a) => a,
+            Err(why) => {
+                report.fail(
+                    codes::INVALID_AUTHORIZATION,
+                    "authorization",
+                    format!("malformed Authorization: {why}"),
+                );
+                return report;
+            }
+        };
+        report.secret_id = Some(a.secret_id.to_string());
+        match a.form {
+            AuthForm::Documented => {}
+            AuthForm::Compact => report.notes.push(
+                "Authorization parts are separated by `,` without the documented space".into(),
+            ),
+            AuthForm::Irregular => report.notes.push(
+                "Authorization parts are separated irregularly (the documented form is `, `)"
+                    .into(),
+            ),
+        }
+        for name in ["X-TC-Action", "X-TC-Version", "X-TC-Timestamp"] {
+            if cap.header(name).is_none() {
+                report.fail(
+                    codes::MISSING_PARAMETER,
+                    "common-parameters",
+                    format!("the {name} header is missing"),
+                );
+            }
+        }
+        let timestamp = match cap
+            .header("x-tc-timestamp")
+            .map(|t| t.trim().parse::<i64>())
+        {
+            Some(Ok(t)) => Some(t),
+            Some(Err(_)) => {
+                report.fail(
+                    codes::INVALID_PARAMETER_VALUE,
+                    "timestamp",
+                    "X-TC-Timestamp is not a Unix time in seconds",
+                );
+                None
+            }
+            None => None,
+        };
+        report.timestamp = timestamp;
+        if let Some(ts) = timestamp {
+            conformance::timestamp_window(&mut report, ts, self.options.now, self.options.window);
+        }
+        conformance::size_limits(&mut report, cap, Scheme::Tc3);
+        conformance::content_type_pairing(&mut report, cap, Scheme::Tc3);
+
+        if a.terminator != cloudsig_core::tc3::TERMINATOR {
+            report.fail(
+                codes::INVALID_AUTHORIZATION,
+                "credential-scope",
+                format!(
+                    "the credential scope ends with `{}`, not tc3_request",
+                    a.terminator.escape_debug()
+                ),
+            );
+        }
+        let date = match UtcDate::parse_iso(a.date) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                report.fail(
+                    codes::INVALID_AUTHORIZATION,
+                    "credential-scope",
+                    format!(
+                        "the credential date `{}` is not YYYY-MM-DD",
+                        a.date.escape_debug()
+                    ),
+                );
+                None
+            }
+        };
+        if cloudsig_core::tc3::validate_service(a.service).is_err() {
+            report.fail(
+                codes::INVALID_AUTHORIZATION,
+                "credential-scope",
+                "the credential service is not a service name",
+            );
+        }
+        if let (Some(d), Some(ts)) = (date, timestamp) {
+            credential_date(&mut report, d, ts);
+        }
+        if let Some(host_service) = cap.host().and_then(tc3::service_of_host)
+            && host_service != a.service
+        {
+            report.fail(
+                codes::SIGNATURE_FAILURE,
+                "credential-service",
+                format!(
+                    "the credential service `{}` is not the host's first label `{host_service}`",
+                    a.service.escape_debug()
+                ),
+            );
+        }
+        let signed_headers = match SignedHeaders::parse(a.signed_headers) {
+            Ok(s) => s,
+            Err(e) => {
+                report.fail(
+                    codes::INVALID_AUTHORIZATION,
+                    "signed-headers",
+                    e.reason().to_string(),
+                );
+                return report;
+            }
+        };
+        if !(signed_headers.contains("content-type") && signed_headers.contains("host")) {
+            report.fail(
+                codes::INVALID_AUTHORIZATION,
+                "signed-headers",
+                "SignedHeaders must include content-type and host",
+            );
+        }
+        if !signed_headers.is_sorted() {
+            report
+                .notes
+                .push("SignedHeaders is not sorted, as the documentation requires".into());
+        }
+        let Some(creds) = self.keys.get(a.secret_id) else {
+            report.fail(
+                codes::SECRET_ID_NOT_FOUND,
+                "secret-id",
+                "no key is known for this SecretId",
+            );
+            return report;
+        };
+        conformance::token(&mut report, cap.header("x-tc-token"), creds, "X-TC-Token");
+        let (Some(ts), Some(date)) = (timestamp, date) else {
+            return report;
+        };
+        let Ok(scope) = CredentialScope::new(date, a.service) else {
+            return report;
+        };
+        let unsigned = cap
+            .header("x-tc-content-sha256")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(tc3::UNSIGNED_PAYLOAD));
+        let req = request_of(cap, unsigned);
+        let settings =
+            tc3::Settings::default().with_header_value_case(self.options.header_value_case);
+        let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
+            return report;
+        };
+        let signed = match tc3::sign_with_key(&req, &signed_headers, &settings, ts, scope, key) {
+            Ok(s) => s,
+            Err(e) => {
+                let code = if e.stage() == Stage::Request {
+                    codes::INVALID_PARAMETER
+                } else {
+                    codes::SIGNATURE_FAILURE
+                };
+                report.fail(code, "canonical-request", e.to_string());
+                return report;
+            }
+        };
+        if !constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
+            report.fail(
+                codes::SIGNATURE_FAILURE,
+                "signature",
+                "the signature does not match the request as sent",
+            );
+            let computed = crate::report::Computed {
+                canonical_request: Some(signed.canonical_request().to_string()),
+                string_to_sign: signed.string_to_sign().to_string(),
+                expected_signature: signed.signature().to_string(),
+                received_signature: a.signature.to_string(),
+            };
+            report.diagnosis = Some(if self.options.diagnose {
+                diagnose::tc3(&diagnose::Tc3Case {
+                    cap,
+                    secret: creds.secret_key(),
+                    signed_headers: &signed_headers,
+                    settings,
+                    timestamp: ts,
+                    date,
+                    service: a.service,
+                    unsigned,
+                    received: a.signature,
+                    computed,
+                })
+            } else {
+                crate::report::Diagnosis {
+                    computed,
+                    mistake: None,
+                    tried: 0,
+                }
+            });
+        }
+        report
+    }
+
+    fn check_v1(&self, cap: &Captured, params: &Params) -> Report {
+        let algorithm = params.algorithm();
+        let scheme = match algorithm {
+            Algorithm::HmacSha256 => Scheme::V1HmacSha256,
+            _ => Scheme::V1HmacSha1,
+        };
+        let mut report = Report::new(cap.location, scheme);
+        report.secret_id = params.get("SecretId").map(str::to_string);
+        for name in ["Action", "Version", "Timestamp", "Nonce", "SecretId"] {
+            if params.get(name).is_none() {
+                report.fail(
+                    codes::MISSING_PARAMETER,
+                    "common-parameters",
+                    format!("the {name} parameter is missing"),
+                );
+            }
+        }
+        let timestamp = match params.get("Timestamp").map(|t| t.parse::<i64>()) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(_)) => {
+                report.fail(
+                    codes::INVALID_PARAMETER_VALUE,
+                    "timestamp",
+                    "Timestamp is not a Unix time in seconds",
+                );
+                None
+            }
+            None => None,
+        };
+        report.timestamp = timestamp;
+        match params.get("Nonce").map(|n| n.parse::<u64>()) {
+            Some(Ok(n)) if n > 0 => report.nonce = Some(n),
+            Some(_) => report.fail(
+                codes::INVALID_PARAMETER_VALUE,
+                "nonce",
+                "Nonce is not a positive integer",
+            ),
+            None => {}
+        }
+        if let Some(ts) = timestamp {
+            conformance::timestamp_window(&mut report, ts, self.options.now, self.options.window);
+        }
+        conformance::size_limits(&mut report, cap, scheme);
+        conformance::content_type_pairing(&mut report, cap, scheme);
+        if let Some(method) = params.get(v1::SIGNATURE_METHOD)
+            && !matches!(method, "HmacSHA1" | "HmacSHA256")
+        {
+            report.notes.push(format!(
+                    "SignatureMethod `{}` is neither HmacSHA1 nor HmacSHA256; the service then uses HmacSHA1",
+                    method.escape_debug()
+                ));
+        }
+        let Some(id) = params.get("SecretId") else {
+            return report;
+        };
+        let Some(creds) = self.keys.get(id) else {
+            report.fail(
+                codes::SECRET_ID_NOT_FOUND,
+                "secret-id",
+                "no key is known for this SecretId",
+            );
+            return report;
+        };
+        conformance::token(
+            &mut report,
+            params.get("Token"),
+            creds,
+            "the Token parameter",
+        );
+        let Some(received) = params.get(v1::SIGNATURE) else {
+            return report;
+        };
+        let Some(host) = cap.host() else {
+            report.fail(
+                codes::INVALID_PARAMETER,
+                "host",
+                "the request names no host",
+            );
+            return report;
+        };
+        let method = cap.method.as_str();
+        let path = cap.path();
+        let signed = match v1::sign(
+            params,
+            method,
+            host,
+            path,
+            NameRule::AsIs,
+            creds.secret_key(),
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                report.fail(codes::INVALID_PARAMETER, "string-to-sign", e.to_string());
+                return report;
+            }
+        };
+        if constant_time_eq(signed.signature().as_str().as_bytes(), received.as_bytes()) {
+            return report;
+        }
+        // The Python and Java SDKs sign names with `_` replaced by `.`.
+        if params.iter().any(|(n, _)| n.contains('_'))
+            && let Ok(dotted) = v1::sign(
+                params,
+                method,
+                host,
+                path,
+                NameRule::UnderscoreToDot,
+                creds.secret_key(),
+            )
+            && constant_time_eq(dotted.signature().as_str().as_bytes(), received.as_bytes())
+        {
+            report.notes.push(
+                        "signed with `_` replaced by `.` in parameter names, as the Python and Java SDKs do".into(),
+                    );
+            return report;
+        }
+        report.fail(
+            codes::SIGNATURE_FAILURE,
+            "signature",
+            "the signature does not match the request as sent",
+        );
+        let computed = crate::report::Computed {
+            canonical_request: None,
+            string_to_sign: signed.string_to_sign().to_string(),
+            expected_signature: signed.signature().to_string(),
+            received_signature: received.to_string(),
+        };
+        report.diagnosis = Some(if self.options.diagnose {
+            diagnose::v1(&diagnose::V1Case {
+                cap,
+                params,
+                secret: creds.secret_key(),
+                algorithm,
+                host,
+                received,
+                computed,
+            })
+        } else {
+            crate::report::Diagnosis {
+                computed,
+                mistake: None,
+                tried: 0,
+            }
+        });
+        report
+    }
+}
+
+/// The credential date must be the UTC date of the timestamp.
+fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
+    let Ok(utc) = UtcDate::from_unix(timestamp) else {
+        report.fail(
+            codes::INVALID_PARAMETER_VALUE,
+            "timestamp",
+            "X-TC-Timestamp is out of range",
+        );
+        return;
+    };
+    if utc == date {
+        return;
+    }
+    let local = (-12..=14)
+        .filter(|h| *h != 0)
+        .find(|h| UtcDate::from_unix(timestamp.saturating_add(h * 3600)).ok() == Some(date));
+    let hint = match local {
+        Some(8) => " (it is the date in UTC+8: the date was taken in local time, which fails between 00:00 and 08:00)".to_string(),
+        Some(h) => format!(" (it is the date in UTC{h:+}: the date was taken in local time)"),
+        None => String::new(),
+    };
+    report.fail(
+        codes::SIGNATURE_FAILURE,
+        "credential-date",
+        format!("the credential date {date} is not the UTC date {utc} of X-TC-Timestamp{hint}"),
+    );
+}
+
+/// The request model of a captured request.
+pub(crate) fn request_of(cap: &Captured, unsigned: bool) -> Request<'_> {
+    let mut req = Request::new(&cap.method, cap.path()).query(cap.query());
+    for (n, v) in &cap.headers {
+        req.push_header(n, v);
+    }
+    req.with_payload(if unsigned {
+        Payload::Unsigned
+    } else {
+        Payload::Bytes(&cap.body)
+    })
+}
+
+/// The v1 parameters of a request: its query for GET, its form body for POST (or the
+/// query when the body has no Signature), if a Signature parameter is present.
+fn v1_params(cap: &Captured) -> Result<Option<Params>, String> {
+    let query = decode_form(cap.query())?;
+    let form = if cap.method == "POST" {
+        match std::str::from_utf8(&cap.body) {
+            Ok(text) if !text.trim_start().starts_with(['{', '[']) => Some(decode_form(text)?),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let with_signature = form
+        .into_iter()
+        .chain(std::iter::once(query))
+        .find(|p| p.get(v1::SIGNATURE).is_some());
+    Ok(with_signature)
+}
+
+/// A verifier with its key cache and the in-order replay guard: verify a capture's
+/// requests one after another.
+#[derive(Debug)]
+pub struct Session {
+    verifier: Verifier,
+    cache: KeyCache,
+    replay: ReplayGuard,
+}
+
+impl Session {
+    /// A session over `verifier`.
+    pub fn new(verifier: Verifier) -> Self {
+        let window = verifier.options.window;
+        Self {
+            verifier,
+            cache: KeyCache::default(),
+            replay: ReplayGuard::new(window),
+        }
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// Verifies the next request of the capture.
+    pub fn verify(&mut self, cap: &Captured) -> Report {
+        let mut report = self.verifier.check(cap, &mut self.cache);
+        self.replay.observe(&mut report);
+        report
+    }
+
+    /// Verifies an item of a capture parser: a request, or why one could not be read.
+    pub fn verify_item(&mut self, item: &Item) -> Report {
+        match item {
+            Ok(cap) => self.verify(cap),
+            Err(e) => unreadable(e),
+        }
+    }
+
+    /// Applies the replay check to a report made by [`Verifier::check`] elsewhere (for
+    /// example on a worker thread). Feed reports in capture order.
+    pub fn observe(&mut self, report: &mut Report) {
+        self.replay.observe(report);
+    }
+}
+
+/// The report for a request that could not be read.
+pub fn unreadable(e: &crate::capture::CaptureError) -> Report {
+    let mut r = Report::new(e.location, Scheme::Unknown);
+    r.verdict = Verdict::Unreadable;
+    r.findings.push(crate::report::Finding {
+        code: "Unreadable",
+        rule: "capture",
+        message: e.reason.clone(),
+    });
+    r
+}
