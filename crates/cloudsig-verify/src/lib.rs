@@ -13,6 +13,8 @@ pub mod conformance;
 mod diagnose;
 pub mod keys;
 pub mod params;
+pub mod pipeline;
+pub mod render;
 pub mod report;
 mod verifier;
 
