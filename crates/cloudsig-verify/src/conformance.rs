@@ -210,3 +210,157 @@ impl ReplayGuard {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Location;
+    use crate::report::Verdict;
+
+    fn cap(method: &str, target: &str, ct: Option<&str>, body: Vec<u8>) -> Captured {
+        let mut headers = vec![("Host".to_string(), "cvm.tencentcloudapi.com".to_string())];
+        if let Some(ct) = ct {
+            headers.push(("Content-Type".to_string(), ct.to_string()));
+        }
+        Captured {
+            location: Location::default(),
+            method: method.into(),
+            target: target.into(),
+            headers,
+            body,
+        }
+    }
+
+    fn codes_of(f: impl FnOnce(&mut Report)) -> Vec<&'static str> {
+        let mut r = Report::new(Location::default(), Scheme::Tc3);
+        f(&mut r);
+        r.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn size_limits_by_method_and_scheme() {
+        let big_get = cap("GET", &format!("/?X={}", "a".repeat(MAX_GET)), None, vec![]);
+        assert_eq!(
+            codes_of(|r| size_limits(r, &big_get, Scheme::Tc3)),
+            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
+        );
+        let v1_post = cap("POST", "/", None, vec![b'a'; MAX_V1_POST + 1]);
+        assert_eq!(
+            codes_of(|r| size_limits(r, &v1_post, Scheme::V1HmacSha1)),
+            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
+        );
+        // The same body is fine with TC3, up to 10 MB.
+        assert!(codes_of(|r| size_limits(r, &v1_post, Scheme::Tc3)).is_empty());
+        let tc3_post = cap("POST", "/", None, vec![b'a'; MAX_TC3_POST + 1]);
+        assert_eq!(
+            codes_of(|r| size_limits(r, &tc3_post, Scheme::Tc3)),
+            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
+        );
+        let ok = cap("POST", "/", None, vec![b'a'; MAX_V1_POST]);
+        assert!(codes_of(|r| size_limits(r, &ok, Scheme::V1HmacSha256)).is_empty());
+    }
+
+    #[test]
+    fn content_type_and_algorithm_pairing() {
+        let pairs = [
+            (
+                "POST",
+                Some("application/json; charset=utf-8"),
+                Scheme::Tc3,
+                true,
+            ),
+            (
+                "POST",
+                Some("multipart/form-data; boundary=x"),
+                Scheme::Tc3,
+                true,
+            ),
+            ("POST", Some("application/octet-stream"), Scheme::Tc3, true),
+            (
+                "POST",
+                Some("application/x-www-form-urlencoded"),
+                Scheme::Tc3,
+                false,
+            ),
+            ("POST", None, Scheme::Tc3, false),
+            (
+                "GET",
+                Some("application/x-www-form-urlencoded"),
+                Scheme::Tc3,
+                true,
+            ),
+            ("GET", Some("application/json"), Scheme::Tc3, false),
+            (
+                "POST",
+                Some("application/x-www-form-urlencoded"),
+                Scheme::V1HmacSha1,
+                true,
+            ),
+            ("POST", Some("application/json"), Scheme::V1HmacSha1, false),
+            (
+                "POST",
+                Some("multipart/form-data; boundary=x"),
+                Scheme::V1HmacSha256,
+                false,
+            ),
+            ("POST", Some("text/plain"), Scheme::V1HmacSha256, false),
+            ("GET", None, Scheme::V1HmacSha1, true),
+        ];
+        for (method, ct, scheme, ok) in pairs {
+            let c = cap(method, "/", ct, vec![]);
+            let got = codes_of(|r| content_type_pairing(r, &c, scheme));
+            assert_eq!(got.is_empty(), ok, "{method} {ct:?} {scheme}: {got:?}");
+            if !ok {
+                assert_eq!(got, [codes::INVALID_PARAMETER]);
+            }
+        }
+    }
+
+    #[test]
+    fn timestamp_window_both_ways() {
+        assert!(codes_of(|r| timestamp_window(r, 1000, 1300, 300)).is_empty());
+        assert_eq!(
+            codes_of(|r| timestamp_window(r, 1000, 1301, 300)),
+            [codes::SIGNATURE_EXPIRE]
+        );
+        assert_eq!(
+            codes_of(|r| timestamp_window(r, 1301, 1000, 300)),
+            [codes::SIGNATURE_EXPIRE]
+        );
+        assert_eq!(
+            codes_of(|r| timestamp_window(r, i64::MIN, i64::MAX, 300)),
+            [codes::SIGNATURE_EXPIRE]
+        );
+    }
+
+    #[test]
+    fn replay_guard_flags_a_nonce_reused_within_the_window() {
+        let mut guard = ReplayGuard::new(300);
+        let report = |index, nonce, ts| {
+            let mut r = Report::new(
+                Location {
+                    index,
+                    ..Location::default()
+                },
+                Scheme::V1HmacSha1,
+            );
+            r.secret_id = Some("AKID".into());
+            r.nonce = Some(nonce);
+            r.timestamp = Some(ts);
+            r
+        };
+        let mut first = report(0, 7, 1000);
+        guard.observe(&mut first);
+        assert_eq!(first.verdict, Verdict::Valid);
+        let mut again = report(1, 7, 1100);
+        guard.observe(&mut again);
+        assert_eq!(again.code(), Some(codes::INVALID_PARAMETER_VALUE));
+        assert!(again.findings[0].message.contains("request #1"));
+        let mut later = report(2, 7, 1500);
+        guard.observe(&mut later);
+        assert_eq!(later.verdict, Verdict::Valid);
+        let mut other = report(3, 8, 1500);
+        guard.observe(&mut other);
+        assert_eq!(other.verdict, Verdict::Valid);
+    }
+}

@@ -97,6 +97,11 @@ impl KeyRing {
         Ok(ring)
     }
 
+    /// Every credential, by SecretId.
+    pub fn iter(&self) -> impl Iterator<Item = &Credentials> {
+        self.by_id.values()
+    }
+
     /// Credentials for `id`.
     pub fn get(&self, id: &str) -> Option<&Credentials> {
         self.by_id.get(id)
