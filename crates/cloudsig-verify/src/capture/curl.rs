@@ -1314,6 +1314,8 @@ mod tests {
                 ("Content-Type", "application/json")
             ])
         );
+        let c = one("curl -sSLX PUT http://h/ -kd x");
+        assert_eq!((c.method.as_str(), c.body.as_slice()), ("PUT", &b"x"[..]));
         let c = one("curl -X POST -- http://h/");
         assert_eq!(c.target, "http://h/");
         assert_eq!(

@@ -745,16 +745,29 @@ fn looks_like_request_line(line: &[u8]) -> bool {
         && version.last().is_some_and(u8::is_ascii_digit)
 }
 
-/// The start of a request line too long to hold: `TOKEN SP` then target bytes.
+/// The start of a request line too long to hold: a short token method, a space, then
+/// a target that starts like one (`/`, `*`, `http://`, `https://`).
 fn looks_like_request_start(prefix: &[u8]) -> bool {
     let mut parts = prefix.splitn(2, |&b| b == b' ');
-    let (Some(method), Some(rest)) = (parts.next(), parts.next()) else {
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
         return false;
     };
-    !method.is_empty()
-        && method.iter().all(|&b| is_word_byte(b))
-        && !rest.is_empty()
-        && rest.iter().all(|&b| is_word_byte(b) || b == b' ')
+    let starts_like_target = target.starts_with(b"/")
+        || target.starts_with(b"*")
+        || target
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"http://"))
+        || target
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"https://"));
+    (1..=20).contains(&method.len())
+        && method.iter().all(|&b| is_tchar(b))
+        && starts_like_target
+        && target.iter().all(|&b| is_word_byte(b) || b == b' ')
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// A reader that counts the bytes and lines it has consumed.
@@ -910,43 +923,46 @@ mod tests {
         }
     }
 
-    /// Yields `len` bytes repeating `pattern`, then `tail`, without holding them.
+    /// Yields `len` bytes repeating `pattern`, then `tail`, holding only one block of
+    /// the pattern.
     struct Repeat {
-        pattern: &'static [u8],
-        len: u64,
-        pos: u64,
+        block: Vec<u8>,
+        period: usize,
+        left: u64,
+        phase: usize,
         tail: &'static [u8],
-        tail_pos: usize,
     }
 
     impl Repeat {
         fn new(pattern: &'static [u8], len: u64, tail: &'static [u8]) -> Self {
+            let block = pattern
+                .iter()
+                .copied()
+                .cycle()
+                .take(8192 + pattern.len())
+                .collect();
             Self {
-                pattern,
-                len,
-                pos: 0,
+                block,
+                period: pattern.len(),
+                left: len,
+                phase: 0,
                 tail,
-                tail_pos: 0,
             }
         }
     }
 
     impl Read for Repeat {
         fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let mut n = 0;
-            for slot in out.iter_mut() {
-                if self.pos < self.len {
-                    let i = (self.pos % self.pattern.len() as u64) as usize;
-                    *slot = self.pattern[i];
-                    self.pos += 1;
-                } else if let Some(&b) = self.tail.get(self.tail_pos) {
-                    *slot = b;
-                    self.tail_pos += 1;
-                } else {
-                    break;
-                }
-                n += 1;
+            if self.left == 0 {
+                let n = self.tail.len().min(out.len());
+                out[..n].copy_from_slice(&self.tail[..n]);
+                self.tail = &self.tail[n..];
+                return Ok(n);
             }
+            let n = out.len().min(8192).min(self.left as usize);
+            out[..n].copy_from_slice(&self.block[self.phase..self.phase + n]);
+            self.phase = (self.phase + n) % self.period;
+            self.left -= n as u64;
             Ok(n)
         }
     }
