@@ -6,6 +6,9 @@
 //! capture never loads whole. An error ends only the request it names: the parser
 //! resynchronises and goes on with the next.
 
+pub mod curl;
+pub mod http;
+
 use std::fmt;
 
 /// One request as it was captured.
