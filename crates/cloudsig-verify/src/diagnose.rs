@@ -13,6 +13,7 @@ use cloudsig_canonical::encode::rfc3986;
 use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
 use cloudsig_canonical::v1::{self, NameRule, Params};
 use cloudsig_canonical::{Payload, Request};
+use cloudsig_core::tc3::SigningKey;
 use cloudsig_core::v1::Algorithm;
 use cloudsig_core::{SecretKey, UtcDate, constant_time_eq};
 
@@ -47,6 +48,8 @@ struct Tc3Try<'a> {
     settings: tc3::Settings,
     timestamp: i64,
     date: UtcDate,
+    /// The date the key was derived with, when it differs from the scope's.
+    key_date: Option<UtcDate>,
     key: Cow<'a, [u8]>,
 }
 
@@ -63,13 +66,15 @@ impl Tc3Try<'_> {
         });
         let secret = SecretKey::new(&self.key).ok()?;
         let scope = CredentialScope::new(self.date, case.service).ok()?;
-        let signed = tc3::sign(
+        let key_date = self.key_date.unwrap_or(self.date);
+        let key = SigningKey::derive(&secret, &key_date, case.service).ok()?;
+        let signed = tc3::sign_with_key(
             &req,
             case.signed_headers,
             &self.settings,
             self.timestamp,
             scope,
-            &secret,
+            &key,
         )
         .ok()?;
         Some(signed.signature().to_string())
@@ -101,6 +106,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         settings: case.settings,
         timestamp: case.timestamp,
         date: case.date,
+        key_date: None,
         key: Cow::Borrowed(case.secret.expose_secret()),
     };
     let received = case.received;
@@ -188,19 +194,23 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
                 attempts.push((t, "json-reserialised", format!("the JSON body was re-serialised after signing: the signature is for the same JSON written {how}")));
             }
         }
-        // The date in local time.
+        // The date in local time: in the key only, or in the key and the string to sign.
         let offsets = std::iter::once(8).chain((-12..=14).filter(|h| *h != 0 && *h != 8));
+        let mut seen_dates = Vec::new();
         for h in offsets {
-            if let Ok(local) = UtcDate::from_unix(case.timestamp.saturating_add(h * 3600))
-                && local != case.date
-                && !attempts
-                    .iter()
-                    .any(|(t, id, _)| *id == "local-date" && t.date == local)
-            {
-                let mut t = base.clone();
-                t.date = local;
-                attempts.push((t, "local-date", format!("the key was derived with the date in UTC{h:+} ({local}) instead of the UTC date ({})", case.date)));
+            let Ok(local) = UtcDate::from_unix(case.timestamp.saturating_add(h * 3600)) else {
+                continue;
+            };
+            if local == case.date || seen_dates.contains(&local) {
+                continue;
             }
+            seen_dates.push(local);
+            let mut t = base.clone();
+            t.key_date = Some(local);
+            attempts.push((t, "local-date", format!("the key was derived with the date in UTC{h:+} ({local}) instead of the UTC date ({}) of the credential scope", case.date)));
+            let mut t = base.clone();
+            t.date = local;
+            attempts.push((t, "local-date", format!("the string to sign and the key used the date in UTC{h:+} ({local}) while the Authorization says {}", case.date)));
         }
         // A key with surrounding whitespace.
         for (pad, words) in [

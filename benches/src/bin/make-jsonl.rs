@@ -1,0 +1,154 @@
+//! Writes a JSON-lines capture of N signed TC3 requests and a key file for it, and
+//! reports how long signing them took, so that verification can be compared with it.
+//!
+//! Usage: `make-jsonl N CAPTURE KEYFILE`. Requests come from 16 SecretIds, over one
+//! hour, with bodies of varying length; every one is valid at `--now 1700001800`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use cloudsig_canonical::tc3::{self, CredentialScope, SignedHeaders};
+use cloudsig_canonical::{Payload, Request};
+use cloudsig_core::SecretKey;
+use cloudsig_core::tc3::SigningKey;
+
+const BASE: i64 = 1_700_000_000;
+
+struct Req {
+    key: usize,
+    timestamp: i64,
+    body: String,
+}
+
+fn requests(n: usize) -> Vec<Req> {
+    (0..n)
+        .map(|i| Req {
+            key: i % 16,
+            timestamp: BASE + (i % 3600) as i64,
+            body: format!(r#"{{"Limit": {}, "Offset": {i}, "Filters": [{{"Name": "zone", "Values": ["ap-guangzhou-{}"]}}]}}"#, i % 100, i % 7),
+        })
+        .collect()
+}
+
+fn id(k: usize) -> String {
+    format!("AKIDbench{k:02}EXAMPLE000000000000000000")
+}
+
+fn secret(k: usize) -> String {
+    format!("benchSecretKey{k:02}EXAMPLE0000000000")
+}
+
+fn headers(r: &Req, ts: &str) -> [(&'static str, String); 6] {
+    [
+        ("Content-Type", "application/json".to_string()),
+        ("Host", "cvm.tencentcloudapi.com".to_string()),
+        ("X-TC-Action", "DescribeInstances".to_string()),
+        ("X-TC-Timestamp", ts.to_string()),
+        ("X-TC-Version", "2017-03-12".to_string()),
+        (
+            "X-TC-Region",
+            if r.key % 2 == 0 {
+                "ap-guangzhou"
+            } else {
+                "ap-shanghai"
+            }
+            .to_string(),
+        ),
+    ]
+}
+
+/// Signs every request; `cached` derives each (SecretId, date) key once.
+fn sign_all(reqs: &[Req], keys: &[SecretKey], cached: bool) -> Vec<String> {
+    let sh = SignedHeaders::default();
+    let settings = tc3::Settings::default();
+    let mut cache: Vec<Option<SigningKey>> = vec![None; keys.len()];
+    let mut out = Vec::with_capacity(reqs.len());
+    for r in reqs {
+        let ts = r.timestamp.to_string();
+        let hs = headers(r, &ts);
+        let mut req = Request::new("POST", "/");
+        for (n, v) in &hs {
+            req.push_header(n, v);
+        }
+        let req = req.with_payload(Payload::Bytes(r.body.as_bytes()));
+        let Ok(scope) = CredentialScope::for_timestamp(r.timestamp, "cvm") else {
+            continue;
+        };
+        let Some(secret) = keys.get(r.key) else {
+            continue;
+        };
+        let signed = if cached {
+            let Some(slot) = cache.get_mut(r.key) else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = SigningKey::derive(secret, &scope.date(), "cvm").ok();
+            }
+            let Some(key) = slot.as_ref() else { continue };
+            tc3::sign_with_key(&req, &sh, &settings, r.timestamp, scope, key)
+        } else {
+            tc3::sign(&req, &sh, &settings, r.timestamp, scope, secret)
+        };
+        if let Ok(s) = signed {
+            out.push(s.signature().to_string());
+        }
+    }
+    out
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(n), Some(capture), Some(keyfile)) = (args.get(1), args.get(2), args.get(3)) else {
+        return Err("usage: make-jsonl N CAPTURE KEYFILE".into());
+    };
+    let n: usize = n.parse()?;
+    let keys: Vec<SecretKey> = (0..16)
+        .map(|k| SecretKey::new(secret(k).as_bytes()))
+        .collect::<Result<_, _>>()?;
+    let reqs = requests(n);
+
+    let t = Instant::now();
+    let per_call = sign_all(&reqs, &keys, false);
+    let per_call_time = t.elapsed();
+    let t = Instant::now();
+    let cached = sign_all(&reqs, &keys, true);
+    let cached_time = t.elapsed();
+    if per_call != cached || per_call.len() != n {
+        return Err("signing paths disagree".into());
+    }
+
+    let mut out = BufWriter::new(File::create(capture)?);
+    for (r, sig) in reqs.iter().zip(&per_call) {
+        let ts = r.timestamp.to_string();
+        let mut hs: Vec<(String, String)> = vec![(
+            "Authorization".into(),
+            format!(
+                "TC3-HMAC-SHA256 Credential={}/2023-11-14/cvm/tc3_request, SignedHeaders=content-type;host, Signature={sig}",
+                id(r.key)
+            ),
+        )];
+        hs.extend(
+            headers(r, &ts)
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.clone())),
+        );
+        let line = serde_json::json!({"method": "POST", "url": "https://cvm.tencentcloudapi.com/", "headers": hs, "body": r.body});
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    let mut k = BufWriter::new(File::create(keyfile)?);
+    for i in 0..16 {
+        writeln!(k, "{} {}", id(i), secret(i))?;
+    }
+    k.flush()?;
+    let rate = |d: std::time::Duration| n as f64 / d.as_secs_f64();
+    println!(
+        "signed {n} requests, one thread: key derived per call {:.0}/s, cached key {:.0}/s",
+        rate(per_call_time),
+        rate(cached_time)
+    );
+    println!("sign_per_call_seconds={:.6}", per_call_time.as_secs_f64());
+    println!("sign_cached_seconds={:.6}", cached_time.as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Benchmark helpers for cloudsig (see `benches/README.md`).
