@@ -48,7 +48,7 @@ fn headers(r: &Req, ts: &str) -> [(&'static str, String); 6] {
         ("X-TC-Version", "2017-03-12".to_string()),
         (
             "X-TC-Region",
-            if r.key % 2 == 0 {
+            if r.key.is_multiple_of(2) {
                 "ap-guangzhou"
             } else {
                 "ap-shanghai"
