@@ -3,7 +3,8 @@
 //!
 //! The input is split into words as a POSIX shell (bash) would: single quotes,
 //! double quotes (with `\` escaping `$`, `` ` ``, `"`, `\` and newline), backslash
-//! escapes, bash's `$'…'` ANSI-C quoting, line continuations (`\` before LF or CRLF)
+//! escapes, bash's `$'…'` ANSI-C quoting, line continuations (`\` before LF or CRLF, also
+//! with blanks between them, as in documentation copied with trailing spaces)
 //! and `#` comments. A command ends at an unescaped newline outside quotes, so a file
 //! may hold many commands. There is no expansion: `$VAR`, `` `cmd` ``, globs and `~`
 //! stay as written, and unquoted shell operators (`|`, `;`, `&`, `<`, `>`, `(`, `)`,
@@ -202,6 +203,11 @@ enum State {
     Escape,
     /// After an unquoted `\` and a CR (a continuation if LF follows).
     EscapeCr,
+    /// After an unquoted `\` and a blank: a continuation if only blanks follow up to
+    /// the newline (documentation copied with trailing spaces), else an escaped blank.
+    EscapeBlank,
+    /// As `EscapeBlank`, after a CR.
+    EscapeBlankCr,
     Single,
     Double,
     /// After `\` inside double quotes.
@@ -235,6 +241,10 @@ struct Lexer {
     operator: Option<u8>,
     /// The input ended inside quotes.
     unterminated: bool,
+    /// The blank after a `\` while deciding whether it starts a continuation.
+    escaped_blank: u8,
+    /// Whether more blanks followed it.
+    blanks_after: bool,
 }
 
 impl Lexer {
@@ -251,6 +261,8 @@ impl Lexer {
             overflow: false,
             operator: None,
             unterminated: false,
+            escaped_blank: b' ',
+            blanks_after: false,
         }
     }
 
@@ -287,6 +299,11 @@ impl Lexer {
             State::Escape => match b {
                 b'\n' => self.state = State::Normal,
                 b'\r' => self.state = State::EscapeCr,
+                b' ' | b'\t' => {
+                    self.escaped_blank = b;
+                    self.blanks_after = false;
+                    self.state = State::EscapeBlank;
+                }
                 _ => {
                     self.push(b);
                     self.state = State::Normal;
@@ -296,6 +313,32 @@ impl Lexer {
                 self.state = State::Normal;
                 if b != b'\n' {
                     self.push(b'\r');
+                    return self.normal(b);
+                }
+            }
+            State::EscapeBlank => match b {
+                b' ' | b'\t' => self.blanks_after = true,
+                b'\n' => {
+                    self.end_word();
+                    self.state = State::Normal;
+                }
+                b'\r' => self.state = State::EscapeBlankCr,
+                _ => {
+                    self.push(self.escaped_blank);
+                    if self.blanks_after {
+                        self.end_word();
+                    }
+                    self.state = State::Normal;
+                    return self.normal(b);
+                }
+            },
+            State::EscapeBlankCr => {
+                self.state = State::Normal;
+                if b == b'\n' {
+                    self.end_word();
+                } else {
+                    self.push(self.escaped_blank);
+                    self.end_word();
                     return self.normal(b);
                 }
             }
@@ -419,7 +462,11 @@ impl Lexer {
     /// The input ended: finish the last word.
     fn finish_input(&mut self) {
         match self.state {
-            State::Normal | State::Comment | State::Escape => {}
+            State::Normal
+            | State::Comment
+            | State::Escape
+            | State::EscapeBlank
+            | State::EscapeBlankCr => {}
             State::EscapeCr => self.push(b'\r'),
             State::Dollar => self.push(b'$'),
             State::Single
@@ -1645,5 +1692,36 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod continuation_tests {
+    use super::*;
+
+    fn words(input: &str) -> Vec<Item> {
+        CurlReader::new(input.as_bytes(), Limits::default()).collect()
+    }
+
+    #[test]
+    fn backslash_then_blanks_then_newline_continues_the_command() {
+        // The seed's example, as extracted from the documentation, has a space after `\`.
+        let input = "curl -X POST https://cvm.tencentcloudapi.com \\ \n-H \"Host: cvm.tencentcloudapi.com\" \\  \t\r\n-d '{}'\n";
+        let items = words(input);
+        assert_eq!(items.len(), 1, "{items:?}");
+        let cap = items[0].as_ref().unwrap();
+        assert_eq!(cap.method, "POST");
+        assert_eq!(cap.header("host"), Some("cvm.tencentcloudapi.com"));
+        assert_eq!(cap.body, b"{}");
+    }
+
+    #[test]
+    fn an_escaped_blank_inside_a_word_is_kept() {
+        let items = words("curl -H X-A:\\ b\\  -H X-B:c https://h/\n");
+        let cap = items[0].as_ref().unwrap();
+        assert_eq!(cap.header("x-a"), Some("b"));
+        assert_eq!(cap.header("x-b"), Some("c"));
+        let items = words("curl -H 'X-A: a'\\ x https://h/\n");
+        assert!(items[0].is_err() || items[0].as_ref().unwrap().header("x-a") == Some("a x"));
     }
 }
