@@ -11,6 +11,10 @@ pub mod http;
 
 use std::fmt;
 
+pub mod detect;
+pub mod har;
+pub mod jsonl;
+
 /// One request as it was captured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Captured {

@@ -1,0 +1,1232 @@
+//! JSON lines: cloudsig's own capture record format, one request per line.
+//!
+//! # The record
+//!
+//! A capture is UTF-8 text. Each line holds one JSON object, the record of one request:
+//!
+//! ```text
+//! {"method": "POST", "url": "https://cvm.tencentcloudapi.com/?a=b", "headers": [["Host", "cvm.tencentcloudapi.com"], ["Content-Type", "application/json"]], "body": "{\"Limit\": 1}"}
+//! ```
+//!
+//! | key           | required | type | meaning |
+//! |---------------|----------|------|---------|
+//! | `method`      | yes | string | the method as sent, an HTTP token (`POST`, `GET` …), not normalised |
+//! | `url`         | yes | string | the request target, kept verbatim: absolute-form `http://authority/path?query` or `https://…` (scheme in lower case, authority not empty), or origin-form `/path?query` (then a `Host` header is required and gives the host); no spaces or control characters |
+//! | `headers`     | no  | array of `[name, value]` string pairs, or object `{name: value}` | the headers in the order sent; duplicates allowed in the array form; an object keeps the order written. Names are HTTP tokens, values may not contain control characters other than tab. Default: none |
+//! | `body`        | no  | string | the body as UTF-8 text. Default: empty |
+//! | `body_base64` | no  | string | the body in standard base64 (`+/`, padding optional, surrounding whitespace ignored), for bodies that are not UTF-8 |
+//! | `id`          | no  | string or number (any value accepted) | ignored by the parser, for the capturing tool's own use |
+//! | `note`        | no  | any | ignored by the parser |
+//!
+//! - `body` and `body_base64` are mutually exclusive: a record with both is an error.
+//!   A `null` optional field counts as absent.
+//! - Keys may come in any order; unknown keys are ignored; a key given twice is an error.
+//! - Lines are separated by `\n` (a `\r` before it is dropped). Blank lines and lines
+//!   whose first non-blank character is `#` are skipped. A UTF-8 byte-order mark at the
+//!   start of the file is skipped.
+//! - A line longer than [`Limits::max_record`] bytes (its `\n` not counted) is an
+//!   error; it is skipped without being stored (the reader holds at most
+//!   `max_record + 1` bytes of it). A body longer than [`Limits::max_body`] bytes is an error.
+//!
+//! Each record becomes one [`Captured`]; each bad record one [`CaptureError`] whose
+//! [`Location`] names it: `index` is the 0-based record number (blank and comment lines
+//! not counted), `offset` the byte offset of the line's start, `line` its 1-based line
+//! number. Reading goes on with the next line; only an I/O error ends the stream.
+//!
+//! [`write_record`] writes a [`Captured`] in this format, so captures round-trip.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Read, Write};
+use std::iter::FusedIterator;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::{CaptureError, Captured, Item, Limits, Location};
+
+/// Reads JSON-lines capture records (see the [module documentation](self)) one line at a
+/// time, reusing one line buffer.
+///
+/// ```
+/// use cloudsig_verify::capture::{jsonl::JsonLinesReader, Limits};
+///
+/// let input = concat!(
+///     "# captured by the gateway\n",
+///     r#"{"method":"POST","url":"https://cvm.tencentcloudapi.com/","headers":[["Content-Type","application/json"]],"body":"{}"}"#,
+///     "\n",
+///     r#"{"method":"GET","url":"/?Action=DescribeRegions","headers":{"Host":"cvm.tencentcloudapi.com"}}"#,
+///     "\n",
+/// );
+/// let items: Vec<_> = JsonLinesReader::new(input.as_bytes(), Limits::default()).collect();
+/// let first = items[0].as_ref().unwrap();
+/// assert_eq!((first.method.as_str(), first.body.as_slice()), ("POST", &b"{}"[..]));
+/// assert_eq!(first.location.line, Some(2));
+/// let second = items[1].as_ref().unwrap();
+/// assert_eq!(second.host(), Some("cvm.tencentcloudapi.com"));
+/// assert_eq!(second.query(), "Action=DescribeRegions");
+/// ```
+#[derive(Debug)]
+pub struct JsonLinesReader<R> {
+    reader: R,
+    limits: Limits,
+    buf: Vec<u8>,
+    /// Byte offset of the next line's start.
+    offset: u64,
+    /// Lines read so far.
+    line: u64,
+    /// Records read so far.
+    index: usize,
+    done: bool,
+}
+
+/// What one call to [`JsonLinesReader::read_line`] found.
+enum LineRead {
+    /// End of input, nothing read.
+    Eof,
+    /// A line, stored in the buffer (terminator included when there was one).
+    Stored,
+    /// A line longer than the limit, skipped: its length in bytes (terminator included)
+    /// and whether it was a record (not blank, not a comment).
+    Oversized { len: u64, record: bool },
+}
+
+/// Lines stored before an oversized one are not worth keeping capacity for.
+const KEEP_CAPACITY: usize = 64 * 1024;
+
+impl<R: BufRead> JsonLinesReader<R> {
+    /// A reader of the records in `reader`, holding at most `limits.max_record` bytes of
+    /// one line at a time.
+    pub fn new(reader: R, limits: Limits) -> Self {
+        Self {
+            reader,
+            limits,
+            buf: Vec::new(),
+            offset: 0,
+            line: 0,
+            index: 0,
+            done: false,
+        }
+    }
+
+    /// Reads the next line into `self.buf`, or skips it when it is over the limit.
+    fn read_line(&mut self) -> io::Result<LineRead> {
+        self.buf.clear();
+        let max = self.limits.max_record;
+        // A line of `max` bytes plus its `\n` is allowed, one byte more is not.
+        let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+        let n = (&mut self.reader)
+            .take(cap)
+            .read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(LineRead::Eof);
+        }
+        if self.buf.last() == Some(&b'\n') || self.buf.len() <= max {
+            return Ok(LineRead::Stored);
+        }
+        // Over the limit: stream past the rest of the line without storing it.
+        let mut first = first_non_blank(&self.buf);
+        let mut len = u64::try_from(n).unwrap_or(u64::MAX);
+        self.buf.clear();
+        self.buf.shrink_to(KEEP_CAPACITY);
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i.saturating_add(1), true),
+                None => (chunk.len(), false),
+            };
+            if first.is_none() {
+                first = first_non_blank(chunk.get(..take).unwrap_or_default());
+            }
+            self.reader.consume(take);
+            len = len.saturating_add(u64::try_from(take).unwrap_or(u64::MAX));
+            if end {
+                break;
+            }
+        }
+        let record = !matches!(first, None | Some(b'#'));
+        Ok(LineRead::Oversized { len, record })
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLinesReader<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while !self.done {
+            let start = self.offset;
+            let line = self.line.saturating_add(1);
+            let location = Location {
+                index: self.index,
+                offset: start,
+                line: Some(line),
+            };
+            let read = match self.read_line() {
+                Ok(read) => read,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(CaptureError {
+                        location,
+                        reason: format!("read error: {e}"),
+                    }));
+                }
+            };
+            let len = match read {
+                LineRead::Eof => {
+                    self.done = true;
+                    return None;
+                }
+                LineRead::Stored => u64::try_from(self.buf.len()).unwrap_or(u64::MAX),
+                LineRead::Oversized { len, .. } => len,
+            };
+            self.offset = self.offset.saturating_add(len);
+            self.line = line;
+            if let LineRead::Oversized { len, record } = read {
+                if !record {
+                    continue;
+                }
+                self.index = self.index.saturating_add(1);
+                return Some(Err(CaptureError {
+                    location,
+                    reason: format!(
+                        "line of {len} bytes is longer than the record limit of {} bytes; skipped",
+                        self.limits.max_record
+                    ),
+                }));
+            }
+            let mut content = self.buf.as_slice();
+            content = content.strip_suffix(b"\n").unwrap_or(content);
+            content = content.strip_suffix(b"\r").unwrap_or(content);
+            if start == 0 {
+                content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+            }
+            if matches!(first_non_blank(content), None | Some(b'#')) {
+                continue;
+            }
+            self.index = self.index.saturating_add(1);
+            return Some(
+                parse_record(content, location, &self.limits)
+                    .map_err(|reason| CaptureError { location, reason }),
+            );
+        }
+        None
+    }
+}
+
+impl<R: BufRead> FusedIterator for JsonLinesReader<R> {}
+
+fn first_non_blank(bytes: &[u8]) -> Option<u8> {
+    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// One record as written, borrowing from the line where no unescaping was needed.
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow, default, deserialize_with = "de_method")]
+    method: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "de_url")]
+    url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    headers: Option<Headers<'a>>,
+    #[serde(borrow, default, deserialize_with = "de_body")]
+    body: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "de_body_base64")]
+    body_base64: Option<Cow<'a, str>>,
+}
+
+fn de_method<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    opt_text(d, "\"method\" as a string")
+}
+
+fn de_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    opt_text(d, "\"url\" as a string")
+}
+
+fn de_body<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    opt_text(d, "\"body\" as a string")
+}
+
+fn de_body_base64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    opt_text(d, "\"body_base64\" as a string")
+}
+
+fn parse_record(line: &[u8], location: Location, limits: &Limits) -> Result<Captured, String> {
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "line is not valid UTF-8 (at byte {} of the line)",
+            e.valid_up_to()
+        )
+    })?;
+    if first_non_blank(line) != Some(b'{') {
+        return Err(match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => "record is not a JSON object".to_string(),
+            Err(e) => format!("not valid JSON: {}", json_error_at(&e)),
+        });
+    }
+    let record: Record<'_> = serde_json::from_str(text).map_err(|e| {
+        let what = json_error_at(&e);
+        match e.classify() {
+            serde_json::error::Category::Data => what,
+            _ => format!("not valid JSON: {what}"),
+        }
+    })?;
+    let method = record.method.ok_or("missing \"method\"")?;
+    if !is_token(&method) {
+        return Err("\"method\" is not an HTTP method token".into());
+    }
+    let url = record.url.ok_or("missing \"url\"")?;
+    let origin_form = check_url(&url)?;
+    let headers = match record.headers {
+        Some(Headers(pairs)) => owned_headers(pairs)?,
+        None => Vec::new(),
+    };
+    if origin_form && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        return Err("\"url\" is origin-form but there is no Host header".into());
+    }
+    let body = match (record.body, record.body_base64) {
+        (Some(_), Some(_)) => return Err("both \"body\" and \"body_base64\" are given".into()),
+        (Some(text), None) => text.into_owned().into_bytes(),
+        (None, Some(b64)) => decode_base64(&b64, "body_base64", limits.max_body)?,
+        (None, None) => Vec::new(),
+    };
+    check_body_len(body.len(), limits)?;
+    Ok(Captured {
+        location,
+        method: method.into_owned(),
+        target: url.into_owned(),
+        headers,
+        body,
+    })
+}
+
+/// A serde_json error on one line, with its column.
+fn json_error_at(e: &serde_json::Error) -> String {
+    let msg = json_error_message(e);
+    if e.line() == 0 {
+        msg
+    } else {
+        format!("{msg} at column {}", e.column())
+    }
+}
+
+/// Checks a JSON-lines `url`; true when it is origin-form.
+fn check_url(url: &str) -> Result<bool, String> {
+    if url.is_empty() {
+        return Err("\"url\" is empty".into());
+    }
+    if has_control(url.as_bytes(), b' ') {
+        return Err("\"url\" contains whitespace or control characters".into());
+    }
+    if url.starts_with('/') {
+        return Ok(true);
+    }
+    let scheme_end = url.find("://").unwrap_or(0);
+    let scheme = url.get(..scheme_end).unwrap_or_default();
+    let rest = url.get(scheme_end.saturating_add(3)..).unwrap_or_default();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if (scheme == "http" || scheme == "https") && !authority.is_empty() {
+        Ok(false)
+    } else {
+        Err(
+            "\"url\" is neither absolute-form (http(s)://host/path, scheme in lower case) \
+             nor origin-form (/path)"
+                .into(),
+        )
+    }
+}
+
+/// The headers of a record, in order, borrowing where no unescaping was needed.
+struct Headers<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Headers<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(HeadersVisitor).map(Headers)
+    }
+}
+
+struct HeadersVisitor;
+
+/// Headers reserved before the first one arrives, when the input gives no size.
+const HEADERS_GUESS: usize = 16;
+
+impl<'de> Visitor<'de> for HeadersVisitor {
+    type Value = Vec<(Cow<'de, str>, Cow<'de, str>)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"headers\" as an array of [name, value] pairs or an object {name: value}")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(HEADERS_GUESS).min(64));
+        while let Some(pair) = seq.next_element_seed(PairSeed)? {
+            out.push(pair);
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(HEADERS_GUESS).min(64));
+        while let Some(name) = map.next_key_seed(TextSeed("a header name"))? {
+            let value = map.next_value_seed(TextSeed("a header value as a string"))?;
+            out.push((name, value));
+        }
+        Ok(out)
+    }
+}
+
+struct PairSeed;
+
+impl<'de> DeserializeSeed<'de> for PairSeed {
+    type Value = (Cow<'de, str>, Cow<'de, str>);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PairSeed {
+    type Value = (Cow<'de, str>, Cow<'de, str>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a header as a [name, value] pair of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let name = seq
+            .next_element_seed(TextSeed("a header name as a string"))?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let value = seq
+            .next_element_seed(TextSeed("a header value as a string"))?
+            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom(
+                "a header pair has more than two elements",
+            ));
+        }
+        Ok((name, value))
+    }
+}
+
+/// Deserializes a string, borrowed when the input needs no unescaping; `.0` says what
+/// was expected, for the error message.
+#[derive(Clone, Copy)]
+pub(super) struct TextSeed(pub(super) &'static str);
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+struct OptTextVisitor(TextSeed);
+
+impl<'de> Visitor<'de> for OptTextVisitor {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.0)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
+/// An optional string (`null` is `None`), borrowed where possible; `what` names it in
+/// the error message ("\"method\" as a string").
+pub(super) fn opt_text<'de, D: Deserializer<'de>>(
+    d: D,
+    what: &'static str,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    d.deserialize_option(OptTextVisitor(TextSeed(what)))
+}
+
+/// A serde_json error in words, without its position (the caller knows better) and
+/// without any string value it may quote: a reason never repeats a header value or body.
+pub(super) fn json_error_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let mut msg = full
+        .strip_suffix(suffix.as_str())
+        .unwrap_or(&full)
+        .to_string();
+    if let Some(p) = msg.find("string \"") {
+        let rest = msg.get(p..).unwrap_or_default();
+        let tail = rest
+            .rfind(", expected ")
+            .and_then(|q| rest.get(q..))
+            .unwrap_or_default()
+            .to_string();
+        msg.truncate(p);
+        msg.push_str("a string");
+        msg.push_str(&tail);
+    }
+    msg
+}
+
+/// Whether `s` is an HTTP token (RFC 9110 `tchar`s, at least one).
+pub(super) fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether `bytes` has a byte up to `max` (a control character, and space when `max` is
+/// a space) or DEL. Branch-free over the whole slice, so that it vectorizes.
+pub(super) fn has_control(bytes: &[u8], max: u8) -> bool {
+    bytes
+        .iter()
+        .fold(false, |found, &b| found | (b <= max) | (b == 0x7f))
+}
+
+/// Checks header names and values and makes them owned.
+pub(super) fn owned_headers<'a>(
+    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<Vec<(String, String)>, String> {
+    let pairs = pairs.into_iter();
+    let mut out = Vec::with_capacity(pairs.size_hint().0);
+    for (i, (name, value)) in pairs.enumerate() {
+        if !is_token(&name) {
+            return Err(format!(
+                "header #{} has a name that is not an HTTP token",
+                i.saturating_add(1)
+            ));
+        }
+        if has_control(value.as_bytes(), 0x1f)
+            && value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f)
+        {
+            return Err(format!(
+                "header #{} has a value with control characters",
+                i.saturating_add(1)
+            ));
+        }
+        out.push((name.into_owned(), value.into_owned()));
+    }
+    Ok(out)
+}
+
+/// Decodes standard base64 (padding optional) of at most `max` decoded bytes.
+pub(super) fn decode_base64(text: &str, what: &str, max: usize) -> Result<Vec<u8>, String> {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    // Every 4 symbols give at most 3 bytes: refuse before allocating.
+    let most = text.len().div_ceil(4).saturating_mul(3);
+    if most.saturating_sub(2) > max {
+        return Err(format!(
+            "\"{what}\" decodes to more than the body limit of {max} bytes"
+        ));
+    }
+    STANDARD_PAD_INDIFFERENT.decode(text).map_err(|e| {
+        let at = match e {
+            base64::DecodeError::InvalidByte(at, _)
+            | base64::DecodeError::InvalidLastSymbol { offset: at, .. } => {
+                format!(" (at symbol {at})")
+            }
+            _ => String::new(),
+        };
+        format!("\"{what}\" is not valid standard base64{at}")
+    })
+}
+
+/// Checks a body against [`Limits::max_body`].
+pub(super) fn check_body_len(len: usize, limits: &Limits) -> Result<(), String> {
+    if len > limits.max_body {
+        Err(format!(
+            "body of {len} bytes is longer than the body limit of {} bytes",
+            limits.max_body
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct OutRecord<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(String, String)],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+}
+
+/// Writes `c` as one JSON-lines record (see the [module documentation](self)), ending in
+/// `\n`: the body as `body` when it is UTF-8, else as `body_base64`. The location is not
+/// written. Wrap an unbuffered `out` in a [`std::io::BufWriter`].
+///
+/// ```
+/// use cloudsig_verify::capture::{jsonl::{write_record, JsonLinesReader}, Captured, Limits, Location};
+///
+/// let c = Captured {
+///     location: Location::default(),
+///     method: "POST".into(),
+///     target: "https://cvm.tencentcloudapi.com/".into(),
+///     headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+///     body: vec![0xff, 0x00],
+/// };
+/// let mut out = Vec::new();
+/// write_record(&c, &mut out)?;
+/// assert!(out.ends_with(b"\"body_base64\":\"/wA=\"}\n"));
+/// let back = JsonLinesReader::new(&out[..], Limits::default()).next().unwrap().unwrap();
+/// assert_eq!((back.headers, back.body), (c.headers, c.body));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_record(c: &Captured, out: &mut impl Write) -> io::Result<()> {
+    let (body, body_base64) = match std::str::from_utf8(&c.body) {
+        Ok(text) => (Some(text), None),
+        Err(_) => (None, Some(STANDARD.encode(&c.body))),
+    };
+    let record = OutRecord {
+        method: &c.method,
+        url: &c.target,
+        headers: &c.headers,
+        body,
+        body_base64,
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+/// Inputs for the tests of every capture reader.
+#[cfg(test)]
+pub(super) mod testutil {
+    use std::io::{self, Read};
+
+    /// `head`, then `unit` repeated up to `len` bytes, then `tail`, without holding
+    /// the repeated part.
+    pub(crate) struct Repeat {
+        head: Vec<u8>,
+        unit: Vec<u8>,
+        len: u64,
+        tail: Vec<u8>,
+        pos: u64,
+    }
+
+    impl Repeat {
+        pub(crate) fn new(head: &[u8], unit: &[u8], len: u64, tail: &[u8]) -> Self {
+            assert!(!unit.is_empty());
+            Self {
+                head: head.to_vec(),
+                unit: unit.to_vec(),
+                len,
+                tail: tail.to_vec(),
+                pos: 0,
+            }
+        }
+    }
+
+    impl Read for Repeat {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let head = self.head.len() as u64;
+            let mut n = 0;
+            while n < out.len() {
+                let p = self.pos;
+                let byte = if p < head {
+                    self.head[p as usize]
+                } else if p < head + self.len {
+                    self.unit[((p - head) % self.unit.len() as u64) as usize]
+                } else if let Some(&b) = self.tail.get((p - head - self.len) as usize) {
+                    b
+                } else {
+                    break;
+                };
+                out[n] = byte;
+                n += 1;
+                self.pos += 1;
+            }
+            Ok(n)
+        }
+    }
+
+    /// A reader failing with `kind` after `ok` bytes of `data`.
+    pub(crate) struct Failing {
+        pub(crate) data: Vec<u8>,
+        pub(crate) ok: usize,
+        pub(crate) kind: io::ErrorKind,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.ok == 0 {
+                return Err(io::Error::new(self.kind, "disk on fire"));
+            }
+            let n = out.len().min(self.ok).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data.drain(..n);
+            self.ok -= n;
+            Ok(n)
+        }
+    }
+
+    /// A deterministic pseudo-random generator (SplitMix64).
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        /// A number below `n` (> 0).
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{Failing, Repeat};
+    use super::*;
+    use std::io::BufReader;
+
+    fn read_all(input: &str) -> Vec<Item> {
+        JsonLinesReader::new(input.as_bytes(), Limits::default()).collect()
+    }
+
+    fn one(line: &str) -> Item {
+        let items = read_all(line);
+        assert_eq!(items.len(), 1, "{items:?}");
+        items.into_iter().next().unwrap()
+    }
+
+    fn err(line: &str) -> String {
+        match one(line) {
+            Ok(c) => panic!("expected an error for {line}, got {c:?}"),
+            Err(e) => e.reason,
+        }
+    }
+
+    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn full_record() {
+        let c = one(
+            r#"{"id": 7, "note": {"any": ["thing"]}, "method": "POST", "url": "https://cvm.tencentcloudapi.com/?a=b", "headers": [["Host", "cvm.tencentcloudapi.com"], ["Content-Type", "application/json"], ["X-A", "1"], ["x-a", "2"]], "body": "{\"Limit\": 1, \"s\": \"\u00e9\\n\"}", "extra": null}"#,
+        )
+        .unwrap();
+        assert_eq!(c.method, "POST");
+        assert_eq!(c.target, "https://cvm.tencentcloudapi.com/?a=b");
+        assert_eq!(
+            c.headers,
+            h(&[
+                ("Host", "cvm.tencentcloudapi.com"),
+                ("Content-Type", "application/json"),
+                ("X-A", "1"),
+                ("x-a", "2"),
+            ])
+        );
+        assert_eq!(c.body, "{\"Limit\": 1, \"s\": \"é\\n\"}".as_bytes());
+        assert_eq!(
+            c.location,
+            Location {
+                index: 0,
+                offset: 0,
+                line: Some(1)
+            }
+        );
+    }
+
+    #[test]
+    fn object_headers_keep_order_and_body_defaults_to_empty() {
+        let c = one(
+            r#"{"url": "/x?y", "headers": {"Host": "h", "Zeta": "1", "Alpha": "2"}, "method": "GET", "id": "abc"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.headers,
+            h(&[("Host", "h"), ("Zeta", "1"), ("Alpha", "2")])
+        );
+        assert_eq!((c.target.as_str(), c.body.len()), ("/x?y", 0));
+        let c =
+            one(r#"{"method": "GET", "url": "http://h", "headers": [], "body": null}"#).unwrap();
+        assert!(c.headers.is_empty() && c.body.is_empty());
+        let c = one(r#"{"method": "GET", "url": "https://h:443"}"#).unwrap();
+        assert_eq!(c.host(), Some("h:443"));
+        assert!(err(r#"{"method": "GET", "url": "HTTPS://h:443"}"#).contains("neither"));
+    }
+
+    #[test]
+    fn base64_body() {
+        let c = one(r#"{"method":"PUT","url":"http://h/","body_base64":"AP8Q"}"#).unwrap();
+        assert_eq!(c.body, [0, 0xff, 0x10]);
+        let c = one(r#"{"method":"PUT","url":"http://h/","body_base64":"AP8="}"#).unwrap();
+        assert_eq!(c.body, [0, 0xff]);
+        let c = one(r#"{"method":"PUT","url":"http://h/","body_base64":"AP8"}"#).unwrap();
+        assert_eq!(c.body, [0, 0xff]);
+        assert!(
+            err(r#"{"method":"PUT","url":"http://h/","body_base64":"A-P8"}"#)
+                .contains("not valid standard base64 (at symbol 1)")
+        );
+        assert!(
+            err(r#"{"method":"PUT","url":"http://h/","body_base64":"A"}"#)
+                .contains("not valid standard base64")
+        );
+        assert!(
+            err(r#"{"method":"PUT","url":"http://h/","body":"","body_base64":""}"#)
+                .contains("both")
+        );
+    }
+
+    #[test]
+    fn values_borrow_from_the_line() {
+        let r: Record<'_> = serde_json::from_str(
+            r#"{"method":"GET","url":"/a\"b","headers":[["Host","h"]],"body":"x"}"#,
+        )
+        .unwrap();
+        assert!(matches!(r.method, Some(Cow::Borrowed("GET"))));
+        assert!(matches!(r.url, Some(Cow::Owned(ref u)) if u == "/a\"b"));
+        let Some(Headers(pairs)) = r.headers else {
+            panic!()
+        };
+        assert!(matches!(
+            pairs[0],
+            (Cow::Borrowed("Host"), Cow::Borrowed("h"))
+        ));
+        assert!(matches!(r.body, Some(Cow::Borrowed("x"))));
+    }
+
+    #[test]
+    fn blank_comment_crlf_bom_and_locations() {
+        let input = "\u{feff}# comment\r\n\r\n   \n{\"method\":\"GET\",\"url\":\"http://a/\"}\r\n  # indented comment\nnot json\n\n{\"method\":\"GET\",\"url\":\"http://b/\"}";
+        let items = read_all(input);
+        assert_eq!(items.len(), 3);
+        let a = items[0].as_ref().unwrap();
+        assert_eq!(a.target, "http://a/");
+        assert_eq!(
+            a.location,
+            Location {
+                index: 0,
+                offset: input
+                    .find("{\"method\":\"GET\",\"url\":\"http://a/")
+                    .unwrap() as u64,
+                line: Some(4)
+            }
+        );
+        let e = items[1].as_ref().unwrap_err();
+        assert_eq!(
+            e.location,
+            Location {
+                index: 1,
+                offset: input.find("not json").unwrap() as u64,
+                line: Some(6)
+            }
+        );
+        assert!(e.reason.starts_with("not valid JSON"), "{e}");
+        let b = items[2].as_ref().unwrap();
+        assert_eq!((b.target.as_str(), b.location.index), ("http://b/", 2));
+        assert_eq!(b.location.line, Some(8));
+        assert_eq!(b.location.offset, input.rfind('{').unwrap() as u64);
+        assert!(read_all("").is_empty());
+        assert!(read_all("\n\n# only comments\n").is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_problem_and_reading_goes_on() {
+        let cases: &[(&str, &str)] = &[
+            ("nope", "not valid JSON"),
+            ("{\"method\": \"GET\", ", "not valid JSON"),
+            ("[1, 2]", "not a JSON object"),
+            ("\"just a string\"", "not a JSON object"),
+            ("42", "not a JSON object"),
+            ("{}", "missing \"method\""),
+            (
+                r#"{"method": 5, "url": "/"}"#,
+                "expected \"method\" as a string",
+            ),
+            (
+                r#"{"method": "GE T", "url": "http://h/"}"#,
+                "not an HTTP method token",
+            ),
+            (
+                r#"{"method": "", "url": "http://h/"}"#,
+                "not an HTTP method token",
+            ),
+            (r#"{"method": "GET"}"#, "missing \"url\""),
+            (
+                r#"{"method": "GET", "url": ["/"]}"#,
+                "expected \"url\" as a string",
+            ),
+            (r#"{"method": "GET", "url": ""}"#, "\"url\" is empty"),
+            (
+                r#"{"method": "GET", "url": "ftp://h/"}"#,
+                "neither absolute-form",
+            ),
+            (
+                r#"{"method": "GET", "url": "http:///x"}"#,
+                "neither absolute-form",
+            ),
+            (
+                r#"{"method": "GET", "url": "h/x"}"#,
+                "neither absolute-form",
+            ),
+            (
+                r#"{"method": "GET", "url": "/a b"}"#,
+                "whitespace or control",
+            ),
+            (
+                r#"{"method": "GET", "url": "/"}"#,
+                "origin-form but there is no Host",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": 3}"#,
+                "expected \"headers\" as an array",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": [["Host"]]}"#,
+                "invalid length 1",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": [["Host", "h", "x"]]}"#,
+                "more than two",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": [["Host", 1]]}"#,
+                "a header value as a string",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": ["Host: h"]}"#,
+                "[name, value] pair",
+            ),
+            (
+                r#"{"method": "GET", "url": "/", "headers": {"Host": ["h"]}}"#,
+                "a header value as a string",
+            ),
+            (
+                r#"{"method": "GET", "url": "http://h/", "headers": [["Bad Name", "v"]]}"#,
+                "header #1 has a name",
+            ),
+            (
+                r#"{"method": "GET", "url": "http://h/", "headers": [["A", "v"], ["B", "x\r\nEvil: 1"]]}"#,
+                "header #2 has a value with control",
+            ),
+            (
+                r#"{"method": "GET", "url": "http://h/", "body": 1}"#,
+                "expected \"body\" as a string",
+            ),
+            (
+                r#"{"method": "GET", "url": "http://h/", "method": "POST"}"#,
+                "duplicate field `method`",
+            ),
+        ];
+        let mut input = String::new();
+        for (line, _) in cases {
+            input.push_str(line);
+            input.push('\n');
+        }
+        input.push_str(r#"{"method":"GET","url":"http://last/"}"#);
+        let items = read_all(&input);
+        assert_eq!(items.len(), cases.len() + 1);
+        for (i, ((line, want), item)) in cases.iter().zip(&items).enumerate() {
+            let e = item.as_ref().expect_err(line);
+            assert!(e.reason.contains(want), "{line}: {}", e.reason);
+            assert_eq!(e.location.index, i);
+            assert_eq!(e.location.line, Some(i as u64 + 1));
+            assert_eq!(
+                e.location.offset,
+                input
+                    .lines()
+                    .take(i)
+                    .map(|l| l.len() as u64 + 1)
+                    .sum::<u64>()
+            );
+        }
+        assert_eq!(
+            items.last().unwrap().as_ref().unwrap().target,
+            "http://last/"
+        );
+    }
+
+    #[test]
+    fn reasons_never_quote_values() {
+        for line in [
+            r#"{"method":"GET","url":"/","headers":"Authorization: SECRET"}"#,
+            r#"{"method":"GET","url":"/","headers":[["Authorization","SECRET",{}]]}"#,
+            r#"{"method":"GET","url":"http://h/","headers":[["Authorization","SECRET\u0000"]]}"#,
+            r#"{"method":"SECRET X","url":"http://h/"}"#,
+            r#"{"method":"GET","url":"http://h/","body_base64":"SECRET!"}"#,
+            r#""SECRET""#,
+        ] {
+            let reason = err(line);
+            assert!(!reason.contains("SECRET"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported() {
+        let mut input =
+            b"{\"method\":\"GET\",\"url\":\"http://h/\",\"body\":\"\xff\xfe\"}\n".to_vec();
+        input.extend_from_slice(b"{\"method\":\"GET\",\"url\":\"http://ok/\"}\n");
+        let items: Vec<_> = JsonLinesReader::new(&input[..], Limits::default()).collect();
+        let e = items[0].as_ref().unwrap_err();
+        assert!(e.reason.contains("not valid UTF-8 (at byte 42"), "{e}");
+        assert_eq!(items[1].as_ref().unwrap().target, "http://ok/");
+    }
+
+    #[test]
+    fn body_over_the_limit() {
+        let limits = Limits {
+            max_body: 4,
+            ..Limits::default()
+        };
+        let input = concat!(
+            r#"{"method":"POST","url":"http://h/","body":"12345"}"#,
+            "\n",
+            r#"{"method":"POST","url":"http://h/","body":"1234"}"#,
+            "\n",
+            r#"{"method":"POST","url":"http://h/","body_base64":"MTIzNDU="}"#,
+            "\n",
+            r#"{"method":"POST","url":"http://h/","body_base64":"MTIzNDU2Nzg5"}"#,
+            "\n",
+        );
+        let items: Vec<_> = JsonLinesReader::new(input.as_bytes(), limits).collect();
+        assert!(
+            items[0]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("body of 5 bytes")
+        );
+        assert_eq!(items[1].as_ref().unwrap().body, b"1234");
+        assert!(
+            items[2]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("body of 5 bytes")
+        );
+        assert!(
+            items[3]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("more than the body limit")
+        );
+    }
+
+    #[test]
+    fn over_long_line_is_skipped_without_storing_it() {
+        let limits = Limits {
+            max_record: 100,
+            ..Limits::default()
+        };
+        let good = b"{\"method\":\"GET\",\"url\":\"http://ok/\"}\n";
+        let head = b"{\"method\":\"GET\",\"url\":\"http://h/\",\"body\":\"";
+        let tail = [&b"\"}\n"[..], good].concat();
+        let input = Repeat::new(head, b"abcdefg", 100_000, &tail);
+        let mut r = JsonLinesReader::new(BufReader::with_capacity(7, input), limits);
+        let e = r.next().unwrap().unwrap_err();
+        assert_eq!(
+            e.location,
+            Location {
+                index: 0,
+                offset: 0,
+                line: Some(1)
+            }
+        );
+        assert!(
+            e.reason
+                .contains(&format!("line of {} bytes", head.len() + 100_000 + 3)),
+            "{e}"
+        );
+        assert!(r.buf.capacity() <= KEEP_CAPACITY);
+        let ok = r.next().unwrap().unwrap();
+        assert_eq!(ok.target, "http://ok/");
+        assert_eq!(ok.location.index, 1);
+        assert_eq!(ok.location.line, Some(2));
+        assert_eq!(ok.location.offset, (head.len() + 100_000 + 3) as u64);
+        assert!(r.next().is_none());
+
+        // Exactly at the limit is fine, one byte more is not, with or without `\n`.
+        let line = format!(
+            r#"{{"method":"GET","url":"http://h/","body":"{}"}}"#,
+            "x".repeat(56)
+        );
+        assert_eq!(line.len(), 100);
+        for (text, ok) in [
+            (format!("{line}\n"), true),
+            (line.clone(), true),
+            (format!("{line} \n"), false),
+            (format!("{line} "), false),
+        ] {
+            let items: Vec<_> = JsonLinesReader::new(text.as_bytes(), limits).collect();
+            assert_eq!(items.len(), 1);
+            assert_eq!(items[0].is_ok(), ok, "{text:?}");
+        }
+
+        // A long comment or blank line is skipped quietly.
+        let input = Repeat::new(
+            b"# ",
+            b"comment ",
+            10_000,
+            &[&b"\n     \n"[..], good].concat(),
+        );
+        let items: Vec<_> = JsonLinesReader::new(BufReader::new(input), limits).collect();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_ref().unwrap().location.line, Some(3));
+        let input = Repeat::new(b"", b" ", 10_000, &[&b"\n"[..], good].concat());
+        let items: Vec<_> = JsonLinesReader::new(BufReader::new(input), limits).collect();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_ref().unwrap().location.index, 0);
+    }
+
+    #[test]
+    fn over_long_line_with_default_limits() {
+        let len = 25 * 1024 * 1024;
+        let input = Repeat::new(
+            b"{\"method\":\"GET\",\"url\":\"http://h/\",\"body\":\"",
+            b"0123456789abcdef",
+            len,
+            b"\"}\n{\"method\":\"GET\",\"url\":\"http://ok/\"}",
+        );
+        let items: Vec<_> =
+            JsonLinesReader::new(BufReader::new(input), Limits::default()).collect();
+        assert_eq!(items.len(), 2);
+        assert!(
+            items[0]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("longer than the record limit")
+        );
+        assert_eq!(items[1].as_ref().unwrap().location.line, Some(2));
+    }
+
+    #[test]
+    fn read_error_ends_the_stream() {
+        let data = b"{\"method\":\"GET\",\"url\":\"http://a/\"}\n{\"method\":".to_vec();
+        let input = Failing {
+            ok: data.len(),
+            data,
+            kind: io::ErrorKind::Other,
+        };
+        let items: Vec<_> =
+            JsonLinesReader::new(BufReader::new(input), Limits::default()).collect();
+        assert_eq!(items.len(), 2);
+        assert!(items[0].is_ok());
+        let e = items[1].as_ref().unwrap_err();
+        assert!(e.reason.starts_with("read error"), "{e}");
+        assert_eq!(e.location.line, Some(2));
+    }
+
+    fn cap(method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Captured {
+        Captured {
+            location: Location::default(),
+            method: method.into(),
+            target: target.into(),
+            headers: h(headers),
+            body: body.to_vec(),
+        }
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let records = [
+            cap(
+                "POST",
+                "https://cvm.tencentcloudapi.com/?a=b&c=%20",
+                &[
+                    ("Host", "cvm.tencentcloudapi.com"),
+                    ("Content-Type", "application/json; charset=utf-8"),
+                    ("X-TC-Action", "DescribeInstances"),
+                    ("x-tc-action", "Dup"),
+                ],
+                br#"{"Limit": 1, "Filters": [{"Values": ["\"quoted\" \\ ]}"]}]}"#,
+            ),
+            cap("GET", "/?Action=DescribeRegions", &[("Host", "h")], b""),
+            cap(
+                "PUT",
+                "http://h:8080/p",
+                &[
+                    ("Content-Type", "application/octet-stream"),
+                    ("X-Empty", ""),
+                ],
+                &[0, 159, 146, 150, 0xff, b'\n'],
+            ),
+            cap(
+                "POST",
+                "http://h/",
+                &[("X-Unicode", "h\u{e9}llo\tworld")],
+                "line1\nline2\r\n\u{2028}\u{1F600}\u{0}".as_bytes(),
+            ),
+        ];
+        let mut out = Vec::new();
+        for c in &records {
+            write_record(c, &mut out).unwrap();
+        }
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), records.len());
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(
+            text.lines()
+                .nth(2)
+                .unwrap()
+                .contains("\"body_base64\":\"AJ+Slv8K\"")
+        );
+        assert!(
+            text.lines()
+                .nth(3)
+                .unwrap()
+                .contains("\"body\":\"line1\\nline2")
+        );
+        let back: Vec<_> = JsonLinesReader::new(&out[..], Limits::default())
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(back.len(), records.len());
+        let mut offset = 0;
+        for (i, (mut b, c)) in back.into_iter().zip(&records).enumerate() {
+            assert_eq!(b.location.index, i);
+            assert_eq!(b.location.line, Some(i as u64 + 1));
+            assert_eq!(b.location.offset, offset);
+            offset += text.lines().nth(i).unwrap().len() as u64 + 1;
+            b.location = Location::default();
+            assert_eq!(&b, c);
+        }
+    }
+}
