@@ -71,7 +71,10 @@ pub enum BoolText {
 /// let json = serde_json::json!({"Filters": [{"Name": "zone", "Values": ["a", "b"]}],
 ///                               "DryRun": true, "Skip": null, "Empty": []});
 /// let p = Params::from_json(&json, BoolText::Lowercase)?;
-/// let flat: Vec<_> = p.iter().collect();
+/// // The order of object keys follows serde_json's map (sorted, or as written with its
+/// // `preserve_order` feature); the string to sign sorts names anyway.
+/// let mut flat: Vec<_> = p.iter().collect();
+/// flat.sort();
 /// assert_eq!(flat, [("DryRun", "true"), ("Filters.0.Name", "zone"),
 ///                   ("Filters.0.Values.0", "a"), ("Filters.0.Values.1", "b")]);
 /// # Ok::<(), cloudsig_canonical::Error>(())

@@ -5,6 +5,7 @@
 //! file (`--key-file`), never from the command line.
 
 mod sign;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -23,15 +24,22 @@ enum Command {
     /// Sign a request and print it (curl command, raw HTTP or JSON).
     #[command(subcommand)]
     Sign(sign::SignCommand),
+    /// Verify captured requests (raw HTTP, curl, HAR, JSON lines) and diagnose failures.
+    ///
+    /// Exit status: 0 when every request is valid, 1 when any is not, 2 for unreadable
+    /// input or bad usage.
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Sign(cmd) => sign::run(cmd),
+        Command::Sign(cmd) => sign::run(cmd).map(|()| true),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(verify::EXIT_INVALID),
         Err(message) => {
             eprintln!("cloudsig: error: {message}");
             ExitCode::from(2)

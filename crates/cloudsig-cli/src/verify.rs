@@ -1,0 +1,176 @@
+//! `cloudsig verify`: verify captured requests and say, for each one that fails, why.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use cloudsig_canonical::tencent::{Clock, SystemClock};
+use cloudsig_verify::capture::detect::{Format, detect};
+use cloudsig_verify::capture::{Item, Limits, curl, har, http, jsonl};
+use cloudsig_verify::keys::KeyRing;
+use cloudsig_verify::pipeline::{self, Summary};
+use cloudsig_verify::{Options, Verdict, Verifier, render};
+
+/// Exit status when any request is not valid.
+pub const EXIT_INVALID: u8 = 1;
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Capture files: raw HTTP, curl command lines, HAR or JSON lines (default: standard
+    /// input; `-` also means standard input).
+    files: Vec<PathBuf>,
+    /// The capture format (default: detected from the start of each file).
+    #[arg(long, value_enum, default_value_t = Input::Auto)]
+    input: Input,
+    /// How to print reports: one line per request, or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
+    /// A key file of `SecretId SecretKey [Token]` lines (repeatable); the variables
+    /// TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are used too when set.
+    #[arg(long, value_name = "FILE")]
+    key_file: Vec<PathBuf>,
+    /// The time to check timestamps against, in Unix seconds (default: now).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// The allowed clock skew in seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    window: i64,
+    /// For each request that fails, print every finding and what was computed at each stage.
+    #[arg(long)]
+    explain: bool,
+    /// Print only the requests that are not valid (and the summary).
+    #[arg(long)]
+    only_invalid: bool,
+    /// Do not search for the client mistake behind a mismatch.
+    #[arg(long)]
+    no_diagnose: bool,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Input {
+    Auto,
+    Http,
+    Curl,
+    Har,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Text,
+    Json,
+}
+
+/// Runs the command; `Ok(true)` when every request was valid.
+pub fn run(a: VerifyArgs) -> Result<bool, String> {
+    let mut keys = KeyRing::from_env()?;
+    for path in &a.key_file {
+        for creds in KeyRing::from_file(path)?.iter() {
+            keys.insert(creds.clone());
+        }
+    }
+    if keys.is_empty() {
+        eprintln!(
+            "cloudsig: warning: no keys (set TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY or pass --key-file): every signed request will be AuthFailure.SecretIdNotFound"
+        );
+    }
+    let now = a.now.unwrap_or_else(|| SystemClock.now_unix());
+    let options = Options::at(now).window(a.window).diagnose(!a.no_diagnose);
+    let verifier = Verifier::new(keys, options);
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut total = Summary::default();
+    let files: Vec<Option<PathBuf>> = if a.files.is_empty() {
+        vec![None]
+    } else {
+        a.files
+            .iter()
+            .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
+            .collect()
+    };
+    for file in files {
+        let name = file
+            .as_ref()
+            .map_or_else(|| "standard input".to_string(), |p| p.display().to_string());
+        let reader: Box<dyn BufRead + Send> = match &file {
+            Some(p) => Box::new(BufReader::with_capacity(
+                1 << 18,
+                File::open(p).map_err(|e| format!("{name}: {e}"))?,
+            )),
+            None => Box::new(BufReader::with_capacity(1 << 18, io::stdin())),
+        };
+        let (format, reader) =
+            choose_format(a.input, reader).map_err(|e| format!("{name}: {e}"))?;
+        let items = open(format, reader);
+        let summary = pipeline::verify_items(items, &verifier, threads, |r| {
+            if a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned) {
+                return Ok(());
+            }
+            match a.format {
+                Output::Json => writeln!(out, "{}", render::to_json(&r)),
+                Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
+                Output::Text => writeln!(out, "{r}"),
+            }
+        });
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(total.all_ok()),
+            Err(e) => return Err(format!("writing reports: {e}")),
+        };
+        merge(&mut total, summary);
+    }
+    if let Err(e) = out.flush() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            return Err(format!("writing reports: {e}"));
+        }
+    }
+    eprintln!("{total}");
+    Ok(total.all_ok())
+}
+
+fn merge(total: &mut Summary, s: Summary) {
+    total.total += s.total;
+    total.valid += s.valid;
+    total.unsigned += s.unsigned;
+    total.invalid += s.invalid;
+    total.unreadable += s.unreadable;
+}
+
+fn choose_format(
+    input: Input,
+    mut reader: Box<dyn BufRead + Send>,
+) -> Result<(Format, Box<dyn BufRead + Send>), String> {
+    let format = match input {
+        Input::Http => Format::Http,
+        Input::Curl => Format::Curl,
+        Input::Har => Format::Har,
+        Input::Jsonl => Format::JsonLines,
+        Input::Auto => {
+            let prefix = reader.fill_buf().map_err(|e| e.to_string())?;
+            if prefix.is_empty() {
+                return Ok((Format::JsonLines, reader));
+            }
+            detect(prefix).ok_or("cannot tell the capture format (raw HTTP, curl, HAR or JSON lines); name it with --input")?
+        }
+    };
+    Ok((format, reader))
+}
+
+fn open(format: Format, reader: Box<dyn BufRead + Send>) -> Box<dyn Iterator<Item = Item> + Send> {
+    let limits = Limits::default();
+    match format {
+        Format::Curl => Box::new(curl::CurlReader::new(reader, limits)),
+        Format::Har => Box::new(har::HarReader::new(reader, limits)),
+        Format::JsonLines => Box::new(jsonl::JsonLinesReader::new(reader, limits)),
+        _ => Box::new(http::HttpReader::new(reader, limits)),
+    }
+}
