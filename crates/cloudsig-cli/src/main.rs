@@ -28,14 +28,14 @@ enum Command {
     ///
     /// Exit status: 0 when every request is valid, 1 when any is not, 2 for unreadable
     /// input or bad usage.
-    Verify(verify::VerifyArgs),
+    Verify(Box<verify::VerifyArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
-        Command::Verify(args) => verify::run(args),
+        Command::Verify(args) => verify::run(*args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -128,10 +128,10 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         };
         merge(&mut total, summary);
     }
-    if let Err(e) = out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            return Err(format!("writing reports: {e}"));
-        }
+    if let Err(e) = out.flush()
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("writing reports: {e}"));
     }
     eprintln!("{total}");
     Ok(total.all_ok())
