@@ -19,7 +19,7 @@ cached=$(echo "$sign" | sed -n 's/^sign_cached_seconds=//p')
 size=$(stat -c %s "$dir/capture.jsonl")
 /usr/bin/time -f '%e %M' -o "$dir/time" \
   target/release/cloudsig verify --input jsonl --only-invalid --key-file "$dir/keys.txt" \
-  --now 1700001800 "$dir/capture.jsonl" > "$dir/out" 2> "$dir/err" || { cat "$dir/err"; head "$dir/out"; exit 1; }
+  --now 1700001800 --window 3600 "$dir/capture.jsonl" > "$dir/out" 2> "$dir/err" || { cat "$dir/err"; head "$dir/out"; exit 1; }
 read -r secs kib < "$dir/time"
 tail -1 "$dir/err"
 python3 - "$n" "$secs" "$kib" "$per_call" "$cached" "$size" "$(nproc)" <<'PY'

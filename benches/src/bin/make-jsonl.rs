@@ -2,7 +2,7 @@
 //! reports how long signing them took, so that verification can be compared with it.
 //!
 //! Usage: `make-jsonl N CAPTURE KEYFILE`. Requests come from 16 SecretIds, over one
-//! hour, with bodies of varying length; every one is valid at `--now 1700001800`.
+//! hour, with bodies of varying length; every one is valid at `--now 1700001800 --window 3600`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -125,6 +125,15 @@ impl<'a> Request<'a> {
     /// origin-form path, a query and header values without control characters, and
     /// header names that are HTTP tokens.
     pub fn validate(&self) -> Result<(), Error> {
+        self.validate_target()?;
+        for (name, value) in &self.headers {
+            validate_header(name, value)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the method, path and query only.
+    pub(crate) fn validate_target(&self) -> Result<(), Error> {
         if self.method.is_empty() || !self.method.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
                 Stage::Request,
@@ -156,9 +165,6 @@ impl<'a> Request<'a> {
                 "query",
                 "contains a space, a control character or `#`; encode it first",
             ));
-        }
-        for (name, value) in &self.headers {
-            validate_header(name, value)?;
         }
         Ok(())
     }

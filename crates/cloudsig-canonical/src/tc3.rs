@@ -206,7 +206,10 @@ impl<'a> CanonicalRequest<'a> {
         signed_headers: &'a SignedHeaders,
         settings: &Settings,
     ) -> Result<Self, Error> {
-        req.validate()?;
+        // Only what enters the canonical request is checked here: the method, path and
+        // query, and each signed header (its name is a token by construction of
+        // SignedHeaders; its value must not carry CR or LF into the text).
+        req.validate_target()?;
         let mut values = Vec::with_capacity(signed_headers.names.len());
         for name in signed_headers.names() {
             let mut found = req.headers_named(name);
@@ -224,6 +227,7 @@ impl<'a> CanonicalRequest<'a> {
                     "is signed but sent more than once",
                 ));
             }
+            crate::request::validate_header(name, value)?;
             let value = value.trim_matches([' ', '\t']);
             values.push(match settings.header_value_case {
                 HeaderValueCase::Lowercase if value.bytes().any(|b| b.is_ascii_uppercase()) => {
@@ -260,10 +264,30 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     /// Lower-case hex SHA-256 of the canonical request text, streamed.
+    ///
+    /// The pieces are fed directly rather than through `Display`, which costs more than
+    /// the hashing on this hot path; `hashed_is_the_hash_of_the_display_text` holds the
+    /// two equal.
     pub fn hashed(&self) -> HexDigest {
         let mut h = Sha256Hasher::new();
-        // Sha256Hasher never fails to accept text.
-        let _ = write!(h, "{self}");
+        for part in [self.method, "\n", self.path, "\n", self.query, "\n"] {
+            h.update(part.as_bytes());
+        }
+        for (name, value) in self.canonical_headers() {
+            h.update(name.as_bytes());
+            h.update(b":");
+            h.update(value.as_bytes());
+            h.update(b"\n");
+        }
+        h.update(b"\n");
+        for (i, name) in self.signed_headers.names().enumerate() {
+            if i > 0 {
+                h.update(b";");
+            }
+            h.update(name.as_bytes());
+        }
+        h.update(b"\n");
+        h.update(self.hashed_payload.as_bytes());
         h.finalize_hex()
     }
 }
@@ -547,6 +571,39 @@ mod tests {
             c.to_string()
                 .contains("content-type:application/json;  charset=utf-8\n")
         );
+    }
+
+    #[test]
+    fn hashed_is_the_hash_of_the_display_text() {
+        let sh = SignedHeaders::new(["content-type", "host", "x-tc-action"]).unwrap();
+        for req in [
+            seed(),
+            seed().query("Limit=10&Offset=0").body(b"{}"),
+            seed().with_payload(Payload::Unsigned),
+            Request::new("GET", "/a/b")
+                .header("content-type", " X ")
+                .header("HOST", "h")
+                .header("x-tc-action", "Y"),
+        ] {
+            for settings in [
+                Settings::default(),
+                Settings::default().with_header_value_case(HeaderValueCase::AsSent),
+            ] {
+                let c = CanonicalRequest::new(&req, &sh, &settings).unwrap();
+                assert_eq!(c.hashed(), sha256_hex(c.to_string().as_bytes()));
+            }
+        }
+    }
+
+    #[test]
+    fn unsigned_headers_are_not_validated_but_signed_ones_are() {
+        let req = seed().header("X-Unsigned", "a\r\nb");
+        assert!(
+            CanonicalRequest::new(&req, &SignedHeaders::default(), &Settings::default()).is_ok()
+        );
+        let sh = SignedHeaders::new(["content-type", "host", "x-unsigned"]).unwrap();
+        let err = CanonicalRequest::new(&req, &sh, &Settings::default()).unwrap_err();
+        assert!(err.reason().contains("CR, LF"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use cloudsig_canonical::tencent::{Clock, SystemClock};
 use cloudsig_verify::capture::detect::{Format, detect};
-use cloudsig_verify::capture::{Item, Limits, curl, har, http, jsonl};
+use cloudsig_verify::capture::{Item, Limits, curl, har, http};
 use cloudsig_verify::keys::KeyRing;
 use cloudsig_verify::pipeline::{self, Summary};
 use cloudsig_verify::{Options, Verdict, Verifier, render};
@@ -110,8 +110,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         };
         let (format, reader) =
             choose_format(a.input, reader).map_err(|e| format!("{name}: {e}"))?;
-        let items = open(format, reader);
-        let summary = pipeline::verify_items(items, &verifier, threads, |r| {
+        let sink = |r: cloudsig_verify::Report| {
             if a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned) {
                 return Ok(());
             }
@@ -120,7 +119,13 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                 Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
                 Output::Text => writeln!(out, "{r}"),
             }
-        });
+        };
+        let summary = match format {
+            Format::JsonLines => {
+                pipeline::verify_jsonl(reader, &verifier, Limits::default(), threads, sink)
+            }
+            _ => pipeline::verify_items(open(format, reader), &verifier, threads, sink),
+        };
         let summary = match summary {
             Ok(s) => s,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(total.all_ok()),
@@ -170,7 +175,6 @@ fn open(format: Format, reader: Box<dyn BufRead + Send>) -> Box<dyn Iterator<Ite
     match format {
         Format::Curl => Box::new(curl::CurlReader::new(reader, limits)),
         Format::Har => Box::new(har::HarReader::new(reader, limits)),
-        Format::JsonLines => Box::new(jsonl::JsonLinesReader::new(reader, limits)),
         _ => Box::new(http::HttpReader::new(reader, limits)),
     }
 }

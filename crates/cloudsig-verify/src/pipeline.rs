@@ -5,11 +5,12 @@
 //! are in flight, and a unit is a batch of at most [`BATCH`] requests.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Read};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
-use crate::capture::Item;
+use crate::capture::jsonl::JsonLinesReader;
+use crate::capture::{CaptureError, Item, Limits, Location};
 use crate::conformance::ReplayGuard;
 use crate::report::{Report, Verdict};
 use crate::verifier::{KeyCache, Verifier, unreadable};
@@ -80,25 +81,258 @@ where
     S: FnMut(Report) -> io::Result<()>,
 {
     let batches = Batches { items, size: BATCH };
-    run(
-        batches,
-        verifier,
-        threads,
-        |batch: Vec<Item>, cache: &mut KeyCache| {
-            batch
-                .iter()
-                .map(|item| match item {
-                    Ok(cap) => verifier.check(cap, cache),
-                    Err(e) => unreadable(e),
+    let work = |batch: Vec<Item>, cache: &mut KeyCache| Batch {
+        reports: batch
+            .iter()
+            .map(|item| match item {
+                Ok(cap) => verifier.check(cap, cache),
+                Err(e) => unreadable(e),
+            })
+            .collect(),
+        lines: None,
+    };
+    run(batches, verifier, threads, work, sink)
+}
+
+/// Verifies a JSON-lines capture with parsing done on the worker threads too: the
+/// reader only cuts the input into chunks of whole lines (about 1 MiB each), so reading
+/// stays cheap and both parsing and checking scale with the threads.
+///
+/// A line longer than `limits.max_record` is skipped without being stored and reported
+/// as unreadable.
+pub fn verify_jsonl<R, S>(
+    reader: R,
+    verifier: &Verifier,
+    limits: Limits,
+    threads: usize,
+    sink: S,
+) -> io::Result<Summary>
+where
+    R: io::BufRead + Send,
+    S: FnMut(Report) -> io::Result<()>,
+{
+    let chunks = LineChunks::new(reader, limits.max_record, CHUNK);
+    let work = |unit: Chunk, cache: &mut KeyCache| match unit {
+        Chunk::Lines { data, offset } => {
+            let mut lines = bytecount_newlines(&data);
+            if !data.ends_with(b"\n") && !data.is_empty() {
+                lines += 1;
+            }
+            let reports = JsonLinesReader::new(data.as_slice(), limits)
+                .map(|mut item| {
+                    match &mut item {
+                        Ok(c) => c.location.offset += offset,
+                        Err(e) => e.location.offset += offset,
+                    }
+                    match &item {
+                        Ok(cap) => verifier.check(cap, cache),
+                        Err(e) => unreadable(e),
+                    }
                 })
-                .collect()
+                .collect();
+            Batch {
+                reports,
+                lines: Some(lines),
+            }
+        }
+        Chunk::TooLong { offset } => Batch {
+            reports: vec![unreadable(&CaptureError {
+                location: Location {
+                    index: 0,
+                    offset,
+                    line: Some(1),
+                },
+                reason: format!(
+                    "the record is longer than {} bytes; skipped",
+                    limits.max_record
+                ),
+            })],
+            lines: Some(1),
         },
-        sink,
-    )
+        Chunk::Failed { offset, reason } => Batch {
+            reports: vec![unreadable(&CaptureError {
+                location: Location {
+                    index: 0,
+                    offset,
+                    line: None,
+                },
+                reason,
+            })],
+            lines: Some(0),
+        },
+    };
+    run(chunks, verifier, threads, work, sink)
+}
+
+/// Counts newlines eight bytes at a time (the compiler vectorises this loop).
+fn bytecount_newlines(data: &[u8]) -> u64 {
+    let mut n = 0u64;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        n += c.iter().map(|b| u64::from(*b == b'\n')).sum::<u64>();
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .map(|b| u64::from(*b == b'\n'))
+        .sum::<u64>()
+}
+
+/// Bytes of whole lines a JSON-lines chunk holds, about.
+const CHUNK: usize = 1 << 20;
+
+/// A unit of JSON-lines work. Line numbers are local to the unit (from 1); the
+/// collector adds the lines of earlier units.
+enum Chunk {
+    /// Whole lines, starting at byte `offset`.
+    Lines { data: Vec<u8>, offset: u64 },
+    /// One line longer than the record limit, skipped.
+    TooLong { offset: u64 },
+    /// Reading failed; nothing follows.
+    Failed { offset: u64, reason: String },
+}
+
+/// Cuts a reader into chunks of whole lines, holding at most `chunk + max_record` bytes.
+struct LineChunks<R> {
+    reader: R,
+    carry: Vec<u8>,
+    offset: u64,
+    max_record: usize,
+    chunk: usize,
+    done: bool,
+}
+
+impl<R: io::BufRead> LineChunks<R> {
+    fn new(reader: R, max_record: usize, chunk: usize) -> Self {
+        Self {
+            reader,
+            carry: Vec::new(),
+            offset: 0,
+            max_record,
+            chunk,
+            done: false,
+        }
+    }
+
+    /// Emits the carried bytes up to and including their last newline (all of them at
+    /// the end of input).
+    fn cut(&mut self) -> Option<Chunk> {
+        let end = if self.done {
+            self.carry.len()
+        } else {
+            self.carry.iter().rposition(|b| *b == b'\n')? + 1
+        };
+        if end == 0 {
+            return None;
+        }
+        let rest = self.carry.split_off(end);
+        let data = std::mem::replace(&mut self.carry, rest);
+        let offset = self.offset;
+        self.offset += data.len() as u64;
+        Some(Chunk::Lines { data, offset })
+    }
+
+    /// Streams past the rest of an over-long line without storing it.
+    fn skip_line(&mut self) -> Result<(), String> {
+        let mut skipped = self.carry.len() as u64;
+        self.carry.clear();
+        loop {
+            let buf = self.reader.fill_buf().map_err(|e| e.to_string())?;
+            if buf.is_empty() {
+                self.done = true;
+                break;
+            }
+            match buf.iter().position(|b| *b == b'\n') {
+                Some(i) => {
+                    self.reader.consume(i + 1);
+                    skipped += i as u64 + 1;
+                    break;
+                }
+                None => {
+                    let n = buf.len();
+                    self.reader.consume(n);
+                    skipped += n as u64;
+                }
+            }
+        }
+        self.offset += skipped;
+        Ok(())
+    }
+
+    /// Reads more input straight into the carry (a `BufReader` passes a large read
+    /// through without copying it into its own buffer first).
+    fn fill(&mut self) -> io::Result<usize> {
+        let want = u64::try_from(self.chunk.max(1)).unwrap_or(u64::MAX);
+        // read_to_end fills spare capacity without zeroing it first.
+        (&mut self.reader).take(want).read_to_end(&mut self.carry)
+    }
+}
+
+impl<R: io::BufRead> Iterator for LineChunks<R> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        loop {
+            if self.done {
+                return self.cut();
+            }
+            if self.carry.len() >= self.chunk
+                && let Some(unit) = self.cut()
+            {
+                return Some(unit);
+            }
+            // The line in progress (after the last newline) is over the limit. Only
+            // looked for when the carry is that large, so normal input is never rescanned.
+            let over = self.carry.len() > self.max_record
+                && self
+                    .carry
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(self.carry.len(), |i| self.carry.len() - i - 1)
+                    > self.max_record;
+            if over {
+                if let Some(unit) = self.cut() {
+                    return Some(unit);
+                }
+                let offset = self.offset;
+                return Some(match self.skip_line() {
+                    Ok(()) => Chunk::TooLong { offset },
+                    Err(reason) => {
+                        self.done = true;
+                        self.carry.clear();
+                        Chunk::Failed { offset, reason }
+                    }
+                });
+            }
+            match self.fill() {
+                Ok(0) => self.done = true,
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    let offset = self.offset + self.carry.len() as u64;
+                    self.carry.clear();
+                    return Some(Chunk::Failed {
+                        offset,
+                        reason: format!("reading failed: {e}"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The reports of one unit of work.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The reports, in capture order.
+    pub reports: Vec<Report>,
+    /// For units that number lines from 1 locally: how many lines the unit spans. The
+    /// collector then adds the lines of earlier units to each report's line.
+    pub lines: Option<u64>,
 }
 
 /// Runs `work` over `units` on `threads` threads; the reports of each unit go to `sink`
-/// in unit order, after the replay check.
+/// in unit order, after the replay check. Record indices are assigned here, in order.
 pub fn run<U, I, W, S>(
     units: I,
     verifier: &Verifier,
@@ -109,17 +343,25 @@ pub fn run<U, I, W, S>(
 where
     U: Send,
     I: Iterator<Item = U> + Send,
-    W: Fn(U, &mut KeyCache) -> Vec<Report> + Sync,
+    W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
     let mut replay = ReplayGuard::new(verifier.options().window);
     let mut summary = Summary::default();
-    let mut emit = |reports: Vec<Report>, summary: &mut Summary| -> io::Result<()> {
-        for mut r in reports {
+    let mut index = 0usize;
+    let mut line_base = 0u64;
+    let mut emit = |batch: Batch, summary: &mut Summary| -> io::Result<()> {
+        for mut r in batch.reports {
+            r.location.index = index;
+            index += 1;
+            if batch.lines.is_some() {
+                r.location.line = r.location.line.map(|l| l + line_base);
+            }
             replay.observe(&mut r);
             summary.add(&r);
             sink(r)?;
         }
+        line_base += batch.lines.unwrap_or(0);
         Ok(())
     };
     if threads <= 1 {
@@ -132,7 +374,7 @@ where
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<(u64, U)>(threads * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
-        let (done_tx, done_rx) = sync_channel::<(u64, Vec<Report>)>(threads * 2);
+        let (done_tx, done_rx) = sync_channel::<(u64, Batch)>(threads * 2);
         scope.spawn(move || {
             for (seq, unit) in (0u64..).zip(units) {
                 if work_tx.send((seq, unit)).is_err() {
@@ -160,11 +402,11 @@ where
         }
         drop(done_tx);
         let mut next = 0u64;
-        let mut pending: BTreeMap<u64, Vec<Report>> = BTreeMap::new();
-        for (seq, reports) in done_rx {
-            pending.insert(seq, reports);
-            while let Some(reports) = pending.remove(&next) {
-                emit(reports, &mut summary)?;
+        let mut pending: BTreeMap<u64, Batch> = BTreeMap::new();
+        for (seq, batch) in done_rx {
+            pending.insert(seq, batch);
+            while let Some(batch) = pending.remove(&next) {
+                emit(batch, &mut summary)?;
                 next += 1;
             }
         }
@@ -184,5 +426,137 @@ impl<I: Iterator> Iterator for Batches<I> {
     fn next(&mut self) -> Option<Self::Item> {
         let batch: Vec<I::Item> = self.items.by_ref().take(self.size).collect();
         (!batch.is_empty()).then_some(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(input: &[u8], max_record: usize, chunk: usize) -> Vec<Chunk> {
+        LineChunks::new(
+            std::io::BufReader::with_capacity(64, input),
+            max_record,
+            chunk,
+        )
+        .collect()
+    }
+
+    #[test]
+    fn chunks_hold_whole_lines_with_their_offsets() {
+        let input = b"a\nbb\nccc\ndddd\ne";
+        let got = chunks(input, 100, 4);
+        let mut rebuilt = Vec::new();
+        for c in &got {
+            let Chunk::Lines { data, offset } = c else {
+                panic!("unexpected unit")
+            };
+            assert_eq!(*offset as usize, rebuilt.len());
+            assert!(data.ends_with(b"\n") || data == b"e");
+            rebuilt.extend_from_slice(data);
+        }
+        assert_eq!(rebuilt, input);
+    }
+
+    #[test]
+    fn an_over_long_line_is_skipped_and_located() {
+        let mut input = b"ok\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 5000));
+        input.extend_from_slice(b"\nafter\n");
+        let got = chunks(&input, 1000, 16);
+        let mut saw_too_long = false;
+        let mut lines = Vec::new();
+        for c in got {
+            match c {
+                Chunk::TooLong { offset } => {
+                    saw_too_long = true;
+                    assert_eq!(offset, 3);
+                }
+                Chunk::Lines { data, offset } => lines.push((data, offset)),
+                Chunk::Failed { .. } => panic!("read failed"),
+            }
+        }
+        assert!(saw_too_long);
+        assert_eq!(lines.first().map(|l| l.0.as_slice()), Some(&b"ok\n"[..]));
+        let last = lines.last().unwrap();
+        assert_eq!((last.0.as_slice(), last.1), (&b"after\n"[..], 5004));
+    }
+
+    #[test]
+    fn newline_counting() {
+        for n in 0..40 {
+            let data: Vec<u8> = (0..n)
+                .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
+                .collect();
+            assert_eq!(
+                bytecount_newlines(&data),
+                data.iter().filter(|b| **b == b'\n').count() as u64
+            );
+        }
+    }
+
+    #[test]
+    fn an_over_long_line_in_jsonl_is_reported_with_its_line() {
+        use crate::keys::KeyRing;
+        use crate::{Options, Verdict};
+        let line = "{\"method\":\"GET\",\"url\":\"https://h/\",\"headers\":[[\"Host\",\"h\"]]}\n";
+        let mut input = line.repeat(3);
+        input.push_str(&"x".repeat(300));
+        input.push('\n');
+        input.push_str(&line.repeat(2));
+        let verifier = Verifier::new(KeyRing::default(), Options::at(0));
+        let limits = Limits {
+            max_record: 100,
+            ..Limits::default()
+        };
+        let mut seen = Vec::new();
+        let reader = std::io::BufReader::with_capacity(16, input.as_bytes());
+        verify_jsonl(reader, &verifier, limits, 2, |r| {
+            seen.push((r.location.index, r.location.line, r.verdict));
+            Ok(())
+        })
+        .unwrap();
+        let lines: Vec<_> = seen.iter().map(|s| s.1).collect();
+        assert_eq!(
+            lines,
+            [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
+        );
+        assert_eq!(seen[3].2, Verdict::Unreadable);
+    }
+
+    #[test]
+    fn jsonl_reports_keep_capture_order_and_locations() {
+        use crate::keys::KeyRing;
+        use crate::{Options, Verdict};
+        let line = "{\"method\":\"GET\",\"url\":\"https://h/\",\"headers\":[[\"Host\",\"h\"]]}\n";
+        let mut input = String::new();
+        for i in 0..1000 {
+            if i % 100 == 7 {
+                input.push_str("not json\n");
+            } else {
+                input.push_str(line);
+            }
+        }
+        let verifier = Verifier::new(KeyRing::default(), Options::at(0));
+        for threads in [1, 2, 3] {
+            let mut seen = Vec::new();
+            let summary = verify_jsonl(
+                input.as_bytes(),
+                &verifier,
+                Limits::default(),
+                threads,
+                |r| {
+                    seen.push((r.location.index, r.location.line, r.verdict));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(summary.total, 1000);
+            assert_eq!(summary.unreadable, 10);
+            for (i, (index, line, verdict)) in seen.iter().enumerate() {
+                assert_eq!((*index, *line), (i, Some(i as u64 + 1)));
+                assert_eq!(*verdict == Verdict::Unreadable, i % 100 == 7, "{i}");
+            }
+        }
     }
 }

@@ -57,11 +57,15 @@ impl Options {
     }
 }
 
-/// Derived TC3 keys by (SecretId, date, service), so a capture of many requests from
-/// one client derives each key once. Bounded: cleared when it grows past 4096 keys.
+/// Per-worker caches: derived TC3 keys by (SecretId, date, service), so a capture of
+/// many requests from one client derives each key once, and the last parsed
+/// `SignedHeaders`. Bounded: cleared when it grows past 4096 keys. Lookups allocate
+/// nothing.
 #[derive(Debug, Default, Clone)]
 pub struct KeyCache {
-    keys: HashMap<(String, UtcDate, String), SigningKey>,
+    keys: HashMap<String, Vec<(UtcDate, String, SigningKey)>>,
+    len: usize,
+    signed_headers: Option<(String, SignedHeaders)>,
 }
 
 impl KeyCache {
@@ -72,15 +76,37 @@ impl KeyCache {
         date: UtcDate,
         service: &str,
     ) -> Option<&SigningKey> {
-        let k = (id.to_string(), date, service.to_string());
-        if !self.keys.contains_key(&k) {
-            if self.keys.len() >= 4096 {
-                self.keys.clear();
+        let known = self
+            .keys
+            .get(id)
+            .and_then(|v| v.iter().position(|(d, s, _)| *d == date && s == service));
+        let position = match known {
+            Some(p) => p,
+            None => {
+                if self.len >= 4096 {
+                    self.keys.clear();
+                    self.len = 0;
+                }
+                let key = SigningKey::derive(secret, &date, service).ok()?;
+                let list = self.keys.entry(id.to_string()).or_default();
+                list.push((date, service.to_string(), key));
+                self.len += 1;
+                list.len() - 1
             }
-            let key = SigningKey::derive(secret, &date, service).ok()?;
-            self.keys.insert(k.clone(), key);
+        };
+        self.keys.get(id)?.get(position).map(|(_, _, k)| k)
+    }
+
+    /// The parsed `SignedHeaders` value, reusing the last one when it is the same text.
+    fn signed_headers(&mut self, value: &str) -> Result<SignedHeaders, cloudsig_canonical::Error> {
+        if let Some((text, parsed)) = &self.signed_headers
+            && text == value
+        {
+            return Ok(parsed.clone());
         }
-        self.keys.get(&k)
+        let parsed = SignedHeaders::parse(value)?;
+        self.signed_headers = Some((value.to_string(), parsed.clone()));
+        Ok(parsed)
     }
 }
 
@@ -293,7 +319,7 @@ impl Verifier {
                 ),
             );
         }
-        let signed_headers = match SignedHeaders::parse(a.signed_headers) {
+        let signed_headers = match cache.signed_headers(a.signed_headers) {
             Ok(s) => s,
             Err(e) => {
                 report.fail(
