@@ -97,10 +97,14 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
             .collect()
     };
+    let several = files.len() > 1;
     for file in files {
         let name = file
             .as_ref()
             .map_or_else(|| "standard input".to_string(), |p| p.display().to_string());
+        if several && a.format == Output::Text {
+            writeln!(out, "== {name}").map_err(|e| format!("writing reports: {e}"))?;
+        }
         let reader: Box<dyn BufRead + Send> = match &file {
             Some(p) => Box::new(BufReader::with_capacity(
                 1 << 18,
@@ -115,7 +119,13 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                 return Ok(());
             }
             match a.format {
-                Output::Json => writeln!(out, "{}", render::to_json(&r)),
+                Output::Json => {
+                    let mut j = render::to_json(&r);
+                    if let Some(obj) = j.as_object_mut() {
+                        obj.insert("file".into(), name.clone().into());
+                    }
+                    writeln!(out, "{j}")
+                }
                 Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
                 Output::Text => writeln!(out, "{r}"),
             }

@@ -193,13 +193,21 @@ impl fmt::Display for Report {
         }
         if let Some(first) = self.findings.first() {
             write!(f, " {}: {}", first.code, first.message)?;
-            if let Some(m) = self.diagnosis.as_ref().and_then(|d| d.mistake.as_ref()) {
-                write!(f, "; cause: {}", m.description)?;
-            } else if self.diagnosis.is_some() {
-                f.write_str("; no known client mistake reproduces the signature sent")?;
+            let mut shown = 1;
+            if let Some(d) = &self.diagnosis {
+                if first.rule != "signature" {
+                    f.write_str("; the signature does not match either")?;
+                    shown += 1;
+                }
+                match &d.mistake {
+                    Some(m) => write!(f, "; cause: {}", m.description)?,
+                    None => {
+                        f.write_str("; no known client mistake reproduces the signature sent")?
+                    }
+                }
             }
-            if self.findings.len() > 1 {
-                write!(f, " (+{} more)", self.findings.len() - 1)?;
+            if self.findings.len() > shown {
+                write!(f, " (+{} more)", self.findings.len() - shown)?;
             }
         }
         Ok(())
