@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use cloudsig_canonical::tencent::Credentials;
 
-use crate::capture::Captured;
+use crate::capture::RequestView;
 use crate::codes;
 use crate::report::{Report, Scheme};
 
@@ -46,7 +46,7 @@ pub fn timestamp_window(report: &mut Report, timestamp: i64, now: i64, window: i
 }
 
 /// GET at most 32 KB; POST bodies at most 1 MB with v1 and 10 MB with TC3.
-pub fn size_limits(report: &mut Report, cap: &Captured, scheme: Scheme) {
+pub fn size_limits(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
     if cap.method == "GET" {
         let size = cap.target.len()
             + cap
@@ -85,7 +85,7 @@ pub fn size_limits(report: &mut Report, cap: &Captured, scheme: Scheme) {
 }
 
 /// JSON and multipart need TC3; form bodies need v1; a TC3 GET is form-encoded.
-pub fn content_type_pairing(report: &mut Report, cap: &Captured, scheme: Scheme) {
+pub fn content_type_pairing(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
     let raw = cap.header("content-type").unwrap_or_default();
     let essence = raw.split(';').next().unwrap_or_default().trim();
     // The common case, checked without allocating.
@@ -97,7 +97,7 @@ pub fn content_type_pairing(report: &mut Report, cap: &Captured, scheme: Scheme)
     }
     let media = media_type(raw);
     let v1 = matches!(scheme, Scheme::V1HmacSha1 | Scheme::V1HmacSha256);
-    let problem = match (scheme, cap.method.as_str(), media.as_str()) {
+    let problem = match (scheme, cap.method, media.as_str()) {
         (
             Scheme::Tc3,
             "POST",
@@ -220,7 +220,7 @@ impl ReplayGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::Location;
+    use crate::capture::{Captured, Location};
     use crate::report::Verdict;
 
     fn cap(method: &str, target: &str, ct: Option<&str>, body: Vec<u8>) -> Captured {
@@ -247,23 +247,23 @@ mod tests {
     fn size_limits_by_method_and_scheme() {
         let big_get = cap("GET", &format!("/?X={}", "a".repeat(MAX_GET)), None, vec![]);
         assert_eq!(
-            codes_of(|r| size_limits(r, &big_get, Scheme::Tc3)),
+            codes_of(|r| size_limits(r, &big_get.view(), Scheme::Tc3)),
             [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
         );
         let v1_post = cap("POST", "/", None, vec![b'a'; MAX_V1_POST + 1]);
         assert_eq!(
-            codes_of(|r| size_limits(r, &v1_post, Scheme::V1HmacSha1)),
+            codes_of(|r| size_limits(r, &v1_post.view(), Scheme::V1HmacSha1)),
             [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
         );
         // The same body is fine with TC3, up to 10 MB.
-        assert!(codes_of(|r| size_limits(r, &v1_post, Scheme::Tc3)).is_empty());
+        assert!(codes_of(|r| size_limits(r, &v1_post.view(), Scheme::Tc3)).is_empty());
         let tc3_post = cap("POST", "/", None, vec![b'a'; MAX_TC3_POST + 1]);
         assert_eq!(
-            codes_of(|r| size_limits(r, &tc3_post, Scheme::Tc3)),
+            codes_of(|r| size_limits(r, &tc3_post.view(), Scheme::Tc3)),
             [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
         );
         let ok = cap("POST", "/", None, vec![b'a'; MAX_V1_POST]);
-        assert!(codes_of(|r| size_limits(r, &ok, Scheme::V1HmacSha256)).is_empty());
+        assert!(codes_of(|r| size_limits(r, &ok.view(), Scheme::V1HmacSha256)).is_empty());
     }
 
     #[test]
@@ -314,7 +314,7 @@ mod tests {
         ];
         for (method, ct, scheme, ok) in pairs {
             let c = cap(method, "/", ct, vec![]);
-            let got = codes_of(|r| content_type_pairing(r, &c, scheme));
+            let got = codes_of(|r| content_type_pairing(r, &c.view(), scheme));
             assert_eq!(got.is_empty(), ok, "{method} {ct:?} {scheme}: {got:?}");
             if !ok {
                 assert_eq!(got, [codes::INVALID_PARAMETER]);

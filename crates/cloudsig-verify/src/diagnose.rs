@@ -17,7 +17,7 @@ use cloudsig_core::tc3::SigningKey;
 use cloudsig_core::v1::Algorithm;
 use cloudsig_core::{SecretKey, UtcDate, constant_time_eq};
 
-use crate::capture::Captured;
+use crate::capture::RequestView;
 use crate::params::decode;
 use crate::report::{Computed, Diagnosis, Mistake};
 
@@ -25,7 +25,7 @@ mod json;
 
 /// What the TC3 diagnosis needs: the request as sent and what the verifier used.
 pub(crate) struct Tc3Case<'a> {
-    pub cap: &'a Captured,
+    pub cap: &'a RequestView<'a>,
     pub secret: &'a SecretKey,
     pub signed_headers: &'a SignedHeaders,
     pub settings: tc3::Settings,
@@ -55,7 +55,7 @@ struct Tc3Try<'a> {
 
 impl Tc3Try<'_> {
     fn signature(&self, case: &Tc3Case<'_>) -> Option<String> {
-        let mut req = Request::new(&case.cap.method, &self.path).query(&self.query);
+        let mut req = Request::new(case.cap.method, &self.path).query(&self.query);
         for (n, v) in &self.headers {
             req.push_header(n, v);
         }
@@ -99,9 +99,9 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
             .cap
             .headers
             .iter()
-            .map(|(n, v)| (n.as_str(), Cow::Borrowed(v.as_str())))
+            .map(|(n, v)| (*n, Cow::Borrowed(*v)))
             .collect(),
-        body: Cow::Borrowed(&case.cap.body),
+        body: Cow::Borrowed(case.cap.body),
         unsigned: case.unsigned,
         settings: case.settings,
         timestamp: case.timestamp,
@@ -303,7 +303,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
 
 /// What the v1 diagnosis needs.
 pub(crate) struct V1Case<'a> {
-    pub cap: &'a Captured,
+    pub cap: &'a RequestView<'a>,
     pub params: &'a Params,
     pub secret: &'a SecretKey,
     pub algorithm: Algorithm,
@@ -337,7 +337,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
         sig.is_some_and(|s| constant_time_eq(s.as_bytes(), received.as_bytes()))
     };
     let (method, path, key) = (
-        case.cap.method.as_str(),
+        case.cap.method,
         case.cap.path(),
         case.secret.expose_secret(),
     );

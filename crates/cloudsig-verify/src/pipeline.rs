@@ -10,7 +10,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
 use crate::capture::jsonl::JsonLinesReader;
-use crate::capture::{CaptureError, Item, Limits, Location};
+use crate::capture::{CaptureError, Item, Limits, Location, RequestView};
 use crate::conformance::ReplayGuard;
 use crate::report::{Report, Verdict};
 use crate::verifier::{KeyCache, Verifier, unreadable};
@@ -118,18 +118,22 @@ where
             if !data.ends_with(b"\n") && !data.is_empty() {
                 lines += 1;
             }
-            let reports = JsonLinesReader::new(data.as_slice(), limits)
-                .map(|mut item| {
-                    match &mut item {
-                        Ok(c) => c.location.offset += offset,
-                        Err(e) => e.location.offset += offset,
-                    }
-                    match &item {
-                        Ok(cap) => verifier.check(cap, cache),
-                        Err(e) => unreadable(e),
-                    }
-                })
-                .collect();
+            // Records are verified as borrowed views of the chunk: no owned copy.
+            let mut reader = JsonLinesReader::new(data.as_slice(), limits);
+            let mut check = |item: Result<RequestView<'_>, CaptureError>| match item {
+                Ok(mut view) => {
+                    view.location.offset += offset;
+                    verifier.check_view(&view, cache)
+                }
+                Err(mut e) => {
+                    e.location.offset += offset;
+                    unreadable(&e)
+                }
+            };
+            let mut reports = Vec::new();
+            while let Some(report) = reader.next_view(&mut check) {
+                reports.push(report);
+            }
             Batch {
                 reports,
                 lines: Some(lines),

@@ -12,7 +12,7 @@ use cloudsig_core::v1::Algorithm;
 use cloudsig_core::{UtcDate, constant_time_eq};
 
 use crate::auth::{self, AuthForm};
-use crate::capture::{Captured, Item};
+use crate::capture::{Captured, Item, RequestView};
 use crate::conformance::{self, DEFAULT_WINDOW, ReplayGuard};
 use crate::keys::KeyRing;
 use crate::params::decode_form;
@@ -165,6 +165,11 @@ impl Verifier {
 
     /// Verifies one request. Never panics, whatever the request holds.
     pub fn check(&self, cap: &Captured, cache: &mut KeyCache) -> Report {
+        self.check_view(&cap.view(), cache)
+    }
+
+    /// Verifies one request given as a borrowed view.
+    pub fn check_view(&self, cap: &RequestView<'_>, cache: &mut KeyCache) -> Report {
         let auth_header = cap.header("authorization");
         let mut report = match auth_header {
             Some(v) if v.trim() == "SKIP" => {
@@ -204,7 +209,7 @@ impl Verifier {
                 }
             },
         };
-        if !matches!(cap.method.as_str(), "GET" | "POST") {
+        if !matches!(cap.method, "GET" | "POST") {
             report.fail(
                 codes::UNSUPPORTED_PROTOCOL,
                 "method",
@@ -218,7 +223,7 @@ impl Verifier {
         report
     }
 
-    fn check_tc3(&self, cap: &Captured, value: &str, cache: &mut KeyCache) -> Report {
+    fn check_tc3(&self, cap: &RequestView<'_>, value: &str, cache: &mut KeyCache) -> Report {
         let mut report = Report::new(cap.location, Scheme::Tc3);
         let a = match auth::parse_tc3(value) {
             Ok(a) => a,
@@ -414,7 +419,7 @@ impl Verifier {
         report
     }
 
-    fn check_v1(&self, cap: &Captured, params: &Params) -> Report {
+    fn check_v1(&self, cap: &RequestView<'_>, params: &Params) -> Report {
         let algorithm = params.algorithm();
         let scheme = match algorithm {
             Algorithm::HmacSha256 => Scheme::V1HmacSha256,
@@ -494,7 +499,7 @@ impl Verifier {
             );
             return report;
         };
-        let method = cap.method.as_str();
+        let method = cap.method;
         let path = cap.path();
         let signed = match v1::sign(
             params,
@@ -591,8 +596,8 @@ fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
 }
 
 /// The request model of a captured request.
-pub(crate) fn request_of(cap: &Captured, unsigned: bool) -> Request<'_> {
-    let mut req = Request::new(&cap.method, cap.path()).query(cap.query());
+pub(crate) fn request_of<'a>(cap: &RequestView<'a>, unsigned: bool) -> Request<'a> {
+    let mut req = Request::new(cap.method, cap.path()).query(cap.query());
     for (n, v) in &cap.headers {
         req.push_header(n, v);
     }
@@ -605,10 +610,10 @@ pub(crate) fn request_of(cap: &Captured, unsigned: bool) -> Request<'_> {
 
 /// The v1 parameters of a request: its query for GET, its form body for POST (or the
 /// query when the body has no Signature), if a Signature parameter is present.
-fn v1_params(cap: &Captured) -> Result<Option<Params>, String> {
+fn v1_params(cap: &RequestView<'_>) -> Result<Option<Params>, String> {
     let query = decode_form(cap.query())?;
     let form = if cap.method == "POST" {
-        match std::str::from_utf8(&cap.body) {
+        match std::str::from_utf8(cap.body) {
             Ok(text) if !text.trim_start().starts_with(['{', '[']) => Some(decode_form(text)?),
             _ => None,
         }

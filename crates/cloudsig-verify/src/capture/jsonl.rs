@@ -45,7 +45,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::{CaptureError, Captured, Item, Limits, Location};
+use super::{CaptureError, Captured, Item, Limits, Location, RequestView};
 
 /// Reads JSON-lines capture records (see the [module documentation](self)) one line at a
 /// time, reusing one line buffer.
@@ -158,10 +158,13 @@ impl<R: BufRead> JsonLinesReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for JsonLinesReader<R> {
-    type Item = Item;
-
-    fn next(&mut self) -> Option<Item> {
+impl<R: BufRead> JsonLinesReader<R> {
+    /// The next record, handed to `f` as a borrowed view (or as the error that it could
+    /// not be read): the allocation-free path the parallel verifier uses.
+    pub fn next_view<T>(
+        &mut self,
+        f: &mut impl FnMut(Result<RequestView<'_>, CaptureError>) -> T,
+    ) -> Option<T> {
         while !self.done {
             let start = self.offset;
             let line = self.line.saturating_add(1);
@@ -174,10 +177,10 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                 Ok(read) => read,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(CaptureError {
+                    return Some(f(Err(CaptureError {
                         location,
                         reason: format!("read error: {e}"),
-                    }));
+                    })));
                 }
             };
             let len = match read {
@@ -195,13 +198,13 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                     continue;
                 }
                 self.index = self.index.saturating_add(1);
-                return Some(Err(CaptureError {
+                return Some(f(Err(CaptureError {
                     location,
                     reason: format!(
                         "line of {len} bytes is longer than the record limit of {} bytes; skipped",
                         self.limits.max_record
                     ),
-                }));
+                })));
             }
             let mut content = self.buf.as_slice();
             content = content.strip_suffix(b"\n").unwrap_or(content);
@@ -213,12 +216,24 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
                 continue;
             }
             self.index = self.index.saturating_add(1);
-            return Some(
-                parse_record(content, location, &self.limits)
-                    .map_err(|reason| CaptureError { location, reason }),
-            );
+            let mut pending = None;
+            let done = parse_view(content, location, &self.limits, |v| f(Ok(v)))
+                .map_err(|reason| pending = Some(CaptureError { location, reason }));
+            return match (done, pending) {
+                (Ok(t), _) => Some(t),
+                (Err(()), Some(e)) => Some(f(Err(e))),
+                (Err(()), None) => None,
+            };
         }
         None
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLinesReader<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        self.next_view(&mut |r| r.map(|v| v.to_captured()))
     }
 }
 
@@ -259,7 +274,15 @@ fn de_body_base64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str
     opt_text(d, "\"body_base64\" as a string")
 }
 
-fn parse_record(line: &[u8], location: Location, limits: &Limits) -> Result<Captured, String> {
+/// Parses one record and hands a borrowed view of it to `f`: no owned copy of the
+/// headers, method or target is made (only an unescaped string or a base64 body is
+/// decoded).
+fn parse_view<T>(
+    line: &[u8],
+    location: Location,
+    limits: &Limits,
+    f: impl FnOnce(RequestView<'_>) -> T,
+) -> Result<T, String> {
     let text = std::str::from_utf8(line).map_err(|e| {
         format!(
             "line is not valid UTF-8 (at byte {} of the line)",
@@ -285,27 +308,36 @@ fn parse_record(line: &[u8], location: Location, limits: &Limits) -> Result<Capt
     }
     let url = record.url.ok_or("missing \"url\"")?;
     let origin_form = check_url(&url)?;
-    let headers = match record.headers {
-        Some(Headers(pairs)) => owned_headers(pairs)?,
+    let pairs = match record.headers {
+        Some(Headers(pairs)) => pairs,
         None => Vec::new(),
     };
+    check_headers(&pairs)?;
+    let headers: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(n, v)| (n.as_ref(), v.as_ref()))
+        .collect();
     if origin_form && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
         return Err("\"url\" is origin-form but there is no Host header".into());
     }
-    let body = match (record.body, record.body_base64) {
+    let decoded;
+    let body: &[u8] = match (&record.body, &record.body_base64) {
         (Some(_), Some(_)) => return Err("both \"body\" and \"body_base64\" are given".into()),
-        (Some(text), None) => text.into_owned().into_bytes(),
-        (None, Some(b64)) => decode_base64(&b64, "body_base64", limits.max_body)?,
-        (None, None) => Vec::new(),
+        (Some(text), None) => text.as_bytes(),
+        (None, Some(b64)) => {
+            decoded = decode_base64(b64, "body_base64", limits.max_body)?;
+            &decoded
+        }
+        (None, None) => b"",
     };
     check_body_len(body.len(), limits)?;
-    Ok(Captured {
+    Ok(f(RequestView {
         location,
-        method: method.into_owned(),
-        target: url.into_owned(),
+        method: &method,
+        target: &url,
         headers,
         body,
-    })
+    }))
 }
 
 /// A serde_json error on one line, with its column.
@@ -518,14 +550,11 @@ pub(super) fn has_control(bytes: &[u8], max: u8) -> bool {
         .fold(false, |found, &b| found | (b <= max) | (b == 0x7f))
 }
 
-/// Checks header names and values and makes them owned.
-pub(super) fn owned_headers<'a>(
-    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
-) -> Result<Vec<(String, String)>, String> {
-    let pairs = pairs.into_iter();
-    let mut out = Vec::with_capacity(pairs.size_hint().0);
-    for (i, (name, value)) in pairs.enumerate() {
-        if !is_token(&name) {
+/// Checks header names (HTTP tokens) and values (no control characters but tab).
+pub(super) fn check_headers<N: AsRef<str>, V: AsRef<str>>(pairs: &[(N, V)]) -> Result<(), String> {
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        if !is_token(name) {
             return Err(format!(
                 "header #{} has a name that is not an HTTP token",
                 i.saturating_add(1)
@@ -539,9 +568,20 @@ pub(super) fn owned_headers<'a>(
                 i.saturating_add(1)
             ));
         }
-        out.push((name.into_owned(), value.into_owned()));
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Checks header names and values and makes them owned.
+pub(super) fn owned_headers<'a>(
+    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<Vec<(String, String)>, String> {
+    let pairs: Vec<(Cow<'a, str>, Cow<'a, str>)> = pairs.into_iter().collect();
+    check_headers(&pairs)?;
+    Ok(pairs
+        .into_iter()
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect())
 }
 
 /// Decodes standard base64 (padding optional) of at most `max` decoded bytes.

@@ -33,6 +33,21 @@ pub struct Captured {
 }
 
 impl Captured {
+    /// A borrowed view of this request, which is what the verifier reads.
+    pub fn view(&self) -> RequestView<'_> {
+        RequestView {
+            location: self.location,
+            method: &self.method,
+            target: &self.target,
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect(),
+            body: &self.body,
+        }
+    }
+
     /// The first header named `name` (ASCII case ignored).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -43,12 +58,7 @@ impl Captured {
 
     /// The authority of an absolute-form target (`host` or `host:port`), if any.
     pub fn target_authority(&self) -> Option<&str> {
-        let rest = self
-            .target
-            .strip_prefix("http://")
-            .or_else(|| self.target.strip_prefix("https://"))?;
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        rest.get(..end).filter(|a| !a.is_empty())
+        target_authority(&self.target)
     }
 
     /// The host the request was sent to: the Host header, else the target's authority.
@@ -58,36 +68,113 @@ impl Captured {
 
     /// The path of the target (`/` when an absolute-form target has none).
     pub fn path(&self) -> &str {
-        let origin = self.origin_form();
-        let end = origin.find('?').unwrap_or(origin.len());
-        match origin.get(..end) {
-            Some("") | None => "/",
-            Some(p) => p,
-        }
+        target_path(&self.target)
     }
 
     /// The raw query (after the first `?`, without any `#fragment`), verbatim.
     pub fn query(&self) -> &str {
-        let origin = self.origin_form();
-        let Some((_, q)) = origin.split_once('?') else {
-            return "";
-        };
-        q.split('#').next().unwrap_or_default()
+        target_query(&self.target)
+    }
+}
+
+/// A captured request borrowed from wherever it was parsed: the form the verifier
+/// reads, so that a parser can hand over a request without copying it into owned
+/// strings (the JSON-lines fast path does), and [`Captured::view`] for owned records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestView<'a> {
+    /// Where in the input the request was found.
+    pub location: Location,
+    /// The method as sent.
+    pub method: &'a str,
+    /// The request target as sent (origin- or absolute-form).
+    pub target: &'a str,
+    /// The headers in the order sent.
+    pub headers: Vec<(&'a str, &'a str)>,
+    /// The body bytes.
+    pub body: &'a [u8],
+}
+
+impl<'a> RequestView<'a> {
+    /// The first header named `name` (ASCII case ignored).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 
-    fn origin_form(&self) -> &str {
-        match self
-            .target
-            .strip_prefix("http://")
-            .or_else(|| self.target.strip_prefix("https://"))
-        {
-            Some(rest) => rest
-                .find(['/', '?'])
-                .and_then(|i| rest.get(i..))
-                .unwrap_or(""),
-            None => &self.target,
+    /// The authority of an absolute-form target, if any.
+    pub fn target_authority(&self) -> Option<&'a str> {
+        target_authority(self.target)
+    }
+
+    /// The host: the Host header, else the target's authority.
+    pub fn host(&self) -> Option<&'a str> {
+        self.header("host").or_else(|| self.target_authority())
+    }
+
+    /// The path of the target.
+    pub fn path(&self) -> &'a str {
+        target_path(self.target)
+    }
+
+    /// The raw query, verbatim.
+    pub fn query(&self) -> &'a str {
+        target_query(self.target)
+    }
+
+    /// An owned copy.
+    pub fn to_captured(&self) -> Captured {
+        Captured {
+            location: self.location,
+            method: self.method.to_string(),
+            target: self.target.to_string(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: self.body.to_vec(),
         }
     }
+}
+
+fn strip_scheme(target: &str) -> Option<&str> {
+    target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+}
+
+fn target_authority(target: &str) -> Option<&str> {
+    let rest = strip_scheme(target)?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    rest.get(..end).filter(|a| !a.is_empty())
+}
+
+fn origin_form(target: &str) -> &str {
+    match strip_scheme(target) {
+        Some(rest) => rest
+            .find(['/', '?'])
+            .and_then(|i| rest.get(i..))
+            .unwrap_or(""),
+        None => target,
+    }
+}
+
+fn target_path(target: &str) -> &str {
+    let origin = origin_form(target);
+    let end = origin.find('?').unwrap_or(origin.len());
+    match origin.get(..end) {
+        Some("") | None => "/",
+        Some(p) => p,
+    }
+}
+
+fn target_query(target: &str) -> &str {
+    let Some((_, q)) = origin_form(target).split_once('?') else {
+        return "";
+    };
+    q.split('#').next().unwrap_or_default()
 }
 
 /// Where a request was found in its input.
@@ -185,5 +272,12 @@ mod tests {
         assert_eq!((c.path(), c.query()), ("/", "Limit=10"));
         let c = cap("/", None);
         assert_eq!((c.host(), c.query()), (None, ""));
+        let c = cap("http://h:1/p?q#f", Some("x"));
+        let v = c.view();
+        assert_eq!(
+            (v.host(), v.path(), v.query(), v.target_authority()),
+            (Some("x"), "/p", "q", Some("h:1"))
+        );
+        assert_eq!(v.to_captured(), c);
     }
 }
