@@ -188,7 +188,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         }
         // The JSON body re-serialised after hashing.
         if !case.unsigned {
-            for (body, how) in json::variants(&case.cap.body) {
+            for (body, how) in json::variants(case.cap.body) {
                 let mut t = base.clone();
                 t.body = Cow::Owned(body);
                 attempts.push((t, "json-reserialised", format!("the JSON body was re-serialised after signing: the signature is for the same JSON written {how}")));

@@ -604,7 +604,7 @@ pub(crate) fn request_of<'a>(cap: &RequestView<'a>, unsigned: bool) -> Request<'
     req.with_payload(if unsigned {
         Payload::Unsigned
     } else {
-        Payload::Bytes(&cap.body)
+        Payload::Bytes(cap.body)
     })
 }
 
