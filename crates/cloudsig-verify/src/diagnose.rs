@@ -155,25 +155,10 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         }
         // Host with or without a port.
         if let Some(host) = case.cap.header("host") {
-            match host.rsplit_once(':') {
-                Some((bare, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
-                    let mut t = base.clone();
-                    t.set_header("host", bare.to_string());
-                    attempts.push((
-                        t,
-                        "host-port",
-                        format!(
-                            "the client signed host `{bare}` without the port, but sent `{host}`"
-                        ),
-                    ));
-                }
-                _ => {
-                    for port in ["443", "80"] {
-                        let mut t = base.clone();
-                        t.set_header("host", format!("{host}:{port}"));
-                        attempts.push((t, "host-port", format!("the client signed host `{host}:{port}` with a port, but sent `{host}`")));
-                    }
-                }
+            for (signed, description) in host_variants(host) {
+                let mut t = base.clone();
+                t.set_header("host", signed);
+                attempts.push((t, "host-port", description));
             }
         }
         // The query re-encoded after signing.
@@ -213,14 +198,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
             attempts.push((t, "local-date", format!("the string to sign and the key used the date in UTC{h:+} ({local}) while the Authorization says {}", case.date)));
         }
         // A key with surrounding whitespace.
-        for (pad, words) in [
-            ("\n", "a trailing newline"),
-            ("\r\n", "a trailing CR LF"),
-            (" ", "a trailing space"),
-            ("\t", "a trailing tab"),
-        ] {
-            let mut key = case.secret.expose_secret().to_vec();
-            key.extend_from_slice(pad.as_bytes());
+        for (key, words) in key_variants(case.secret.expose_secret()) {
             let mut t = base.clone();
             t.key = Cow::Owned(key);
             attempts.push((
@@ -229,15 +207,6 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
                 format!("the SecretKey was used with {words}"),
             ));
         }
-        let mut lead = b" ".to_vec();
-        lead.extend_from_slice(case.secret.expose_secret());
-        let mut t = base.clone();
-        t.key = Cow::Owned(lead);
-        attempts.push((
-            t,
-            "key-whitespace",
-            "the SecretKey was used with a leading space".into(),
-        ));
         // The timestamp read twice.
         for d in [-1, 1, -2, 2] {
             let mut t = base.clone();
@@ -424,14 +393,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
             case.algorithm
         ),
     ));
-    for (pad, words) in [
-        ("\n", "a trailing newline"),
-        ("\r\n", "a trailing CR LF"),
-        (" ", "a trailing space"),
-        ("\t", "a trailing tab"),
-    ] {
-        let mut k = key.to_vec();
-        k.extend_from_slice(pad.as_bytes());
+    for (k, words) in key_variants(key) {
         attempts.push((
             Box::new(move || {
                 sign(
@@ -448,51 +410,22 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
             format!("the SecretKey was used with {words}"),
         ));
     }
-    match case.host.rsplit_once(':') {
-        Some((bare, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
-            let bare = bare.to_string();
-            attempts.push((
-                Box::new(move || {
-                    sign(
-                        case.params,
-                        method,
-                        &bare,
-                        path,
-                        NameRule::AsIs,
-                        key,
-                        case.algorithm,
-                    )
-                }),
-                "host-port",
-                format!(
-                    "the client signed the host without the port, but sent `{}`",
-                    case.host
-                ),
-            ));
-        }
-        _ => {
-            for port in ["443", "80"] {
-                let h = format!("{}:{port}", case.host);
-                attempts.push((
-                    Box::new(move || {
-                        sign(
-                            case.params,
-                            method,
-                            &h,
-                            path,
-                            NameRule::AsIs,
-                            key,
-                            case.algorithm,
-                        )
-                    }),
-                    "host-port",
-                    format!(
-                        "the client signed the host with port {port}, but sent `{}`",
-                        case.host
-                    ),
-                ));
-            }
-        }
+    for (h, description) in host_variants(case.host) {
+        attempts.push((
+            Box::new(move || {
+                sign(
+                    case.params,
+                    method,
+                    &h,
+                    path,
+                    NameRule::AsIs,
+                    key,
+                    case.algorithm,
+                )
+            }),
+            "host-port",
+            description,
+        ));
     }
     let other_method = if method == "GET" { "POST" } else { "GET" };
     attempts.push((
@@ -545,6 +478,45 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
         computed: case.computed.clone(),
         mistake: found,
         tried,
+    }
+}
+
+/// The key with the whitespace a key file or an environment variable often adds.
+fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+    let mut out: Vec<(Vec<u8>, &'static str)> = [
+        ("\n", "a trailing newline"),
+        ("\r\n", "a trailing CR LF"),
+        (" ", "a trailing space"),
+        ("\t", "a trailing tab"),
+    ]
+    .iter()
+    .map(|(pad, words)| ([key, pad.as_bytes()].concat(), *words))
+    .collect();
+    out.push(([b" ", key].concat(), "a leading space"));
+    out
+}
+
+/// The host as a client may have signed it: without the port that was sent, or with a
+/// default port that was not; each with the words that say so.
+fn host_variants(sent: &str) -> Vec<(String, String)> {
+    match sent.rsplit_once(':') {
+        Some((bare, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            vec![(
+                bare.to_string(),
+                format!("the client signed host `{bare}` without the port, but sent `{sent}`"),
+            )]
+        }
+        _ => ["443", "80"]
+            .iter()
+            .map(|port| {
+                (
+                    format!("{sent}:{port}"),
+                    format!(
+                        "the client signed host `{sent}:{port}` with a port, but sent `{sent}`"
+                    ),
+                )
+            })
+            .collect(),
     }
 }
 
