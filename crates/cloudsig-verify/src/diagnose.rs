@@ -153,12 +153,19 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
                 attempts.push((t, "charset-removed-after-signing", format!("the client signed Content-Type `{with}` but sent `{ct}`: the charset was dropped after signing")));
             }
         }
-        // Host with or without a port.
+        // Host with or without a port, or replaced after signing.
         if let Some(host) = case.cap.header("host") {
             for (signed, description) in host_variants(host) {
                 let mut t = base.clone();
                 t.set_header("host", signed);
                 attempts.push((t, "host-port", description));
+            }
+            for (signed, description) in
+                endpoint_variants(host, case.service, case.cap.header("x-tc-region"))
+            {
+                let mut t = base.clone();
+                t.set_header("host", signed);
+                attempts.push((t, "host-replaced", description));
             }
         }
         // The query re-encoded after signing.
@@ -518,6 +525,35 @@ fn host_variants(sent: &str) -> Vec<(String, String)> {
             })
             .collect(),
     }
+}
+
+/// The service's standard endpoints, when the request went to another host: a client
+/// that signs for the endpoint and then sends to a gateway or proxy (the Python SDK's
+/// `apigw_endpoint` swaps the Host after signing).
+fn endpoint_variants(sent: &str, service: &str, region: Option<&str>) -> Vec<(String, String)> {
+    if service.is_empty()
+        || !service
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Vec::new();
+    }
+    let mut hosts = vec![format!("{service}.tencentcloudapi.com")];
+    if let Some(r) = region
+        .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        hosts.push(format!("{service}.{r}.tencentcloudapi.com"));
+    }
+    hosts
+        .into_iter()
+        .filter(|h| h != sent)
+        .map(|h| {
+            let words = format!(
+                "the client signed host `{h}` but sent the request to `{sent}` (the Host was replaced after signing, as an API gateway endpoint setting does)"
+            );
+            (h, words)
+        })
+        .collect()
 }
 
 fn mistake(id: &'static str, description: String) -> Mistake {

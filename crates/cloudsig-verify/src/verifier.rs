@@ -182,12 +182,17 @@ impl Verifier {
                 r
             }
             Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
-            Some(_) => {
+            Some(v) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
+                let hint = if v.trim_start().starts_with("Basic ") {
+                    " (it is HTTP Basic authentication: an HTTP library replaced the signature, for example Python requests with a ~/.netrc entry for this host)"
+                } else {
+                    ""
+                };
                 r.fail(
                     codes::INVALID_AUTHORIZATION,
                     "authorization",
-                    "the Authorization header is neither TC3-HMAC-SHA256 nor SKIP",
+                    format!("the Authorization header is neither TC3-HMAC-SHA256 nor SKIP{hint}"),
                 );
                 r
             }
