@@ -139,6 +139,10 @@ where
                 lines: Some(lines),
             }
         }
+        Chunk::Skipped => Batch {
+            reports: Vec::new(),
+            lines: Some(1),
+        },
         Chunk::TooLong { offset } => Batch {
             reports: vec![unreadable(&CaptureError {
                 location: Location {
@@ -192,6 +196,9 @@ enum Chunk {
     Lines { data: Vec<u8>, offset: u64 },
     /// One line longer than the record limit, skipped.
     TooLong { offset: u64 },
+    /// One blank or comment line longer than the record limit: not a record, skipped
+    /// without a report, as [`JsonLinesReader`] does.
+    Skipped,
     /// Reading failed; nothing follows.
     Failed { offset: u64, reason: String },
 }
@@ -236,8 +243,12 @@ impl<R: io::BufRead> LineChunks<R> {
         Some(Chunk::Lines { data, offset })
     }
 
-    /// Streams past the rest of an over-long line without storing it.
-    fn skip_line(&mut self) -> Result<(), String> {
+    /// Streams past the rest of an over-long line without storing it; says whether it
+    /// was a record (not blank, not a `#` comment).
+    fn skip_line(&mut self) -> Result<bool, String> {
+        let first_non_blank =
+            |bytes: &[u8]| bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let mut first = first_non_blank(&self.carry);
         let mut skipped = self.carry.len() as u64;
         self.carry.clear();
         loop {
@@ -246,7 +257,11 @@ impl<R: io::BufRead> LineChunks<R> {
                 self.done = true;
                 break;
             }
-            match buf.iter().position(|b| *b == b'\n') {
+            let end = buf.iter().position(|b| *b == b'\n');
+            if first.is_none() {
+                first = first_non_blank(buf.get(..end.unwrap_or(buf.len())).unwrap_or_default());
+            }
+            match end {
                 Some(i) => {
                     self.reader.consume(i + 1);
                     skipped += i as u64 + 1;
@@ -260,7 +275,7 @@ impl<R: io::BufRead> LineChunks<R> {
             }
         }
         self.offset += skipped;
-        Ok(())
+        Ok(!matches!(first, None | Some(b'#')))
     }
 
     /// Reads more input straight into the carry (a `BufReader` passes a large read
@@ -300,7 +315,8 @@ impl<R: io::BufRead> Iterator for LineChunks<R> {
                 }
                 let offset = self.offset;
                 return Some(match self.skip_line() {
-                    Ok(()) => Chunk::TooLong { offset },
+                    Ok(true) => Chunk::TooLong { offset },
+                    Ok(false) => Chunk::Skipped,
                     Err(reason) => {
                         self.done = true;
                         self.carry.clear();
@@ -478,6 +494,7 @@ mod tests {
                 }
                 Chunk::Lines { data, offset } => lines.push((data, offset)),
                 Chunk::Failed { .. } => panic!("read failed"),
+                Chunk::Skipped => panic!("not a comment"),
             }
         }
         assert!(saw_too_long);
@@ -526,6 +543,40 @@ mod tests {
             [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]
         );
         assert_eq!(seen[3].2, Verdict::Unreadable);
+    }
+
+    #[test]
+    fn an_over_long_comment_or_blank_line_in_jsonl_is_not_a_request() {
+        // Found by the property tests: the pipeline reported an over-long `#` comment
+        // (or blank) line as an unreadable request, which JsonLinesReader skips, so the
+        // requests after it were numbered differently by the two.
+        use crate::Options;
+        use crate::keys::KeyRing;
+        let line = "{\"method\":\"GET\",\"url\":\"https://h/\",\"headers\":[[\"Host\",\"h\"]]}\n";
+        let mut input = line.to_string();
+        input.push_str(&format!("  #{}\n", "x".repeat(300)));
+        input.push_str(&format!("{}\n", " ".repeat(300)));
+        input.push_str(line);
+        input.push_str(&format!("#{}", "x".repeat(300)));
+        let verifier = Verifier::new(KeyRing::default(), Options::at(0));
+        let limits = Limits {
+            max_record: 100,
+            ..Limits::default()
+        };
+        let sequential: Vec<_> = JsonLinesReader::new(input.as_bytes(), limits)
+            .map(|item| item.map(|c| (c.location.index, c.location.line)))
+            .collect();
+        assert_eq!(sequential, [Ok((0, Some(1))), Ok((1, Some(4)))]);
+        let mut seen = Vec::new();
+        let reader = std::io::BufReader::with_capacity(16, input.as_bytes());
+        verify_jsonl(reader, &verifier, limits, 2, |r| {
+            seen.push((r.location.index, r.location.line, r.verdict));
+            Ok(())
+        })
+        .unwrap();
+        let located: Vec<_> = seen.iter().map(|s| (s.0, s.1)).collect();
+        assert_eq!(located, [(0, Some(1)), (1, Some(4))]);
+        assert!(seen.iter().all(|s| s.2 != Verdict::Unreadable));
     }
 
     #[test]
