@@ -123,6 +123,16 @@ fn tc3(c: &mut Criterion) -> Result {
     g.bench_function("payload_hash", |b| {
         b.iter(|| sha256_hex(black_box(seed::BODY)))
     });
+    // The canonical builder's two halves: building (with the payload hash) and hashing.
+    g.bench_function("canonical_new", |b| {
+        b.iter(|| {
+            CanonicalRequest::new(black_box(&req), &sh, &settings).map(|c| *c.hashed_payload())
+        })
+    });
+    let canonical = CanonicalRequest::new(&req, &sh, &settings)?;
+    g.bench_function("canonical_hashed", |b| {
+        b.iter(|| black_box(&canonical).hashed())
+    });
     g.bench_function("sign_parts", |b| {
         b.iter(|| {
             key.sign_parts(
@@ -282,6 +292,8 @@ fn report(start: SystemTime) -> Result {
         "tc3/per_call_full",
         "stage/derive_key",
         "stage/payload_hash",
+        "stage/canonical_new",
+        "stage/canonical_hashed",
         "stage/sign_parts",
         "v1/hmac_sha1",
         "v1/hmac_sha256",
