@@ -1,1 +1,271 @@
-//! Benchmark helpers for cloudsig (see `benches/README.md`).
+//! Benchmark helpers for cloudsig (see `benches/README.md`): the seed's TC3 request, the
+//! number of SHA-256 blocks one signature of it needs, and the compression floor.
+//!
+//! The criterion benchmarks (`benches/signing.rs`) and the callgrind driver
+//! (`src/bin/sign-once.rs`) share these, so both measure the same request.
+
+use cloudsig_canonical::Request;
+use cloudsig_canonical::tc3::{self, CanonicalRequest, CredentialScope, Settings, SignedHeaders};
+use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+
+/// The seed's TC3 example ("Signature v3" chapter of Tencent Cloud's API documentation).
+pub mod seed {
+    /// The body of the DescribeInstances call.
+    pub const BODY: &[u8] =
+        br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#;
+    /// `X-TC-Timestamp`: 2019-02-25T16:44:25Z.
+    pub const TIMESTAMP: i64 = 1_551_113_065;
+    /// The service, the host's first label.
+    pub const SERVICE: &str = "cvm";
+    /// The host.
+    pub const HOST: &str = "cvm.tencentcloudapi.com";
+    /// The signed Content-Type.
+    pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+    /// The SecretId of the documentation.
+    pub const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+    /// The SecretKey of the documentation's worked example: 32 `*`.
+    pub const SECRET_KEY: &[u8] = b"********************************";
+    /// The expected signature.
+    pub const SIGNATURE: &str = "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2";
+    /// The seed's v1 string to sign (HmacSHA1 gives `EliP9YW3pW28FpsEdkXt/+WcGeI=`).
+    pub const V1_STRING_TO_SIGN: &str = "GETcvm.tencentcloudapi.com/?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg&Limit=20&Nonce=11886&Offset=0&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE&Timestamp=1465185768&Version=2017-03-12";
+    /// The seed's v1 SecretKey.
+    pub const V1_SECRET_KEY: &[u8] = b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+}
+
+/// The seed request as cloudsig's request model.
+pub fn request() -> Request<'static> {
+    Request::new("POST", "/")
+        .header("Content-Type", seed::CONTENT_TYPE)
+        .header("Host", seed::HOST)
+        .body(seed::BODY)
+}
+
+/// The seed's SecretKey.
+pub fn secret() -> Result<SecretKey, cloudsig_core::Error> {
+    SecretKey::new(seed::SECRET_KEY)
+}
+
+/// The seed's signing key, derived once (what a service caches per date and service).
+pub fn signing_key() -> Result<SigningKey, cloudsig_core::Error> {
+    SigningKey::derive(
+        &secret()?,
+        &UtcDate::from_unix(seed::TIMESTAMP)?,
+        seed::SERVICE,
+    )
+}
+
+/// How many 64-byte blocks SHA-256 compresses for a message of `len` bytes: the
+/// message, one `0x80` byte and the 8-byte bit length, rounded up to whole blocks.
+pub const fn sha256_blocks(len: usize) -> usize {
+    (len + 1 + 8).div_ceil(64)
+}
+
+/// How many blocks HMAC-SHA256 compresses for a `message_len`-byte message, keyed with a
+/// key of at most 64 bytes.
+///
+/// Inner hash: the key XOR ipad (one block) then the message, so
+/// `sha256_blocks(64 + message_len)` blocks, of which the first is key setup. Outer hash:
+/// the key XOR opad (one block) then the 32-byte inner digest, `sha256_blocks(64 + 32)` =
+/// 2 blocks, of which the first is key setup. With the keyed states cached
+/// (`cached_key`), the two key-setup blocks are not compressed again.
+pub const fn hmac_blocks(message_len: usize, cached_key: bool) -> usize {
+    let total = sha256_blocks(64 + message_len) + sha256_blocks(64 + 32);
+    if cached_key { total - 2 } else { total }
+}
+
+/// The SHA-256 blocks one TC3 signature of a request needs, by stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockCounts {
+    /// SHA-256 of the body (the canonical request's last line).
+    pub payload: usize,
+    /// SHA-256 of the canonical request.
+    pub canonical_request: usize,
+    /// `SecretDate = HMAC("TC3" + SecretKey, Date)`, with its key setup.
+    pub secret_date: usize,
+    /// `SecretService = HMAC(SecretDate, Service)`, with its key setup.
+    pub secret_service: usize,
+    /// `SecretSigning = HMAC(SecretService, "tc3_request")`, with its key setup.
+    pub secret_signing: usize,
+    /// `HMAC(SecretSigning, StringToSign)` with the key setup (key derived per call).
+    pub signature_per_call: usize,
+    /// `HMAC(SecretSigning, StringToSign)` from the cached keyed states.
+    pub signature_cached: usize,
+}
+
+impl BlockCounts {
+    /// Blocks of a signature with the key derived for the call.
+    pub const fn per_call(&self) -> usize {
+        self.payload
+            + self.canonical_request
+            + self.secret_date
+            + self.secret_service
+            + self.secret_signing
+            + self.signature_per_call
+    }
+
+    /// Blocks of a signature with a cached keyed signing key.
+    pub const fn cached(&self) -> usize {
+        self.payload + self.canonical_request + self.signature_cached
+    }
+}
+
+/// Counts the blocks of the seed request's signature from the lengths of what is
+/// actually hashed (the canonical request and string to sign are rendered by cloudsig).
+pub fn seed_block_counts() -> Result<BlockCounts, Box<dyn std::error::Error>> {
+    let req = request();
+    let sh = SignedHeaders::default();
+    let canonical = CanonicalRequest::new(&req, &sh, &Settings::default())?.to_string();
+    let scope = CredentialScope::for_timestamp(seed::TIMESTAMP, seed::SERVICE)?;
+    let sts = tc3::StringToSign::new(
+        seed::TIMESTAMP,
+        scope,
+        cloudsig_core::sha256_hex(canonical.as_bytes()),
+    )
+    .to_string();
+    // "TC3" + SecretKey is 35 bytes, the derived keys 32: all at most one block, so
+    // none is hashed first and each HMAC's key setup is exactly two blocks.
+    let tc3_key_len = 3 + seed::SECRET_KEY.len();
+    if tc3_key_len > 64 {
+        return Err("the block counts assume a SecretKey of at most 61 bytes".into());
+    }
+    Ok(BlockCounts {
+        payload: sha256_blocks(seed::BODY.len()),
+        canonical_request: sha256_blocks(canonical.len()),
+        secret_date: hmac_blocks("2019-02-25".len(), false),
+        secret_service: hmac_blocks(seed::SERVICE.len(), false),
+        secret_signing: hmac_blocks(cloudsig_core::tc3::TERMINATOR.len(), false),
+        signature_per_call: hmac_blocks(sts.len(), false),
+        signature_cached: hmac_blocks(sts.len(), true),
+    })
+}
+
+/// The seed request as a capture, as the verifier reads it (with the headers the
+/// documentation's curl sends).
+pub fn captured() -> cloudsig_verify::capture::Captured {
+    let authorization = format!(
+        "TC3-HMAC-SHA256 Credential={}/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature={}",
+        seed::SECRET_ID,
+        seed::SIGNATURE
+    );
+    let headers = [
+        ("Authorization", authorization.as_str()),
+        ("Content-Type", seed::CONTENT_TYPE),
+        ("Host", seed::HOST),
+        ("X-TC-Action", "DescribeInstances"),
+        ("X-TC-Timestamp", "1551113065"),
+        ("X-TC-Version", "2017-03-12"),
+        ("X-TC-Region", "ap-guangzhou"),
+    ];
+    cloudsig_verify::capture::Captured {
+        location: cloudsig_verify::capture::Location::default(),
+        method: "POST".into(),
+        target: "/".into(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        body: seed::BODY.to_vec(),
+    }
+}
+
+/// A verifier that knows the seed's key, at the seed's time.
+pub fn verifier() -> Result<cloudsig_verify::Verifier, String> {
+    let keys = cloudsig_verify::keys::KeyRing::parse(
+        &format!(
+            "{} {}",
+            seed::SECRET_ID,
+            String::from_utf8_lossy(seed::SECRET_KEY)
+        ),
+        "seed",
+    )?;
+    Ok(cloudsig_verify::Verifier::new(
+        keys,
+        cloudsig_verify::Options::at(seed::TIMESTAMP),
+    ))
+}
+
+/// The SHA-256 initial state.
+pub const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// The most blocks [`floor`] is asked to compress.
+pub const MAX_FLOOR_BLOCKS: usize = 32;
+
+/// Blocks for the floor: arbitrary bytes (the compression function's speed does not
+/// depend on them).
+pub static FLOOR_BLOCKS: [[u8; 64]; MAX_FLOOR_BLOCKS] = [[0x5a; 64]; MAX_FLOOR_BLOCKS];
+
+/// The floor: SHA-256 compression alone (the `sha2` crate's block-level
+/// `compress256`, the same backend cloudsig's hashing ends in) over `blocks` blocks,
+/// one after another as a signature's chained hashes must be.
+pub fn floor(blocks: &[[u8; 64]]) -> [u32; 8] {
+    let mut state = SHA256_IV;
+    sha2::block_api::compress256(&mut state, blocks);
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_needs_22_blocks_per_call_and_8_with_a_cached_key() {
+        let c = seed_block_counts().unwrap();
+        assert_eq!(
+            c,
+            BlockCounts {
+                payload: 2,
+                canonical_request: 3,
+                secret_date: 4,
+                secret_service: 4,
+                secret_signing: 4,
+                signature_per_call: 5,
+                signature_cached: 3,
+            }
+        );
+        assert_eq!((c.per_call(), c.cached()), (22, 8));
+    }
+
+    #[test]
+    fn the_seed_capture_verifies() {
+        let report = verifier()
+            .unwrap()
+            .check(&captured(), &mut cloudsig_verify::KeyCache::default());
+        assert!(report.is_ok(), "{report}");
+    }
+
+    #[test]
+    fn block_count_edges() {
+        assert_eq!(sha256_blocks(0), 1);
+        assert_eq!(sha256_blocks(55), 1);
+        assert_eq!(sha256_blocks(56), 2);
+        assert_eq!(sha256_blocks(119), 2);
+        assert_eq!(sha256_blocks(120), 3);
+    }
+
+    #[test]
+    fn the_seed_signs_as_documented() {
+        let req = request();
+        let sh = SignedHeaders::default();
+        let scope = CredentialScope::for_timestamp(seed::TIMESTAMP, seed::SERVICE).unwrap();
+        let signed = tc3::sign_with_key(
+            &req,
+            &sh,
+            &Settings::default(),
+            seed::TIMESTAMP,
+            scope,
+            &signing_key().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(signed.signature().as_str(), seed::SIGNATURE);
+    }
+}

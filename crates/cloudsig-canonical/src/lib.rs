@@ -42,6 +42,7 @@ extern crate alloc;
 pub mod encode;
 mod error;
 mod request;
+mod scan;
 pub mod tc3;
 pub mod tencent;
 pub mod v1;

@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use crate::error::{Error, Stage};
+use crate::scan;
 
 /// What the payload line of a canonical request is made from.
 #[non_exhaustive]
@@ -144,22 +145,14 @@ impl<'a> Request<'a> {
         if !self.path.starts_with('/') {
             return Err(Error::new(Stage::Request, "path", "must start with `/`"));
         }
-        if self
-            .path
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#')
-        {
+        if scan::any_ctl_space_or(self.path, [b'?', b'#']) {
             return Err(Error::new(
                 Stage::Request,
                 "path",
                 "contains a space, a control character, `?` or `#`",
             ));
         }
-        if self
-            .query
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || b == b'#')
-        {
+        if scan::any_ctl_space_or(self.query, [b'#', b'#']) {
             return Err(Error::new(
                 Stage::Request,
                 "query",
@@ -180,7 +173,12 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
             "the name is not an HTTP token",
         ));
     }
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+    validate_header_value(name, value)
+}
+
+/// Checks a header value only, for a name known to be a token: no CR, LF or NUL.
+pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<(), Error> {
+    if scan::any_line_break_or_nul(value) {
         return Err(Error::new(
             Stage::Request,
             alloc::format!("header `{name}`"),
@@ -190,8 +188,46 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// `s` without leading and trailing spaces and horizontal tabs.
+#[inline]
+pub(crate) fn trim_blanks(s: &str) -> &str {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = s.as_bytes();
+    let Some(start) = bytes.iter().position(|b| !blank(b)) else {
+        return "";
+    };
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |e| e + 1);
+    // Both ends are next to ASCII bytes, so they are character boundaries.
+    s.get(start..end).unwrap_or_default()
+}
+
+/// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~`` (one
+/// `match`, which compiles to range and bit tests rather than a search of a list).
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    matches!(
+        b,
+        b'0'..=b'9'
+            | b'a'..=b'z'
+            | b'A'..=b'Z'
+            | b'!'
+            | b'#'
+            | b'$'
+            | b'%'
+            | b'&'
+            | b'\''
+            | b'*'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~'
+    )
 }
 
 #[cfg(test)]
@@ -233,5 +269,30 @@ mod tests {
             .header("x-a", "2");
         assert_eq!(req.header_value("X-a"), Some("1"));
         assert_eq!(req.headers_named("x-A").collect::<Vec<_>>(), ["1", "2"]);
+    }
+
+    #[test]
+    fn token_table_is_rfc_9110_tchar() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), expected, "{b}");
+        }
+    }
+
+    #[test]
+    fn trim_blanks_is_trim_matches_of_space_and_tab() {
+        for s in [
+            "",
+            " ",
+            "\t \t",
+            "a",
+            " a ",
+            "\ta b\t",
+            " \u{e9} ",
+            "\u{a0}x\u{a0}",
+            "a\r",
+        ] {
+            assert_eq!(trim_blanks(s), s.trim_matches([' ', '\t']), "{s:?}");
+        }
     }
 }

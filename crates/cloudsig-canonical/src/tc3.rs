@@ -189,8 +189,80 @@ pub struct CanonicalRequest<'a> {
     path: &'a str,
     query: &'a str,
     signed_headers: &'a SignedHeaders,
-    values: Vec<Cow<'a, str>>,
+    values: Values<'a>,
     hashed_payload: HexDigest,
+}
+
+/// How many signed header values a canonical request holds without allocating: the
+/// SDKs sign two, the current documentation three.
+const INLINE_VALUES: usize = 4;
+
+/// The trimmed values of the signed headers, in order: borrowed from the request and
+/// held inline when there are at most [`INLINE_VALUES`] and none had to be lower-cased,
+/// which is what signing and verifying almost always meet; in a vector otherwise.
+#[derive(Clone)]
+enum Values<'a> {
+    Inline {
+        len: usize,
+        items: [&'a str; INLINE_VALUES],
+    },
+    Heap(Vec<Cow<'a, str>>),
+}
+
+impl<'a> Values<'a> {
+    fn with_capacity(n: usize) -> Self {
+        if n <= INLINE_VALUES {
+            Self::Inline {
+                len: 0,
+                items: [""; INLINE_VALUES],
+            }
+        } else {
+            Self::Heap(Vec::with_capacity(n))
+        }
+    }
+
+    fn push(&mut self, value: Cow<'a, str>) {
+        match (&mut *self, value) {
+            (Self::Inline { len, items }, Cow::Borrowed(v)) if *len < INLINE_VALUES => {
+                if let Some(slot) = items.get_mut(*len) {
+                    *slot = v;
+                }
+                *len += 1;
+            }
+            (Self::Heap(list), value) => list.push(value),
+            (Self::Inline { len, items }, value) => {
+                let mut list: Vec<Cow<'a, str>> = Vec::with_capacity(*len + 1);
+                list.extend(items.iter().take(*len).map(|v| Cow::Borrowed(*v)));
+                list.push(value);
+                *self = Self::Heap(list);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let (inline, heap): (&[&str], &[Cow<'a, str>]) = match self {
+            Self::Inline { len, items } => (items.get(..*len).unwrap_or_default(), &[]),
+            Self::Heap(list) => (&[], list),
+        };
+        inline
+            .iter()
+            .copied()
+            .chain(heap.iter().map(|v| v.as_ref()))
+    }
+}
+
+impl PartialEq for Values<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Values<'_> {}
+
+impl fmt::Debug for Values<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -210,27 +282,35 @@ impl<'a> CanonicalRequest<'a> {
         // query, and each signed header (its name is a token by construction of
         // SignedHeaders; its value must not carry CR or LF into the text).
         req.validate_target()?;
-        let mut values = Vec::with_capacity(signed_headers.names.len());
+        let mut values = Values::with_capacity(signed_headers.names.len());
         for name in signed_headers.names() {
-            let mut found = req.headers_named(name);
-            let value = found.next().ok_or_else(|| {
-                Error::new(
+            // One pass over the headers finds the value and any second one.
+            let mut found = None;
+            let mut twice = false;
+            for (n, v) in req.headers() {
+                if crate::scan::eq_lower(n, name) {
+                    twice |= found.is_some();
+                    found = Some(*v);
+                }
+            }
+            let Some(value) = found else {
+                return Err(Error::new(
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
-                )
-            })?;
-            if found.next().is_some() {
+                ));
+            };
+            if twice {
                 return Err(Error::new(
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is signed but sent more than once",
                 ));
             }
-            crate::request::validate_header(name, value)?;
-            let value = value.trim_matches([' ', '\t']);
+            crate::request::validate_header_value(name, value)?;
+            let value = crate::request::trim_blanks(value);
             values.push(match settings.header_value_case {
-                HeaderValueCase::Lowercase if value.bytes().any(|b| b.is_ascii_uppercase()) => {
+                HeaderValueCase::Lowercase if crate::scan::any_upper(value) => {
                     Cow::Owned(value.to_ascii_lowercase())
                 }
                 _ => Cow::Borrowed(value),
@@ -258,9 +338,7 @@ impl<'a> CanonicalRequest<'a> {
 
     /// `name:value` pairs of the canonical headers, in order.
     pub fn canonical_headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.signed_headers
-            .names()
-            .zip(self.values.iter().map(|v| v.as_ref()))
+        self.signed_headers.names().zip(self.values.iter())
     }
 
     /// Lower-case hex SHA-256 of the canonical request text, streamed.
@@ -558,6 +636,52 @@ mod tests {
             kept.to_string()
                 .contains("\nx-tc-action:DescribeInstances\n")
         );
+    }
+
+    #[test]
+    fn values_past_the_inline_ones_or_lower_cased_are_kept_in_order() {
+        let req = seed()
+            .header("X-A", "1")
+            .header("X-B", " Two ")
+            .header("X-C", "3")
+            .header("X-D", "4");
+        let expected = |b: &str| {
+            format!(
+                "POST\n/\n\ncontent-type:application/json; charset=utf-8\nhost:cvm.tencentcloudapi.com\n\
+                 x-a:1\nx-b:{b}\nx-c:3\nx-d:4\n\ncontent-type;host;x-a;x-b;x-c;x-d\n\
+                 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            )
+        };
+        let six = SignedHeaders::new(["content-type", "host", "x-a", "x-b", "x-c", "x-d"]).unwrap();
+        let c = CanonicalRequest::new(&req, &six, &Settings::default()).unwrap();
+        assert_eq!(c.to_string(), expected("two"));
+        assert_eq!(c.hashed(), sha256_hex(c.to_string().as_bytes()));
+        let as_sent = Settings::default().with_header_value_case(HeaderValueCase::AsSent);
+        let c = CanonicalRequest::new(&req, &six, &as_sent).unwrap();
+        assert_eq!(c.to_string(), expected("Two"));
+        // Lower-casing a value moves the values out of line; they read the same.
+        let three = SignedHeaders::new(["content-type", "x-b", "host"]).unwrap();
+        let lowered = CanonicalRequest::new(&req, &three, &Settings::default()).unwrap();
+        let kept = CanonicalRequest::new(&req, &three, &as_sent).unwrap();
+        assert_ne!(lowered, kept);
+        assert_eq!(
+            lowered
+                .canonical_headers()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>(),
+            [
+                "application/json; charset=utf-8",
+                "cvm.tencentcloudapi.com",
+                "two"
+            ]
+        );
+        assert_eq!(lowered, lowered.clone());
+        let req = Request::new("POST", "/")
+            .header("Content-Type", "a")
+            .header("Host", "h");
+        let sh = SignedHeaders::default();
+        let inline = CanonicalRequest::new(&req, &sh, &Settings::default()).unwrap();
+        assert_eq!(alloc::format!("{:?}", inline.values), r#"["a", "h"]"#);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256;
 
 /// A SHA-256 digest written as 64 lowercase hex characters, held on the stack.
 ///
@@ -55,7 +55,8 @@ impl AsRef<str> for HexDigest {
 /// An incremental SHA-256 that accepts bytes and `write!` text.
 ///
 /// Lets a canonical request, or a payload read in chunks, be hashed as it is produced,
-/// without first being collected into one buffer.
+/// without first being collected into one buffer. It hashes public data and is not
+/// wiped on drop.
 ///
 /// ```
 /// use core::fmt::Write;
@@ -73,13 +74,14 @@ impl Sha256Hasher {
     }
 
     /// Feeds bytes.
+    #[inline]
     pub fn update(&mut self, data: &[u8]) {
         self.0.update(data);
     }
 
     /// The digest as 32 bytes.
-    pub fn finalize(self) -> [u8; 32] {
-        self.0.finalize().into()
+    pub fn finalize(mut self) -> [u8; 32] {
+        self.0.finalize()
     }
 
     /// The digest as 64 lowercase hex characters.
@@ -103,7 +105,5 @@ impl fmt::Debug for Sha256Hasher {
 
 /// SHA-256 of `data` as lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> HexDigest {
-    let mut h = Sha256Hasher::new();
-    h.update(data);
-    h.finalize_hex()
+    HexDigest::from_bytes(&crate::sha256::digest(data))
 }

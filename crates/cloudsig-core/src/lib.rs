@@ -37,6 +37,7 @@ mod date;
 mod digest;
 mod error;
 mod secret;
+mod sha256;
 pub mod tc3;
 pub mod v1;
 

@@ -9,14 +9,13 @@
 
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::date::UtcDate;
 use crate::digest::HexDigest;
 use crate::error::{Error, ErrorKind};
-use crate::secret::{MAX_SECRET_KEY_LEN, SecretKey};
+use crate::secret::SecretKey;
+use crate::sha256::{BLOCK_LEN, HmacKey, words_bytes};
 
 /// The algorithm name that starts the string to sign and the Authorization header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -24,8 +23,6 @@ pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 pub const TERMINATOR: &str = "tc3_request";
 /// The longest service name accepted.
 pub const MAX_SERVICE_LEN: usize = 64;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The three intermediate keys of TC3 key derivation, for inspection and diagnosis.
 ///
@@ -50,7 +47,8 @@ impl fmt::Debug for DerivedKeys {
 ///
 /// Deriving costs three HMACs; a service that signs many requests can derive once per
 /// (date, service) and reuse the value, which also skips the HMAC key setup of every
-/// signature. `Debug` is redacted and the state is wiped on drop.
+/// signature. It holds only the two keyed SHA-256 states of `SecretSigning` (64 bytes).
+/// `Debug` is redacted and the state is wiped on drop.
 ///
 /// ```
 /// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
@@ -67,14 +65,16 @@ impl fmt::Debug for DerivedKeys {
 /// ```
 #[derive(Clone)]
 pub struct SigningKey {
-    mac: HmacSha256,
+    key: HmacKey,
 }
 
 impl SigningKey {
     /// Derives the signing key for `date` (the UTC date of the request timestamp) and
     /// `service` (the first label of the host, such as `cvm`).
     pub fn derive(secret: &SecretKey, date: &UtcDate, service: &str) -> Result<Self, Error> {
-        Self::derive_with_stages(secret, date, service).map(|(key, _)| key)
+        let (key, mut stages) = Self::derive_words(secret, date, service)?;
+        stages.zeroize();
+        Ok(key)
     }
 
     /// Like [`SigningKey::derive`], also returning the intermediate keys.
@@ -83,45 +83,53 @@ impl SigningKey {
         date: &UtcDate,
         service: &str,
     ) -> Result<(Self, DerivedKeys), Error> {
-        validate_service(service)?;
-        // "TC3" + SecretKey must be one contiguous HMAC key; build it on the stack
-        // and wipe it after use.
-        let mut prefixed = Zeroizing::new([0u8; 3 + MAX_SECRET_KEY_LEN]);
-        let raw = secret.expose_secret();
-        let len = 3 + raw.len();
-        let key = prefixed
-            .get_mut(..len)
-            .ok_or(Error::new(ErrorKind::TooLong, "secret key"))?;
-        let (head, tail) = key.split_at_mut(3);
-        head.copy_from_slice(b"TC3");
-        tail.copy_from_slice(raw);
+        let (key, mut stages) = Self::derive_words(secret, date, service)?;
+        let [date_words, service_words, signing_words] = &stages;
+        let keys = DerivedKeys {
+            secret_date: words_bytes(date_words),
+            secret_service: words_bytes(service_words),
+            secret_signing: words_bytes(signing_words),
+        };
+        stages.zeroize();
+        Ok((key, keys))
+    }
 
-        let secret_date = hmac_sha256(key, &date.to_iso());
-        let secret_service = hmac_sha256(&secret_date, service.as_bytes());
-        let secret_signing = hmac_sha256(&secret_service, TERMINATOR.as_bytes());
-        let signing = Self::from_secret_signing(&secret_signing);
-        Ok((
-            signing,
-            DerivedKeys {
-                secret_date,
-                secret_service,
-                secret_signing,
-            },
-        ))
+    /// The chain of three HMACs. Each derived key stays in the words of the state that
+    /// computed it and goes straight into the next key block, one scratch block wiped at
+    /// the end; the caller wipes the words.
+    fn derive_words(
+        secret: &SecretKey,
+        date: &UtcDate,
+        service: &str,
+    ) -> Result<(Self, [[u32; 8]; 3]), Error> {
+        validate_service(service)?;
+        let mut block = [0u8; BLOCK_LEN];
+        // "TC3" + SecretKey is one HMAC key.
+        let secret_date =
+            HmacKey::new_in(&mut block, b"TC3", secret.expose_secret()).mac_words(&date.to_iso());
+        let secret_service =
+            HmacKey::from_words_in(&mut block, &secret_date).mac_words(service.as_bytes());
+        let secret_signing =
+            HmacKey::from_words_in(&mut block, &secret_service).mac_words(TERMINATOR.as_bytes());
+        let key = Self {
+            key: HmacKey::from_words_in(&mut block, &secret_signing),
+        };
+        block.zeroize();
+        Ok((key, [secret_date, secret_service, secret_signing]))
     }
 
     /// A signing key from an already derived `SecretSigning`.
     pub fn from_secret_signing(secret_signing: &[u8; 32]) -> Self {
         Self {
-            mac: keyed(secret_signing),
+            key: HmacKey::new(secret_signing),
         }
     }
 
     /// Signs a complete string to sign.
     pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
-        let mut mac = self.mac.clone();
+        let mut mac = self.key.start();
         mac.update(string_to_sign);
-        HexDigest::from_bytes(&mac.finalize().into_bytes().into())
+        HexDigest::from_bytes(&self.key.finish(&mut mac))
     }
 
     /// Signs into a caller's buffer and returns the 64 hex characters written.
@@ -145,7 +153,7 @@ impl SigningKey {
         // Fed piece by piece rather than through `write!`: this is the hot path, and the
         // formatting machinery would cost more than the HMAC of these few bytes. The
         // bytes are those `write_string_to_sign` writes (a test holds them equal).
-        let mut mac = self.mac.clone();
+        let mut mac = self.key.start();
         let mut digits = [0u8; 20];
         mac.update(ALGORITHM.as_bytes());
         mac.update(b"\n");
@@ -158,7 +166,7 @@ impl SigningKey {
         mac.update(TERMINATOR.as_bytes());
         mac.update(b"\n");
         mac.update(hashed_canonical_request.as_bytes());
-        HexDigest::from_bytes(&mac.finalize().into_bytes().into())
+        HexDigest::from_bytes(&self.key.finish(&mut mac))
     }
 }
 
@@ -231,20 +239,6 @@ pub(crate) fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
         }
     }
     buf.get(i..).unwrap_or_default()
-}
-
-fn keyed(key: &[u8]) -> HmacSha256 {
-    // HMAC accepts keys of any length, so this constructor cannot fail.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => HmacSha256::new(&Default::default()),
-    }
-}
-
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]

@@ -1,0 +1,387 @@
+//! Signing and verification speed on the seed's TC3 example, against the SHA-256
+//! compression floor and against aws-sigv4, all in one run; the ratios are printed at
+//! the end (see `benches/README.md`).
+//!
+//! `cargo bench -p cloudsig-benches` (add `-- --quick` for a short run).
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cloudsig_benches::{FLOOR_BLOCKS, seed, seed_block_counts};
+use cloudsig_canonical::Request;
+use cloudsig_canonical::tc3::{self, CanonicalRequest, CredentialScope, Settings, SignedHeaders};
+use cloudsig_core::{SecretKey, UtcDate, sha256_hex, v1};
+use criterion::Criterion;
+
+type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
+/// Runs `f` once and checks its output before it is measured, so that a benchmark
+/// that silently failed (each returns its `Result`) cannot be reported as fast.
+fn checked<T, E: std::fmt::Debug>(
+    f: impl Fn() -> std::result::Result<T, E>,
+    ok: impl Fn(&T) -> bool,
+    what: &str,
+) -> Result {
+    match f() {
+        Ok(v) if ok(&v) => Ok(()),
+        Ok(_) => Err(format!("{what}: wrong output").into()),
+        Err(e) => Err(format!("{what}: {e:?}").into()),
+    }
+}
+
+/// The floor: SHA-256 compression over exactly as many 64-byte blocks as one signature
+/// of the seed request compresses. The counts come from `seed_block_counts`, which
+/// measures what is hashed; for the seed they are:
+///
+/// | stage | message | blocks |
+/// |---|---|---|
+/// | payload hash | the 75-byte body: 75 + 1 + 8 = 84 bytes padded | 2 |
+/// | canonical request hash | 165 bytes: 174 padded | 3 |
+/// | SecretDate = HMAC("TC3"+key, "2019-02-25") | key setup ipad 1 + inner (64+10) 1 + key setup opad 1 + outer (64+32) 1 | 4 |
+/// | SecretService = HMAC(SecretDate, "cvm") | the same shape | 4 |
+/// | SecretSigning = HMAC(SecretService, "tc3_request") | the same shape | 4 |
+/// | Signature = HMAC(SecretSigning, StringToSign) | ipad 1 + inner (64+118 bytes: 2 blocks) + opad 1 + outer 1 | 5 |
+///
+/// Key derived per call: 2 + 3 + 4 + 4 + 4 + 5 = 22 blocks. With a cached keyed signing
+/// key (the ipad and opad states of SecretSigning kept) the derivation's 12 blocks and
+/// the signature's 2 key-setup blocks are not compressed: 2 + 3 + 3 = 8 blocks.
+fn floor(c: &mut Criterion) -> Result {
+    let counts = seed_block_counts()?;
+    let mut g = c.benchmark_group("floor");
+    for (name, n) in [("per_call", counts.per_call()), ("cached", counts.cached())] {
+        let blocks = FLOOR_BLOCKS.get(..n).ok_or("not enough floor blocks")?;
+        g.bench_function(name, |b| {
+            b.iter(|| cloudsig_benches::floor(black_box(blocks)))
+        });
+    }
+    g.finish();
+    Ok(())
+}
+
+fn tc3(c: &mut Criterion) -> Result {
+    let req = cloudsig_benches::request();
+    let sh = SignedHeaders::default();
+    let settings = Settings::default();
+    let secret = cloudsig_benches::secret()?;
+    let key = cloudsig_benches::signing_key()?;
+    let is_seed = |sig: &cloudsig_core::HexDigest| sig.as_str() == seed::SIGNATURE;
+    // The key derived for the call, as `tencent::sign_tc3` and most clients do.
+    let per_call = || -> Result<_, cloudsig_canonical::Error> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = tc3::sign(
+            black_box(&req),
+            &sh,
+            &settings,
+            ts,
+            scope,
+            black_box(&secret),
+        )?;
+        Ok(*signed.signature())
+    };
+    // A SigningKey cached per (date, service).
+    let cached = || -> Result<_, cloudsig_canonical::Error> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = tc3::sign_with_key(black_box(&req), &sh, &settings, ts, scope, &key)?;
+        Ok(*signed.signature())
+    };
+    // What the aws-sigv4 benchmark does: the request model built from its parts, signed
+    // with the key derived for the call, the Authorization header rendered.
+    let per_call_full = || -> Result<_, cloudsig_canonical::Error> {
+        let req = Request::new("POST", "/")
+            .header("Content-Type", black_box(seed::CONTENT_TYPE))
+            .header("Host", black_box(seed::HOST))
+            .body(black_box(seed::BODY));
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = tc3::sign(&req, &sh, &settings, ts, scope, black_box(&secret))?;
+        Ok(signed.authorization(seed::SECRET_ID).to_string())
+    };
+    checked(per_call, is_seed, "tc3/per_call")?;
+    checked(cached, is_seed, "tc3/cached")?;
+    checked(
+        per_call_full,
+        |a: &String| a.ends_with(seed::SIGNATURE),
+        "tc3/per_call_full",
+    )?;
+    let mut g = c.benchmark_group("tc3");
+    g.bench_function("per_call", |b| b.iter(per_call));
+    g.bench_function("cached", |b| b.iter(cached));
+    g.bench_function("per_call_full", |b| b.iter(per_call_full));
+    g.finish();
+
+    // The stages on their own, for profiling.
+    let date = UtcDate::from_unix(seed::TIMESTAMP)?;
+    let hashed = CanonicalRequest::new(&req, &sh, &settings)?.hashed();
+    let mut g = c.benchmark_group("stage");
+    g.bench_function("derive_key", |b| {
+        b.iter(|| cloudsig_core::tc3::SigningKey::derive(black_box(&secret), &date, seed::SERVICE))
+    });
+    g.bench_function("payload_hash", |b| {
+        b.iter(|| sha256_hex(black_box(seed::BODY)))
+    });
+    // The canonical builder's two halves: building (with the payload hash) and hashing.
+    g.bench_function("canonical_new", |b| {
+        b.iter(|| {
+            CanonicalRequest::new(black_box(&req), &sh, &settings).map(|c| *c.hashed_payload())
+        })
+    });
+    let canonical = CanonicalRequest::new(&req, &sh, &settings)?;
+    g.bench_function("canonical_hashed", |b| {
+        b.iter(|| black_box(&canonical).hashed())
+    });
+    g.bench_function("sign_parts", |b| {
+        b.iter(|| {
+            key.sign_parts(
+                black_box(seed::TIMESTAMP),
+                &date,
+                seed::SERVICE,
+                black_box(hashed.as_str()),
+            )
+        })
+    });
+    g.finish();
+    Ok(())
+}
+
+fn v1(c: &mut Criterion) -> Result {
+    let secret = SecretKey::new(seed::V1_SECRET_KEY)?;
+    checked(
+        || -> Result<_> {
+            Ok(v1::sign(
+                &secret,
+                v1::Algorithm::HmacSha1,
+                seed::V1_STRING_TO_SIGN.as_bytes(),
+            ))
+        },
+        |s| s.as_str() == "EliP9YW3pW28FpsEdkXt/+WcGeI=",
+        "v1/hmac_sha1",
+    )?;
+    let mut g = c.benchmark_group("v1");
+    for (name, algorithm) in [
+        ("hmac_sha1", v1::Algorithm::HmacSha1),
+        ("hmac_sha256", v1::Algorithm::HmacSha256),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                v1::sign(
+                    black_box(&secret),
+                    algorithm,
+                    black_box(seed::V1_STRING_TO_SIGN.as_bytes()),
+                )
+            })
+        });
+    }
+    g.finish();
+    Ok(())
+}
+
+/// aws-sigv4 signing the equivalent SigV4 request: the same method, URL, headers and
+/// body, at the same time, with the key derived per call (aws-sigv4 has no key cache).
+fn peer(c: &mut Criterion) -> Result {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let identity = aws_credential_types::Credentials::new(
+        seed::SECRET_ID,
+        String::from_utf8_lossy(seed::SECRET_KEY),
+        None,
+        None,
+        "cloudsig-bench",
+    )
+    .into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("ap-guangzhou")
+        .name(seed::SERVICE)
+        .time(UNIX_EPOCH + Duration::from_secs(seed::TIMESTAMP.unsigned_abs()))
+        .settings(SigningSettings::default())
+        .build()?
+        .into();
+    let aws = || -> Result<_, aws_sigv4::http_request::SigningError> {
+        let req = SignableRequest::new(
+            "POST",
+            black_box("https://cvm.tencentcloudapi.com/"),
+            [
+                ("Content-Type", black_box(seed::CONTENT_TYPE)),
+                ("Host", black_box(seed::HOST)),
+            ]
+            .into_iter(),
+            SignableBody::Bytes(black_box(seed::BODY)),
+        )?;
+        sign(req, &params)
+    };
+    checked(aws, |out| out.signature().len() == 64, "peer/aws_sigv4")?;
+    let mut g = c.benchmark_group("peer");
+    g.bench_function("aws_sigv4", |b| b.iter(aws));
+    g.finish();
+    Ok(())
+}
+
+fn verify(c: &mut Criterion) -> Result {
+    let verifier = cloudsig_benches::verifier()?;
+    let cap = cloudsig_benches::captured();
+    let mut cache = cloudsig_verify::KeyCache::default();
+    let report = verifier.check(&cap, &mut cache);
+    if !report.is_ok() {
+        return Err(format!("verify/check: the seed capture does not verify: {report}").into());
+    }
+    let req = cloudsig_benches::request();
+    let sh = SignedHeaders::default();
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("verify");
+    // One captured request through the whole verifier (rules, key cache, signature).
+    g.bench_function("check", |b| {
+        b.iter(|| verifier.check(black_box(&cap), &mut cache))
+    });
+    // The canonical builder alone: the request model to the hashed canonical request.
+    g.bench_function("canonical", |b| {
+        b.iter(|| CanonicalRequest::new(black_box(&req), &sh, &settings).map(|c| c.hashed()))
+    });
+    g.finish();
+    Ok(())
+}
+
+/// Where criterion writes its estimates, found as criterion finds it.
+fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    let metadata = std::env::var_os("CARGO").and_then(|cargo| {
+        std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .output()
+            .ok()
+    });
+    metadata
+        .and_then(|out| serde_json::from_slice::<serde_json::Value>(&out.stdout).ok())
+        .and_then(|v| v.get("target_directory")?.as_str().map(PathBuf::from))
+        .map_or_else(
+            || PathBuf::from("target/criterion"),
+            |t| t.join("criterion"),
+        )
+}
+
+/// The median time in nanoseconds of `id` (`group/name`), if it was measured by this
+/// run (its estimates were written after `start`).
+fn median_ns(dir: &std::path::Path, id: &str, start: SystemTime) -> Option<f64> {
+    let path = dir.join(id).join("new").join("estimates.json");
+    let fresh = std::fs::metadata(&path).ok()?.modified().ok()? >= start;
+    if !fresh {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    v.get("median")?.get("point_estimate")?.as_f64()
+}
+
+fn report(start: SystemTime) -> Result {
+    let dir = criterion_dir();
+    let m = |id: &str| median_ns(&dir, id, start);
+    let counts = seed_block_counts()?;
+    println!();
+    println!("== medians of this run (ns)");
+    for id in [
+        "floor/per_call",
+        "floor/cached",
+        "tc3/per_call",
+        "tc3/cached",
+        "tc3/per_call_full",
+        "stage/derive_key",
+        "stage/payload_hash",
+        "stage/canonical_new",
+        "stage/canonical_hashed",
+        "stage/sign_parts",
+        "v1/hmac_sha1",
+        "v1/hmac_sha256",
+        "peer/aws_sigv4",
+        "verify/check",
+        "verify/canonical",
+    ] {
+        match m(id) {
+            Some(ns) => println!("{id:<22} {ns:>10.1}"),
+            None => println!("{id:<22} {:>10}", "not run"),
+        }
+    }
+    println!();
+    println!(
+        "== ratios of this run (medians); floors: {} blocks per call, {} with a cached key",
+        counts.per_call(),
+        counts.cached()
+    );
+    let ratio = |label: &str, num: &str, den: &str, target: &str| {
+        if let (Some(a), Some(b)) = (m(num), m(den)) {
+            println!("{label:<48} {:>7.2}x  {target}", a / b);
+        }
+    };
+    ratio(
+        "TC3 cached key / its floor",
+        "tc3/cached",
+        "floor/cached",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "TC3 key per call / its floor",
+        "tc3/per_call",
+        "floor/per_call",
+        "(target <= 1.3)",
+    );
+    ratio(
+        "aws-sigv4 / TC3 key per call",
+        "peer/aws_sigv4",
+        "tc3/per_call",
+        "(target >= 10)",
+    );
+    ratio(
+        "aws-sigv4 / TC3 per call, request built, header",
+        "peer/aws_sigv4",
+        "tc3/per_call_full",
+        "",
+    );
+    ratio(
+        "aws-sigv4 / TC3 cached key",
+        "peer/aws_sigv4",
+        "tc3/cached",
+        "",
+    );
+    ratio(
+        "TC3 key per call / cached key",
+        "tc3/per_call",
+        "tc3/cached",
+        "",
+    );
+    ratio(
+        "verify one capture / TC3 cached",
+        "verify/check",
+        "tc3/cached",
+        "",
+    );
+    ratio(
+        "canonical builder / TC3 cached",
+        "verify/canonical",
+        "tc3/cached",
+        "",
+    );
+    ratio(
+        "v1 HmacSHA256 / HmacSHA1",
+        "v1/hmac_sha256",
+        "v1/hmac_sha1",
+        "",
+    );
+    Ok(())
+}
+
+fn main() -> Result {
+    let start = SystemTime::now();
+    let mut c = Criterion::default().configure_from_args();
+    floor(&mut c)?;
+    tc3(&mut c)?;
+    v1(&mut c)?;
+    peer(&mut c)?;
+    verify(&mut c)?;
+    c.final_summary();
+    report(start)
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Instruction counts of one TC3 signature of the seed request (key derived per call, and
+# with a cached signing key), of the SHA-256 compression floors, and of the v1 signatures,
+# under callgrind: exact and repeatable where wall-clock benchmarks are noisy.
+#
+#   bash benches/callgrind.sh
+#
+# Needs valgrind. Each mode runs `sign-once MODE`, which does the work once unmeasured and
+# then once inside a `measured_*` function; callgrind collects only inside that function
+# (--toggle-collect), so process start-up and one-time set-up are not counted.
+#
+# Valgrind does not emulate the SHA extensions (SHA-NI): under it the `sha2` crate's
+# run-time detection finds none and uses its portable code, so these counts are of that
+# code, floor included. The ratios to the floors are therefore not the wall-clock ratios
+# of a SHA-NI machine; they show the overhead around the compression in instructions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }
+cargo build --release -q -p cloudsig-benches --bin sign-once
+bin=target/release/sign-once
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+declare -A ir
+for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256; do
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
+    --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
+    || { cat "$dir/$mode.log" >&2; exit 1; }
+  ir[$mode]=$(sed -n 's/^summary: //p' "$dir/$mode.out")
+done
+printf '%-16s %12s\n' mode instructions
+for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256; do
+  printf '%-16s %12s\n' "$mode" "${ir[$mode]}"
+done
+python3 - "${ir[per-call]}" "${ir[floor-per-call]}" "${ir[cached]}" "${ir[floor-cached]}" <<'PY'
+import sys
+per_call, floor_per_call, cached, floor_cached = map(int, sys.argv[1:])
+print(f"per call / its floor: {per_call / floor_per_call:.2f}x; cached / its floor: {cached / floor_cached:.2f}x (portable SHA-256 under valgrind)")
+print(f"outside the compression: per call {per_call - floor_per_call} instructions, cached {cached - floor_cached}")
+PY

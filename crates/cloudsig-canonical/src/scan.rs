@@ -1,0 +1,213 @@
+//! Byte-class tests eight bytes at a time (SWAR), for the checks every signature runs
+//! over its method, path, query and signed header values.
+//!
+//! Each test answers whether *any* byte of a text is in a class, which is what the
+//! validation needs (the texts are short and almost always clean). The word formulas are
+//! the classic exact ones for "some byte is zero / less than n / between m and n"; the
+//! tests hold each equal to the byte-by-byte definition for every byte value at every
+//! position.
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+const LOWS7: u64 = u64::from_ne_bytes([0x7f; 8]);
+
+/// High bit set in some byte iff some byte of `x` is zero.
+#[inline(always)]
+const fn zero_byte(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// Non-zero iff some byte of `x` equals `c`.
+#[inline(always)]
+pub(crate) const fn eq(x: u64, c: u8) -> u64 {
+    zero_byte(x ^ (ONES * c as u64))
+}
+
+/// Non-zero iff some byte of `x` is less than `n` (`n` at most 128).
+#[inline(always)]
+pub(crate) const fn less(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * n as u64) & !x & HIGHS
+}
+
+/// Non-zero iff some byte `b` of `x` has `m < b < n` (`m` at most 127, `n` at most 128).
+#[inline(always)]
+pub(crate) const fn between(x: u64, m: u8, n: u8) -> u64 {
+    let low7 = x & LOWS7;
+    (ONES * (127 + n as u64)).wrapping_sub(low7)
+        & !x
+        & low7.wrapping_add(ONES * (127 - m as u64))
+        & HIGHS
+}
+
+/// Whether `test` finds its class in any byte of `s`. `test` takes eight bytes as a
+/// little-endian word. A text of eight bytes or more ends with its last eight bytes
+/// (overlapping the previous word, which an "any" test allows); a shorter one is padded
+/// with `filler`, which must not be in the class. The words are assembled in registers:
+/// copying the tail to memory and reading it back as a word would stall on the
+/// store-to-load forwarding.
+#[inline(always)]
+pub(crate) fn any(s: &[u8], filler: u8, test: impl Fn(u64) -> u64) -> bool {
+    let (words, tail) = s.as_chunks::<8>();
+    let mut found = 0;
+    for w in words {
+        found |= test(u64::from_le_bytes(*w));
+    }
+    if !tail.is_empty() {
+        let last = match s.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last),
+            None => tail
+                .iter()
+                .rev()
+                .fold(u64::from_le_bytes([filler; 8]), |w, b| {
+                    (w << 8) | u64::from(*b)
+                }),
+        };
+        found |= test(last);
+    }
+    found != 0
+}
+
+/// The word `x` with its ASCII upper-case letters lower-cased.
+#[inline(always)]
+const fn to_lower(x: u64) -> u64 {
+    // The high bit of each upper-case byte, moved to 0x20.
+    x | (between(x, b'A' - 1, b'Z' + 1) >> 2)
+}
+
+/// Eight bytes of `s` from `at` as a little-endian word, the missing ones zero.
+#[inline(always)]
+fn word_at(s: &[u8], at: usize) -> u64 {
+    match s.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        Some(w) => u64::from_le_bytes(*w),
+        None => s
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .fold(0, |w, b| (w << 8) | u64::from(*b)),
+    }
+}
+
+/// Whether `a` equals `lower`, ignoring ASCII case, where `lower` has no upper-case
+/// letter (as the names of `SignedHeaders`): `a.eq_ignore_ascii_case(lower)`, a word at
+/// a time.
+#[inline]
+pub(crate) fn eq_lower(a: &str, lower: &str) -> bool {
+    let (a, b) = (a.as_bytes(), lower.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    let mut differ = 0;
+    while at < a.len() {
+        differ |= to_lower(word_at(a, at)) ^ word_at(b, at);
+        at += 8;
+    }
+    differ == 0
+}
+
+/// Any ASCII upper-case letter.
+#[inline]
+pub(crate) fn any_upper(s: &str) -> bool {
+    any(s.as_bytes(), b'a', |x| between(x, b'A' - 1, b'Z' + 1))
+}
+
+/// Any CR, LF or NUL: what would forge a line of a canonical request.
+#[inline]
+pub(crate) fn any_line_break_or_nul(s: &str) -> bool {
+    any(s.as_bytes(), b'a', |x| {
+        eq(x, b'\r') | eq(x, b'\n') | eq(x, 0)
+    })
+}
+
+/// Any control character, space or DEL, or one of `extra` (at most two bytes).
+#[inline]
+pub(crate) fn any_ctl_space_or(s: &str, extra: [u8; 2]) -> bool {
+    let [e1, e2] = extra;
+    any(s.as_bytes(), b'a', |x| {
+        less(x, b' ' + 1) | eq(x, 0x7f) | eq(x, e1) | eq(x, e2)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_byte_everywhere(check: impl Fn(&[u8]) -> (bool, bool)) {
+        for b in 0..=255u8 {
+            for len in 1..=17 {
+                for at in 0..len {
+                    let mut s = [b'x'; 17];
+                    s[at] = b;
+                    let (got, want) = check(&s[..len]);
+                    assert_eq!(got, want, "byte {b:#04x} at {at} of {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_tests_match_byte_tests() {
+        every_byte_everywhere(|s| {
+            (
+                any(s, b'x', |x| between(x, b'A' - 1, b'Z' + 1)),
+                s.iter().any(u8::is_ascii_uppercase),
+            )
+        });
+        every_byte_everywhere(|s| {
+            (
+                any(s, b'x', |x| eq(x, b'\r') | eq(x, b'\n') | eq(x, 0)),
+                s.iter().any(|b| matches!(b, b'\r' | b'\n' | 0)),
+            )
+        });
+        every_byte_everywhere(|s| {
+            (
+                any(s, b'x', |x| {
+                    less(x, b' ' + 1) | eq(x, 0x7f) | eq(x, b'?') | eq(x, b'#')
+                }),
+                s.iter()
+                    .any(|&b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#'),
+            )
+        });
+    }
+
+    #[test]
+    fn eq_lower_is_eq_ignore_ascii_case_against_lower_case() {
+        for b in 0..=255u8 {
+            for len in 1..=17 {
+                for at in 0..len {
+                    let mut lower = [b'x'; 17];
+                    lower[at] = b.to_ascii_lowercase();
+                    let mut a = [b'X'; 17];
+                    a[at] = b;
+                    let (a, lower) = (&a[..len], &lower[..len]);
+                    let (Ok(a), Ok(lower)) = (std::str::from_utf8(a), std::str::from_utf8(lower))
+                    else {
+                        continue;
+                    };
+                    assert_eq!(eq_lower(a, lower), a.eq_ignore_ascii_case(lower), "{a:?}");
+                    let other = format!("{}y", &lower[..len - 1]);
+                    assert_eq!(eq_lower(a, &other), a.eq_ignore_ascii_case(&other), "{a:?}");
+                }
+            }
+        }
+        assert!(eq_lower("Content-Type", "content-type"));
+        assert!(!eq_lower("Content-Type", "content-typ"));
+        assert!(!eq_lower("Content_Type", "content-type"));
+        assert!(eq_lower("", ""));
+    }
+
+    #[test]
+    fn text_tests() {
+        assert!(!any_upper(""));
+        assert!(!any_upper("application/json; charset=utf-8"));
+        assert!(any_upper("application/JSON"));
+        assert!(any_upper("\u{e9}\u{c9}Z"));
+        assert!(!any_upper("\u{e9}\u{c9}"));
+        assert!(any_line_break_or_nul("a\nb"));
+        assert!(!any_line_break_or_nul("cvm.tencentcloudapi.com"));
+        assert!(any_ctl_space_or("/a?b", [b'?', b'#']));
+        assert!(!any_ctl_space_or("/a/b", [b'?', b'#']));
+        assert!(any_ctl_space_or("Limit=10&x=\u{7f}", [b'#', b'#']));
+    }
+}

@@ -1,0 +1,377 @@
+//! SHA-256 and HMAC-SHA256 driven directly on the `sha2` crate's block function.
+//!
+//! A signature is a chain of about twenty short hashes (see `benches/README.md`), so the
+//! time outside the compression function matters as much as the compression itself. The
+//! `Digest`/`Mac` wrappers of `sha2` and `hmac` buffer, clone and wipe generic state at
+//! every step; this module keeps only what signing needs:
+//!
+//! - [`Sha256`]: a streaming hash (state, one block of buffer, a block count) whose
+//!   padding is written into its own buffer, with whole blocks of the input compressed
+//!   in place.
+//! - [`HmacKey`]: the two keyed states of HMAC (after the ipad and opad blocks), which is
+//!   all a cached key needs to hold (64 bytes), and whose outer hash is exactly one
+//!   block built on the stack.
+//!
+//! Key material is wiped with `zeroize`: the keyed states on drop, the key blocks and the
+//! intermediate states when a computation ends. The tests hold every function equal to
+//! `sha2::Sha256` and `hmac::Hmac<Sha256>` over many lengths.
+
+use core::slice;
+
+use sha2::block_api::compress256;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// The bytes of a block.
+pub(crate) const BLOCK_LEN: usize = 64;
+
+/// The SHA-256 initial hash value (FIPS 180-4, 5.3.3).
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+const IPAD: u8 = 0x36;
+const OPAD: u8 = 0x5c;
+
+/// A streaming SHA-256.
+///
+/// Not wiped on drop: it hashes public data (bodies, canonical requests). Where it
+/// continues from a keyed state, the caller wipes it with [`Sha256::wipe`].
+#[derive(Clone)]
+pub(crate) struct Sha256 {
+    state: [u32; 8],
+    buf: [u8; BLOCK_LEN],
+    /// Bytes held in `buf`, always less than a block.
+    pos: usize,
+    /// Whole blocks compressed so far.
+    blocks: u64,
+}
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sha256 {
+    /// An empty hash.
+    pub(crate) const fn new() -> Self {
+        Self::resume(IV, 0)
+    }
+
+    /// Continues from `state`, reached after `blocks` whole blocks.
+    pub(crate) const fn resume(state: [u32; 8], blocks: u64) -> Self {
+        Self {
+            state,
+            buf: [0; BLOCK_LEN],
+            pos: 0,
+            blocks,
+        }
+    }
+
+    /// Feeds bytes.
+    #[inline]
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        let mut data = data;
+        if self.pos != 0 || data.len() < BLOCK_LEN {
+            let free = BLOCK_LEN - self.pos;
+            if data.len() < free {
+                let end = self.pos + data.len();
+                if let Some(dst) = self.buf.get_mut(self.pos..end) {
+                    dst.copy_from_slice(data);
+                }
+                self.pos = end;
+                return;
+            }
+            let (head, rest) = data.split_at(free);
+            if let Some(dst) = self.buf.get_mut(self.pos..) {
+                dst.copy_from_slice(head);
+            }
+            compress256(&mut self.state, slice::from_ref(&self.buf));
+            self.blocks = self.blocks.wrapping_add(1);
+            self.pos = 0;
+            data = rest;
+        }
+        // Whole blocks straight from the input, in one call.
+        let (blocks, tail) = data.as_chunks::<BLOCK_LEN>();
+        if !blocks.is_empty() {
+            compress256(&mut self.state, blocks);
+            self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
+        }
+        if let Some(dst) = self.buf.get_mut(..tail.len()) {
+            dst.copy_from_slice(tail);
+        }
+        self.pos = tail.len();
+    }
+
+    /// Pads, compresses the last block(s) and returns the digest. The hash must not be
+    /// fed again afterwards (its state then holds the digest).
+    #[inline]
+    pub(crate) fn finalize(&mut self) -> [u8; 32] {
+        let bits = self
+            .blocks
+            .wrapping_mul(BLOCK_LEN as u64)
+            .wrapping_add(self.pos as u64)
+            .wrapping_mul(8);
+        let (used, free) = self.buf.split_at_mut(self.pos);
+        let _ = used;
+        if let Some((first, rest)) = free.split_first_mut() {
+            *first = 0x80;
+            rest.fill(0);
+        }
+        if self.pos >= BLOCK_LEN - 8 {
+            compress256(&mut self.state, slice::from_ref(&self.buf));
+            self.buf = [0; BLOCK_LEN];
+        }
+        let (_, len) = self.buf.split_at_mut(BLOCK_LEN - 8);
+        len.copy_from_slice(&bits.to_be_bytes());
+        compress256(&mut self.state, slice::from_ref(&self.buf));
+        state_bytes(&self.state)
+    }
+
+    /// Wipes the state (and the buffered bytes).
+    pub(crate) fn wipe(&mut self) {
+        self.state.zeroize();
+        self.buf.zeroize();
+        self.pos = 0;
+    }
+
+    /// Wipes the state only, for a hash continued from a keyed state over public data.
+    fn wipe_state(&mut self) {
+        self.state.zeroize();
+    }
+}
+
+/// The digest bytes of a state.
+#[inline]
+fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let (words, _) = out.as_chunks_mut::<4>();
+    for (dst, w) in words.iter_mut().zip(state) {
+        *dst = w.to_be_bytes();
+    }
+    out
+}
+
+/// SHA-256 of `data`.
+pub(crate) fn digest(data: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(data);
+    h.finalize()
+}
+
+/// The keyed states of HMAC-SHA256: the compression of `key ^ ipad` and of `key ^ opad`.
+///
+/// This is everything a cached key needs; it is wiped on drop.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct HmacKey {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl HmacKey {
+    /// Keys HMAC with `key`.
+    pub(crate) fn new(key: &[u8]) -> Self {
+        let mut block = [0u8; BLOCK_LEN];
+        let k = Self::new_in(&mut block, b"", key);
+        block.zeroize();
+        k
+    }
+
+    /// Keys HMAC with `prefix` followed by `key` (one key, not two), using `block` as
+    /// scratch space. The caller wipes `block` when it is done with it, so that a chain
+    /// of keys reuses one buffer and wipes it once.
+    pub(crate) fn new_in(block: &mut [u8; BLOCK_LEN], prefix: &[u8], key: &[u8]) -> Self {
+        *block = [IPAD; BLOCK_LEN];
+        let len = prefix.len() + key.len();
+        if len <= BLOCK_LEN {
+            let (p, rest) = block.split_at_mut(prefix.len());
+            xor_into(p, prefix);
+            if let Some(k) = rest.get_mut(..key.len()) {
+                xor_into(k, key);
+            }
+        } else {
+            // Keys longer than a block are hashed first (RFC 2104).
+            let mut h = Sha256::new();
+            h.update(prefix);
+            h.update(key);
+            let d = h.finalize();
+            h.wipe();
+            let (k, _) = block.split_at_mut(32);
+            xor_into(k, &d);
+        }
+        Self::from_ipad_block(block)
+    }
+
+    /// Keys HMAC with a 32-byte key given as the words of a SHA-256 state (the MAC that
+    /// derived it), without first writing it out as bytes elsewhere.
+    pub(crate) fn from_words_in(block: &mut [u8; BLOCK_LEN], key: &[u32; 8]) -> Self {
+        *block = [IPAD; BLOCK_LEN];
+        let (words, _) = block.as_chunks_mut::<4>();
+        for (dst, w) in words.iter_mut().zip(key) {
+            *dst = (w ^ u32::from_ne_bytes([IPAD; 4])).to_be_bytes();
+        }
+        Self::from_ipad_block(block)
+    }
+
+    /// Both keyed states from the key XOR ipad (which is left XOR opad).
+    #[inline]
+    fn from_ipad_block(block: &mut [u8; BLOCK_LEN]) -> Self {
+        let mut inner = IV;
+        compress256(&mut inner, slice::from_ref(block));
+        for b in block.iter_mut() {
+            *b ^= IPAD ^ OPAD;
+        }
+        let mut outer = IV;
+        compress256(&mut outer, slice::from_ref(block));
+        Self { inner, outer }
+    }
+
+    /// The inner hash, ready to be fed the message.
+    #[inline]
+    pub(crate) fn start(&self) -> Sha256 {
+        Sha256::resume(self.inner, 1)
+    }
+
+    /// Finishes a MAC begun with [`HmacKey::start`] and fed the message; the MAC as the
+    /// words of the outer state. The caller wipes them if they are secret.
+    #[inline]
+    pub(crate) fn finish_words(&self, inner: &mut Sha256) -> [u32; 8] {
+        let inner_digest = inner.finalize();
+        inner.wipe_state();
+        // The outer hash is the opad state followed by the 32-byte inner digest: one
+        // block of digest, 0x80, zeros and the length, (64 + 32) * 8 = 768 bits.
+        let mut block = [0u8; BLOCK_LEN];
+        let (digest, padding) = block.split_at_mut(32);
+        digest.copy_from_slice(&inner_digest);
+        let (_, len) = padding.split_at_mut(BLOCK_LEN - 32 - 8);
+        len.copy_from_slice(&768u64.to_be_bytes());
+        if let Some(first) = padding.first_mut() {
+            *first = 0x80;
+        }
+        let mut state = self.outer;
+        compress256(&mut state, slice::from_ref(&block));
+        state
+    }
+
+    /// Finishes a MAC begun with [`HmacKey::start`] and fed the message.
+    #[inline]
+    pub(crate) fn finish(&self, inner: &mut Sha256) -> [u8; 32] {
+        let mut state = self.finish_words(inner);
+        let out = state_bytes(&state);
+        state.zeroize();
+        out
+    }
+
+    /// HMAC-SHA256 of `message`, as the words of the outer state.
+    pub(crate) fn mac_words(&self, message: &[u8]) -> [u32; 8] {
+        let mut inner = self.start();
+        inner.update(message);
+        self.finish_words(&mut inner)
+    }
+
+    /// HMAC-SHA256 of `message`.
+    #[cfg(test)]
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        let mut inner = self.start();
+        inner.update(message);
+        self.finish(&mut inner)
+    }
+}
+
+/// `dst[i] ^= src[i]` over the shorter of the two.
+#[inline]
+fn xor_into(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d ^= s;
+    }
+}
+
+/// The bytes a MAC's words stand for.
+pub(crate) fn words_bytes(words: &[u32; 8]) -> [u8; 32] {
+    state_bytes(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{KeyInit, Mac};
+    use sha2::Digest;
+
+    fn bytes(n: usize, seed: u8) -> [u8; 300] {
+        let mut out = [0u8; 300];
+        for (i, b) in out.iter_mut().enumerate().take(n) {
+            *b = (i as u8).wrapping_mul(31).wrapping_add(seed);
+        }
+        out
+    }
+
+    #[test]
+    fn sha256_matches_sha2_at_every_length_and_split() {
+        for n in 0..300 {
+            let data = bytes(n, 7);
+            let data = &data[..n];
+            let expected: [u8; 32] = sha2::Sha256::digest(data).into();
+            assert_eq!(digest(data), expected, "length {n}");
+            for split in [1, 3, 55, 56, 63, 64, 65, 128] {
+                let mut h = Sha256::new();
+                for piece in data.chunks(split) {
+                    h.update(piece);
+                }
+                h.update(b"");
+                assert_eq!(h.finalize(), expected, "length {n} in pieces of {split}");
+            }
+        }
+    }
+
+    #[test]
+    fn hmac_matches_the_hmac_crate() {
+        for key_len in [0, 1, 32, 35, 63, 64, 65, 131, 200] {
+            let key = bytes(key_len, 3);
+            let key = &key[..key_len];
+            let k = HmacKey::new(key);
+            for n in [0, 1, 10, 55, 56, 118, 119, 120, 183, 184, 299] {
+                let msg = bytes(n, 11);
+                let msg = &msg[..n];
+                let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+                m.update(msg);
+                let expected: [u8; 32] = m.finalize().into_bytes().into();
+                assert_eq!(k.mac(msg), expected, "key {key_len}, message {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_from_words_are_keys_from_their_bytes() {
+        let words = HmacKey::new(b"k").mac_words(b"m");
+        let mut block = [0u8; BLOCK_LEN];
+        assert_eq!(
+            HmacKey::from_words_in(&mut block, &words).mac(b"x"),
+            HmacKey::new(&words_bytes(&words)).mac(b"x")
+        );
+        assert_eq!(words_bytes(&words), HmacKey::new(b"k").mac(b"m"));
+    }
+
+    #[test]
+    fn prefixed_key_is_one_key() {
+        for len in [1, 32, 61, 62, 100, 128] {
+            let key = bytes(len, 5);
+            let key = &key[..len];
+            let mut whole = [0u8; 300];
+            whole[..3].copy_from_slice(b"TC3");
+            whole[3..3 + len].copy_from_slice(key);
+            let mut block = [0u8; BLOCK_LEN];
+            assert_eq!(
+                HmacKey::new_in(&mut block, b"TC3", key).mac(b"2019-02-25"),
+                HmacKey::new(&whole[..3 + len]).mac(b"2019-02-25"),
+                "{len}"
+            );
+        }
+    }
+}
