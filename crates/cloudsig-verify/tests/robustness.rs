@@ -817,7 +817,7 @@ proptest! {
         signed_headers in "[a-z;-]{1,24}",
         signature in "[0-9a-f]{0,64}",
         order in Just(vec![0usize, 1, 2]).prop_shuffle(),
-        seps in vec(select(&[", ", ",", ",  ", ",\t"][..]), 2),
+        seps in vec(select(&[", ", ",", ",  ", ",\t", " ,", " , ", "\t, "][..]), 2),
         lead in select(&[" ", "  ", "\t", " \t"][..]),
     ) {
         let parts = [
@@ -841,9 +841,12 @@ proptest! {
                 signature.as_str()
             )
         );
-        // The form is judged by what follows each comma.
+        // Documented: `, ` each time; compact: `,` each time; else irregular (mixed, or
+        // extra whitespace, before or after a comma).
         let after: Vec<&str> = seps.iter().map(|s| &s[s.find(',').unwrap() + 1..]).collect();
-        let expected = if after.iter().all(|s| *s == " ") {
+        let expected = if seps.iter().any(|s| !s.starts_with(',')) {
+            AuthForm::Irregular
+        } else if after.iter().all(|s| *s == " ") {
             AuthForm::Documented
         } else if after.iter().all(|s| s.is_empty()) {
             AuthForm::Compact
