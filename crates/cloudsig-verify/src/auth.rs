@@ -69,6 +69,10 @@ pub fn parse_tc3(value: &str) -> Result<Tc3Authorization<'_>, String> {
                 _ => irregular += 1,
             }
         }
+        if part.ends_with(char::is_whitespace) {
+            // Whitespace before a comma (the value as a whole is trimmed).
+            irregular += 1;
+        }
         let part = part.trim();
         let (key, val) = part
             .split_once('=')
@@ -135,6 +139,25 @@ mod tests {
         // Parts in another order are still understood.
         let reordered = "TC3-HMAC-SHA256 Signature=ab, SignedHeaders=host, Credential=A/2019-01-01/cvm/tc3_request";
         assert_eq!(parse_tc3(reordered).unwrap().signature, "ab");
+    }
+
+    #[test]
+    fn whitespace_before_a_comma_is_irregular() {
+        // Found by the property tests: `a , b` was reported as the documented form and
+        // `a ,b` as the compact one, though both have extra whitespace.
+        for value in [
+            DOC.replace(", ", " , "),
+            DOC.replace(", ", " ,"),
+            DOC.replacen(", ", "\t, ", 1),
+        ] {
+            assert_eq!(
+                parse_tc3(&value).unwrap().form,
+                AuthForm::Irregular,
+                "{value}"
+            );
+        }
+        let trailing = format!("{DOC} \t");
+        assert_eq!(parse_tc3(&trailing).unwrap().form, AuthForm::Documented);
     }
 
     #[test]

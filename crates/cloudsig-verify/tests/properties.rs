@@ -378,7 +378,7 @@ fn get_content_type() -> impl Strategy<Value = Option<String>> {
 }
 
 /// A TC3 call; `wire` keeps every value to what HTTP, curl and JSON lines can carry.
-fn tc3_call(wire: bool) -> impl Strategy<Value = Tc3Input> {
+fn tc3_call(wire: bool) -> BoxedStrategy<Tc3Input> {
     let value = move || -> BoxedStrategy<String> {
         if wire {
             wire_value().boxed()
@@ -483,6 +483,7 @@ fn tc3_call(wire: bool) -> impl Strategy<Value = Tc3Input> {
                 }
             },
         )
+        .boxed()
 }
 
 impl Tc3Input {
@@ -654,7 +655,7 @@ struct Tc3Raw {
     absolute: bool,
 }
 
-fn tc3_raw() -> impl Strategy<Value = Tc3Raw> {
+fn tc3_raw() -> BoxedStrategy<Tc3Raw> {
     let service_host = service().prop_flat_map(|s| (Just(s.clone()), host_of(s)));
     let method = any::<bool>().prop_flat_map(|get| {
         let ct = if get {
@@ -767,6 +768,7 @@ fn tc3_raw() -> impl Strategy<Value = Tc3Raw> {
                 }
             },
         )
+        .boxed()
 }
 
 /// A signed TC3 request as sent, with what is needed to change it.
@@ -1005,7 +1007,7 @@ enum SignedChange {
     Signature(Index),
 }
 
-fn signed_change() -> impl Strategy<Value = SignedChange> {
+fn signed_change() -> BoxedStrategy<SignedChange> {
     prop_oneof![
         2 => (any::<Index>(), 1u8..).prop_map(|(i, x)| SignedChange::Body(i, x)),
         4 => (any::<Index>(), edit()).prop_map(|(i, e)| SignedChange::HeaderValue(i, e)),
@@ -1019,6 +1021,7 @@ fn signed_change() -> impl Strategy<Value = SignedChange> {
         1 => Just(SignedChange::SecretId),
         1 => any::<Index>().prop_map(SignedChange::Signature),
     ]
+    .boxed()
 }
 
 #[derive(Debug, Clone)]
@@ -1034,7 +1037,7 @@ enum UnsignedChange {
     TimestampBlanks,
 }
 
-fn unsigned_change() -> impl Strategy<Value = UnsignedChange> {
+fn unsigned_change() -> BoxedStrategy<UnsignedChange> {
     prop_oneof![
         3 => (any::<Index>(), wild_value()).prop_map(|(i, v)| UnsignedChange::HeaderValue(i, v)),
         3 => (any::<Index>(), custom_name(), wild_value())
@@ -1047,6 +1050,7 @@ fn unsigned_change() -> impl Strategy<Value = UnsignedChange> {
         1 => Just(UnsignedChange::TargetForm),
         1 => Just(UnsignedChange::TimestampBlanks),
     ]
+    .boxed()
 }
 
 /// A timestamp `delta` away from `ts`, or `delta` the other way to stay in range.
@@ -1248,7 +1252,7 @@ struct V1Case {
 }
 
 /// A v1 call; `wire` keeps the host to what a URL authority holds.
-fn v1_case(wire: bool) -> impl Strategy<Value = V1Case> {
+fn v1_case(wire: bool) -> BoxedStrategy<V1Case> {
     let host = if wire {
         r"[a-z0-9.-]{1,20}(:[0-9]{1,5})?".boxed()
     } else {
@@ -1290,6 +1294,7 @@ fn v1_case(wire: bool) -> impl Strategy<Value = V1Case> {
                 ts,
             },
         )
+        .boxed()
 }
 
 impl V1Case {
@@ -1417,7 +1422,7 @@ enum V1SignedChange {
     Path(String),
 }
 
-fn v1_signed_change() -> impl Strategy<Value = V1SignedChange> {
+fn v1_signed_change() -> BoxedStrategy<V1SignedChange> {
     prop_oneof![
         4 => (any::<Index>(), v1_text()).prop_map(|(i, v)| V1SignedChange::Value(i, v)),
         2 => (v1_text(), v1_text()).prop_map(|(n, v)| V1SignedChange::Add(n, v)),
@@ -1426,6 +1431,7 @@ fn v1_signed_change() -> impl Strategy<Value = V1SignedChange> {
         1 => Just(V1SignedChange::Method),
         1 => r"/[!-~&&[^?#]]{1,8}".prop_map(V1SignedChange::Path),
     ]
+    .boxed()
 }
 
 proptest! {

@@ -477,137 +477,286 @@ fn wild() -> impl Strategy<Value = String> {
     r"(?s).{0,16}"
 }
 
-/// An Authorization value near the TC3 form, every part possibly wrong.
-fn authorization() -> impl Strategy<Value = String> {
-    let id = prop_oneof![
-        Just("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".to_string()),
-        Just("AKIDtemporaryEXAMPLE0000000000000000".to_string()),
-        wild(),
-    ];
+/// `good` most of the time, anything at all otherwise.
+fn mostly(good: &'static [&'static str]) -> BoxedStrategy<String> {
+    prop_oneof![
+        12 => select(good).prop_map(str::to_string),
+        1 => wild(),
+    ]
+    .boxed()
+}
+
+/// An Authorization value near the TC3 form, mostly right, every part possibly wrong.
+fn authorization() -> BoxedStrategy<String> {
+    let id = mostly(&[
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "AKIDtemporaryEXAMPLE0000000000000000",
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        "AKIDunknown",
+    ]);
     let date = prop_oneof![
-        Just("2019-02-25".to_string()),
-        r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-        wild()
+        8 => Just("2019-02-25".to_string()),
+        1 => r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+        1 => wild(),
     ];
-    let service = prop_oneof![Just("cvm".to_string()), "[a-z_-]{1,8}", wild()];
-    let terminator = prop_oneof![Just("tc3_request".to_string()), wild()];
+    let service = prop_oneof![4 => Just("cvm".to_string()), 1 => "[a-z_-]{1,8}", 1 => wild()];
+    let terminator = mostly(&["tc3_request"]);
     let signed_headers = prop_oneof![
-        Just("content-type;host".to_string()),
-        r"[a-z-]{1,12}(;[a-z-]{0,12}){0,4}",
-        wild()
+        4 => select(&["content-type;host", "content-type;host;x-tc-action", "host;content-type",
+                      "content-type;host;x-tc-timestamp", "content-type;host;x-tc-content-sha256"][..])
+            .prop_map(str::to_string),
+        1 => r"[a-z-]{1,12}(;[a-z-]{0,12}){0,4}",
+        1 => wild(),
     ];
-    let signature = prop_oneof!["[0-9a-f]{64}", "[0-9A-Fa-f]{0,70}", wild()];
-    let sep = select(&[", ", ",", " , ", ",\t", ",  ", ""][..]);
+    let signature = prop_oneof![8 => "[0-9a-f]{64}", 1 => "[0-9A-Fa-f]{0,70}", 1 => wild()];
+    let sep = prop_oneof![
+        8 => Just(", "),
+        1 => select(&[",", " , ", ",\t", ",  ", ""][..]),
+    ];
     (
         (id, date, service, terminator),
         (signed_headers, signature),
         (sep.clone(), sep),
-        prop_oneof![Just("TC3-HMAC-SHA256 "), Just("TC3-HMAC-SHA256"), Just("  TC3-HMAC-SHA256\t")],
+        prop_oneof![
+            8 => Just("TC3-HMAC-SHA256 "),
+            1 => Just("TC3-HMAC-SHA256"),
+            1 => Just("  TC3-HMAC-SHA256\t"),
+        ],
     )
         .prop_map(|((id, date, service, term), (sh, sig), (s1, s2), alg)| {
             format!("{alg}Credential={id}/{date}/{service}/{term}{s1}SignedHeaders={sh}{s2}Signature={sig}")
         })
+    .boxed()
 }
 
-/// A form or query near a v1 request, every value possibly wrong.
-fn v1_form() -> impl Strategy<Value = String> {
-    let name = prop_oneof![
-        select(
-            &[
-                "Action",
-                "Version",
-                "Timestamp",
-                "Nonce",
-                "SecretId",
-                "Signature",
-                "SignatureMethod",
-                "Token",
-                "Region",
-                "A_b",
-            ][..]
+/// A form or query near a v1 request: the common parameters mostly present and mostly
+/// right, other parameters, in any order, encoded or not.
+fn v1_form() -> BoxedStrategy<String> {
+    let common = (
+        proptest::option::weighted(0.9, mostly(&["DescribeInstances"])),
+        proptest::option::weighted(0.9, mostly(&["2017-03-12"])),
+        proptest::option::weighted(0.9, mostly(&["1551113065", "1551113000", "-1", "x"])),
+        proptest::option::weighted(0.9, mostly(&["11886", "1", "0", "-5"])),
+        proptest::option::weighted(
+            0.9,
+            mostly(&[
+                "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+                "AKIDtemporaryEXAMPLE0000000000000000",
+            ]),
+        ),
+        proptest::option::weighted(
+            0.9,
+            prop_oneof!["[A-Za-z0-9+/]{27}=", "[A-Za-z0-9+/]{43}=", wild()],
+        ),
+        proptest::option::weighted(0.3, mostly(&["HmacSHA256", "HmacSHA1"])),
+        proptest::option::weighted(0.2, mostly(&["tokenEXAMPLE123"])),
+    );
+    let extra = vec(
+        (
+            prop_oneof![
+                select(
+                    &[
+                        "Region",
+                        "A_b",
+                        "InstanceIds.0",
+                        "Limit",
+                        "Nonce",
+                        "Signature"
+                    ][..]
+                )
+                .prop_map(str::to_string),
+                wild()
+            ],
+            wild(),
+        ),
+        0..4,
+    );
+    (common, extra, any::<u64>(), vec(any::<bool>(), 12))
+        .prop_map(
+            |((action, version, ts, nonce, id, sig, method, token), extra, order, encode)| {
+                let mut pairs: Vec<(String, String)> = [
+                    ("Action", action),
+                    ("Version", version),
+                    ("Timestamp", ts),
+                    ("Nonce", nonce),
+                    ("SecretId", id),
+                    ("Signature", sig),
+                    ("SignatureMethod", method),
+                    ("Token", token),
+                ]
+                .into_iter()
+                .filter_map(|(n, v)| v.map(|v| (n.to_string(), v)))
+                .chain(extra)
+                .collect();
+                permute(&mut pairs, order);
+                pairs
+                    .iter()
+                    .zip(encode.iter().cycle())
+                    .map(|((n, v), encode)| {
+                        if *encode {
+                            query_string([(n, v)])
+                        } else {
+                            format!("{n}={v}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&")
+            },
         )
-        .prop_map(str::to_string),
-        wild()
-    ];
-    let value = prop_oneof![
-        Just("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE".to_string()),
-        Just("1551113065".to_string()),
-        Just("HmacSHA256".to_string()),
-        "[0-9-]{1,22}",
-        "[A-Za-z0-9+/=]{0,44}",
-        wild()
-    ];
-    vec((name, value, any::<bool>()), 0..10).prop_map(|pairs| {
-        pairs
-            .iter()
-            .map(|(n, v, encode)| {
-                if *encode {
-                    query_string([(n, v)])
-                } else {
-                    format!("{n}={v}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    })
+        .boxed()
 }
 
-fn header() -> impl Strategy<Value = (String, String)> {
+/// A permutation of `items` drawn from `seed` (splitmix64 + Fisher-Yates).
+fn permute<T>(items: &mut [T], mut seed: u64) {
+    for i in (1..items.len()).rev() {
+        seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        let j = usize::try_from(z % (i as u64 + 1)).unwrap();
+        items.swap(i, j);
+    }
+}
+
+/// Any header: a name the verifier reads (again) or any name, with any value.
+fn header() -> BoxedStrategy<(String, String)> {
     let name = prop_oneof![
-        4 => select(
+        2 => select(
             &[
                 "Authorization",
-                "Host",
-                "Content-Type",
-                "X-TC-Action",
-                "X-TC-Version",
+                "host",
+                "content-type",
                 "X-TC-Timestamp",
-                "X-TC-Token",
-                "X-TC-Content-SHA256",
-                "x-tc-region",
+                "x-tc-token",
+                "X-TC-Region",
+                "X-Custom",
             ][..]
         )
         .prop_map(str::to_string),
         1 => wild(),
     ];
     let value = prop_oneof![
-        3 => authorization(),
+        1 => authorization(),
         1 => Just("SKIP".to_string()),
-        1 => Just("UNSIGNED-PAYLOAD".to_string()),
-        2 => select(&["application/json", "application/x-www-form-urlencoded; charset=utf-8",
-                      "multipart/form-data", "cvm.tencentcloudapi.com", "1551113065",
-                      "tokenEXAMPLE123", "-9223372036854775808", "99999999999999999999"][..])
-            .prop_map(str::to_string),
         3 => wild(),
     ];
-    (name, value)
+    (name, value).boxed()
 }
 
-fn captured() -> impl Strategy<Value = Captured> {
+/// A request near a signed one: the headers the verifier reads mostly present with
+/// plausible values, any of them wrong or missing, other headers, any order.
+fn captured() -> BoxedStrategy<Captured> {
     let method = prop_oneof![
-        select(&["GET", "POST", "PUT", "", "get"][..]).prop_map(str::to_string),
-        wild()
+        8 => select(&["GET", "POST"][..]).prop_map(str::to_string),
+        1 => select(&["PUT", "", "get", "HEAD"][..]).prop_map(str::to_string),
+        1 => wild(),
     ];
     let target = prop_oneof![
-        v1_form().prop_map(|q| format!("/?{q}")),
-        r"/[!-~]{0,20}",
-        r"https?://[!-~]{0,20}",
-        wild(),
+        3 => Just("/".to_string()),
+        3 => v1_form().prop_map(|q| format!("/?{q}")),
+        1 => v1_form().prop_map(|q| format!("https://cvm.tencentcloudapi.com/?{q}")),
+        1 => r"/[!-~]{0,20}",
+        1 => r"https?://[!-~]{0,20}",
+        1 => wild(),
     ];
+    let known = (
+        proptest::option::weighted(
+            0.7,
+            prop_oneof![8 => authorization(), 1 => Just("SKIP".to_string()), 1 => wild()],
+        ),
+        proptest::option::weighted(
+            0.9,
+            mostly(&[
+                "cvm.tencentcloudapi.com",
+                "cvm.tencentcloudapi.com",
+                "cvm.tencentcloudapi.com",
+                "cvm.tencentcloudapi.com:443",
+                "cvm",
+            ]),
+        ),
+        proptest::option::weighted(
+            0.85,
+            mostly(&[
+                "application/json",
+                "application/json",
+                "application/json; charset=utf-8",
+                "application/x-www-form-urlencoded",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/octet-stream",
+                "text/plain",
+            ]),
+        ),
+        proptest::option::weighted(0.95, mostly(&["DescribeInstances", "describeinstances"])),
+        proptest::option::weighted(0.95, mostly(&["2017-03-12"])),
+        proptest::option::weighted(
+            0.85,
+            mostly(&[
+                "1551113065",
+                "1551113065",
+                "1551113065",
+                "1551113065",
+                " 1551113065 ",
+                "1551199465",
+                "+1551113065",
+                "-9223372036854775808",
+                "99999999999999999999",
+                "253402300800",
+            ]),
+        ),
+        proptest::option::weighted(0.2, mostly(&["tokenEXAMPLE123", "other"])),
+        proptest::option::weighted(0.2, mostly(&["UNSIGNED-PAYLOAD", "unsigned-payload "])),
+    );
     let body = prop_oneof![
-        v1_form().prop_map(String::into_bytes),
-        Just(b"{\"Limit\": 1}".to_vec()),
-        vec(any::<u8>(), 0..128),
+        2 => Just(b"{\"Limit\": 1, \"Filters\": [{\"Values\": [\"unnamed\"], \"Name\": \"instance-name\"}]}".to_vec()),
+        2 => v1_form().prop_map(String::into_bytes),
+        1 => Just(Vec::new()),
+        1 => vec(any::<u8>(), 0..128),
     ];
-    (method, target, vec(header(), 0..10), body).prop_map(|(method, target, headers, body)| {
-        Captured {
-            location: Location::default(),
-            method,
-            target,
-            headers,
-            body,
-        }
-    })
+    (
+        method,
+        target,
+        known,
+        vec(header(), 0..3),
+        any::<u64>(),
+        body,
+    )
+        .prop_map(
+            |(
+                method,
+                target,
+                (auth, host, ct, action, version, ts, token, sha),
+                extra,
+                order,
+                body,
+            )| {
+                let mut headers: Vec<(String, String)> = [
+                    ("Authorization", auth),
+                    ("Host", host),
+                    ("Content-Type", ct),
+                    ("X-TC-Action", action),
+                    ("X-TC-Version", version),
+                    ("X-TC-Timestamp", ts),
+                    ("X-TC-Token", token),
+                    ("X-TC-Content-SHA256", sha),
+                ]
+                .into_iter()
+                .filter_map(|(n, v)| v.map(|v| (n.to_string(), v)))
+                .chain(extra)
+                .collect();
+                permute(&mut headers, order);
+                Captured {
+                    location: Location::default(),
+                    method,
+                    target,
+                    headers,
+                    body,
+                }
+            },
+        )
+        .boxed()
 }
 
 proptest! {
@@ -668,7 +817,7 @@ proptest! {
         signed_headers in "[a-z;-]{1,24}",
         signature in "[0-9a-f]{0,64}",
         order in Just(vec![0usize, 1, 2]).prop_shuffle(),
-        seps in vec(select(&[", ", ",", ",  ", ",\t"][..]), 2),
+        seps in vec(select(&[", ", ",", ",  ", ",\t", " ,", " , ", "\t, "][..]), 2),
         lead in select(&[" ", "  ", "\t", " \t"][..]),
     ) {
         let parts = [
@@ -692,9 +841,12 @@ proptest! {
                 signature.as_str()
             )
         );
-        // The form is judged by what follows each comma.
+        // Documented: `, ` each time; compact: `,` each time; else irregular (mixed, or
+        // extra whitespace, before or after a comma).
         let after: Vec<&str> = seps.iter().map(|s| &s[s.find(',').unwrap() + 1..]).collect();
-        let expected = if after.iter().all(|s| *s == " ") {
+        let expected = if seps.iter().any(|s| !s.starts_with(',')) {
+            AuthForm::Irregular
+        } else if after.iter().all(|s| *s == " ") {
             AuthForm::Documented
         } else if after.iter().all(|s| s.is_empty()) {
             AuthForm::Compact
