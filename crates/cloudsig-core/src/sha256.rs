@@ -119,8 +119,7 @@ impl Sha256 {
             .wrapping_mul(BLOCK_LEN as u64)
             .wrapping_add(self.pos as u64)
             .wrapping_mul(8);
-        let (used, free) = self.buf.split_at_mut(self.pos);
-        let _ = used;
+        let (_, free) = self.buf.split_at_mut(self.pos);
         if let Some((first, rest)) = free.split_first_mut() {
             *first = 0x80;
             rest.fill(0);
