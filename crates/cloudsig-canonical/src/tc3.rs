@@ -554,11 +554,11 @@ pub fn sign_with_key<'a>(
 ) -> Result<Signed<'a>, Error> {
     let canonical_request = CanonicalRequest::new(req, signed_headers, settings)?;
     let hashed_canonical_request = canonical_request.hashed();
-    let signature = key.sign_parts(
+    let signature = key.sign_hashed(
         timestamp,
         &scope.date,
         scope.service,
-        hashed_canonical_request.as_str(),
+        &hashed_canonical_request,
     );
     Ok(Signed {
         canonical_request,

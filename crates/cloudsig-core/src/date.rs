@@ -127,7 +127,10 @@ impl UtcDate {
     /// # Ok::<(), cloudsig_core::Error>(())
     /// ```
     pub fn from_unix(timestamp: i64) -> Result<Self, Error> {
-        UtcDateTime::from_unix(timestamp).map(|t| t.date)
+        if !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&timestamp) {
+            return Err(out_of_range());
+        }
+        Self::from_days(timestamp.div_euclid(SECONDS_PER_DAY))
     }
 
     /// Parses a strict `YYYY-MM-DD` date that exists in the calendar.
@@ -255,6 +258,7 @@ mod tests {
     /// Checks one timestamp against the `time` crate, an independent implementation.
     fn check(ts: i64) {
         let ours = UtcDateTime::from_unix(ts).unwrap();
+        assert_eq!(UtcDate::from_unix(ts).unwrap(), ours.date(), "{ts}");
         let theirs = time::OffsetDateTime::from_unix_timestamp(ts).unwrap();
         assert_eq!(i32::from(ours.date().year()), theirs.year(), "{ts}");
         assert_eq!(ours.date().month(), u8::from(theirs.month()), "{ts}");
@@ -300,6 +304,10 @@ mod tests {
         for ts in [i64::MIN, MIN_TIMESTAMP - 1, MAX_TIMESTAMP + 1, i64::MAX] {
             assert_eq!(
                 UtcDateTime::from_unix(ts).unwrap_err().kind(),
+                ErrorKind::OutOfRange
+            );
+            assert_eq!(
+                UtcDate::from_unix(ts).unwrap_err().kind(),
                 ErrorKind::OutOfRange
             );
         }

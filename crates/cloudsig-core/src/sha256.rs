@@ -84,7 +84,7 @@ impl Sha256 {
             if data.len() < free {
                 let end = self.pos + data.len();
                 if let Some(dst) = self.buf.get_mut(self.pos..end) {
-                    dst.copy_from_slice(data);
+                    copy_short(dst, data);
                 }
                 self.pos = end;
                 return;
@@ -119,8 +119,7 @@ impl Sha256 {
             .wrapping_mul(BLOCK_LEN as u64)
             .wrapping_add(self.pos as u64)
             .wrapping_mul(8);
-        let (used, free) = self.buf.split_at_mut(self.pos);
-        let _ = used;
+        let (_, free) = self.buf.split_at_mut(self.pos);
         if let Some((first, rest)) = free.split_first_mut() {
             *first = 0x80;
             rest.fill(0);
@@ -145,6 +144,32 @@ impl Sha256 {
     /// Wipes the state only, for a hash continued from a keyed state over public data.
     fn wipe_state(&mut self) {
         self.state.zeroize();
+    }
+}
+
+/// `dst.copy_from_slice(src)` for the short pieces a canonical request and a string to
+/// sign are made of, inline: at most two overlapping word moves (or a short loop)
+/// instead of a call to `memcpy` per piece. `dst` and `src` have the same length.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    fn ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *d = *s;
+        }
+    }
+    match src.len() {
+        0..4 => {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = *s;
+            }
+        }
+        4..8 => ends::<4>(dst, src),
+        8..=16 => ends::<8>(dst, src),
+        17..=32 => ends::<16>(dst, src),
+        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -245,11 +270,17 @@ impl HmacKey {
     pub(crate) fn finish_words(&self, inner: &mut Sha256) -> [u32; 8] {
         let inner_digest = inner.finalize();
         inner.wipe_state();
+        self.outer_words(&inner_digest)
+    }
+
+    /// The outer hash of an inner digest.
+    #[inline]
+    fn outer_words(&self, inner_digest: &[u8; 32]) -> [u32; 8] {
         // The outer hash is the opad state followed by the 32-byte inner digest: one
         // block of digest, 0x80, zeros and the length, (64 + 32) * 8 = 768 bits.
         let mut block = [0u8; BLOCK_LEN];
         let (digest, padding) = block.split_at_mut(32);
-        digest.copy_from_slice(&inner_digest);
+        digest.copy_from_slice(inner_digest);
         let (_, len) = padding.split_at_mut(BLOCK_LEN - 32 - 8);
         len.copy_from_slice(&768u64.to_be_bytes());
         if let Some(first) = padding.first_mut() {
@@ -270,10 +301,29 @@ impl HmacKey {
     }
 
     /// HMAC-SHA256 of `message`, as the words of the outer state.
+    ///
+    /// A message of at most 55 bytes (a date, a service, `tc3_request`) is one block
+    /// after the ipad state: it is built on the stack and compressed directly.
     pub(crate) fn mac_words(&self, message: &[u8]) -> [u32; 8] {
-        let mut inner = self.start();
-        inner.update(message);
-        self.finish_words(&mut inner)
+        if message.len() > BLOCK_LEN - 9 {
+            let mut inner = self.start();
+            inner.update(message);
+            return self.finish_words(&mut inner);
+        }
+        let mut block = [0u8; BLOCK_LEN];
+        let (msg, rest) = block.split_at_mut(message.len());
+        msg.copy_from_slice(message);
+        if let Some(first) = rest.first_mut() {
+            *first = 0x80;
+        }
+        let bits = ((BLOCK_LEN + message.len()) as u64) * 8;
+        let (_, len) = block.split_at_mut(BLOCK_LEN - 8);
+        len.copy_from_slice(&bits.to_be_bytes());
+        let mut inner = self.inner;
+        compress256(&mut inner, slice::from_ref(&block));
+        let out = self.outer_words(&state_bytes(&inner));
+        inner.zeroize();
+        out
     }
 
     /// HMAC-SHA256 of `message`.
@@ -336,14 +386,32 @@ mod tests {
             let key = bytes(key_len, 3);
             let key = &key[..key_len];
             let k = HmacKey::new(key);
-            for n in [0, 1, 10, 55, 56, 118, 119, 120, 183, 184, 299] {
+            for n in [
+                0, 1, 10, 54, 55, 56, 57, 63, 64, 118, 119, 120, 183, 184, 299,
+            ] {
                 let msg = bytes(n, 11);
                 let msg = &msg[..n];
                 let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
                 m.update(msg);
                 let expected: [u8; 32] = m.finalize().into_bytes().into();
                 assert_eq!(k.mac(msg), expected, "key {key_len}, message {n}");
+                assert_eq!(
+                    words_bytes(&k.mac_words(msg)),
+                    expected,
+                    "words, {key_len}, {n}"
+                );
             }
+        }
+    }
+
+    #[test]
+    fn copy_short_copies_every_length() {
+        for n in 0..=64 {
+            let src = bytes(n, 9);
+            let mut dst = [0u8; 64];
+            copy_short(&mut dst[..n], &src[..n]);
+            assert_eq!(dst[..n], src[..n], "{n}");
+            assert!(dst[n..].iter().all(|b| *b == 0), "{n}");
         }
     }
 

@@ -150,22 +150,74 @@ impl SigningKey {
         service: &str,
         hashed_canonical_request: &str,
     ) -> HexDigest {
+        self.sign_parts_bytes(
+            timestamp,
+            date,
+            service,
+            hashed_canonical_request.as_bytes(),
+        )
+    }
+
+    /// [`SigningKey::sign_parts`] with the hashed canonical request as the [`HexDigest`]
+    /// that computed it, which spares checking its text again.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3::SigningKey};
+    /// let date = UtcDate::from_unix(1551113065)?;
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
+    /// let hashed = sha256_hex(b"canonical request");
+    /// assert_eq!(
+    ///     key.sign_hashed(1551113065, &date, "cvm", &hashed),
+    ///     key.sign_parts(1551113065, &date, "cvm", hashed.as_str()),
+    /// );
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn sign_hashed(
+        &self,
+        timestamp: i64,
+        date: &UtcDate,
+        service: &str,
+        hashed_canonical_request: &HexDigest,
+    ) -> HexDigest {
+        self.sign_parts_bytes(
+            timestamp,
+            date,
+            service,
+            hashed_canonical_request.as_bytes(),
+        )
+    }
+
+    fn sign_parts_bytes(
+        &self,
+        timestamp: i64,
+        date: &UtcDate,
+        service: &str,
+        hashed_canonical_request: &[u8],
+    ) -> HexDigest {
         // Fed piece by piece rather than through `write!`: this is the hot path, and the
         // formatting machinery would cost more than the HMAC of these few bytes. The
-        // bytes are those `write_string_to_sign` writes (a test holds them equal).
+        // constant pieces are joined. The bytes are those `write_string_to_sign` writes
+        // (a test holds them equal).
+        const HEAD: &[u8] = b"TC3-HMAC-SHA256\n";
+        const TAIL: &[u8] = b"/tc3_request\n";
+        const _: () =
+            assert!(HEAD.len() == ALGORITHM.len() + 1 && TAIL.len() == TERMINATOR.len() + 2);
         let mut mac = self.key.start();
         let mut digits = [0u8; 20];
-        mac.update(ALGORITHM.as_bytes());
-        mac.update(b"\n");
+        mac.update(HEAD);
         mac.update(decimal(timestamp, &mut digits));
-        mac.update(b"\n");
-        mac.update(&date.to_iso());
-        mac.update(b"/");
+        let iso = date.to_iso();
+        let mut date_part = [b'\n'; 12];
+        if let Some(d) = date_part.get_mut(1..11) {
+            d.copy_from_slice(&iso);
+        }
+        if let Some(slash) = date_part.last_mut() {
+            *slash = b'/';
+        }
+        mac.update(&date_part);
         mac.update(service.as_bytes());
-        mac.update(b"/");
-        mac.update(TERMINATOR.as_bytes());
-        mac.update(b"\n");
-        mac.update(hashed_canonical_request.as_bytes());
+        mac.update(TAIL);
+        mac.update(hashed_canonical_request);
         HexDigest::from_bytes(&self.key.finish(&mut mac))
     }
 }
