@@ -182,6 +182,8 @@ impl Verifier {
                 r
             }
             Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
+            Some(v) if crate::alibaba::auth::is_acs3(v) => crate::alibaba::check_acs3(self, cap, v),
+            Some(v) if crate::alibaba::auth::is_roa(v) => crate::alibaba::check_roa(self, cap, v),
             Some(v) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
                 let hint = if v.trim_start().starts_with("Basic ") {
@@ -192,9 +194,12 @@ impl Verifier {
                 r.fail(
                     codes::INVALID_AUTHORIZATION,
                     "authorization",
-                    format!("the Authorization header is neither TC3-HMAC-SHA256 nor SKIP{hint}"),
+                    format!("the Authorization header is neither TC3-HMAC-SHA256, ACS3-HMAC-*, `acs AK:signature` nor SKIP{hint}"),
                 );
                 r
+            }
+            None if let Some(params) = crate::alibaba::rpc_params(cap) => {
+                crate::alibaba::check_rpc(self, cap, &params)
             }
             None => match v1_params(cap) {
                 Ok(Some(params)) => self.check_v1(cap, &params),
@@ -214,7 +219,15 @@ impl Verifier {
                 }
             },
         };
-        if !matches!(cap.method, "GET" | "POST") {
+        let tencent = matches!(
+            report.scheme,
+            Scheme::Tc3
+                | Scheme::V1HmacSha1
+                | Scheme::V1HmacSha256
+                | Scheme::Skip
+                | Scheme::Unknown
+        );
+        if tencent && !matches!(cap.method, "GET" | "POST") {
             report.fail(
                 codes::UNSUPPORTED_PROTOCOL,
                 "method",
