@@ -198,25 +198,9 @@ impl Verifier {
                 );
                 r
             }
-            None if let Some(params) = crate::alibaba::rpc_params(cap) => {
-                crate::alibaba::check_rpc(self, cap, &params)
-            }
-            None => match v1_params(cap) {
-                Ok(Some(params)) => self.check_v1(cap, &params),
-                Ok(None) => {
-                    let mut r = Report::new(cap.location, Scheme::Unknown);
-                    r.fail(
-                        codes::MISSING_PARAMETER,
-                        "common-parameters",
-                        "no Authorization header and no Signature parameter: the request is not signed",
-                    );
-                    r
-                }
-                Err(e) => {
-                    let mut r = Report::new(cap.location, Scheme::Unknown);
-                    r.fail(codes::INVALID_PARAMETER, "parameters", e);
-                    r
-                }
+            None => match crate::alibaba::rpc_params(cap) {
+                Some(params) => crate::alibaba::check_rpc(self, cap, &params),
+                None => self.check_unauthorized(cap),
             },
         };
         let tencent = matches!(
@@ -239,6 +223,28 @@ impl Verifier {
         }
         report.sort_findings();
         report
+    }
+
+    /// A request without an Authorization header and without Alibaba RPC parameters:
+    /// Tencent v1, or unsigned.
+    fn check_unauthorized(&self, cap: &RequestView<'_>) -> Report {
+        match v1_params(cap) {
+            Ok(Some(params)) => self.check_v1(cap, &params),
+            Ok(None) => {
+                let mut r = Report::new(cap.location, Scheme::Unknown);
+                r.fail(
+                    codes::MISSING_PARAMETER,
+                    "common-parameters",
+                    "no Authorization header and no Signature parameter: the request is not signed",
+                );
+                r
+            }
+            Err(e) => {
+                let mut r = Report::new(cap.location, Scheme::Unknown);
+                r.fail(codes::INVALID_PARAMETER, "parameters", e);
+                r
+            }
+        }
     }
 
     fn check_tc3(&self, cap: &RequestView<'_>, value: &str, cache: &mut KeyCache) -> Report {

@@ -57,6 +57,9 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Headers as a client may have signed them.
+type Headers<'a> = Vec<(&'a str, Cow<'a, str>)>;
+
 fn request_with<'a>(cap: &RequestView<'a>, headers: &'a [(&'a str, Cow<'a, str>)]) -> Request<'a> {
     let mut req = Request::new(cap.method, cap.path()).query(cap.query());
     for (n, v) in headers {
@@ -74,9 +77,7 @@ fn headers_of<'a>(cap: &RequestView<'a>) -> Vec<(&'a str, Cow<'a, str>)> {
 
 /// The headers with Content-Type replaced, and the words naming the mistake, for each
 /// charset variant of the Content-Type that was sent.
-fn charset_variants<'a>(
-    cap: &RequestView<'a>,
-) -> Vec<(Vec<(&'a str, Cow<'a, str>)>, &'static str, String)> {
+fn charset_variants<'a>(cap: &RequestView<'a>) -> Vec<(Headers<'a>, &'static str, String)> {
     let Some(ct) = cap.header("content-type") else {
         return Vec::new();
     };
