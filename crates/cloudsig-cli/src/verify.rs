@@ -68,6 +68,7 @@ enum Output {
 /// Runs the command; `Ok(true)` when every request was valid.
 pub fn run(a: VerifyArgs) -> Result<bool, String> {
     let mut keys = KeyRing::from_env()?;
+    keys.merge(KeyRing::from_env_alibaba()?);
     for path in &a.key_file {
         for creds in KeyRing::from_file(path)?.iter() {
             keys.insert(creds.clone());
