@@ -27,7 +27,9 @@ cd "$(dirname "$0")"
 
 SECONDS_PER_TARGET=${1:-30}
 shift || true
-ALL_TARGETS=(authorization http_capture curl_command har jsonl_record v1_params verify_any)
+# Every target under fuzz_targets/ (each has its [[bin]] in Cargo.toml).
+ALL_TARGETS=()
+for f in fuzz_targets/*.rs; do ALL_TARGETS+=("$(basename "$f" .rs)"); done
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 for t in "${TARGETS[@]}"; do
     if [[ ! " ${ALL_TARGETS[*]} " == *" $t "* ]]; then

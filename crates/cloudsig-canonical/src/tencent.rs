@@ -513,8 +513,21 @@ impl SignedRequest {
     /// assert!(signed.to_curl().starts_with("curl -X POST https://cvm.tencentcloudapi.com/ \\\n  -H 'Authorization: TC3-HMAC-SHA256 "));
     /// # Ok::<(), cloudsig_canonical::Error>(())
     /// ```
+    ///
+    /// A URL holding `[`, `]`, `{` or `}` gets `-g`, so that curl sends it as is instead of
+    /// expanding it as a glob. A body that is not UTF-8 text goes in bash's `$'…'` quoting
+    /// with `\xNN` escapes; a shell argument cannot carry a NUL byte (bash ends the
+    /// argument there), so for a body holding one use [`SignedRequest::to_http`] instead
+    /// ([`SignedRequest::curl_can_carry_body`] tells).
     pub fn to_curl(&self) -> String {
-        let mut out = alloc::format!("curl -X {} {}", self.method, shell_quote(&self.url()));
+        let url = self.url();
+        // curl globs `[a-z]` and `{a,b}` in URLs unless told not to (`-g`, `--globoff`).
+        let globoff = if url.bytes().any(|b| matches!(b, b'[' | b']' | b'{' | b'}')) {
+            " -g"
+        } else {
+            ""
+        };
+        let mut out = alloc::format!("curl{globoff} -X {} {}", self.method, shell_quote(&url));
         for (n, v) in &self.headers {
             // curl drops a header given as `Name:` with only blanks after the colon (that
             // form removes one of its own headers); `Name;` sends it with an empty value.
@@ -526,10 +539,20 @@ impl SignedRequest {
             let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
         }
         if !self.body.is_empty() {
-            let body = String::from_utf8_lossy(&self.body);
-            let _ = write!(out, " \\\n  --data-raw {}", shell_quote(&body));
+            // `--data-raw`, not `--data-binary`: it never reads a file for a leading `@`.
+            let body = match core::str::from_utf8(&self.body) {
+                Ok(text) if !text.contains('\0') => shell_quote(text),
+                _ => ansi_c_quote(&self.body),
+            };
+            let _ = write!(out, " \\\n  --data-raw {body}");
         }
         out
+    }
+
+    /// Whether [`SignedRequest::to_curl`] can carry the body: false when it holds a NUL
+    /// byte, which no shell argument can hold.
+    pub fn curl_can_carry_body(&self) -> bool {
+        !self.body.contains(&0)
     }
 
     /// The request as raw HTTP/1.1 (CRLF line ends, with Content-Length), the form
@@ -559,6 +582,24 @@ fn is_text_content_type(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json")
         || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+/// bash's ANSI-C quoting, `$'…'`: printable ASCII as is (with `'` and `\\` escaped), every
+/// other byte as `\xNN` (at most two hex digits are read, so a digit after it is safe).
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for &b in bytes {
+        match b {
+            b'\'' => out.push_str("\\'"),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push('\'');
+    out
 }
 
 fn shell_quote(s: &str) -> String {
@@ -829,6 +870,36 @@ mod tests {
             assert!(curl.contains(&alloc::format!("-H {header}")), "{curl}");
         }
         assert!(curl.contains("-H 'X-TC-Action: A'"), "{curl}");
+    }
+
+    #[test]
+    fn curl_turns_globbing_off_and_quotes_binary_bodies() {
+        let creds = Credentials::new("AKIDexample", "secret").unwrap();
+        let call = Tc3Call::new("cvm", "A", "2017-03-12")
+            .method("GET")
+            .raw_query("Filter[0]={a}");
+        let curl = sign_tc3(&creds, &call, &FixedClock(0)).unwrap().to_curl();
+        assert!(
+            curl.starts_with("curl -g -X GET 'https://cvm.tencentcloudapi.com/?Filter[0]={a}'"),
+            "{curl}"
+        );
+        let call = Tc3Call::new("cvm", "A", "2017-03-12")
+            .content_type("application/octet-stream")
+            .body(&b"a'b\\c\xff\x01\x7f1"[..]);
+        let signed = sign_tc3(&creds, &call, &FixedClock(0)).unwrap();
+        assert!(signed.curl_can_carry_body());
+        let curl = signed.to_curl();
+        assert!(curl.starts_with("curl -X POST "), "{curl}");
+        assert!(
+            curl.ends_with("--data-raw $'a\\'b\\\\c\\xff\\x01\\x7f1'"),
+            "{curl}"
+        );
+        let call = call.body(&b"a\0b"[..]);
+        assert!(
+            !sign_tc3(&creds, &call, &FixedClock(0))
+                .unwrap()
+                .curl_can_carry_body()
+        );
     }
 
     #[test]

@@ -313,6 +313,12 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
+    if matches!(out.format, Format::Curl) && !signed.curl_can_carry_body() {
+        return Err(
+            "the body holds a NUL byte, which a shell argument cannot carry: use --format http"
+                .into(),
+        );
+    }
     let mut stdout = std::io::stdout().lock();
     let written = match out.format {
         Format::Curl => writeln!(stdout, "{}", signed.to_curl()),

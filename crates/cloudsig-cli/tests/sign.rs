@@ -340,3 +340,45 @@ fn stages_and_json_never_show_the_secret() {
         assert!(err.contains("--- string to sign"));
     }
 }
+
+#[test]
+fn a_body_with_a_nul_byte_cannot_be_a_curl_command() {
+    let dir = std::env::temp_dir().join(format!("cloudsig-nul-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.bin");
+    std::fs::write(&body, b"ab\0cd").unwrap();
+    let data = format!("@{}", body.display());
+    let base = [
+        "sign",
+        "tc3",
+        "--key-file",
+        "examples/seed-tc3.keys",
+        "--service",
+        "cvm",
+        "--action",
+        "UploadThing",
+        "--version",
+        "2017-03-12",
+        "--timestamp",
+        "1551113065",
+        "--content-type",
+        "application/octet-stream",
+        "--data",
+    ];
+    let o = cloudsig().args(base).arg(&data).output().unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains("NUL byte") && err.contains("--format http"),
+        "{err}"
+    );
+    let o = cloudsig()
+        .args(base)
+        .arg(&data)
+        .args(["--format", "http"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    assert!(o.stdout.ends_with(b"\r\n\r\nab\0cd"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
