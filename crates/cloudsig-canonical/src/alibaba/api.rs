@@ -606,13 +606,11 @@ pub fn sign_rpc(
     };
     headers.extend(c.extra_headers.iter().cloned());
     check_headers(&headers)?;
-    let mut text = String::new();
-    let _ = write!(text, "{}", c.path);
     Ok(SignedRequest {
         http: tencent::SignedRequest::from_parts(
             method.into(),
             c.host.clone(),
-            text,
+            c.path.clone(),
             query,
             headers,
             body,
