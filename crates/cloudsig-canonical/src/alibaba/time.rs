@@ -72,6 +72,10 @@ fn num(s: &str) -> Option<i64> {
 }
 
 fn to_unix(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
+    // Four-digit years only: the arithmetic below cannot overflow for them.
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
     let days_in_month = match mo {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -165,5 +169,11 @@ mod tests {
         );
         assert_eq!(parse_iso8601("2023-02-29T00:00:00Z"), None);
         assert_eq!(parse_iso8601("2023-10-26T24:00:00Z"), None);
+        // Found by reading the fuzz target: a year of 19 digits overflowed the day count.
+        assert_eq!(
+            parse_rfc1123("Thu, 26 Oct 9223372036854775807 10:22:32 GMT"),
+            None
+        );
+        assert_eq!(parse_rfc1123("Thu, 26 Oct 10000 10:22:32 GMT"), None);
     }
 }
