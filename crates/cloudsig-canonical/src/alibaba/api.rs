@@ -3,7 +3,6 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, SIGNATURE_VERSION_1_0, hash_hex};
 
@@ -621,6 +620,7 @@ pub fn sign_rpc(
 
 #[cfg(feature = "std")]
 fn random_nonce() -> Result<String, Error> {
+    use core::fmt::Write;
     use core::hash::{BuildHasher, Hasher};
     // RandomState is seeded from the operating system's randomness; a nonce must not
     // repeat, it need not be secret.
