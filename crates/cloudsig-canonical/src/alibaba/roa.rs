@@ -173,10 +173,32 @@ pub fn sign(string_to_sign: &StringToSign<'_>, secret: &SecretKey) -> Signature 
     cloudsig_core::alibaba::sign_roa(secret, string_to_sign.to_string().as_bytes())
 }
 
-/// `acs AccessKeyId:Signature`.
+/// The ROA Authorization header value, `acs AccessKeyId:Signature`; `Display` renders it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    /// The AccessKeyId.
+    pub access_key_id: &'a str,
+    /// The base64 signature.
+    pub signature: &'a Signature,
+}
+
+impl fmt::Display for Authorization<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}:{}",
+            cloudsig_core::alibaba::ROA_SCHEME,
+            self.access_key_id,
+            self.signature
+        )
+    }
+}
+
+/// `acs AccessKeyId:Signature`, as text.
 pub fn authorization(access_key_id: &str, signature: &Signature) -> String {
-    alloc::format!(
-        "{} {access_key_id}:{signature}",
-        cloudsig_core::alibaba::ROA_SCHEME
-    )
+    Authorization {
+        access_key_id,
+        signature,
+    }
+    .to_string()
 }
