@@ -2,7 +2,7 @@
 //!
 //! - Round trips: a request signed by the high-level `sign_acs3` / `sign_roa` /
 //!   `sign_rpc` for arbitrary parameters, bodies, keys, times and nonces verifies as
-//!   valid, in memory and through raw HTTP and its reader.
+//!   valid, in memory and through raw HTTP, curl and JSON lines and their readers.
 //! - Mutations: a change to a signed part (a query or RPC parameter value, a signed
 //!   header value, an ACS3 body byte, the method, the path) makes the verdict invalid with
 //!   `SignatureDoesNotMatch`; an unsigned header added leaves it valid, and so does a ROA
@@ -20,7 +20,9 @@ use cloudsig_canonical::alibaba::{
     sign_rpc,
 };
 use cloudsig_core::alibaba::Algorithm;
+use cloudsig_verify::capture::curl::CurlReader;
 use cloudsig_verify::capture::http::HttpReader;
+use cloudsig_verify::capture::jsonl::{JsonLinesReader, write_record};
 use cloudsig_verify::capture::{Captured, Limits, Location};
 use cloudsig_verify::keys::KeyRing;
 use cloudsig_verify::{KeyCache, Options, Report, Scheme, Verdict, Verifier};
@@ -89,12 +91,31 @@ fn verify(keys: &KeyRing, cap: &Captured, now: i64) -> Report {
     Verifier::new(keys.clone(), Options::at(now)).check(cap, &mut KeyCache::default())
 }
 
-fn via_http(keys: &KeyRing, s: &SignedRequest, now: i64) -> Report {
+/// The request written as raw HTTP, a curl command and a JSON-lines record, read back by
+/// cloudsig's readers and verified: every report.
+fn via_wire(keys: &KeyRing, s: &SignedRequest, now: i64) -> Vec<Report> {
     let bytes = s.to_http();
     let mut items = HttpReader::new(&bytes[..], Limits::default());
-    let cap = items.next().unwrap().unwrap();
+    let http = items.next().unwrap().unwrap();
     assert!(items.next().is_none());
-    verify(keys, &cap, now)
+    let curl = s.to_curl();
+    let mut items = CurlReader::new(curl.as_bytes(), Limits::default());
+    let from_curl = items
+        .next()
+        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}: {curl}"));
+    let mut jsonl = Vec::new();
+    write_record(&capture(s), &mut jsonl).unwrap();
+    let mut items = JsonLinesReader::new(&jsonl[..], Limits::default());
+    let from_jsonl = items.next().unwrap().unwrap();
+    [http, from_curl, from_jsonl]
+        .iter()
+        .map(|c| verify(keys, c, now))
+        .collect()
+}
+
+fn via_http(keys: &KeyRing, s: &SignedRequest, now: i64) -> Report {
+    via_wire(keys, s, now).swap_remove(0)
 }
 
 fn ring(id: &str, secret: &str) -> KeyRing {
@@ -144,8 +165,9 @@ proptest! {
         let r = verify(&keys, &cap, now);
         prop_assert!(r.is_ok(), "{r:#?}\n{}", String::from_utf8_lossy(&signed.to_http()));
         prop_assert_eq!(r.scheme, if sm3 { Scheme::Acs3HmacSm3 } else { Scheme::Acs3HmacSha256 });
-        let r = via_http(&keys, &signed, now);
-        prop_assert!(r.is_ok(), "{r:#?}");
+        for r in via_wire(&keys, &signed, now) {
+            prop_assert!(r.is_ok(), "{r:#?}");
+        }
 
         // An unsigned header added: still valid.
         let mut m = cap.clone();
