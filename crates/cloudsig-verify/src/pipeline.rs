@@ -9,8 +9,8 @@ use std::io::{self, Read};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
-use crate::capture::jsonl::JsonLinesReader;
-use crate::capture::{CaptureError, Item, Limits, Location, RequestView};
+use crate::capture::jsonl::{self, Scratch};
+use crate::capture::{CaptureError, Item, Limits, Location};
 use crate::conformance::ReplayGuard;
 use crate::report::{Report, Verdict};
 use crate::verifier::{KeyCache, Verifier, unreadable};
@@ -119,21 +119,14 @@ where
                 lines += 1;
             }
             // Records are verified as borrowed views of the chunk: no owned copy.
-            let mut reader = JsonLinesReader::new(data.as_slice(), limits);
-            let mut check = |item: Result<RequestView<'_>, CaptureError>| match item {
-                Ok(mut view) => {
-                    view.location.offset += offset;
-                    verifier.check_view(&view, cache)
-                }
-                Err(mut e) => {
-                    e.location.offset += offset;
-                    unreadable(&e)
-                }
-            };
-            let mut reports = Vec::new();
-            while let Some(report) = reader.next_view(&mut check) {
-                reports.push(report);
-            }
+            let mut reports = Vec::with_capacity(data.len() / 256);
+            let mut scratch = Scratch::default();
+            jsonl::for_each_view(&data, offset, &limits, &mut scratch, |item| {
+                reports.push(match item {
+                    Ok(view) => verifier.check_view(view, cache),
+                    Err(e) => unreadable(&e),
+                });
+            });
             Batch {
                 reports,
                 lines: Some(lines),
@@ -452,6 +445,7 @@ impl<I: Iterator> Iterator for Batches<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::jsonl::JsonLinesReader;
 
     fn chunks(input: &[u8], max_record: usize, chunk: usize) -> Vec<Chunk> {
         LineChunks::new(
