@@ -5,7 +5,7 @@
 //! are in flight, and a unit is a batch of at most [`BATCH`] requests.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
@@ -271,12 +271,33 @@ impl<R: io::BufRead> LineChunks<R> {
         Ok(!matches!(first, None | Some(b'#')))
     }
 
-    /// Reads more input straight into the carry (a `BufReader` passes a large read
-    /// through without copying it into its own buffer first).
+    /// Reads up to a chunk of input straight into the carry. A read of a whole chunk is
+    /// larger than a `BufReader`'s buffer, so the `BufReader` hands it to the file
+    /// without copying it through its own buffer (`read_to_end` would read in growing
+    /// pieces from 8 KiB, most of them copied). Zeroing the room first costs less than
+    /// that copy. Bytes read before an error are kept, as `read_to_end` keeps them.
     fn fill(&mut self) -> io::Result<usize> {
-        let want = u64::try_from(self.chunk.max(1)).unwrap_or(u64::MAX);
-        // read_to_end fills spare capacity without zeroing it first.
-        (&mut self.reader).take(want).read_to_end(&mut self.carry)
+        let len = self.carry.len();
+        let want = self.chunk.max(1);
+        self.carry.resize(len.saturating_add(want), 0);
+        let mut got = 0usize;
+        let result = loop {
+            let room = self
+                .carry
+                .get_mut(len.saturating_add(got)..)
+                .unwrap_or_default();
+            if room.is_empty() {
+                break Ok(got);
+            }
+            match self.reader.read(room) {
+                Ok(0) => break Ok(got),
+                Ok(n) => got = got.saturating_add(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        self.carry.truncate(len.saturating_add(got));
+        result
     }
 }
 

@@ -737,11 +737,20 @@ static TCHAR: [bool; 256] = {
 };
 
 /// Whether `bytes` has a byte up to `max` (a control character, and space when `max` is
-/// a space) or DEL. Branch-free over the whole slice, so that it vectorizes.
+/// a space; `max` below 127) or DEL. Eight bytes at a time: a byte below `max + 1` or
+/// equal to DEL makes the classic has-zero-byte test flag its word.
 pub(super) fn has_control(bytes: &[u8], max: u8) -> bool {
-    bytes
-        .iter()
-        .fold(false, |found, &b| found | (b <= max) | (b == 0x7f))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = ONES * u64::from(max.saturating_add(1));
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0u64;
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+        let del = x ^ (ONES * 0x7f);
+        found |= (x.wrapping_sub(below) & !x) | (del.wrapping_sub(ONES) & !del);
+    }
+    found & HIGH != 0 || words.remainder().iter().any(|&b| b <= max || b == 0x7f)
 }
 
 /// Checks header names (HTTP tokens) and values (no control characters but tab).
@@ -1846,6 +1855,30 @@ mod tests {
             "\x0c{}",
         ] {
             assert_eq!(fast::parse(line, &mut text, &mut spans), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn control_check_matches_the_bytewise_rule() {
+        let mut rng = super::testutil::Rng(7);
+        let alphabet = [
+            0u8, 8, 9, 10, 0x1f, 0x20, 0x21, b'a', 0x7e, 0x7f, 0x80, 0xa0, 0xff,
+        ];
+        for _ in 0..20_000 {
+            let len = rng.below(40);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    if rng.below(4) == 0 {
+                        alphabet[rng.below(alphabet.len())]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            for max in [0x1f, b' '] {
+                let want = bytes.iter().any(|&b| b <= max || b == 0x7f);
+                assert_eq!(has_control(&bytes, max), want, "{bytes:?} {max}");
+            }
         }
     }
 }
