@@ -238,14 +238,15 @@ impl<R: BufRead> JsonLinesReader<R> {
 /// Reads every record of `data`, whole lines of a capture that start at byte `base`,
 /// as [`JsonLinesReader`] would, but slicing the lines out of `data` instead of
 /// copying them: hands each record's view (or why it could not be read) to `f`.
-/// Indices count from 0 and lines from 1 within `data`.
+/// Indices count from 0 and lines from 1 within `data`. Returns how many lines `data`
+/// holds (a last line without `\n` counts).
 pub(crate) fn for_each_view(
     data: &[u8],
     base: u64,
     limits: &Limits,
     scratch: &mut Scratch,
     mut f: impl FnMut(Result<&RequestView<'_>, CaptureError>),
-) {
+) -> u64 {
     let mut pos = 0usize;
     let mut line = 0u64;
     let mut index = 0usize;
@@ -291,6 +292,7 @@ pub(crate) fn for_each_view(
             f(Err(CaptureError { location, reason }));
         }
     }
+    line
 }
 
 impl<R: BufRead> Iterator for JsonLinesReader<R> {
