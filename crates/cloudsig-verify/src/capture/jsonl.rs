@@ -528,11 +528,13 @@ fn check_url(url: &str) -> Result<bool, String> {
     if url.starts_with('/') {
         return Ok(true);
     }
-    let scheme_end = url.find("://").unwrap_or(0);
-    let scheme = url.get(..scheme_end).unwrap_or_default();
-    let rest = url.get(scheme_end.saturating_add(3)..).unwrap_or_default();
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if (scheme == "http" || scheme == "https") && !authority.is_empty() {
+    // The scheme is what comes before the first `://`, so it is `http` or `https`
+    // exactly when the target starts with `http://` or `https://`; the authority, up
+    // to the first `/`, `?` or `#`, is then not empty unless one of those follows.
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    if rest.is_some_and(|r| !matches!(r.as_bytes().first(), None | Some(b'/' | b'?' | b'#'))) {
         Ok(false)
     } else {
         Err(
@@ -1881,6 +1883,31 @@ mod tests {
                 let want = bytes.iter().any(|&b| b <= max || b == 0x7f);
                 assert_eq!(has_control(&bytes, max), want, "{bytes:?} {max}");
             }
+        }
+    }
+
+    #[test]
+    fn url_check_matches_the_scheme_rule() {
+        // The rule as first written: the scheme is what precedes the first `://`.
+        fn reference(url: &str) -> bool {
+            let scheme_end = url.find("://").unwrap_or(0);
+            let scheme = &url[..scheme_end];
+            let rest = url.get(scheme_end + 3..).unwrap_or_default();
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            (scheme == "http" || scheme == "https") && !authority.is_empty()
+        }
+        let pieces = [
+            "http", "https", "s", ":", "/", "//", "://", "?", "#", "h", "é", "H",
+        ];
+        let mut rng = super::testutil::Rng(3);
+        for _ in 0..20_000 {
+            let url: String = (0..rng.below(6) + 1)
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            if url.starts_with('/') {
+                continue;
+            }
+            assert_eq!(check_url(&url) == Ok(false), reference(&url), "{url}");
         }
     }
 }

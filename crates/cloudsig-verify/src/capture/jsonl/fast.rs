@@ -190,13 +190,13 @@ impl Parser<'_, '_> {
         if self.b.get(self.i - 1) != Some(&b'\\') {
             return None;
         }
-        // An escape: copy what came before it, then unescape the rest a byte at a time
-        // (the runs between a JSON body's escapes are short: copying them as slices
-        // cost more in calls than it saved).
+        // An escape: copy what came before it, then unescape the rest: each escape,
+        // then the run of plain text up to the next one, found eight bytes at a time.
+        // (Unescaping byte by byte took fewer instructions but more time: perf put
+        // this function at 12.6% of verifying instead of 8.7%.)
         let from = self.scratch.len();
         self.scratch
             .extend_from_slice(self.b.get(start..self.i - 1).unwrap_or_default());
-        self.scratch.reserve(self.b.len() - self.i);
         loop {
             // Just after a backslash.
             match self.next()? {
@@ -216,13 +216,14 @@ impl Parser<'_, '_> {
                 }
                 _ => return None,
             }
-            loop {
-                match self.next()? {
-                    b'"' => return Some(Span::Scratch(from, self.scratch.len())),
-                    b'\\' => break,
-                    c if c < b' ' => return None,
-                    c => self.scratch.push(c),
-                }
+            let plain = self.i;
+            self.i = scan(self.b, plain);
+            self.scratch
+                .extend_from_slice(self.b.get(plain..self.i).unwrap_or_default());
+            match self.next()? {
+                b'"' => return Some(Span::Scratch(from, self.scratch.len())),
+                b'\\' => {}
+                _ => return None,
             }
         }
     }
