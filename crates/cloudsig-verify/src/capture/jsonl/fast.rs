@@ -14,27 +14,56 @@
 //! `fast_parser_agrees_with_serde` holds the two to the same results.
 
 /// Where a string's text is: a range of the line (no escapes) or of the scratch
-/// buffer (unescaped).
+/// buffer (unescaped). Two `u32`s, so that a span and a pair of them travel in
+/// registers: the fast parser takes only lines shorter than [`MAX_LINE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Span {
-    /// Bytes `start..end` of the line.
-    Line(usize, usize),
-    /// Bytes `start..end` of the scratch text.
-    Scratch(usize, usize),
+pub(super) struct Span {
+    /// The start, with [`SCRATCH`] set for a range of the scratch buffer.
+    start: u32,
+    end: u32,
 }
 
+/// The flag of `Span::start` for a range of the scratch buffer.
+const SCRATCH: u32 = 1 << 31;
+
+/// Lines this long or longer go to serde_json (their offsets need more than 31 bits;
+/// unescaping never makes a string longer).
+pub(super) const MAX_LINE: usize = 1 << 31;
+
 impl Span {
+    fn line(start: usize, end: usize) -> Self {
+        // Offsets within a line shorter than MAX_LINE fit in 31 bits.
+        Self {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    fn scratch(start: usize, end: usize) -> Self {
+        Self {
+            start: start as u32 | SCRATCH,
+            end: end as u32,
+        }
+    }
+
+    /// Whether the text is in the line as written (no escapes).
+    pub(super) fn is_borrowed(self) -> bool {
+        self.start & SCRATCH == 0
+    }
+
     /// The text of the span. Spans are made at character boundaries of valid UTF-8, so
     /// `get` fails only if line or scratch are not those the span was made from.
     pub(super) fn text<'a>(self, line: &'a str, scratch: &'a [u8]) -> &'a str {
-        match self {
-            Span::Line(a, b) => line.get(a..b).unwrap_or_default(),
+        let (a, b) = ((self.start & !SCRATCH) as usize, self.end as usize);
+        if self.is_borrowed() {
+            line.get(a..b).unwrap_or_default()
+        } else {
             // Unescaping yields UTF-8 (copied runs of the line cut at ASCII bytes, and
             // encoded characters); checked again rather than assumed, without `unsafe`.
-            Span::Scratch(a, b) => scratch
+            scratch
                 .get(a..b)
                 .and_then(|s| std::str::from_utf8(s).ok())
-                .unwrap_or_default(),
+                .unwrap_or_default()
         }
     }
 }
@@ -58,6 +87,9 @@ pub(super) fn parse(
 ) -> Option<Fields> {
     scratch.clear();
     headers.clear();
+    if line.len() >= MAX_LINE {
+        return None;
+    }
     let mut p = Parser {
         b: line.as_bytes(),
         i: 0,
@@ -148,9 +180,11 @@ impl Parser<'_, '_> {
 
     /// An object key: a string without escapes (an escaped key goes to serde_json).
     fn key(&mut self) -> Option<Key> {
-        let Span::Line(a, b) = self.string()? else {
+        let span = self.string()?;
+        if !span.is_borrowed() {
             return None;
-        };
+        }
+        let (a, b) = (span.start as usize, span.end as usize);
         Some(match self.b.get(a..b)? {
             b"method" => Key::Method,
             b"url" => Key::Url,
@@ -185,7 +219,7 @@ impl Parser<'_, '_> {
         let start = self.i;
         self.i = scan(self.b, start);
         if self.next()? == b'"' {
-            return Some(Span::Line(start, self.i - 1));
+            return Some(Span::line(start, self.i - 1));
         }
         if self.b.get(self.i - 1) != Some(&b'\\') {
             return None;
@@ -221,7 +255,7 @@ impl Parser<'_, '_> {
             self.scratch
                 .extend_from_slice(self.b.get(plain..self.i).unwrap_or_default());
             match self.next()? {
-                b'"' => return Some(Span::Scratch(from, self.scratch.len())),
+                b'"' => return Some(Span::scratch(from, self.scratch.len())),
                 b'\\' => {}
                 _ => return None,
             }
