@@ -671,6 +671,7 @@ fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
 /// The request model of a captured request.
 pub(crate) fn request_of<'a>(cap: &RequestView<'a>, unsigned: bool) -> Request<'a> {
     let mut req = Request::new(cap.method, cap.path()).query(cap.query());
+    req.reserve_headers(cap.headers.len());
     for (n, v) in &cap.headers {
         req.push_header(n, v);
     }
