@@ -384,10 +384,10 @@ impl Verifier {
                 return report;
             }
         };
-        let report = self.check_tc3_signed(
+        self.check_tc3_signed(
             cap,
             &a,
-            report,
+            &mut report,
             Tc3Time { timestamp, date },
             &signed_headers,
             cache,
@@ -402,11 +402,11 @@ impl Verifier {
         &self,
         cap: &RequestView<'_>,
         a: &auth::Tc3Authorization<'_>,
-        mut report: Report,
+        report: &mut Report,
         time: Tc3Time,
         signed_headers: &SignedHeaders,
         cache: &mut KeyCache,
-    ) -> Report {
+    ) {
         let Tc3Time { timestamp, date } = time;
         if !(signed_headers.contains("content-type") && signed_headers.contains("host")) {
             report.fail(
@@ -426,14 +426,14 @@ impl Verifier {
                 "secret-id",
                 "no key is known for this SecretId",
             );
-            return report;
+            return;
         };
-        conformance::token(&mut report, cap.header("x-tc-token"), creds, "X-TC-Token");
+        conformance::token(report, cap.header("x-tc-token"), creds, "X-TC-Token");
         let (Some(ts), Some(date)) = (timestamp, date) else {
-            return report;
+            return;
         };
         let Ok(scope) = CredentialScope::new(date, a.service) else {
-            return report;
+            return;
         };
         let unsigned = cap
             .header("x-tc-content-sha256")
@@ -442,7 +442,7 @@ impl Verifier {
         let settings =
             tc3::Settings::default().with_header_value_case(self.options.header_value_case);
         let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
-            return report;
+            return;
         };
         let signed = match tc3::sign_with_key(&req, signed_headers, &settings, ts, scope, key) {
             Ok(s) => s,
@@ -453,7 +453,7 @@ impl Verifier {
                     codes::SIGNATURE_FAILURE
                 };
                 report.fail(code, "canonical-request", e.to_string());
-                return report;
+                return;
             }
         };
         if !constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
@@ -489,7 +489,6 @@ impl Verifier {
                 }
             });
         }
-        report
     }
 
     fn check_v1(&self, cap: &RequestView<'_>, params: &Params) -> Report {
