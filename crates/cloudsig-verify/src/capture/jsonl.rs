@@ -1911,4 +1911,35 @@ mod tests {
             assert_eq!(check_url(&url) == Ok(false), reference(&url), "{url}");
         }
     }
+
+    #[test]
+    fn chunk_walk_is_the_reader() {
+        // for_each_view (the pipeline's walk over a chunk) against JsonLinesReader on the
+        // same bytes; a byte-order mark is skipped only at the start of the input, so a
+        // chunk that starts later keeps it, as the sequential reader does mid-file.
+        let good = r#"{"method":"GET","url":"http://h/","body":"a\"b"}"#;
+        let input = format!(
+            "\u{feff}{good}\r\n\n# c\n  \nnot json\n{}\n{good}",
+            "x".repeat(200)
+        );
+        let limits = Limits {
+            max_record: 100,
+            ..Limits::default()
+        };
+        let want: Vec<_> = JsonLinesReader::new(input.as_bytes(), limits).collect();
+        let mut got = Vec::new();
+        let lines = for_each_view(input.as_bytes(), 0, &limits, &mut Scratch::default(), |r| {
+            got.push(r.map(|v| v.to_captured()))
+        });
+        assert_eq!(got, want);
+        assert_eq!(lines, input.split('\n').count() as u64);
+        let mut later = Vec::new();
+        for_each_view(input.as_bytes(), 7, &limits, &mut Scratch::default(), |r| {
+            later.push(r.map(|v| v.to_captured()))
+        });
+        let first = later[0].as_ref().unwrap_err();
+        assert!(first.reason.starts_with("not valid JSON"), "{first}");
+        assert_eq!(first.location.offset, 7);
+        assert_eq!(later.len(), want.len());
+    }
 }
