@@ -188,9 +188,11 @@ impl ReplayGuard {
     /// Records the report's (SecretId, Nonce) and adds a finding if it was already used
     /// within the window.
     pub fn observe(&mut self, report: &mut Report) {
-        let (Some(id), Some(nonce), Some(ts)) =
-            (report.secret_id.clone(), report.nonce, report.timestamp)
-        else {
+        // The nonce first: only v1 requests have one, and the id is then cloned.
+        let (Some(nonce), Some(ts)) = (report.nonce, report.timestamp) else {
+            return;
+        };
+        let Some(id) = report.secret_id.clone() else {
             return;
         };
         let index = report.location.index;
