@@ -120,13 +120,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                 return Ok(());
             }
             match a.format {
-                Output::Json => {
-                    let mut j = render::to_json(&r);
-                    if let Some(obj) = j.as_object_mut() {
-                        obj.insert("file".into(), name.clone().into());
-                    }
-                    writeln!(out, "{j}")
-                }
+                Output::Json => render::write_json(&r, Some(&name), &mut out),
                 Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
                 Output::Text => writeln!(out, "{r}"),
             }

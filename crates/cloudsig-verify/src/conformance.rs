@@ -192,9 +192,11 @@ impl ReplayGuard {
     /// within the window.
     pub fn observe(&mut self, report: &mut Report) {
         self.observe_text(report);
-        let (Some(id), Some(nonce), Some(ts)) =
-            (report.secret_id.clone(), report.nonce, report.timestamp)
-        else {
+        // The nonce first: only v1 requests have one, and the id is then cloned.
+        let (Some(nonce), Some(ts)) = (report.nonce, report.timestamp) else {
+            return;
+        };
+        let Some(id) = report.secret_id.clone() else {
             return;
         };
         let index = report.location.index;
@@ -224,13 +226,14 @@ impl ReplayGuard {
 impl ReplayGuard {
     /// The same for a textual signature nonce (Alibaba's `SignatureNonceUsed`).
     fn observe_text(&mut self, report: &mut Report) {
-        let (Some(id), Some(nonce), Some(ts)) = (
-            report.secret_id.clone(),
-            report.signature_nonce.clone(),
-            report.timestamp,
-        ) else {
+        // The nonce first: only Alibaba requests have one, and the strings are then cloned.
+        let (Some(nonce), Some(ts)) = (report.signature_nonce.as_ref(), report.timestamp) else {
             return;
         };
+        let Some(id) = report.secret_id.clone() else {
+            return;
+        };
+        let nonce = nonce.clone();
         let index = report.location.index;
         self.newest = self.newest.max(ts);
         let window = crate::alibaba::codes::WINDOW
