@@ -52,7 +52,7 @@ def plus_enc(s):
 
 
 def acs3_sign(secret, alg, method, path, query, headers, body, signed, *, plus=False,
-              unsorted=False, lower_values=False):
+              unsorted=False, lower_values=False, raw_uri=False):
     hash_fn, hmac_fn = ra.ALGS[alg]
     enc = plus_enc if plus else pct
     pairs = [(enc(k), enc(v)) for k, v in ra.decode_query(query)]
@@ -65,7 +65,8 @@ def acs3_sign(secret, alg, method, path, query, headers, body, signed, *, plus=F
         val = ",".join(vals)
         lines += f"{name}:{val.lower() if lower_values else val}\n"
     payload = hash_fn(body.encode()).hex()
-    cr = "\n".join([method, path, cq, lines, signed, payload])
+    uri = path if raw_uri else ra.canonical_uri(path)
+    cr = "\n".join([method, uri, cq, lines, signed, payload])
     sts = f"{alg}\n{hash_fn(cr.encode()).hex()}"
     return hmac_fn(secret.encode(), sts.encode()).hex()
 
@@ -224,6 +225,16 @@ def cases():
     add("mistakes/acs3-plus-for-space.http", DOC_TS,
         "The client wrote the space of Name='a b' as '+' in the canonical query (sent as %20).",
         acs3_request(query=spaced, plus=True), bad(SDM, "signature", "plus-for-space"))
+    raw_path = "/openapi/instances/" + ra.INSTANCE_ID + "/actions/upgrade-version"
+    add("valid/acs3-raw-path.http", DOC_TS,
+        "The InstanceId's '****' sent raw in the path (as the Python SDK sends it), signed as %2A%2A%2A%2A.",
+        acs3_request(host=ES_HOST, path=raw_path, query="dryRun=true", action="UpgradeEngineVersion",
+                     version=ra.ES_VERSION, body=ra.UPGRADE_BODY, content_type=ra.JSON_CT), ok())
+    add("mistakes/acs3-canonical-uri-not-encoded.http", DOC_TS,
+        "The client signed the raw path ('****' not encoded) as its canonical URI.",
+        acs3_request(host=ES_HOST, path=raw_path, query="dryRun=true", action="UpgradeEngineVersion",
+                     version=ra.ES_VERSION, body=ra.UPGRADE_BODY, content_type=ra.JSON_CT, raw_uri=True),
+        bad(SDM, "signature", "canonical-uri-not-encoded"))
     add("mistakes/acs3-query-unsorted.http", DOC_TS,
         "The client left the canonical query in the order sent (RegionId before ImageId).",
         acs3_request(query="RegionId=cn-shanghai&ImageId=win2019", unsorted=True),
