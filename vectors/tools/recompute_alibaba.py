@@ -151,7 +151,8 @@ def decode_query(raw: str):
 
 
 def canonical_uri(path: str) -> str:
-    """Each '/'-separated segment decoded and encoded again with RFC 3986."""
+    """Each '/'-separated segment decoded and encoded again with RFC 3986 (the path a client
+    that encodes for signing would sign; the canonical URI itself is the path as sent)."""
     return "/".join(pct(urllib.parse.unquote(seg, encoding="utf-8")) for seg in path.split("/"))
 
 
@@ -184,7 +185,7 @@ def acs3_compute(inp):
         assert vals, f"signed header {name} missing"
         lines.append(f"{name}:{','.join(vals)}\n")
     canonical_request = "\n".join([
-        req["method"], canonical_uri(req["path"]), canonical_query, "".join(lines), inp["signed_headers"],
+        req["method"], req["path"], canonical_query, "".join(lines), inp["signed_headers"],
         hashed_payload])
     hashed = hash_fn(canonical_request.encode("utf-8")).hex()
     sts = f"{alg}\n{hashed}"
@@ -304,10 +305,10 @@ ACS3_SPECS = [
     },
     {
         "id": "acs3-seed-es-upgrade-version-raw-path",
-        "description": "The seed's UpgradeEngineVersion call with the InstanceId's '****' sent raw in the path, as the Python SDK sends it.",
+        "description": "The seed's UpgradeEngineVersion call with the InstanceId's '****' sent raw in the path, as the Python tea SDK sends it.",
         "source": f"{SEED_UPGRADE}; computed by {ORACLE}",
         "documented": {},
-        "notes": "The canonical URI encodes each path segment with RFC 3986, so the raw '****' is signed as %2A%2A%2A%2A: the same canonical request as the encoded path.",
+        "notes": "The canonical URI is the path as sent, '****' raw: what alibabacloud-tea-openapi 0.4.6 sends and signs (its capture in vectors/captures/sdk/alibaba). The documentation's per-segment RFC 3986 encoding describes building the path; a client that signs %2A must send %2A.",
         "input": acs3_input("ACS3-HMAC-SHA256", "YourAccessKeyId", "YourAccessKeySecret", "POST",
                             ES_HOST, "/openapi/instances/" + INSTANCE_ID + "/actions/upgrade-version",
                             "dryRun=false&clientToken=" + pct(CLIENT_TOKEN),

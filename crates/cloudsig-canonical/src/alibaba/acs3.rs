@@ -9,8 +9,8 @@
 //! Authorization    = Algorithm Credential=AK,SignedHeaders=a;b,Signature=hex
 //! ```
 //!
-//! The canonical URI is the path with each segment RFC 3986-encoded; the canonical
-//! query is the query's parameters decoded, re-encoded with RFC 3986
+//! The canonical URI is the path as sent (the official SDKs sign the path they send,
+//! `*` raw or `%2A` alike); the canonical query is the query's parameters decoded, re-encoded with RFC 3986
 //! (`%20`, `%2A`, `~` kept) and sorted; each signed header is `name:value` with the value
 //! trimmed (not lower-cased), several values of one name sorted and joined by `,`.
 //!
@@ -89,11 +89,14 @@ pub enum HeaderValues {
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum UriForm {
-    /// Each segment RFC 3986-encoded ([`canonical_uri`]): the documented rule. The default.
+    /// The path exactly as sent: what the official SDKs sign (tea-openapi sends and signs
+    /// `*` raw in a path parameter; a client that sends the encoded path signs it encoded).
+    /// The default.
     #[default]
-    Rfc3986,
-    /// The path exactly as sent (`*` left raw): a client mistake, for diagnosis.
     AsSent,
+    /// Each segment decoded and RFC 3986-encoded again ([`canonical_uri`]): a client that
+    /// encoded the path for signing but sent it raw, for diagnosis.
+    Rfc3986,
 }
 
 /// Settings of the ACS3 canonical builder.
@@ -160,10 +163,10 @@ pub fn canonical_query_of<'p>(
     )
 }
 
-/// The canonical URI of a path as sent: each `/`-separated segment percent-decoded and
-/// encoded again with RFC 3986, so `*` becomes `%2A` whether it was sent raw or encoded
-/// (the documentation's rule; the Python SDK sends `*` raw and signs `%2A`). Borrowed
-/// when the path is already canonical.
+/// A path with each `/`-separated segment percent-decoded and encoded again with RFC 3986,
+/// so `*` becomes `%2A` whether it was raw or encoded (the documentation's encoding of a
+/// path built from raw values; used by [`UriForm::Rfc3986`]). Borrowed when the path is
+/// already in that form.
 ///
 /// ```
 /// use cloudsig_canonical::alibaba::acs3::canonical_uri;
@@ -254,8 +257,8 @@ impl<'a> CanonicalRequest<'a> {
         Ok(Self {
             method: req.method(),
             path: match settings.uri {
-                UriForm::AsSent => Cow::Borrowed(req.path()),
-                _ => canonical_uri(req.path()),
+                UriForm::Rfc3986 => canonical_uri(req.path()),
+                _ => Cow::Borrowed(req.path()),
             },
             query: canonical_query(req.raw_query(), settings.query, settings.plus),
             signed_headers,

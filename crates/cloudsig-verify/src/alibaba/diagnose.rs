@@ -138,10 +138,10 @@ pub(crate) fn acs3(case: &Acs3Case<'_>) -> Diagnosis {
     });
     if acs3::canonical_uri(case.cap.path()) != case.cap.path() {
         s.attempt(
-            sign(&plain, d.with_uri(acs3::UriForm::AsSent), case.secret),
-            "canonical-uri-not-encoded",
+            sign(&plain, d.with_uri(acs3::UriForm::Rfc3986), case.secret),
+            "canonical-uri-encoded",
             || {
-                "the client signed the path as sent; the canonical URI encodes each segment with RFC 3986 (`*` as `%2A`)".into()
+                "the client signed the path percent-encoded (`*` as `%2A`) but sent it raw; the canonical URI is the path as sent".into()
             },
         );
     }
