@@ -463,7 +463,6 @@ ECS_QUERY = {
     "PageSize": "10",
 }
 ECS_FORM = {
-    "RegionId": "cn-hangzhou",
     "InstanceName": SPECIAL,
     "Tag": [{"Key": "env/\u73af\u5883", "Value": "prod blue"}],  # flattened by the SDK: Tag.1.Key
     "DryRun": True,
@@ -533,6 +532,10 @@ def tea_cases():
         algorithm="v2", cred="sts", **ecs_get)
     add("rpc-ecs-post-form", "RPC HMAC-SHA1 POST: form body parameters are signed together with the query "
         "(POST&%2F&...).", algorithm="v2", **ecs_post)
+    dup = dict(ecs_post, body=dict(ECS_FORM, RegionId="cn-hangzhou"))
+    add("rpc-ecs-post-duplicate-name", "RPC HMAC-SHA1 POST with RegionId both in the query and in the form body "
+        "(same value): the SDK merges query and body into one map before signing, so the name is signed once "
+        "although it is sent twice.", algorithm="v2", **dup)
     add("roa-es-create-instance", "Config(signature_algorithm='v2'), ROA style with JSON body: "
         "do_roarequest, Authorization: acs AK:base64(HMAC-SHA1), Content-MD5, Date, x-acs-signature-*.",
         algorithm="v2", **es_create)
