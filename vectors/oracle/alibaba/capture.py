@@ -65,8 +65,9 @@ REQUEST_ID = "00000000-0000-0000-0000-000000000000"
 CANNED_BODY = json.dumps({"RequestId": REQUEST_ID}).encode("ascii")
 
 # The platform the signed User-Agent names (alibabacloud_tea_openapi) is fixed, so the captures do not depend on
-# the machine: "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/<Tea> TeaDSL/2".
-FIXED_PLATFORM = {"system": "Linux", "machine": "x86_64", "python_version": "3.11.7"}
+# the machine: "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/<Tea> TeaDSL/2"; aliyunsdkcore's (unsigned)
+# User-Agent also names the kernel release.
+FIXED_PLATFORM = {"system": "Linux", "release": "6.1.0", "machine": "x86_64", "python_version": "3.11.7"}
 
 AK_ID = "LTAI5tEXAMPLEEXAMPLE0000"
 AK_SECRET = "EXAMPLEsecretEXAMPLEsecret0000"
@@ -426,6 +427,66 @@ class Determinism(object):
         utils_module.platform = FixedPlatform
         utils_module._seqId = 0
 
+    def install_core(self, helper_module, client_module):
+        """aliyunsdkcore: parameter_helper's time/random/threading (Timestamp, Date, SignatureNonce) and the
+        platform named in the (unsigned) User-Agent."""
+        import time as real_time
+        det = self
+
+        class FixedTime(object):
+            @staticmethod
+            def time():
+                det.reads += 1
+                return float(TIMESTAMP)
+
+            @staticmethod
+            def gmtime(secs=None):
+                if secs is not None:
+                    raise AssertionError("unexpected time.gmtime(%r) in the SDK" % (secs,))
+                det.reads += 1
+                return real_time.gmtime(TIMESTAMP)
+
+            strftime = staticmethod(real_time.strftime)
+
+        class FixedRandom(object):
+            @staticmethod
+            def getrandbits(k):
+                if k != 64:
+                    raise AssertionError("unexpected random.getrandbits(%r) in the SDK" % (k,))
+                return case_bits(det.case, "getrandbits", 64)
+
+        class FixedThread(object):
+            ident = 140000000000000
+
+        class FixedThreading(object):
+            @staticmethod
+            def current_thread():
+                return FixedThread
+
+        class FixedPlatform(object):
+            @staticmethod
+            def system():
+                return FIXED_PLATFORM["system"]
+
+            @staticmethod
+            def release():
+                return FIXED_PLATFORM["release"]
+
+            @staticmethod
+            def machine():
+                return FIXED_PLATFORM["machine"]
+
+            @staticmethod
+            def python_version():
+                return FIXED_PLATFORM["python_version"]
+
+        helper_module.time = FixedTime
+        helper_module.random = FixedRandom
+        helper_module.threading = FixedThreading
+        helper_module._process_start_time = TIMESTAMP * 1000  # set at import time from the real clock
+        helper_module._seqId = 0
+        client_module.platform = FixedPlatform
+
 
 # ---------------------------------------------------------------------------
 # Cases
@@ -672,9 +733,148 @@ def version_of(name):
     return version(name)
 
 
+def core_cases():
+    """(case, description, settings) for aliyun-python-sdk-core's CommonRequest."""
+    cases = []
+
+    def add(case, description, **s):
+        s.setdefault("cred", "ak")
+        s.setdefault("query", None)
+        s.setdefault("body_params", None)
+        s.setdefault("content", None)
+        s.setdefault("headers", None)
+        s.setdefault("uri_pattern", None)
+        s.setdefault("path_params", None)
+        cases.append((case, description, s))
+
+    ecs = dict(host=ECS_HOST, action="DescribeInstances", version="2014-05-26")
+    es_create = dict(host=ES_HOST, action="createInstance", version="2017-06-13", method="POST",
+                     uri_pattern="/openapi/instances", query={"clientToken": ES_CLIENT_TOKEN},
+                     content=ES_CREATE_BODY, headers={"Content-Type": "application/json"})
+    add("core-rpc-ecs-get", "aliyunsdkcore RPC GET: Signature parameter (HMAC-SHA1, key secret + '&'), "
+        "SignatureType='' sent and signed, query values with space * ~ / + = & % ' \", unicode, an empty value.",
+        method="GET", query=ECS_QUERY, **ecs)
+    add("core-rpc-ecs-get-sts", "aliyunsdkcore RPC GET with STS credentials: SecurityToken parameter.",
+        method="GET", cred="sts", query=ECS_QUERY, **ecs)
+    add("core-rpc-ecs-post-form", "aliyunsdkcore RPC POST: add_body_params -> form body (urlencode), signed "
+        "with the query parameters; booleans as given (str()).", method="POST",
+        query={"RegionId": "cn-hangzhou"},
+        body_params={"InstanceName": SPECIAL, "Tag.1.Key": "env/\u73af\u5883", "Tag.1.Value": "prod blue",
+                     "DryRun": "true", "PageSize": "10", "Marker": ""}, **ecs)
+    add("core-roa-es-create-instance", "aliyunsdkcore ROA POST /openapi/instances (seed createInstance): "
+        "CommonRequest with uri_pattern, set_content(JSON) and Content-Type application/json; Content-MD5 sent "
+        "and signed; the SDK adds RegionId to the query and x-acs-region-id.", **es_create)
+    add("core-roa-es-create-instance-sts", "aliyunsdkcore ROA POST with STS credentials: x-acs-security-token.",
+        cred="sts", **es_create)
+    add("core-roa-es-upgrade-version", "aliyunsdkcore ROA POST /openapi/instances/[InstanceId]/actions/"
+        "upgrade-version?dryRun=true (seed upgrade-version): path parameter substituted raw ('*' unencoded).",
+        host=ES_HOST, action="UpgradeEngineVersion", version="2017-06-13", method="POST",
+        uri_pattern="/openapi/instances/[InstanceId]/actions/upgrade-version",
+        path_params={"InstanceId": ES_INSTANCE}, query={"dryRun": "true"}, content=ES_UPGRADE_BODY,
+        headers={"Content-Type": "application/json"})
+    add("core-roa-get-query", "aliyunsdkcore ROA GET with query values holding space * ~ / + = & % ' \", "
+        "unicode and an empty value, and caller headers (x-acs-* signed, others not).",
+        host=ES_HOST, action="ListInstance", version="2017-06-13", method="GET",
+        uri_pattern="/openapi/instances", query={"page": "1", "description": SPECIAL, "tags": UNICODE,
+                                                 "empty": ""},
+        headers={"x-acs-caller-note": "note", "X-Custom-Header": "Mixed Case"})
+    return cases
+
+
+def core_scheme(s):
+    return "ROA-HMAC-SHA1" if s["uri_pattern"] else "RPC-HMAC-SHA1"
+
+
+def run_core_case(case, description, s, det, server, guard_state):
+    from aliyunsdkcore.client import AcsClient
+    from aliyunsdkcore.request import CommonRequest
+    from aliyunsdkcore.auth.credentials import AccessKeyCredential, StsTokenCredential
+
+    det.start(case)
+    if s["cred"] == "ak":
+        cred_info = {"access_key_id": AK_ID, "access_key_secret": AK_SECRET, "security_token": None}
+        cred = AccessKeyCredential(AK_ID, AK_SECRET)
+    else:
+        cred_info = {"access_key_id": STS_ID, "access_key_secret": STS_SECRET, "security_token": STS_TOKEN}
+        cred = StsTokenCredential(STS_ID, STS_SECRET, STS_TOKEN)
+    client = AcsClient(region_id="cn-hangzhou", credential=cred, auto_retry=False, max_retry_time=0,
+                       timeout=10, connect_timeout=10, proxy={"http": "http://127.0.0.1:%d" % server.port})
+    req = CommonRequest(domain=s["host"], version=s["version"], action_name=s["action"],
+                        uri_pattern=s["uri_pattern"])
+    req.set_protocol_type("http")
+    req.set_method(s["method"])
+    req.set_accept_format("JSON")
+    for k, v in (s["query"] or {}).items():
+        req.add_query_param(k, v)
+    for k, v in (s["body_params"] or {}).items():
+        req.add_body_params(k, v)
+    for k, v in (s["path_params"] or {}).items():
+        req.add_path_param(k, v)
+    for k, v in (s["headers"] or {}).items():
+        req.add_header(k, v)
+    if s["content"] is not None:
+        req.set_content(json.dumps(s["content"], separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    guard_state["connects"] = []
+    body = client.do_action_with_exception(req)
+    raw = check_one(case, server, guard_state, ("%s http://%s/" % (s["method"], s["host"])).encode())
+    if json.loads(body).get("RequestId") != REQUEST_ID:
+        raise RuntimeError("%s: the SDK did not return the capture server's canned response: %r" % (case, body))
+    if det.reads == 0:
+        raise RuntimeError("%s: the SDK did not read the patched clock" % case)
+    scheme = core_scheme(s)
+    if scheme == "ROA-HMAC-SHA1":
+        date, nonce = header_value(raw, b"date"), header_value(raw, b"x-acs-signature-nonce")
+    else:
+        from urllib.parse import parse_qs, urlsplit
+        target = raw.split(b" ", 2)[1].decode("ascii")
+        q = parse_qs(urlsplit(target).query, keep_blank_values=True)
+        date, nonce = q["Timestamp"][0], q["SignatureNonce"][0]
+    meta = {
+        "schema": SCHEMA,
+        "cloud": "alibaba",
+        "sdk": {"name": "aliyun-python-sdk-core", "version": version_of("aliyun-python-sdk-core"),
+                "stack": {"requests (vendored)": vendored_requests_version()}},
+        "case": case,
+        "description": description,
+        "scheme": scheme,
+        "credentials": cred_info,
+        "timestamp": TIMESTAMP,
+        "date": date,
+        "nonce": nonce,
+        "host": s["host"],
+        "action": s["action"],
+        "version": s["version"],
+        "style": "ROA" if s["uri_pattern"] else "RPC",
+        "method": s["method"],
+        "pathname": s["uri_pattern"] or "/",
+        "path_params": s["path_params"],
+        "query": s["query"],
+        "headers": s["headers"],
+        "body": s["content"] if s["content"] is not None else s["body_params"],
+        "options": {
+            "api": "AcsClient.do_action_with_exception(CommonRequest)",
+            "region_id": "cn-hangzhou",
+            "accept_format": "JSON",
+            "body_encoding": ("set_content(json.dumps(body, separators=(',', ':'), ensure_ascii=False)"
+                              ".encode())" if s["content"] is not None else
+                              ("add_body_params (form)" if s["body_params"] else None)),
+            "transport": "CommonRequest(domain=host), set_protocol_type('http'), AcsClient(proxy={'http': "
+                         "'http://127.0.0.1:<capture port>'}): absolute-form request line, real Host",
+            "fixed_platform": FIXED_PLATFORM,
+        },
+    }
+    return raw, meta
+
+
+def vendored_requests_version():
+    from aliyunsdkcore.vendored.requests import __version__ as v
+    return v.__version__ if hasattr(v, "__version__") else str(v)
+
+
 SDKS = [
-    # (subdirectory, case list, runner, installer of the determinism patches)
+    # (subdirectory, case list, runner)
     ("tea-openapi", tea_cases, run_tea_case),
+    ("core", core_cases, run_core_case),
 ]
 
 
@@ -691,6 +891,9 @@ def capture_all(out_root):
     import alibabacloud_tea_openapi.utils as tea_utils
     det = Determinism()
     det.install_tea(tea_utils)
+    import aliyunsdkcore.client as core_client
+    import aliyunsdkcore.utils.parameter_helper as core_helper
+    det.install_core(core_helper, core_client)
 
     server = CaptureServer()
     guard_state["allowed_port"] = server.port

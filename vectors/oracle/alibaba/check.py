@@ -285,13 +285,23 @@ def check_roa(r, meta, secret, notes):
     acs = sorted((n.lower(), v) for n, v in r.headers if n.lower().startswith("x-acs-"))
     canon_headers = "".join("%s:%s\n" % nv for nv in acs)
     pairs = sorted(r.query_pairs())
-    resource = r.path
-    if pairs:
-        resource += "?" + "&".join(k if v == "" else "%s=%s" % (k, v) for k, v in pairs)
-    sts = head + canon_headers + resource
-    mine = base64.b64encode(hmac.new(secret.encode("utf-8"), sts.encode("utf-8"), hashlib.sha1).digest()).decode()
+
+    def roa_sig(empty_with_equals):
+        resource = r.path
+        if pairs:
+            resource += "?" + "&".join(k if v == "" and not empty_with_equals else "%s=%s" % (k, v)
+                                       for k, v in pairs)
+        sts = head + canon_headers + resource
+        return sts, base64.b64encode(hmac.new(secret.encode("utf-8"), sts.encode("utf-8"),
+                                              hashlib.sha1).digest()).decode()
+
+    sts, mine = roa_sig(False)
     if mine != sig:
-        return "signature %s, recomputed %s\nstring to sign:\n%s" % (sig, mine, sts)
+        explain = ""
+        if any(v == "" for _, v in pairs) and roa_sig(True)[1] == sig:
+            explain = ("\nthe SDK's signature is reproduced when an empty query value is written 'name=' "
+                       "instead of 'name' in the canonicalized resource")
+        return "signature %s, recomputed %s\nstring to sign:\n%s%s" % (sig, mine, sts, explain)
     if r.header("date") != meta["date"] or r.header("x-acs-signature-nonce") != meta["nonce"]:
         return "Date/x-acs-signature-nonce differ from the JSON record"
     token = meta["credentials"]["security_token"]
@@ -315,6 +325,9 @@ KNOWN_FINDINGS = {
     "tea-openapi/rpc-ecs-post-duplicate-name": "RegionId sent in the query and in the form body: the SDK signs "
                                                "it once (merged map); the documented algorithm signs every "
                                                "parameter sent",
+    "core/core-roa-get-query": "aliyunsdkcore writes an empty ROA query value as 'empty=' in the canonicalized "
+                               "resource; the documented form (and alibabacloud-tea-openapi, roa-get-headers) "
+                               "is 'empty'",
 }
 
 
