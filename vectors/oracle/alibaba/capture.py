@@ -581,9 +581,25 @@ def tea_cases():
                                              "tags": UNICODE},
         headers={"x-acs-caller-note": "inner  spaces, trailing ", "X-Custom-Header": "Mixed Case"},
         req_body_type="json", body_type="json")
+    add("acs3-roa-post-json-unicode", "ACS3-HMAC-SHA256, ROA PUT with a JSON body holding unicode (raw UTF-8, "
+        "ensure_ascii=False), special characters, a boolean, null and an empty list; compact separators.",
+        host=ES_HOST, action="UpdateDescription", version="2017-06-13", style="ROA", method="PUT",
+        pathname="/openapi/instances/es-cn-n6w1o1x0w001c%2A%2A%2A%2A/description",
+        query={"clientToken": ES_CLIENT_TOKEN},
+        body={"description": UNICODE, "name": SPECIAL, "enabled": True, "ratio": 0.5, "tags": [], "none": None},
+        req_body_type="json", body_type="json")
+    add("acs3-es-upgrade-version-generated-query", "ACS3-HMAC-SHA256, the upgrade-version seed call with its "
+        "query built the way the generated alibabacloud_elasticsearch20170613 client builds it: "
+        "Utils.query({'dryRun': True, 'clientToken': ...}) -> str(True) = 'True' (capitalised).",
+        generated_query={"dryRun": True, "clientToken": ES_CLIENT_TOKEN},
+        **dict(es_upgrade, query=None))
+    add("acs3-ecs-get-empty", "ACS3-HMAC-SHA256, RPC GET with no parameters: empty canonical query, no '?'.",
+        **dict(ecs_get, query=None))
     # --- ACS3-HMAC-SM3 -------------------------------------------------------------------------------------
     add("acs3-sm3-es-create-instance", "Config(signature_algorithm='ACS3-HMAC-SM3'): the same ROA POST, "
         "hashes and HMAC in SM3.", algorithm="ACS3-HMAC-SM3", **es_create)
+    add("acs3-sm3-ecs-post-form", "ACS3-HMAC-SM3, RPC POST with a form body: x-acs-content-sha256 holds the "
+        "SM3 hash (the header keeps its sha256 name).", algorithm="ACS3-HMAC-SM3", **ecs_post)
     add("acs3-sm3-ecs-get-sts", "ACS3-HMAC-SM3, RPC GET with STS credentials.", algorithm="ACS3-HMAC-SM3",
         cred="sts", **ecs_get)
     # --- signature_algorithm='v2': RPC HMAC-SHA1 and ROA HMAC-SHA1 ------------------------------------------
@@ -668,6 +684,9 @@ def run_tea_case(case, description, s, det, server, guard_state):
     req_kwargs = {}
     if s["query"] is not None:
         req_kwargs["query"] = dict(s["query"])
+    if s.get("generated_query") is not None:
+        from alibabacloud_tea_openapi.utils import Utils
+        req_kwargs["query"] = Utils.query(s["generated_query"])
     if s["body"] is not None:
         req_kwargs["body"] = json.loads(json.dumps(s["body"]))
     if s["headers"] is not None:
@@ -711,11 +730,13 @@ def run_tea_case(case, description, s, det, server, guard_state):
         "style": s["style"],
         "method": s["method"],
         "pathname": s["pathname"],
-        "query": s["query"],
+        "query": s["query"] if s.get("generated_query") is None else req_kwargs["query"],
         "headers": s["headers"],
         "body": s["body"],
         "options": {
             "api": "Client.call_api(Params, OpenApiRequest, RuntimeOptions)",
+            "query_built_by": (None if s.get("generated_query") is None else
+                               "Utils.query(%r)" % (s["generated_query"],)),
             "signature_algorithm": s["algorithm"],
             "req_body_type": s["req_body_type"],
             "body_type": s["body_type"],
