@@ -8,6 +8,7 @@
 #   authorization   every distinct Authorization value, and a few malformed ones
 #   v1_params       every v1 query string and form body, and the SDK captures' params JSON
 #   verify_any      all of the above that is a capture (http, curl, har, jsonl)
+#   alibaba_params  every ACS3 / ROA Authorization value and query string, and a few dates
 #
 # Deterministic: running it twice gives the same files. Needs python3 only.
 # Usage: bash fuzz/seed.sh
@@ -23,7 +24,7 @@ import base64, hashlib, json, os, pathlib, re
 root = pathlib.Path("vectors/captures")
 out = pathlib.Path("fuzz/seeds")
 targets = ["http_capture", "curl_command", "har", "jsonl_record", "authorization",
-           "v1_params", "verify_any"]
+           "v1_params", "verify_any", "alibaba_params"]
 for t in targets:
     (out / t).mkdir(parents=True, exist_ok=True)
 
@@ -216,6 +217,16 @@ for name, value in {
     "skip": "SKIP",
 }.items():
     write("authorization", f"hand-{name}", value)
+
+alibaba_texts = {a for a in authorizations if a.startswith(("ACS3-", "acs "))}
+for path in sorted((root / "alibaba").rglob("*.http")):
+    for _, target, _, _ in parse_http(path.read_bytes()):
+        if "?" in target:
+            alibaba_texts.add(target.split("?", 1)[1])
+alibaba_texts |= {"2023-10-26T10:22:32Z", "Thu, 26 Oct 2023 10:22:32 GMT", "0000-01-01T00:00:00Z",
+                  "acs  id:sig", "ACS3-HMAC-SM3 Credential=a, SignedHeaders=host, Signature=00"}
+for i, text in enumerate(sorted(alibaba_texts)):
+    write("alibaba_params", f"seed-{i:02}", text)
 
 for i, text in enumerate(sorted(v1_texts)):
     write("v1_params", f"captured-{i:02}", text)

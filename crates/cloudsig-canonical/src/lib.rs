@@ -10,6 +10,7 @@
 //! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256.
 //! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256.
 //! - [`tencent`]: the high-level API a service calls (credentials, call, clock → headers).
+//! - [`alibaba`]: Alibaba Cloud ACS3 (SHA-256 and SM3), ROA and RPC, and their high-level API.
 //! - [`encode`]: RFC 3986 percent-encoding.
 //!
 //! ## Adding a scheme
@@ -39,6 +40,7 @@
 
 extern crate alloc;
 
+pub mod alibaba;
 pub mod encode;
 mod error;
 mod request;

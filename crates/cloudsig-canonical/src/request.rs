@@ -72,6 +72,20 @@ impl<'a> Request<'a> {
         self.headers.push((name, value));
     }
 
+    /// Makes room for `additional` more headers, so that appending them allocates once.
+    ///
+    /// ```
+    /// use cloudsig_canonical::Request;
+    /// let mut req = Request::new("POST", "/");
+    /// req.reserve_headers(2);
+    /// req.push_header("Host", "cvm.tencentcloudapi.com");
+    /// req.push_header("Content-Type", "application/json");
+    /// assert_eq!(req.headers().len(), 2);
+    /// ```
+    pub fn reserve_headers(&mut self, additional: usize) {
+        self.headers.reserve(additional);
+    }
+
     /// Sets the body bytes as the payload.
     pub fn body(mut self, body: &'a [u8]) -> Self {
         self.payload = Payload::Bytes(body);

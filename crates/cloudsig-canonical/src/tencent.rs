@@ -429,6 +429,27 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
+    /// A request of its parts with no stages (for the other clouds' high-level APIs,
+    /// which keep their own stages beside it and reuse the renderings).
+    pub(crate) fn from_parts(
+        method: String,
+        host: String,
+        path: String,
+        query: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Self {
+        Self {
+            method,
+            host,
+            path,
+            query,
+            headers,
+            body,
+            stages: Stages::Skipped,
+        }
+    }
+
     /// The method.
     pub fn method(&self) -> &str {
         &self.method

@@ -19,6 +19,12 @@ pub enum SignCommand {
     Tc3(Tc3Args),
     /// v1 HmacSHA1 / HmacSHA256: prints the request with its Signature parameter.
     V1(V1Args),
+    /// Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (signature V3).
+    Acs3(crate::sign_alibaba::Acs3Args),
+    /// Alibaba Cloud ROA HMAC-SHA1 (V2, `Authorization: acs AK:signature`).
+    Roa(crate::sign_alibaba::RoaArgs),
+    /// Alibaba Cloud RPC HMAC-SHA1 (V2, the Signature parameter).
+    Rpc(crate::sign_alibaba::RpcArgs),
 }
 
 #[derive(Debug, Args)]
@@ -36,17 +42,17 @@ pub struct KeyArgs {
 pub struct OutputArgs {
     /// How to print the signed request.
     #[arg(long, value_enum, default_value_t = Format::Curl)]
-    format: Format,
+    pub(crate) format: Format,
     /// Also print each intermediate stage (canonical request, string to sign) on stderr.
     #[arg(long)]
-    show_stages: bool,
+    pub(crate) show_stages: bool,
     /// The Unix timestamp to sign at (default: now).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
-    timestamp: Option<i64>,
+    pub(crate) timestamp: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// A curl command line.
     Curl,
     /// The raw HTTP/1.1 request, as `cloudsig verify` reads it.
@@ -170,6 +176,9 @@ pub fn run(cmd: SignCommand) -> Result<(), String> {
     match cmd {
         SignCommand::Tc3(a) => run_tc3(a),
         SignCommand::V1(a) => run_v1(a),
+        SignCommand::Acs3(a) => crate::sign_alibaba::run_acs3(a),
+        SignCommand::Roa(a) => crate::sign_alibaba::run_roa(a),
+        SignCommand::Rpc(a) => crate::sign_alibaba::run_rpc(a),
     }
 }
 
@@ -180,7 +189,7 @@ fn keyring(args: &KeyArgs) -> Result<KeyRing, String> {
     }
 }
 
-fn clock(args: &OutputArgs) -> Box<dyn Clock> {
+pub(crate) fn clock(args: &OutputArgs) -> Box<dyn Clock> {
     match args.timestamp {
         Some(ts) => Box::new(FixedClock(ts)),
         None => Box::new(SystemClock),
@@ -188,7 +197,7 @@ fn clock(args: &OutputArgs) -> Box<dyn Clock> {
 }
 
 /// Reads `text`, `@FILE` or `@-` (standard input).
-fn read_arg(value: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_arg(value: &str) -> Result<Vec<u8>, String> {
     match value.strip_prefix('@') {
         Some("-") => {
             let mut buf = Vec::new();

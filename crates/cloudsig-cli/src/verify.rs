@@ -68,6 +68,7 @@ enum Output {
 /// Runs the command; `Ok(true)` when every request was valid.
 pub fn run(a: VerifyArgs) -> Result<bool, String> {
     let mut keys = KeyRing::from_env()?;
+    keys.merge(KeyRing::from_env_alibaba()?);
     for path in &a.key_file {
         for creds in KeyRing::from_file(path)?.iter() {
             keys.insert(creds.clone());
@@ -119,13 +120,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                 return Ok(());
             }
             match a.format {
-                Output::Json => {
-                    let mut j = render::to_json(&r);
-                    if let Some(obj) = j.as_object_mut() {
-                        obj.insert("file".into(), name.clone().into());
-                    }
-                    writeln!(out, "{j}")
-                }
+                Output::Json => render::write_json(&r, Some(&name), &mut out),
                 Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
                 Output::Text => writeln!(out, "{r}"),
             }

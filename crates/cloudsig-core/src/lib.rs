@@ -6,6 +6,8 @@
 //! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256 key derivation ([`tc3::SigningKey`], cacheable
 //!   per date and service) and the hex signature.
 //! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256, base64.
+//! - [`alibaba`]: Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (hex) and the ROA and RPC
+//!   HMAC-SHA1 signatures (base64).
 //! - [`UtcDateTime`] / [`UtcDate`]: the UTC date of a Unix timestamp, for credential scopes.
 //! - [`SecretKey`]: a key that is wiped on drop and never printed; [`constant_time_eq`].
 //! - [`Sha256Hasher`]: incremental hashing that `write!` can feed, so a canonical request
@@ -33,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alibaba;
 mod date;
 mod digest;
 mod error;

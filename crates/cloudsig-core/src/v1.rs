@@ -61,7 +61,7 @@ pub struct Signature {
 }
 
 impl Signature {
-    fn from_mac(mac: &[u8]) -> Self {
+    pub(crate) fn from_mac(mac: &[u8]) -> Self {
         let mut buf = [0u8; 44];
         // 32 bytes of MAC encode to 44 characters at most.
         let len = STANDARD.encode_slice(mac, &mut buf).unwrap_or(0);

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::fmt::Write;
 
 use cloudsig_core::{
-    SecretKey, Sha256Hasher, UtcDate, UtcDateTime, constant_time_eq, sha256_hex, tc3, v1,
+    SecretKey, Sha256Hasher, UtcDate, UtcDateTime, alibaba, constant_time_eq, sha256_hex, tc3, v1,
 };
 
 struct Counting;
@@ -170,4 +170,69 @@ fn v1_signing_allocates_nothing() {
     assert_eq!(n, 0, "v1 signing allocated {n} times");
     // From ../shared/VECTORS.md, v1 HmacSHA1.
     assert_eq!(got, "EliP9YW3pW28FpsEdkXt/+WcGeI=");
+}
+
+const ACS3_CANONICAL: &str = "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\nhost:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\nx-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-acs-date:2023-10-26T10:22:32Z\nx-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\nhost;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const RPC_STS: &str = "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeDedicatedHosts%26Format%3DJSON%26RegionId%3Dcn-beijing%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3Dedb2b34af0af9a6d14deaf7c1a5315eb%26SignatureVersion%3D1.0%26Timestamp%3D2023-03-13T08%253A34%253A30Z%26Version%3D2014-05-26";
+
+#[test]
+fn alibaba_signing_allocates_nothing() {
+    let mut got = (String::new(), String::new(), String::new(), String::new());
+    let n = allocations(|| {
+        let secret = SecretKey::new(b"YourAccessKeySecret").unwrap();
+        // ACS3-HMAC-SHA256: payload hash, canonical request hashed in pieces, string to
+        // sign written into a stack buffer, HMAC streamed.
+        let payload = alibaba::hash_hex(alibaba::Algorithm::HmacSha256, b"");
+        let mut h = alibaba::Hasher::new(alibaba::Algorithm::HmacSha256);
+        for line in ACS3_CANONICAL.split_inclusive('\n') {
+            write!(h, "{line}").unwrap();
+        }
+        let hashed = h.finalize_hex();
+        let mut sts = StackBuf {
+            buf: [0; 512],
+            len: 0,
+        };
+        alibaba::write_acs3_string_to_sign(
+            &mut sts,
+            alibaba::Algorithm::HmacSha256,
+            hashed.as_str(),
+        )
+        .unwrap();
+        let mut signer = alibaba::Acs3Signer::new(&secret, alibaba::Algorithm::HmacSha256);
+        signer.update(sts.buf.get(..sts.len).unwrap());
+        let acs3 = signer.finish();
+        // ACS3-HMAC-SM3 over the same text.
+        let sm3 = alibaba::sign_acs3(
+            &secret,
+            alibaba::Algorithm::HmacSm3,
+            ACS3_CANONICAL.as_bytes(),
+        );
+        // RPC (secret + "&") streamed, and ROA.
+        let rpc_secret = SecretKey::new(b"testsecret").unwrap();
+        let mut rpc = alibaba::RpcSigner::new(&rpc_secret);
+        for piece in RPC_STS.split_inclusive("%26") {
+            write!(rpc, "{piece}").unwrap();
+        }
+        let rpc = rpc.finish();
+        let roa = alibaba::sign_roa(&rpc_secret, RPC_STS.as_bytes());
+        std::hint::black_box((&payload, &sm3, &roa));
+        COUNTING.with(|on| on.set(false));
+        got.0.push_str(hashed.as_str());
+        got.1.push_str(acs3.as_str());
+        got.2.push_str(rpc.as_str());
+        got.3.push_str(payload.as_str());
+        COUNTING.with(|on| on.set(true));
+    });
+    assert_eq!(n, 0, "Alibaba signing allocated {n} times");
+    // From ../shared/VECTORS.md, ACS3-HMAC-SHA256 and RPC.
+    assert_eq!(
+        got.0,
+        "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
+    );
+    assert_eq!(
+        got.1,
+        "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+    );
+    assert_eq!(got.2, "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
+    assert_eq!(got.3, sha256_hex(b"").as_str());
 }

@@ -171,6 +171,8 @@ pub fn token(report: &mut Report, sent: Option<&str>, creds: &Credentials, heade
 #[derive(Debug, Default)]
 pub struct ReplayGuard {
     seen: HashMap<(String, u64), (i64, usize)>,
+    /// Textual nonces (Alibaba), by (AccessKeyId, nonce).
+    seen_text: HashMap<(String, String), (i64, usize)>,
     newest: i64,
     window: i64,
 }
@@ -180,6 +182,7 @@ impl ReplayGuard {
     pub fn new(window: i64) -> Self {
         Self {
             seen: HashMap::new(),
+            seen_text: HashMap::new(),
             newest: i64::MIN,
             window,
         }
@@ -188,9 +191,12 @@ impl ReplayGuard {
     /// Records the report's (SecretId, Nonce) and adds a finding if it was already used
     /// within the window.
     pub fn observe(&mut self, report: &mut Report) {
-        let (Some(id), Some(nonce), Some(ts)) =
-            (report.secret_id.clone(), report.nonce, report.timestamp)
-        else {
+        self.observe_text(report);
+        // The nonce first: only v1 requests have one, and the id is then cloned.
+        let (Some(nonce), Some(ts)) = (report.nonce, report.timestamp) else {
+            return;
+        };
+        let Some(id) = report.secret_id.clone() else {
             return;
         };
         let index = report.location.index;
@@ -213,6 +219,45 @@ impl ReplayGuard {
         if self.seen.len() > 1 << 20 {
             let cutoff = self.newest.saturating_sub(self.window);
             self.seen.retain(|_, (t, _)| *t >= cutoff);
+        }
+    }
+}
+
+impl ReplayGuard {
+    /// The same for a textual signature nonce (Alibaba's `SignatureNonceUsed`).
+    fn observe_text(&mut self, report: &mut Report) {
+        // The nonce first: only Alibaba requests have one, and the strings are then cloned.
+        let (Some(nonce), Some(ts)) = (report.signature_nonce.as_ref(), report.timestamp) else {
+            return;
+        };
+        let Some(id) = report.secret_id.clone() else {
+            return;
+        };
+        let nonce = nonce.clone();
+        let index = report.location.index;
+        self.newest = self.newest.max(ts);
+        let window = crate::alibaba::codes::WINDOW
+            .max(self.window.unsigned_abs().try_into().unwrap_or(i64::MAX));
+        let key = (id, nonce);
+        if let Some((earlier_ts, earlier_index)) = self.seen_text.get(&key).copied()
+            && ts.saturating_sub(earlier_ts).unsigned_abs() <= window.unsigned_abs()
+        {
+            report.fail(
+                crate::alibaba::codes::SIGNATURE_NONCE_USED,
+                "nonce-replay",
+                format!(
+                    "signature nonce `{}` was already used by request #{} {} s earlier (replay)",
+                    key.1.escape_debug(),
+                    earlier_index + 1,
+                    ts.saturating_sub(earlier_ts)
+                ),
+            );
+            report.sort_findings();
+        }
+        self.seen_text.insert(key, (ts, index));
+        if self.seen_text.len() > 1 << 20 {
+            let cutoff = self.newest.saturating_sub(window);
+            self.seen_text.retain(|_, (t, _)| *t >= cutoff);
         }
     }
 }

@@ -489,7 +489,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
 }
 
 /// The key with the whitespace a key file or an environment variable often adds.
-fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+pub(crate) fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
     let mut out: Vec<(Vec<u8>, &'static str)> = [
         ("\n", "a trailing newline"),
         ("\r\n", "a trailing CR LF"),
@@ -561,7 +561,7 @@ fn mistake(id: &'static str, description: String) -> Mistake {
 }
 
 /// The Content-Type without its charset parameter, if it has one.
-fn without_charset(ct: &str) -> Option<String> {
+pub(crate) fn without_charset(ct: &str) -> Option<String> {
     let mut parts = ct.split(';');
     let essence = parts.next()?.trim_end();
     let mut kept = vec![essence.to_string()];

@@ -15,6 +15,13 @@ pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 /// The official SDKs' variable holding the SecretKey.
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 
+/// The Alibaba Cloud SDKs' variable holding the AccessKeyId.
+pub const ENV_ALIBABA_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+/// The Alibaba Cloud SDKs' variable holding the AccessKey secret.
+pub const ENV_ALIBABA_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+/// The Alibaba Cloud SDKs' variable holding an STS security token.
+pub const ENV_ALIBABA_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+
 /// Credentials by SecretId.
 ///
 /// ```
@@ -95,6 +102,33 @@ impl KeyRing {
             }
         }
         Ok(ring)
+    }
+
+    /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and
+    /// `ALIBABA_CLOUD_SECURITY_TOKEN`), if both are set; errors never show a value.
+    pub fn from_env_alibaba() -> Result<Self, String> {
+        let (id_var, key_var) = (ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET);
+        let mut ring = Self::default();
+        match (std::env::var(id_var), std::env::var(key_var)) {
+            (Ok(id), Ok(key)) => {
+                let mut creds = Credentials::new(id.clone(), &key)
+                    .map_err(|e| format!("{id_var}/{key_var}: {e}"))?;
+                if let Ok(token) = std::env::var(ENV_ALIBABA_SECURITY_TOKEN) {
+                    creds = creds
+                        .with_token(token)
+                        .map_err(|e| format!("{ENV_ALIBABA_SECURITY_TOKEN}: {e}"))?;
+                }
+                ring.by_id.insert(id, creds);
+            }
+            (Err(_), Err(_)) => {}
+            _ => return Err(format!("set both {id_var} and {key_var}, or neither")),
+        }
+        Ok(ring)
+    }
+
+    /// Adds every credential of `other` (replacing any with the same id).
+    pub fn merge(&mut self, other: Self) {
+        self.by_id.extend(other.by_id);
     }
 
     /// Every credential, by SecretId.

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod alibaba;
 pub mod auth;
 pub mod capture;
 pub mod codes;

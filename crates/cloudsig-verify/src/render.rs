@@ -1,7 +1,9 @@
 //! Rendering reports for people (one line, or an explanation) and machines (JSON).
 
 use std::fmt::Write;
+use std::io;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::report::Report;
@@ -33,6 +35,99 @@ pub fn to_json(r: &Report) -> Value {
             "received_signature": d.computed.received_signature,
         })),
     })
+}
+
+/// Writes the report as one line of JSON, the object of [`to_json`] with a last field
+/// `"file"` when `file` is given, followed by `\n`: the same bytes as printing
+/// `to_json`'s value with `file` inserted, without building the value (which cost more
+/// than verifying the request).
+///
+/// ```
+/// use cloudsig_verify::{capture::{CaptureError, Location}, render, unreadable};
+/// let r = unreadable(&CaptureError { location: Location::default(), reason: "truncated".into() });
+/// let mut out = Vec::new();
+/// render::write_json(&r, Some("capture.jsonl"), &mut out)?;
+/// let mut want = render::to_json(&r);
+/// want.as_object_mut().unwrap().insert("file".into(), "capture.jsonl".into());
+/// assert_eq!(out, format!("{want}\n").into_bytes());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_json(r: &Report, file: Option<&str>, out: &mut impl io::Write) -> io::Result<()> {
+    let line = JsonReport {
+        index: r.location.index + 1,
+        offset: r.location.offset,
+        line: r.location.line,
+        verdict: r.verdict.name(),
+        scheme: r.scheme.name(),
+        secret_id: r.secret_id.as_deref(),
+        code: r.code(),
+        timestamp: r.timestamp,
+        findings: r
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                code: f.code,
+                rule: f.rule,
+                message: &f.message,
+            })
+            .collect(),
+        notes: &r.notes,
+        diagnosis: r.diagnosis.as_ref().map(|d| JsonDiagnosis {
+            mistake: d.mistake.as_ref().map(|m| JsonMistake {
+                id: m.id,
+                description: &m.description,
+            }),
+            tried: d.tried,
+            canonical_request: d.computed.canonical_request.as_deref(),
+            string_to_sign: &d.computed.string_to_sign,
+            expected_signature: &d.computed.expected_signature,
+            received_signature: &d.computed.received_signature,
+        }),
+        file,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
+}
+
+/// [`to_json`]'s object, field for field in the same order.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    index: usize,
+    offset: u64,
+    line: Option<u64>,
+    verdict: &'a str,
+    scheme: &'a str,
+    secret_id: Option<&'a str>,
+    code: Option<&'a str>,
+    timestamp: Option<i64>,
+    findings: Vec<JsonFinding<'a>>,
+    notes: &'a [String],
+    diagnosis: Option<JsonDiagnosis<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    rule: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnosis<'a> {
+    mistake: Option<JsonMistake<'a>>,
+    tried: usize,
+    canonical_request: Option<&'a str>,
+    string_to_sign: &'a str,
+    expected_signature: &'a str,
+    received_signature: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonMistake<'a> {
+    id: &'a str,
+    description: &'a str,
 }
 
 /// The one-line report followed by every finding, note and, for a mismatch, what the
@@ -85,4 +180,68 @@ fn indent(text: &str) -> String {
         .map(|l| format!("        | {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Location;
+    use crate::report::{Computed, Diagnosis, Mistake, Scheme, Verdict};
+
+    fn reports() -> Vec<Report> {
+        let location = Location {
+            index: 41,
+            offset: 1 << 40,
+            line: Some(7),
+        };
+        let valid = Report::new(location, Scheme::Tc3);
+        let mut with_id = Report::new(Location::default(), Scheme::V1HmacSha256);
+        with_id.secret_id = Some("AKID\"quoted\"\\é\u{1}".into());
+        with_id.timestamp = Some(-5);
+        with_id.nonce = Some(u64::MAX);
+        with_id.notes.push("note \"one\"\n".into());
+        with_id.notes.push(String::new());
+        let mut failed = Report::new(location, Scheme::Tc3);
+        failed.fail(
+            "AuthFailure.SignatureFailure",
+            "signature",
+            "does not match \u{2028}",
+        );
+        failed.fail("MissingParameter", "common-parameters", "no X-TC-Action");
+        failed.diagnosis = Some(Diagnosis {
+            computed: Computed {
+                canonical_request: Some("POST\n/\n\ncontent-type:application/json\n".into()),
+                string_to_sign: "TC3-HMAC-SHA256\n1\n2".into(),
+                expected_signature: "ab".repeat(32),
+                received_signature: "c\td".into(),
+            },
+            mistake: Some(Mistake {
+                id: "charset-added-after-signing",
+                description: "the client added \"; charset=utf-8\"".into(),
+            }),
+            tried: 12,
+        });
+        let mut no_mistake = failed.clone();
+        no_mistake.verdict = Verdict::Unreadable;
+        if let Some(d) = no_mistake.diagnosis.as_mut() {
+            d.mistake = None;
+            d.computed.canonical_request = None;
+        }
+        vec![valid, with_id, failed, no_mistake]
+    }
+
+    #[test]
+    fn written_json_is_the_value_printed() {
+        for r in reports() {
+            for file in [None, Some("dir/capture \"1\".jsonl")] {
+                let mut out = Vec::new();
+                write_json(&r, file, &mut out).unwrap();
+                let mut want = to_json(&r);
+                if let (Some(name), Some(obj)) = (file, want.as_object_mut()) {
+                    obj.insert("file".into(), name.into());
+                }
+                assert_eq!(String::from_utf8(out).unwrap(), format!("{want}\n"));
+            }
+        }
+    }
 }

@@ -16,6 +16,14 @@ pub enum Scheme {
     V1HmacSha256,
     /// `Authorization: SKIP`: sent unsigned on purpose.
     Skip,
+    /// Alibaba Cloud `Authorization: ACS3-HMAC-SHA256 …`.
+    Acs3HmacSha256,
+    /// Alibaba Cloud `Authorization: ACS3-HMAC-SM3 …`.
+    Acs3HmacSm3,
+    /// Alibaba Cloud ROA V2: `Authorization: acs AccessKeyId:Signature`.
+    RoaHmacSha1,
+    /// Alibaba Cloud RPC: a `Signature` parameter with `SignatureMethod=HMAC-SHA1`.
+    RpcHmacSha1,
     /// No signature found, or an Authorization of an unknown algorithm.
     Unknown,
 }
@@ -28,6 +36,10 @@ impl Scheme {
             Self::V1HmacSha1 => "HmacSHA1",
             Self::V1HmacSha256 => "HmacSHA256",
             Self::Skip => "SKIP",
+            Self::Acs3HmacSha256 => "ACS3-HMAC-SHA256",
+            Self::Acs3HmacSm3 => "ACS3-HMAC-SM3",
+            Self::RoaHmacSha1 => "ROA-HMAC-SHA1",
+            Self::RpcHmacSha1 => "RPC-HMAC-SHA1",
             Self::Unknown => "unknown",
         }
     }
@@ -130,6 +142,8 @@ pub struct Report {
     pub timestamp: Option<i64>,
     /// The v1 `Nonce`, when readable.
     pub nonce: Option<u64>,
+    /// A textual signature nonce (Alibaba `x-acs-signature-nonce` / `SignatureNonce`).
+    pub signature_nonce: Option<String>,
 }
 
 impl Report {
@@ -144,6 +158,7 @@ impl Report {
             diagnosis: None,
             timestamp: None,
             nonce: None,
+            signature_nonce: None,
         }
     }
 
@@ -215,8 +230,15 @@ impl fmt::Display for Report {
 }
 
 fn priority(code: &str) -> u8 {
+    use crate::alibaba::codes as ali;
     use crate::codes::*;
     match code {
+        ali::INCOMPLETE_SIGNATURE => 2,
+        ali::TIMESTAMP_FORMAT => 4,
+        ali::ACCESS_KEY_NOT_FOUND => 5,
+        ali::TIMESTAMP_EXPIRED => 6,
+        ali::SIGNATURE_NONCE_USED | ali::TOKEN_MISMATCH => 7,
+        ali::SIGNATURE_DOES_NOT_MATCH => 8,
         UNSUPPORTED_PROTOCOL => 0,
         MISSING_PARAMETER => 1,
         INVALID_AUTHORIZATION => 2,

@@ -3,6 +3,7 @@
 //! rules, and diagnose a mismatch.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
 use cloudsig_canonical::v1::{self, NameRule, Params};
@@ -63,7 +64,7 @@ impl Options {
 /// nothing.
 #[derive(Debug, Default, Clone)]
 pub struct KeyCache {
-    keys: HashMap<String, Vec<(UtcDate, String, SigningKey)>>,
+    keys: HashMap<String, Vec<(UtcDate, String, SigningKey)>, BuildHasherDefault<IdHasher>>,
     len: usize,
     signed_headers: Option<(String, SignedHeaders)>,
 }
@@ -97,16 +98,59 @@ impl KeyCache {
         self.keys.get(id)?.get(position).map(|(_, _, k)| k)
     }
 
-    /// The parsed `SignedHeaders` value, reusing the last one when it is the same text.
-    fn signed_headers(&mut self, value: &str) -> Result<SignedHeaders, cloudsig_canonical::Error> {
-        if let Some((text, parsed)) = &self.signed_headers
-            && text == value
-        {
-            return Ok(parsed.clone());
+    /// The parsed `SignedHeaders` value, taken out of the cache (the last one when it
+    /// is the same text, so a capture signing the same headers parses them once) with
+    /// its text; the caller puts both back in `signed_headers`.
+    fn take_signed_headers(
+        &mut self,
+        value: &str,
+    ) -> Result<(String, SignedHeaders), cloudsig_canonical::Error> {
+        match self.signed_headers.take() {
+            Some((text, parsed)) if text == value => Ok((text, parsed)),
+            Some((mut text, parsed)) => match SignedHeaders::parse(value) {
+                Ok(new) => {
+                    text.clear();
+                    text.push_str(value);
+                    Ok((text, new))
+                }
+                Err(e) => {
+                    self.signed_headers = Some((text, parsed));
+                    Err(e)
+                }
+            },
+            None => Ok((value.to_string(), SignedHeaders::parse(value)?)),
         }
-        let parsed = SignedHeaders::parse(value)?;
-        self.signed_headers = Some((value.to_string(), parsed.clone()));
-        Ok(parsed)
+    }
+}
+
+/// The timestamp and credential date of a TC3 request, when readable.
+#[derive(Debug, Clone, Copy)]
+struct Tc3Time {
+    timestamp: Option<i64>,
+    date: Option<UtcDate>,
+}
+
+/// A fast hash of SecretIds for [`KeyCache`] (FxHash's multiply-rotate, eight bytes at
+/// a time). Not resistant to chosen collisions, which need no resisting here: only ids
+/// of the key ring are ever inserted, so the cache holds at most a few per ring entry.
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(K);
+        }
+        for &b in words.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -182,6 +226,8 @@ impl Verifier {
                 r
             }
             Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
+            Some(v) if crate::alibaba::auth::is_acs3(v) => crate::alibaba::check_acs3(self, cap, v),
+            Some(v) if crate::alibaba::auth::is_roa(v) => crate::alibaba::check_roa(self, cap, v),
             Some(v) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
                 let hint = if v.trim_start().starts_with("Basic ") {
@@ -192,29 +238,24 @@ impl Verifier {
                 r.fail(
                     codes::INVALID_AUTHORIZATION,
                     "authorization",
-                    format!("the Authorization header is neither TC3-HMAC-SHA256 nor SKIP{hint}"),
+                    format!("the Authorization header is neither TC3-HMAC-SHA256, ACS3-HMAC-*, `acs AK:signature` nor SKIP{hint}"),
                 );
                 r
             }
-            None => match v1_params(cap) {
-                Ok(Some(params)) => self.check_v1(cap, &params),
-                Ok(None) => {
-                    let mut r = Report::new(cap.location, Scheme::Unknown);
-                    r.fail(
-                        codes::MISSING_PARAMETER,
-                        "common-parameters",
-                        "no Authorization header and no Signature parameter: the request is not signed",
-                    );
-                    r
-                }
-                Err(e) => {
-                    let mut r = Report::new(cap.location, Scheme::Unknown);
-                    r.fail(codes::INVALID_PARAMETER, "parameters", e);
-                    r
-                }
+            None => match crate::alibaba::rpc_params(cap) {
+                Some(params) => crate::alibaba::check_rpc(self, cap, &params),
+                None => self.check_unauthorized(cap),
             },
         };
-        if !matches!(cap.method, "GET" | "POST") {
+        let tencent = matches!(
+            report.scheme,
+            Scheme::Tc3
+                | Scheme::V1HmacSha1
+                | Scheme::V1HmacSha256
+                | Scheme::Skip
+                | Scheme::Unknown
+        );
+        if tencent && !matches!(cap.method, "GET" | "POST") {
             report.fail(
                 codes::UNSUPPORTED_PROTOCOL,
                 "method",
@@ -226,6 +267,28 @@ impl Verifier {
         }
         report.sort_findings();
         report
+    }
+
+    /// A request without an Authorization header and without Alibaba RPC parameters:
+    /// Tencent v1, or unsigned.
+    fn check_unauthorized(&self, cap: &RequestView<'_>) -> Report {
+        match v1_params(cap) {
+            Ok(Some(params)) => self.check_v1(cap, &params),
+            Ok(None) => {
+                let mut r = Report::new(cap.location, Scheme::Unknown);
+                r.fail(
+                    codes::MISSING_PARAMETER,
+                    "common-parameters",
+                    "no Authorization header and no Signature parameter: the request is not signed",
+                );
+                r
+            }
+            Err(e) => {
+                let mut r = Report::new(cap.location, Scheme::Unknown);
+                r.fail(codes::INVALID_PARAMETER, "parameters", e);
+                r
+            }
+        }
     }
 
     fn check_tc3(&self, cap: &RequestView<'_>, value: &str, cache: &mut KeyCache) -> Report {
@@ -329,7 +392,7 @@ impl Verifier {
                 ),
             );
         }
-        let signed_headers = match cache.signed_headers(a.signed_headers) {
+        let (text, signed_headers) = match cache.take_signed_headers(a.signed_headers) {
             Ok(s) => s,
             Err(e) => {
                 report.fail(
@@ -340,6 +403,30 @@ impl Verifier {
                 return report;
             }
         };
+        self.check_tc3_signed(
+            cap,
+            &a,
+            &mut report,
+            Tc3Time { timestamp, date },
+            &signed_headers,
+            cache,
+        );
+        cache.signed_headers = Some((text, signed_headers));
+        report
+    }
+
+    /// The rest of [`Self::check_tc3`], once `SignedHeaders` is parsed: the header
+    /// rules, the key, and the signature.
+    fn check_tc3_signed(
+        &self,
+        cap: &RequestView<'_>,
+        a: &auth::Tc3Authorization<'_>,
+        report: &mut Report,
+        time: Tc3Time,
+        signed_headers: &SignedHeaders,
+        cache: &mut KeyCache,
+    ) {
+        let Tc3Time { timestamp, date } = time;
         if !(signed_headers.contains("content-type") && signed_headers.contains("host")) {
             report.fail(
                 codes::INVALID_AUTHORIZATION,
@@ -358,14 +445,14 @@ impl Verifier {
                 "secret-id",
                 "no key is known for this SecretId",
             );
-            return report;
+            return;
         };
-        conformance::token(&mut report, cap.header("x-tc-token"), creds, "X-TC-Token");
+        conformance::token(report, cap.header("x-tc-token"), creds, "X-TC-Token");
         let (Some(ts), Some(date)) = (timestamp, date) else {
-            return report;
+            return;
         };
         let Ok(scope) = CredentialScope::new(date, a.service) else {
-            return report;
+            return;
         };
         let unsigned = cap
             .header("x-tc-content-sha256")
@@ -374,9 +461,9 @@ impl Verifier {
         let settings =
             tc3::Settings::default().with_header_value_case(self.options.header_value_case);
         let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
-            return report;
+            return;
         };
-        let signed = match tc3::sign_with_key(&req, &signed_headers, &settings, ts, scope, key) {
+        let signed = match tc3::sign_with_key(&req, signed_headers, &settings, ts, scope, key) {
             Ok(s) => s,
             Err(e) => {
                 let code = if e.stage() == Stage::Request {
@@ -385,7 +472,7 @@ impl Verifier {
                     codes::SIGNATURE_FAILURE
                 };
                 report.fail(code, "canonical-request", e.to_string());
-                return report;
+                return;
             }
         };
         if !constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
@@ -404,7 +491,7 @@ impl Verifier {
                 diagnose::tc3(&diagnose::Tc3Case {
                     cap,
                     secret: creds.secret_key(),
-                    signed_headers: &signed_headers,
+                    signed_headers,
                     settings,
                     timestamp: ts,
                     date,
@@ -421,7 +508,6 @@ impl Verifier {
                 }
             });
         }
-        report
     }
 
     fn check_v1(&self, cap: &RequestView<'_>, params: &Params) -> Report {
@@ -603,6 +689,7 @@ fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
 /// The request model of a captured request.
 pub(crate) fn request_of<'a>(cap: &RequestView<'a>, unsigned: bool) -> Request<'a> {
     let mut req = Request::new(cap.method, cap.path()).query(cap.query());
+    req.reserve_headers(cap.headers.len());
     for (n, v) in &cap.headers {
         req.push_header(n, v);
     }

@@ -47,6 +47,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CaptureError, Captured, Item, Limits, Location, RequestView};
 
+mod fast;
+
 /// Reads JSON-lines capture records (see the [module documentation](self)) one line at a
 /// time, reusing one line buffer.
 ///
@@ -80,6 +82,7 @@ pub struct JsonLinesReader<R> {
     /// Records read so far.
     index: usize,
     done: bool,
+    scratch: Scratch,
 }
 
 /// What one call to [`JsonLinesReader::read_line`] found.
@@ -108,6 +111,7 @@ impl<R: BufRead> JsonLinesReader<R> {
             line: 0,
             index: 0,
             done: false,
+            scratch: Scratch::default(),
         }
     }
 
@@ -217,8 +221,10 @@ impl<R: BufRead> JsonLinesReader<R> {
             }
             self.index = self.index.saturating_add(1);
             let mut pending = None;
-            let done = parse_view(content, location, &self.limits, |v| f(Ok(v)))
-                .map_err(|reason| pending = Some(CaptureError { location, reason }));
+            let done = parse_view(content, location, &self.limits, &mut self.scratch, |v| {
+                f(Ok(v.clone()))
+            })
+            .map_err(|reason| pending = Some(CaptureError { location, reason }));
             return match (done, pending) {
                 (Ok(t), _) => Some(t),
                 (Err(()), Some(e)) => Some(f(Err(e))),
@@ -227,6 +233,66 @@ impl<R: BufRead> JsonLinesReader<R> {
         }
         None
     }
+}
+
+/// Reads every record of `data`, whole lines of a capture that start at byte `base`,
+/// as [`JsonLinesReader`] would, but slicing the lines out of `data` instead of
+/// copying them: hands each record's view (or why it could not be read) to `f`.
+/// Indices count from 0 and lines from 1 within `data`. Returns how many lines `data`
+/// holds (a last line without `\n` counts).
+pub(crate) fn for_each_view(
+    data: &[u8],
+    base: u64,
+    limits: &Limits,
+    scratch: &mut Scratch,
+    mut f: impl FnMut(Result<&RequestView<'_>, CaptureError>),
+) -> u64 {
+    let mut pos = 0usize;
+    let mut line = 0u64;
+    let mut index = 0usize;
+    while let Some(rest) = data.get(pos..).filter(|r| !r.is_empty()) {
+        let (len, mut content) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (i.saturating_add(1), rest.get(..i).unwrap_or_default()),
+            None => (rest.len(), rest),
+        };
+        let start = base.saturating_add(pos as u64);
+        pos = pos.saturating_add(len);
+        line = line.saturating_add(1);
+        let location = Location {
+            index,
+            offset: start,
+            line: Some(line),
+        };
+        if content.len() > limits.max_record {
+            if matches!(
+                first_non_blank(rest.get(..len).unwrap_or_default()),
+                None | Some(b'#')
+            ) {
+                continue;
+            }
+            index = index.saturating_add(1);
+            f(Err(CaptureError {
+                location,
+                reason: format!(
+                    "line of {len} bytes is longer than the record limit of {} bytes; skipped",
+                    limits.max_record
+                ),
+            }));
+            continue;
+        }
+        content = content.strip_suffix(b"\r").unwrap_or(content);
+        if start == 0 {
+            content = content.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(content);
+        }
+        if matches!(first_non_blank(content), None | Some(b'#')) {
+            continue;
+        }
+        index = index.saturating_add(1);
+        if let Err(reason) = parse_view(content, location, limits, scratch, |v| f(Ok(v))) {
+            f(Err(CaptureError { location, reason }));
+        }
+    }
+    line
 }
 
 impl<R: BufRead> Iterator for JsonLinesReader<R> {
@@ -274,14 +340,32 @@ fn de_body_base64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str
     opt_text(d, "\"body_base64\" as a string")
 }
 
+/// Buffers reused from record to record by [`parse_view`]: the unescaped strings of
+/// the fast parser, its header spans, and the allocation of the view's header vector.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    text: Vec<u8>,
+    spans: Vec<(fast::Span, fast::Span)>,
+    headers: Vec<(&'static str, &'static str)>,
+}
+
+/// An empty vector of any lifetime on the allocation of `v` (in-place collection
+/// keeps the allocation, since the element types have the same layout).
+fn recycle<'a, 'b>(mut v: Vec<(&'a str, &'a str)>) -> Vec<(&'b str, &'b str)> {
+    v.clear();
+    v.into_iter().map(|_| ("", "")).collect()
+}
+
 /// Parses one record and hands a borrowed view of it to `f`: no owned copy of the
-/// headers, method or target is made (only an unescaped string or a base64 body is
-/// decoded).
+/// headers, method or target is made (only a base64 body is decoded). Records of the
+/// usual shape are read by the [`fast`] parser, strings with escapes unescaped into
+/// `scratch`; anything else by serde_json.
 fn parse_view<T>(
     line: &[u8],
     location: Location,
     limits: &Limits,
-    f: impl FnOnce(RequestView<'_>) -> T,
+    scratch: &mut Scratch,
+    f: impl FnOnce(&RequestView<'_>) -> T,
 ) -> Result<T, String> {
     let text = std::str::from_utf8(line).map_err(|e| {
         format!(
@@ -289,7 +373,39 @@ fn parse_view<T>(
             e.valid_up_to()
         )
     })?;
-    if first_non_blank(line) != Some(b'{') {
+    if let Some(fields) = fast::parse(text, &mut scratch.text, &mut scratch.spans) {
+        let unescaped = scratch.text.as_slice();
+        let get = |s: Option<fast::Span>| s.map(|s| s.text(text, unescaped));
+        let mut headers = recycle(std::mem::take(&mut scratch.headers));
+        headers.extend(
+            scratch
+                .spans
+                .iter()
+                .map(|(n, v)| (n.text(text, unescaped), v.text(text, unescaped))),
+        );
+        let fields = RecordFields {
+            method: get(fields.method),
+            url: get(fields.url),
+            headers,
+            body: get(fields.body),
+            body_base64: get(fields.body_base64),
+        };
+        let (done, headers) = finish(fields, location, limits, f);
+        scratch.headers = recycle(headers);
+        return done;
+    }
+    parse_serde(text, location, limits, f)
+}
+
+/// Parses one record (valid UTF-8) with serde_json: the reference the fast parser is
+/// held to, and the path for every record it leaves alone.
+fn parse_serde<T>(
+    text: &str,
+    location: Location,
+    limits: &Limits,
+    f: impl FnOnce(&RequestView<'_>) -> T,
+) -> Result<T, String> {
+    if first_non_blank(text.as_bytes()) != Some(b'{') {
         return Err(match serde_json::from_str::<IgnoredAny>(text) {
             Ok(_) => "record is not a JSON object".to_string(),
             Err(e) => format!("not valid JSON: {}", json_error_at(&e)),
@@ -302,42 +418,93 @@ fn parse_view<T>(
             _ => format!("not valid JSON: {what}"),
         }
     })?;
+    let pairs = match &record.headers {
+        Some(Headers(pairs)) => pairs.as_slice(),
+        None => &[],
+    };
+    let fields = RecordFields {
+        method: record.method.as_deref(),
+        url: record.url.as_deref(),
+        headers: pairs
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_ref()))
+            .collect(),
+        body: record.body.as_deref(),
+        body_base64: record.body_base64.as_deref(),
+    };
+    finish(fields, location, limits, f).0
+}
+
+/// The fields of a record as read by either parser.
+struct RecordFields<'a> {
+    method: Option<&'a str>,
+    url: Option<&'a str>,
+    headers: Vec<(&'a str, &'a str)>,
+    body: Option<&'a str>,
+    body_base64: Option<&'a str>,
+}
+
+/// Checks a record's fields and hands the view to `f`; gives back the header vector,
+/// emptied, for reuse.
+fn finish<'a, T>(
+    record: RecordFields<'a>,
+    location: Location,
+    limits: &Limits,
+    f: impl FnOnce(&RequestView<'_>) -> T,
+) -> (Result<T, String>, Vec<(&'a str, &'a str)>) {
+    match check_fields(&record, limits) {
+        Err(reason) => (Err(reason), recycle(record.headers)),
+        Ok((method, target, decoded)) => {
+            let body = match &decoded {
+                Some(bytes) => bytes.as_slice(),
+                None => record.body.unwrap_or_default().as_bytes(),
+            };
+            let view = RequestView {
+                location,
+                method,
+                target,
+                headers: record.headers,
+                body,
+            };
+            let done = f(&view);
+            (Ok(done), recycle(view.headers))
+        }
+    }
+}
+
+/// Checks a record's fields: its method and target, and the decoded body if it came
+/// in base64.
+#[allow(clippy::type_complexity)]
+fn check_fields<'a>(
+    record: &RecordFields<'a>,
+    limits: &Limits,
+) -> Result<(&'a str, &'a str, Option<Vec<u8>>), String> {
     let method = record.method.ok_or("missing \"method\"")?;
-    if !is_token(&method) {
+    if !is_token(method) {
         return Err("\"method\" is not an HTTP method token".into());
     }
     let url = record.url.ok_or("missing \"url\"")?;
-    let origin_form = check_url(&url)?;
-    let pairs = match record.headers {
-        Some(Headers(pairs)) => pairs,
-        None => Vec::new(),
-    };
-    check_headers(&pairs)?;
-    let headers: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(n, v)| (n.as_ref(), v.as_ref()))
-        .collect();
-    if origin_form && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+    let origin_form = check_url(url)?;
+    check_headers(&record.headers)?;
+    if origin_form
+        && !record
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("host"))
+    {
         return Err("\"url\" is origin-form but there is no Host header".into());
     }
-    let decoded;
-    let body: &[u8] = match (&record.body, &record.body_base64) {
+    let (len, decoded) = match (record.body, record.body_base64) {
         (Some(_), Some(_)) => return Err("both \"body\" and \"body_base64\" are given".into()),
-        (Some(text), None) => text.as_bytes(),
+        (Some(text), None) => (text.len(), None),
         (None, Some(b64)) => {
-            decoded = decode_base64(b64, "body_base64", limits.max_body)?;
-            &decoded
+            let bytes = decode_base64(b64, "body_base64", limits.max_body)?;
+            (bytes.len(), Some(bytes))
         }
-        (None, None) => b"",
+        (None, None) => (0, None),
     };
-    check_body_len(body.len(), limits)?;
-    Ok(f(RequestView {
-        location,
-        method: &method,
-        target: &url,
-        headers,
-        body,
-    }))
+    check_body_len(len, limits)?;
+    Ok((method, url, decoded))
 }
 
 /// A serde_json error on one line, with its column.
@@ -361,11 +528,13 @@ fn check_url(url: &str) -> Result<bool, String> {
     if url.starts_with('/') {
         return Ok(true);
     }
-    let scheme_end = url.find("://").unwrap_or(0);
-    let scheme = url.get(..scheme_end).unwrap_or_default();
-    let rest = url.get(scheme_end.saturating_add(3)..).unwrap_or_default();
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if (scheme == "http" || scheme == "https") && !authority.is_empty() {
+    // The scheme is what comes before the first `://`, so it is `http` or `https`
+    // exactly when the target starts with `http://` or `https://`; the authority, up
+    // to the first `/`, `?` or `#`, is then not empty unless one of those follows.
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    if rest.is_some_and(|r| !matches!(r.as_bytes().first(), None | Some(b'/' | b'?' | b'#'))) {
         Ok(false)
     } else {
         Err(
@@ -537,17 +706,55 @@ pub(super) fn json_error_message(e: &serde_json::Error) -> String {
 
 /// Whether `s` is an HTTP token (RFC 9110 `tchar`s, at least one).
 pub(super) fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty() && s.bytes().all(|b| TCHAR.get(usize::from(b)) == Some(&true))
 }
 
+/// Which bytes are RFC 9110 `tchar`s, by byte value. (Evaluated at compile time: an
+/// index out of bounds could only fail the build, and `b` stays below 256.)
+#[allow(clippy::indexing_slicing)]
+static TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    t
+};
+
 /// Whether `bytes` has a byte up to `max` (a control character, and space when `max` is
-/// a space) or DEL. Branch-free over the whole slice, so that it vectorizes.
+/// a space; `max` below 127) or DEL. Eight bytes at a time: a byte below `max + 1` or
+/// equal to DEL makes the classic has-zero-byte test flag its word.
 pub(super) fn has_control(bytes: &[u8], max: u8) -> bool {
-    bytes
-        .iter()
-        .fold(false, |found, &b| found | (b <= max) | (b == 0x7f))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = ONES * u64::from(max.saturating_add(1));
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0u64;
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+        let del = x ^ (ONES * 0x7f);
+        found |= (x.wrapping_sub(below) & !x) | (del.wrapping_sub(ONES) & !del);
+    }
+    found & HIGH != 0 || words.remainder().iter().any(|&b| b <= max || b == 0x7f)
 }
 
 /// Checks header names (HTTP tokens) and values (no control characters but tab).
@@ -1268,5 +1475,471 @@ mod tests {
             b.location = Location::default();
             assert_eq!(&b, c);
         }
+    }
+
+    /// A generated JSON-lines record for the fast/serde agreement test: mostly of the
+    /// usual shape, with escapes, unicode, whitespace, duplicate and unknown keys,
+    /// numbers and nested values, and now and then a broken piece.
+    fn generated_record(rng: &mut super::testutil::Rng) -> String {
+        fn pick<'a>(rng: &mut super::testutil::Rng, of: &[&'a str]) -> &'a str {
+            of[rng.below(of.len())]
+        }
+        fn ws(rng: &mut super::testutil::Rng) -> &'static str {
+            if rng.below(3) != 0 {
+                return "";
+            }
+            if rng.below(30) == 0 {
+                return pick(rng, &["\x0c", "\x0b", "\u{a0}"]);
+            }
+            pick(rng, &[" ", "  ", "\t", "\r", " \t "])
+        }
+        fn text(rng: &mut super::testutil::Rng) -> String {
+            let good = [
+                "a",
+                "Host",
+                "cvm.tencentcloudapi.com",
+                "/",
+                "?",
+                "=",
+                " ",
+                "POST",
+                "GET",
+                "\\\"",
+                "\\\\",
+                "\\/",
+                "\\b",
+                "\\f",
+                "\\n",
+                "\\r",
+                "\\t",
+                "\\u0041",
+                "\\u00e9",
+                "\\u0000",
+                "\\u001f",
+                "\\u007f",
+                "\\u2028",
+                "\\uD83D\\uDE00",
+                "\\ud83d\\ude00",
+                "\\uDBFF\\uDFFF",
+                "é",
+                "日本",
+                "😀",
+                "\x7f",
+                "{",
+                "}",
+                "[",
+                "]",
+                ":",
+                ",",
+                "#",
+                "abcdefghijklmnopq",
+            ];
+            let bad = [
+                "\\uD83D",
+                "\\uDE00",
+                "\\uD83Dx",
+                "\\uD83D\\u0041",
+                "\\x",
+                "\\u12",
+                "\\uZZZZ",
+                "\\",
+                "\t",
+                "\x01",
+            ];
+            let n = rng.below(6);
+            (0..n)
+                .map(|_| {
+                    if rng.below(60) == 0 {
+                        pick(rng, &bad)
+                    } else {
+                        pick(rng, &good)
+                    }
+                })
+                .collect()
+        }
+        fn string(rng: &mut super::testutil::Rng) -> String {
+            match rng.below(20) {
+                0 => format!("\"{}", text(rng)),
+                _ => format!("\"{}\"", text(rng)),
+            }
+        }
+        fn value(rng: &mut super::testutil::Rng, depth: usize) -> String {
+            match rng.below(if depth > 2 { 4 } else { 6 }) {
+                0 => string(rng),
+                1 => pick(
+                    rng,
+                    &[
+                        "null",
+                        "true",
+                        "false",
+                        "nul",
+                        "0",
+                        "-0",
+                        "12",
+                        "-7",
+                        "01",
+                        "1.5",
+                        "1.",
+                        "-",
+                        "1e5",
+                        "1E+5",
+                        "2.5e-3",
+                        "1e",
+                        "123456789012345",
+                        "1234567890123456",
+                        "1e400",
+                        "-1.7976931348623157e308",
+                        "0x10",
+                        "NaN",
+                    ],
+                )
+                .to_string(),
+                2 | 3 => string(rng),
+                4 => {
+                    let n = rng.below(3);
+                    let items: Vec<String> = (0..n).map(|_| value(rng, depth + 1)).collect();
+                    format!("[{}]", items.join(","))
+                }
+                _ => {
+                    let n = rng.below(3);
+                    let items: Vec<String> = (0..n)
+                        .map(|_| format!("{}:{}", string(rng), value(rng, depth + 1)))
+                        .collect();
+                    format!("{{{}}}", items.join(","))
+                }
+            }
+        }
+        fn headers(rng: &mut super::testutil::Rng) -> String {
+            let n = rng.below(4);
+            let name = |rng: &mut super::testutil::Rng| match rng.below(8) {
+                0 => string(rng),
+                _ => format!(
+                    "\"{}\"",
+                    pick(
+                        rng,
+                        &[
+                            "Host",
+                            "X-TC-Action",
+                            "Content-Type",
+                            "host",
+                            "X\\u002dA",
+                            "Bad Name"
+                        ]
+                    )
+                ),
+            };
+            let val = |rng: &mut super::testutil::Rng| match rng.below(10) {
+                0 => value(rng, 2),
+                _ => string(rng),
+            };
+            match rng.below(8) {
+                0 => "null".into(),
+                1 => value(rng, 1),
+                2 | 3 => {
+                    let items: Vec<String> = (0..n)
+                        .map(|_| {
+                            let (n, v) = (name(rng), val(rng));
+                            format!("{}{n}{}:{}{v}", ws(rng), ws(rng), ws(rng))
+                        })
+                        .collect();
+                    format!("{{{}{}}}", items.join(","), ws(rng))
+                }
+                _ => {
+                    let items: Vec<String> = (0..n)
+                        .map(|_| match rng.below(12) {
+                            0 => format!("[{}]", name(rng)),
+                            1 => format!("[{},{},{}]", name(rng), val(rng), val(rng)),
+                            2 => name(rng),
+                            _ => format!(
+                                "[{}{},{}{}{}]",
+                                ws(rng),
+                                name(rng),
+                                ws(rng),
+                                val(rng),
+                                ws(rng)
+                            ),
+                        })
+                        .collect();
+                    format!("[{}{}]", ws(rng), items.join(&format!("{},", ws(rng))))
+                }
+            }
+        }
+        let mut fields: Vec<String> = Vec::new();
+        let method = pick(
+            rng,
+            &[
+                "\"POST\"",
+                "\"GET\"",
+                "\"PUT\"",
+                "\"G\\u0045T\"",
+                "\"GE T\"",
+                "null",
+                "5",
+            ],
+        );
+        let url = pick(
+            rng,
+            &[
+                "\"https://cvm.tencentcloudapi.com/\"",
+                "\"/?Action=DescribeRegions\"",
+                "\"http://h:8080/p?a=b\"",
+                "\"https:\\/\\/h\\/\"",
+                "\"/a b\"",
+                "\"ftp://h/\"",
+                "null",
+                "[\"/\"]",
+            ],
+        );
+        let (m, u, h) = (rng.below(10), rng.below(10), rng.below(6));
+        if m != 0 {
+            fields.push(format!("\"method\"{}:{}{method}", ws(rng), ws(rng)));
+        }
+        if u != 0 {
+            fields.push(format!("\"url\":{url}"));
+        }
+        if h != 0 {
+            fields.push(format!("\"headers\":{}", headers(rng)));
+        }
+        match rng.below(8) {
+            0 => {}
+            1 => fields.push(format!(
+                "\"body_base64\":{}",
+                pick(rng, &["\"AP8Q\"", "\" AP8= \"", "\"A-P8\"", "null"])
+            )),
+            2 => {
+                fields.push(format!("\"body\":{}", string(rng)));
+                fields.push("\"body_base64\":\"AA==\"".into());
+            }
+            _ => fields.push(format!("\"body\":{}", string(rng))),
+        }
+        for _ in 0..rng.below(3) {
+            let key = pick(
+                rng,
+                &[
+                    "\"id\"",
+                    "\"note\"",
+                    "\"method\"",
+                    "\"url\"",
+                    "\"headers\"",
+                    "\"body\"",
+                    "\"b\\u006fdy\"",
+                    "\"\"",
+                    "\"é\"",
+                ],
+            );
+            fields.push(format!("{key}:{}", value(rng, 0)));
+        }
+        // Shuffle.
+        for i in (1..fields.len()).rev() {
+            let j = rng.below(i + 1);
+            fields.swap(i, j);
+        }
+        let sep = format!("{},{}", ws(rng), ws(rng));
+        let mut line = format!(
+            "{}{{{}{}{}}}{}",
+            ws(rng),
+            ws(rng),
+            fields.join(&sep),
+            ws(rng),
+            ws(rng)
+        );
+        match rng.below(40) {
+            0 => line.push_str(" x"),
+            1 => line.push('}'),
+            2 => {
+                line.pop();
+            }
+            3 => line = format!("[{line}]"),
+            _ => {}
+        }
+        line
+    }
+
+    #[test]
+    fn fast_parser_agrees_with_serde() {
+        let mut rng = super::testutil::Rng(0x5eed);
+        let limits = Limits {
+            max_body: 64,
+            ..Limits::default()
+        };
+        let mut scratch = Scratch::default();
+        let (mut fast_ok, mut fast_used, mut total) = (0, 0, 0);
+        let mut lines: Vec<String> = Vec::new();
+        for _ in 0..20_000 {
+            lines.push(generated_record(&mut rng));
+        }
+        // Records written by write_record, with every kind of character.
+        for i in 0..2000u32 {
+            let body: String = (0..rng.below(12))
+                .map(|_| char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('\u{fffd}'))
+                .collect();
+            let mut out = Vec::new();
+            let c = cap(
+                ["GET", "POST"][(i % 2) as usize],
+                "https://h/",
+                &[
+                    ("Host", "h"),
+                    ("X-V", &body.replace(|c: char| c.is_control(), "")),
+                ],
+                body.as_bytes(),
+            );
+            write_record(&c, &mut out).unwrap();
+            lines.push(String::from_utf8(out).unwrap().trim_end().to_string());
+        }
+        for line in &lines {
+            total += 1;
+            let owned = |v: &RequestView<'_>| v.to_captured();
+            let want = parse_serde(line, Location::default(), &limits, owned);
+            let mut spans = Vec::new();
+            let mut text = Vec::new();
+            if let Some(fields) = fast::parse(line, &mut text, &mut spans) {
+                fast_used += 1;
+                // Whatever the fast parser reads, serde_json reads the same.
+                let record: Record<'_> = serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("fast accepted what serde refuses ({e}): {line}"));
+                let get = |s: Option<fast::Span>| s.map(|s| s.text(line, &text).to_string());
+                let same = |c: &Option<Cow<'_, str>>| c.as_deref().map(str::to_string);
+                assert_eq!(get(fields.method), same(&record.method), "{line}");
+                assert_eq!(get(fields.url), same(&record.url), "{line}");
+                assert_eq!(get(fields.body), same(&record.body), "{line}");
+                assert_eq!(get(fields.body_base64), same(&record.body_base64), "{line}");
+                let pairs: Vec<(String, String)> = spans
+                    .iter()
+                    .map(|(n, v)| {
+                        (
+                            n.text(line, &text).to_string(),
+                            v.text(line, &text).to_string(),
+                        )
+                    })
+                    .collect();
+                let theirs: Vec<(String, String)> = record
+                    .headers
+                    .map(|Headers(p)| {
+                        p.into_iter()
+                            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                assert_eq!(pairs, theirs, "{line}");
+            }
+            let got = parse_view(
+                line.as_bytes(),
+                Location::default(),
+                &limits,
+                &mut scratch,
+                owned,
+            );
+            fast_ok += usize::from(got.is_ok());
+            assert_eq!(got, want, "{line}");
+        }
+        // The generator reaches both parsers, and valid records.
+        assert!(fast_used > total / 5, "{fast_used} of {total}");
+        assert!(fast_used < total * 3 / 4, "{fast_used} of {total}");
+        assert!(fast_ok > total / 20, "{fast_ok} of {total}");
+        eprintln!("fast parser used for {fast_used} of {total} records, {fast_ok} valid");
+    }
+
+    #[test]
+    fn fast_parser_reads_the_usual_record_and_escapes() {
+        let line = r#"{"method":"POST","url":"https://h/","headers":[["Host","h"],["X-A","a\"b\u00e9\ud83d\ude00\/\\\t"]],"body":"{\"a\": 1}","id":12,"note":null}"#;
+        let mut spans = Vec::new();
+        let mut text = Vec::new();
+        let f = fast::parse(line, &mut text, &mut spans).unwrap();
+        assert_eq!(f.method.unwrap().text(line, &text), "POST");
+        assert!(f.method.unwrap().is_borrowed());
+        assert!(!f.body.unwrap().is_borrowed());
+        assert_eq!(f.body.unwrap().text(line, &text), "{\"a\": 1}");
+        assert_eq!(spans[1].1.text(line, &text), "a\"b\u{e9}\u{1F600}/\\\t");
+        // Left to serde: a duplicate key, a lone surrogate, a nested ignored value.
+        for line in [
+            r#"{"method":"GET","method":null}"#,
+            r#"{"method":null,"method":null}"#,
+            r#"{"method":"\ud800"}"#,
+            r#"{"method":"GET","note":[1]}"#,
+            r#"{"m\u0065thod":"GET"}"#,
+            "\x0c{}",
+        ] {
+            assert_eq!(fast::parse(line, &mut text, &mut spans), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn control_check_matches_the_bytewise_rule() {
+        let mut rng = super::testutil::Rng(7);
+        let alphabet = [
+            0u8, 8, 9, 10, 0x1f, 0x20, 0x21, b'a', 0x7e, 0x7f, 0x80, 0xa0, 0xff,
+        ];
+        for _ in 0..20_000 {
+            let len = rng.below(40);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    if rng.below(4) == 0 {
+                        alphabet[rng.below(alphabet.len())]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            for max in [0x1f, b' '] {
+                let want = bytes.iter().any(|&b| b <= max || b == 0x7f);
+                assert_eq!(has_control(&bytes, max), want, "{bytes:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn url_check_matches_the_scheme_rule() {
+        // The rule as first written: the scheme is what precedes the first `://`.
+        fn reference(url: &str) -> bool {
+            let scheme_end = url.find("://").unwrap_or(0);
+            let scheme = &url[..scheme_end];
+            let rest = url.get(scheme_end + 3..).unwrap_or_default();
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            (scheme == "http" || scheme == "https") && !authority.is_empty()
+        }
+        let pieces = [
+            "http", "https", "s", ":", "/", "//", "://", "?", "#", "h", "é", "H",
+        ];
+        let mut rng = super::testutil::Rng(3);
+        for _ in 0..20_000 {
+            let url: String = (0..rng.below(6) + 1)
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            if url.starts_with('/') {
+                continue;
+            }
+            assert_eq!(check_url(&url) == Ok(false), reference(&url), "{url}");
+        }
+    }
+
+    #[test]
+    fn chunk_walk_is_the_reader() {
+        // for_each_view (the pipeline's walk over a chunk) against JsonLinesReader on the
+        // same bytes; a byte-order mark is skipped only at the start of the input, so a
+        // chunk that starts later keeps it, as the sequential reader does mid-file.
+        let good = r#"{"method":"GET","url":"http://h/","body":"a\"b"}"#;
+        let input = format!(
+            "\u{feff}{good}\r\n\n# c\n  \nnot json\n{}\n{good}",
+            "x".repeat(200)
+        );
+        let limits = Limits {
+            max_record: 100,
+            ..Limits::default()
+        };
+        let want: Vec<_> = JsonLinesReader::new(input.as_bytes(), limits).collect();
+        let mut got = Vec::new();
+        let lines = for_each_view(input.as_bytes(), 0, &limits, &mut Scratch::default(), |r| {
+            got.push(r.map(|v| v.to_captured()))
+        });
+        assert_eq!(got, want);
+        assert_eq!(lines, input.split('\n').count() as u64);
+        let mut later = Vec::new();
+        for_each_view(input.as_bytes(), 7, &limits, &mut Scratch::default(), |r| {
+            later.push(r.map(|v| v.to_captured()))
+        });
+        let first = later[0].as_ref().unwrap_err();
+        assert!(first.reason.starts_with("not valid JSON"), "{first}");
+        assert_eq!(first.location.offset, 7);
+        assert_eq!(later.len(), want.len());
     }
 }

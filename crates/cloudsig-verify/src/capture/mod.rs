@@ -145,18 +145,21 @@ fn strip_scheme(target: &str) -> Option<&str> {
         .or_else(|| target.strip_prefix("https://"))
 }
 
+/// The index of the first `/` or `?` (byte-wise: both are ASCII, so the index is a
+/// character boundary; a `char` pattern decodes every character first).
+fn path_start(rest: &str) -> Option<usize> {
+    rest.bytes().position(|b| b == b'/' || b == b'?')
+}
+
 fn target_authority(target: &str) -> Option<&str> {
     let rest = strip_scheme(target)?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let end = path_start(rest).unwrap_or(rest.len());
     rest.get(..end).filter(|a| !a.is_empty())
 }
 
 fn origin_form(target: &str) -> &str {
     match strip_scheme(target) {
-        Some(rest) => rest
-            .find(['/', '?'])
-            .and_then(|i| rest.get(i..))
-            .unwrap_or(""),
+        Some(rest) => path_start(rest).and_then(|i| rest.get(i..)).unwrap_or(""),
         None => target,
     }
 }

@@ -1,0 +1,404 @@
+//! Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (signature V3): canonical request,
+//! string to sign and Authorization header, each a value that renders itself with
+//! `Display`.
+//!
+//! ```text
+//! CanonicalRequest = Method \n CanonicalURI \n CanonicalQueryString \n
+//!                    CanonicalHeaders \n SignedHeaders \n HashedRequestPayload
+//! StringToSign     = Algorithm \n Hex(Hash(CanonicalRequest))
+//! Authorization    = Algorithm Credential=AK,SignedHeaders=a;b,Signature=hex
+//! ```
+//!
+//! The canonical query is the query's parameters decoded, re-encoded with RFC 3986
+//! (`%20`, `%2A`, `~` kept) and sorted; each signed header is `name:value` with the value
+//! trimmed (not lower-cased), several values of one name sorted and joined by `,`.
+//!
+//! ```
+//! use cloudsig_canonical::Request;
+//! use cloudsig_canonical::alibaba::acs3;
+//! use cloudsig_core::{SecretKey, alibaba::Algorithm};
+//!
+//! // ../shared/VECTORS.md, "Alibaba Cloud ACS3-HMAC-SHA256".
+//! let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+//! let req = Request::new("POST", "/")
+//!     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+//!     .header("host", "ecs.cn-shanghai.aliyuncs.com")
+//!     .header("x-acs-action", "RunInstances")
+//!     .header("x-acs-version", "2014-05-26")
+//!     .header("x-acs-date", "2023-10-26T10:22:32Z")
+//!     .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+//!     .header("x-acs-content-sha256", empty);
+//! let signed_headers = acs3::signed_headers_of(&req)?;
+//! let secret = SecretKey::new(b"YourAccessKeySecret")?;
+//! let signed = acs3::sign(&req, &signed_headers, Algorithm::HmacSha256, &Default::default(), &secret)?;
+//! assert_eq!(signed.hashed_canonical_request().as_str(),
+//!            "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259");
+//! assert_eq!(signed.authorization("YourAccessKeyId").to_string(),
+//!     "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;\
+//!      x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,\
+//!      Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::{self, Write};
+
+use cloudsig_core::alibaba::{Acs3Signer, Algorithm, Hasher, hash_hex};
+use cloudsig_core::{HexDigest, SecretKey};
+
+use super::query::{PlusIs, decode_pairs, form_plus, join_sorted, rfc3986};
+use crate::error::{Error, Stage};
+use crate::request::{Payload, Request, trim_blanks};
+pub use crate::tc3::SignedHeaders;
+
+/// The header that carries the hex hash of the body.
+pub const CONTENT_SHA256: &str = "x-acs-content-sha256";
+
+/// How the canonical query string is written.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum QueryForm {
+    /// RFC 3986 (`%20` for space, `%2A`, `~` kept), sorted, `name=` for an empty
+    /// value: the documentation and the Java, Go and TypeScript SDKs. The default.
+    #[default]
+    Rfc3986,
+    /// As [`QueryForm::Rfc3986`] but an empty value is written as the name alone, as the
+    /// Python `alibabacloud_openapi_util` does.
+    EmptyAsNameOnly,
+    /// A space written as `+` (form encoding): a client mistake, for diagnosis.
+    PlusForSpace,
+    /// RFC 3986 but left in the order sent: a client mistake, for diagnosis.
+    Unsorted,
+}
+
+/// How signed header values enter the canonical request.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HeaderValues {
+    /// Trimmed, case kept: the documented rule. The default.
+    #[default]
+    Trimmed,
+    /// Trimmed and lower-cased (TC3's rule): a client mistake, for diagnosis.
+    Lowercased,
+}
+
+/// Settings of the ACS3 canonical builder.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Settings {
+    /// The canonical query form.
+    pub query: QueryForm,
+    /// How header values are written.
+    pub header_values: HeaderValues,
+    /// How `+` in the received query is read.
+    pub plus: PlusIs,
+}
+
+impl Settings {
+    /// These settings with another query form.
+    pub fn with_query(mut self, query: QueryForm) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// These settings with another header value rule.
+    pub fn with_header_values(mut self, header_values: HeaderValues) -> Self {
+        self.header_values = header_values;
+        self
+    }
+}
+
+/// The canonical query string of a raw query: decoded, re-encoded and sorted per `form`.
+///
+/// ```
+/// use cloudsig_canonical::alibaba::acs3::{QueryForm, canonical_query};
+/// assert_eq!(canonical_query("b=x+y*~&a=&c=%E4%B8%AD", QueryForm::Rfc3986, Default::default()),
+///            "a=&b=x%20y%2A~&c=%E4%B8%AD");
+/// assert_eq!(canonical_query("b=x%20y", QueryForm::PlusForSpace, Default::default()), "b=x+y");
+/// ```
+pub fn canonical_query(raw: &str, form: QueryForm, plus: PlusIs) -> String {
+    let pairs = decode_pairs(raw, plus);
+    canonical_query_of(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())), form)
+}
+
+/// The canonical query string of decoded parameters.
+pub fn canonical_query_of<'p>(
+    params: impl IntoIterator<Item = (&'p str, &'p str)>,
+    form: QueryForm,
+) -> String {
+    let enc = |s: &str| match form {
+        QueryForm::PlusForSpace => form_plus(s),
+        _ => rfc3986(s),
+    };
+    let pairs: Vec<(String, String)> = params.into_iter().map(|(n, v)| (enc(n), enc(v))).collect();
+    join_sorted(
+        pairs,
+        form != QueryForm::Unsorted,
+        form != QueryForm::EmptyAsNameOnly,
+    )
+}
+
+/// The headers a signer signs: `host`, `content-type` if present, and every `x-acs-*`
+/// header, as the official SDKs choose them (sorted, lower case).
+pub fn signed_headers_of(req: &Request<'_>) -> Result<SignedHeaders, Error> {
+    SignedHeaders::new(req.headers().iter().map(|(n, _)| *n).filter(|n| {
+        n.eq_ignore_ascii_case("host")
+            || n.eq_ignore_ascii_case("content-type")
+            || n.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("x-acs-"))
+    }))
+}
+
+/// The ACS3 canonical request of a [`Request`]; `Display` renders its exact text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalRequest<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: String,
+    signed_headers: &'a SignedHeaders,
+    values: Vec<String>,
+    hashed_payload: HexDigest,
+    algorithm: Algorithm,
+}
+
+impl<'a> CanonicalRequest<'a> {
+    /// Builds the canonical request. The payload line is the hash of the body with the
+    /// algorithm's hash (or a hash given as [`Payload::Sha256Hex`]); ACS3 has no unsigned
+    /// payload. Fails, naming the header, when a signed header is missing.
+    pub fn new(
+        req: &Request<'a>,
+        signed_headers: &'a SignedHeaders,
+        algorithm: Algorithm,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        req.validate_target()?;
+        let mut values = Vec::new();
+        for name in signed_headers.names() {
+            let mut found: Vec<&str> = Vec::new();
+            for v in req.headers_named(name) {
+                crate::request::validate_header_value(name, v)?;
+                found.push(trim_blanks(v));
+            }
+            if found.is_empty() {
+                return Err(Error::new(
+                    Stage::CanonicalRequest,
+                    alloc::format!("header `{name}`"),
+                    "is listed in SignedHeaders but the request does not have it",
+                ));
+            }
+            found.sort_unstable();
+            let mut joined = found.join(",");
+            if settings.header_values == HeaderValues::Lowercased {
+                joined.make_ascii_lowercase();
+            }
+            values.push(joined);
+        }
+        let hashed_payload = match req.payload() {
+            Payload::Bytes(b) => hash_hex(algorithm, b),
+            Payload::Sha256Hex(hex) => parse_hex(hex)?,
+            Payload::Unsigned => {
+                return Err(Error::new(
+                    Stage::CanonicalRequest,
+                    "payload",
+                    "ACS3 signs the body hash; there is no unsigned payload",
+                ));
+            }
+        };
+        Ok(Self {
+            method: req.method(),
+            path: req.path(),
+            query: canonical_query(req.raw_query(), settings.query, settings.plus),
+            signed_headers,
+            values,
+            hashed_payload,
+            algorithm,
+        })
+    }
+
+    /// The canonical query string.
+    pub fn canonical_query(&self) -> &str {
+        &self.query
+    }
+
+    /// The signed headers.
+    pub fn signed_headers(&self) -> &SignedHeaders {
+        self.signed_headers
+    }
+
+    /// `(name, value)` of the canonical headers, in order.
+    pub fn canonical_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.signed_headers
+            .names()
+            .zip(self.values.iter().map(String::as_str))
+    }
+
+    /// The payload line: the hex hash of the body.
+    pub fn hashed_payload(&self) -> &HexDigest {
+        &self.hashed_payload
+    }
+
+    /// The hex hash of this canonical request's text (SHA-256 or SM3), streamed.
+    pub fn hashed(&self) -> HexDigest {
+        let mut h = Hasher::new(self.algorithm);
+        // Writing into a hasher cannot fail.
+        let _ = write!(h, "{self}");
+        h.finalize_hex()
+    }
+}
+
+impl fmt::Display for CanonicalRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
+        for (name, value) in self.canonical_headers() {
+            writeln!(f, "{name}:{value}")?;
+        }
+        write!(f, "\n{}\n{}", self.signed_headers, self.hashed_payload)
+    }
+}
+
+fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
+    let bad = || {
+        Error::new(
+            Stage::CanonicalRequest,
+            "payload hash",
+            "must be 64 lower-case hex characters",
+        )
+    };
+    let bytes: &[u8; 64] = hex.as_bytes().try_into().map_err(|_| bad())?;
+    let mut raw = [0u8; 32];
+    for (dst, pair) in raw.iter_mut().zip(bytes.chunks_exact(2)) {
+        let s = core::str::from_utf8(pair).map_err(|_| bad())?;
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(bad());
+        }
+        *dst = u8::from_str_radix(s, 16).map_err(|_| bad())?;
+    }
+    Ok(HexDigest::from_bytes(&raw))
+}
+
+/// The ACS3 string to sign: `Algorithm \n HashedCanonicalRequest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StringToSign {
+    algorithm: Algorithm,
+    hashed_canonical_request: HexDigest,
+}
+
+impl StringToSign {
+    /// The string to sign of a hashed canonical request.
+    pub fn new(algorithm: Algorithm, hashed_canonical_request: HexDigest) -> Self {
+        Self {
+            algorithm,
+            hashed_canonical_request,
+        }
+    }
+}
+
+impl fmt::Display for StringToSign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        cloudsig_core::alibaba::write_acs3_string_to_sign(
+            f,
+            self.algorithm,
+            self.hashed_canonical_request.as_str(),
+        )
+    }
+}
+
+/// The ACS3 Authorization header value; `Display` renders it without spaces after the
+/// commas, as the SDKs send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    algorithm: Algorithm,
+    access_key_id: &'a str,
+    signed_headers: &'a SignedHeaders,
+    signature: HexDigest,
+}
+
+impl<'a> Authorization<'a> {
+    /// An Authorization of its parts.
+    pub fn new(
+        algorithm: Algorithm,
+        access_key_id: &'a str,
+        signed_headers: &'a SignedHeaders,
+        signature: HexDigest,
+    ) -> Self {
+        Self {
+            algorithm,
+            access_key_id,
+            signed_headers,
+            signature,
+        }
+    }
+}
+
+impl fmt::Display for Authorization<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} Credential={},SignedHeaders={},Signature={}",
+            self.algorithm, self.access_key_id, self.signed_headers, self.signature
+        )
+    }
+}
+
+/// Every stage of one ACS3 signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed<'a> {
+    canonical_request: CanonicalRequest<'a>,
+    hashed_canonical_request: HexDigest,
+    string_to_sign: StringToSign,
+    signature: HexDigest,
+}
+
+impl<'a> Signed<'a> {
+    /// The canonical request.
+    pub fn canonical_request(&self) -> &CanonicalRequest<'a> {
+        &self.canonical_request
+    }
+
+    /// Its hash, hex.
+    pub fn hashed_canonical_request(&self) -> &HexDigest {
+        &self.hashed_canonical_request
+    }
+
+    /// The string to sign.
+    pub fn string_to_sign(&self) -> &StringToSign {
+        &self.string_to_sign
+    }
+
+    /// The signature, hex.
+    pub fn signature(&self) -> &HexDigest {
+        &self.signature
+    }
+
+    /// The Authorization header value for `access_key_id`.
+    pub fn authorization<'s>(&'s self, access_key_id: &'s str) -> Authorization<'s> {
+        Authorization::new(
+            self.string_to_sign.algorithm,
+            access_key_id,
+            self.canonical_request.signed_headers,
+            self.signature,
+        )
+    }
+}
+
+/// Builds every stage and signs.
+pub fn sign<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    algorithm: Algorithm,
+    settings: &Settings,
+    secret: &SecretKey,
+) -> Result<Signed<'a>, Error> {
+    let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
+    let hashed = canonical_request.hashed();
+    let string_to_sign = StringToSign::new(algorithm, hashed);
+    let mut signer = Acs3Signer::new(secret, algorithm);
+    // Writing into a signer cannot fail.
+    let _ = write!(signer, "{string_to_sign}");
+    Ok(Signed {
+        canonical_request,
+        hashed_canonical_request: hashed,
+        string_to_sign,
+        signature: signer.finish(),
+    })
+}

@@ -1,0 +1,535 @@
+//! Alibaba Cloud verification: ACS3-HMAC-SHA256 / ACS3-HMAC-SM3, ROA (`acs AK:sig`) and
+//! RPC (`Signature` parameter) requests, recomputed through the signing builders of
+//! `cloudsig_canonical::alibaba` and compared in constant time, with Alibaba's error
+//! codes, its 15-minute window, signature nonces and a diagnosis of common mistakes.
+
+pub mod auth;
+pub mod codes;
+mod diagnose;
+
+use cloudsig_canonical::alibaba::query::{PlusIs, decode_pairs};
+use cloudsig_canonical::alibaba::{acs3, roa, rpc, time};
+use cloudsig_canonical::{Payload, Request};
+use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, hash_hex};
+use cloudsig_core::constant_time_eq;
+
+use crate::auth::AuthForm;
+use crate::capture::RequestView;
+use crate::conformance::DEFAULT_WINDOW;
+use crate::report::{Computed, Diagnosis, Report, Scheme};
+use crate::verifier::Verifier;
+
+/// The RPC parameters of a request (query, plus a form body for POST), when they carry
+/// `Signature`, `AccessKeyId` and `SignatureMethod=HMAC-SHA1`: how an Alibaba RPC request
+/// is told from a Tencent v1 one (which has `SecretId`).
+pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
+    let mut params = decode_pairs(cap.query(), PlusIs::Space);
+    if cap.method == "POST"
+        && let Ok(text) = std::str::from_utf8(cap.body)
+        && !text.trim_start().starts_with(['{', '['])
+        && cap
+            .header("content-type")
+            .is_none_or(|ct| ct.to_ascii_lowercase().contains("form-urlencoded"))
+    {
+        params.extend(decode_pairs(text, PlusIs::Space));
+    }
+    let has = |name: &str| params.iter().any(|(n, _)| n == name);
+    let sha1 = params
+        .iter()
+        .any(|(n, v)| n == "SignatureMethod" && v == HMAC_SHA1);
+    (has(rpc::SIGNATURE) && has("AccessKeyId") && sha1).then_some(params)
+}
+
+fn window(v: &Verifier) -> i64 {
+    // The Tencent default of 300 s is the command line's default too; Alibaba allows 15
+    // minutes, so an unchanged default means Alibaba's own window.
+    match v.options().window {
+        DEFAULT_WINDOW => codes::WINDOW,
+        w => w,
+    }
+}
+
+/// The timestamp is within the window; a timestamp off by whole hours is named as local
+/// time written as UTC.
+fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
+    let now = v.options().now;
+    let w = window(v);
+    let skew = ts.saturating_sub(now);
+    if skew.unsigned_abs() <= w.unsigned_abs() {
+        return;
+    }
+    let hours = (-12..=14i64).filter(|h| *h != 0).find(|h| {
+        ts.saturating_sub(h * 3600)
+            .saturating_sub(now)
+            .unsigned_abs()
+            <= w.unsigned_abs()
+    });
+    let hint = match hours {
+        Some(h) => format!(
+            " (it is {} by {} h: the local time of a UTC{h:+} clock written as UTC)",
+            if h > 0 { "ahead" } else { "behind" },
+            h.unsigned_abs()
+        ),
+        None => String::new(),
+    };
+    report.fail(
+        codes::TIMESTAMP_EXPIRED,
+        "timestamp-window",
+        format!(
+            "{field} is {} s {} the verification time (at most {w} s allowed){hint}",
+            skew.unsigned_abs(),
+            if skew < 0 { "behind" } else { "ahead of" }
+        ),
+    );
+}
+
+fn token(
+    report: &mut Report,
+    sent: Option<&str>,
+    creds: &cloudsig_canonical::tencent::Credentials,
+    what: &str,
+) {
+    match (creds.token(), sent) {
+        (Some(want), Some(got)) if !constant_time_eq(want.as_bytes(), got.trim().as_bytes()) => {
+            report.fail(
+                codes::TOKEN_MISMATCH,
+                "token",
+                format!("{what} is not the key file's token for this AccessKeyId (stale STS credentials?)"),
+            );
+        }
+        (Some(_), None) => report.fail(
+            codes::TOKEN_MISMATCH,
+            "token",
+            format!("the key file holds STS credentials for this AccessKeyId but the request has no {what}"),
+        ),
+        (None, Some(_)) => report
+            .notes
+            .push(format!("{what} is present; the key file has no token to check it against")),
+        _ => {}
+    }
+}
+
+fn note_form(report: &mut Report, form: AuthForm, documented: &str) {
+    if form != AuthForm::Documented {
+        report.notes.push(format!(
+            "the Authorization header is spaced irregularly (the documented form is `{documented}`)"
+        ));
+    }
+}
+
+fn request_of<'a>(cap: &RequestView<'a>) -> Request<'a> {
+    let mut req = Request::new(cap.method, cap.path()).query(cap.query());
+    for (n, v) in &cap.headers {
+        req.push_header(n, v);
+    }
+    req.with_payload(Payload::Bytes(cap.body))
+}
+
+fn mismatch(
+    report: &mut Report,
+    v: &Verifier,
+    computed: Computed,
+    find: impl FnOnce(Computed) -> Diagnosis,
+) {
+    report.fail(
+        codes::SIGNATURE_DOES_NOT_MATCH,
+        "signature",
+        "the signature does not match the request as sent",
+    );
+    report.diagnosis = Some(if v.options().diagnose {
+        find(computed)
+    } else {
+        Diagnosis {
+            computed,
+            mistake: None,
+            tried: 0,
+        }
+    });
+}
+
+/// Verifies an `Authorization: ACS3-HMAC-…` request.
+pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+    let mut report = Report::new(cap.location, Scheme::Acs3HmacSha256);
+    let a = match auth::parse_acs3(value) {
+        Ok(a) => a,
+        Err(why) => {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "authorization",
+                format!("malformed Authorization: {why}"),
+            );
+            return report;
+        }
+    };
+    if a.algorithm == Algorithm::HmacSm3 {
+        report.scheme = Scheme::Acs3HmacSm3;
+    }
+    report.secret_id = Some(a.access_key_id.to_string());
+    note_form(
+        &mut report,
+        a.form,
+        "ALGORITHM Credential=…,SignedHeaders=…,Signature=…",
+    );
+    let required = [
+        "host",
+        "x-acs-action",
+        "x-acs-version",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        acs3::CONTENT_SHA256,
+    ];
+    for name in required {
+        if cap.header(name).is_none() {
+            report.fail(
+                codes::MISSING_PARAMETER,
+                "common-headers",
+                format!("the {name} header is missing"),
+            );
+        }
+    }
+    report.signature_nonce = cap
+        .header("x-acs-signature-nonce")
+        .map(|n| n.trim().to_string());
+    let timestamp = cap.header("x-acs-date").and_then(|d| {
+        let t = time::parse_iso8601(d.trim());
+        if t.is_none() {
+            report.fail(
+                codes::TIMESTAMP_FORMAT,
+                "timestamp",
+                format!(
+                    "x-acs-date `{}` is not yyyy-MM-ddTHH:mm:ssZ (UTC)",
+                    d.escape_debug()
+                ),
+            );
+        }
+        t
+    });
+    report.timestamp = timestamp;
+    if let Some(ts) = timestamp {
+        time_window(&mut report, ts, v, "x-acs-date");
+    }
+    let signed_headers = match acs3::SignedHeaders::parse(a.signed_headers) {
+        Ok(s) => s,
+        Err(e) => {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "signed-headers",
+                e.reason().to_string(),
+            );
+            return report;
+        }
+    };
+    for name in required {
+        if cap.header(name).is_some() && !signed_headers.contains(name) {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "signed-headers",
+                format!(
+                    "SignedHeaders must include {name} (every common header that is sent is signed)"
+                ),
+            );
+        }
+    }
+    if !signed_headers.is_sorted() {
+        report
+            .notes
+            .push("SignedHeaders is not sorted, as the documentation requires".into());
+    }
+    // The body hash the client declared must be the hash of the body as received.
+    if let Some(sent) = cap.header(acs3::CONTENT_SHA256) {
+        let actual = hash_hex(a.algorithm, cap.body);
+        if sent.trim() != actual.as_str() {
+            report.fail(
+                codes::SIGNATURE_DOES_NOT_MATCH,
+                "content-sha256",
+                format!(
+                    "x-acs-content-sha256 is not the {} hash of the body as received (the body changed after signing, or was hashed differently)",
+                    if a.algorithm == Algorithm::HmacSm3 { "SM3" } else { "SHA-256" }
+                ),
+            );
+        }
+    }
+    let Some(creds) = v.keys().get(a.access_key_id) else {
+        report.fail(
+            codes::ACCESS_KEY_NOT_FOUND,
+            "access-key-id",
+            "no key is known for this AccessKeyId",
+        );
+        return report;
+    };
+    token(
+        &mut report,
+        cap.header("x-acs-security-token"),
+        creds,
+        "x-acs-security-token",
+    );
+    let req = request_of(cap);
+    let settings = acs3::Settings::default();
+    let signed = match acs3::sign(
+        &req,
+        &signed_headers,
+        a.algorithm,
+        &settings,
+        creds.secret_key(),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "canonical-request",
+                e.to_string(),
+            );
+            return report;
+        }
+    };
+    if constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
+        return report;
+    }
+    // The Python SDK writes an empty query value as the name alone.
+    let python = settings.with_query(acs3::QueryForm::EmptyAsNameOnly);
+    if cap
+        .query()
+        .split('&')
+        .any(|p| p.ends_with('=') || (!p.is_empty() && !p.contains('=')))
+        && let Ok(s) = acs3::sign(
+            &req,
+            &signed_headers,
+            a.algorithm,
+            &python,
+            creds.secret_key(),
+        )
+        && constant_time_eq(s.signature().as_bytes(), a.signature.as_bytes())
+    {
+        report.notes.push(
+            "an empty query value was signed as the name alone (no `=`), as the Python SDK does"
+                .into(),
+        );
+        return report;
+    }
+    let computed = Computed {
+        canonical_request: Some(signed.canonical_request().to_string()),
+        string_to_sign: signed.string_to_sign().to_string(),
+        expected_signature: signed.signature().to_string(),
+        received_signature: a.signature.to_string(),
+    };
+    mismatch(&mut report, v, computed, |computed| {
+        diagnose::acs3(&diagnose::Acs3Case {
+            cap,
+            secret: creds.secret_key(),
+            signed_headers: &signed_headers,
+            algorithm: a.algorithm,
+            received: a.signature,
+            computed,
+        })
+    });
+    report
+}
+
+/// Verifies an `Authorization: acs AK:signature` (ROA V2) request.
+pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+    let mut report = Report::new(cap.location, Scheme::RoaHmacSha1);
+    let a = match auth::parse_roa(value) {
+        Ok(a) => a,
+        Err(why) => {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "authorization",
+                format!("malformed Authorization: {why}"),
+            );
+            return report;
+        }
+    };
+    report.secret_id = Some(a.access_key_id.to_string());
+    note_form(&mut report, a.form, "acs AccessKeyId:Signature");
+    for name in [
+        "Date",
+        "x-acs-signature-nonce",
+        "x-acs-signature-method",
+        "x-acs-version",
+    ] {
+        if cap.header(name).is_none() {
+            report.fail(
+                codes::MISSING_PARAMETER,
+                "common-headers",
+                format!("the {name} header is missing"),
+            );
+        }
+    }
+    if let Some(m) = cap.header("x-acs-signature-method")
+        && m.trim() != HMAC_SHA1
+    {
+        report.fail(
+            codes::INCOMPLETE_SIGNATURE,
+            "signature-method",
+            format!(
+                "x-acs-signature-method `{}` is not HMAC-SHA1",
+                m.escape_debug()
+            ),
+        );
+    }
+    report.signature_nonce = cap
+        .header("x-acs-signature-nonce")
+        .map(|n| n.trim().to_string());
+    let timestamp = cap.header("date").and_then(|d| {
+        let t = time::parse_rfc1123(d.trim());
+        if t.is_none() {
+            report.fail(
+                codes::TIMESTAMP_FORMAT,
+                "timestamp",
+                format!("Date `{}` is not an RFC 1123 GMT date", d.escape_debug()),
+            );
+        }
+        t
+    });
+    report.timestamp = timestamp;
+    if let Some(ts) = timestamp {
+        time_window(&mut report, ts, v, "Date");
+    }
+    let Some(creds) = v.keys().get(a.access_key_id) else {
+        report.fail(
+            codes::ACCESS_KEY_NOT_FOUND,
+            "access-key-id",
+            "no key is known for this AccessKeyId",
+        );
+        return report;
+    };
+    token(
+        &mut report,
+        cap.header("x-acs-security-token"),
+        creds,
+        "x-acs-security-token",
+    );
+    let req = request_of(cap);
+    let sts = match roa::StringToSign::new(&req, &Default::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            report.fail(codes::INCOMPLETE_SIGNATURE, "string-to-sign", e.to_string());
+            return report;
+        }
+    };
+    let sig = roa::sign(&sts, creds.secret_key());
+    if constant_time_eq(sig.as_str().as_bytes(), a.signature.as_bytes()) {
+        return report;
+    }
+    let computed = Computed {
+        canonical_request: None,
+        string_to_sign: sts.to_string(),
+        expected_signature: sig.to_string(),
+        received_signature: a.signature.to_string(),
+    };
+    mismatch(&mut report, v, computed, |computed| {
+        diagnose::roa(&diagnose::RoaCase {
+            cap,
+            secret: creds.secret_key(),
+            received: a.signature,
+            computed,
+        })
+    });
+    report
+}
+
+/// Verifies an RPC request (parameters with `Signature`).
+pub(crate) fn check_rpc(
+    v: &Verifier,
+    cap: &RequestView<'_>,
+    params: &[(String, String)],
+) -> Report {
+    let mut report = Report::new(cap.location, Scheme::RpcHmacSha1);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    report.secret_id = get("AccessKeyId").map(str::to_string);
+    for name in [
+        "AccessKeyId",
+        "Action",
+        "Version",
+        "Timestamp",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+    ] {
+        if get(name).is_none() {
+            report.fail(
+                codes::MISSING_PARAMETER,
+                "common-parameters",
+                format!("the {name} parameter is missing"),
+            );
+        }
+    }
+    for name in ["Signature", "SignatureNonce", "Timestamp", "AccessKeyId"] {
+        if params.iter().filter(|(n, _)| n == name).count() > 1 {
+            report.fail(
+                codes::INCOMPLETE_SIGNATURE,
+                "parameters",
+                format!("the {name} parameter is sent more than once"),
+            );
+        }
+    }
+    report.signature_nonce = get("SignatureNonce").map(str::to_string);
+    let timestamp = get("Timestamp").and_then(|t| {
+        let parsed = time::parse_iso8601(t);
+        if parsed.is_none() {
+            report.fail(
+                codes::TIMESTAMP_FORMAT,
+                "timestamp",
+                format!(
+                    "Timestamp `{}` is not yyyy-MM-ddTHH:mm:ssZ (UTC)",
+                    t.escape_debug()
+                ),
+            );
+        }
+        parsed
+    });
+    report.timestamp = timestamp;
+    if let Some(ts) = timestamp {
+        time_window(&mut report, ts, v, "Timestamp");
+    }
+    let (Some(id), Some(received)) = (get("AccessKeyId"), get(rpc::SIGNATURE)) else {
+        return report;
+    };
+    let Some(creds) = v.keys().get(id) else {
+        report.fail(
+            codes::ACCESS_KEY_NOT_FOUND,
+            "access-key-id",
+            "no key is known for this AccessKeyId",
+        );
+        return report;
+    };
+    token(
+        &mut report,
+        get("SecurityToken"),
+        creds,
+        "the SecurityToken parameter",
+    );
+    let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    let sts = match rpc::StringToSign::new(cap.method, pairs, &Default::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            report.fail(codes::INCOMPLETE_SIGNATURE, "string-to-sign", e.to_string());
+            return report;
+        }
+    };
+    let sig = rpc::sign(&sts, creds.secret_key(), rpc::Key::SecretAndAmpersand);
+    if constant_time_eq(sig.as_str().as_bytes(), received.as_bytes()) {
+        return report;
+    }
+    let computed = Computed {
+        canonical_request: None,
+        string_to_sign: sts.to_string(),
+        expected_signature: sig.to_string(),
+        received_signature: received.to_string(),
+    };
+    mismatch(&mut report, v, computed, |computed| {
+        diagnose::rpc(&diagnose::RpcCase {
+            cap,
+            params,
+            secret: creds.secret_key(),
+            received,
+            computed,
+        })
+    });
+    report
+}
