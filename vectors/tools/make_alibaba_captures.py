@@ -52,7 +52,7 @@ def plus_enc(s):
 
 
 def acs3_sign(secret, alg, method, path, query, headers, body, signed, *, plus=False,
-              unsorted=False, lower_values=False):
+              unsorted=False, lower_values=False, encoded_uri=False):
     hash_fn, hmac_fn = ra.ALGS[alg]
     enc = plus_enc if plus else pct
     pairs = [(enc(k), enc(v)) for k, v in ra.decode_query(query)]
@@ -65,12 +65,13 @@ def acs3_sign(secret, alg, method, path, query, headers, body, signed, *, plus=F
         val = ",".join(vals)
         lines += f"{name}:{val.lower() if lower_values else val}\n"
     payload = hash_fn(body.encode()).hex()
-    cr = "\n".join([method, path, cq, lines, signed, payload])
+    uri = ra.canonical_uri(path) if encoded_uri else path
+    cr = "\n".join([method, uri, cq, lines, signed, payload])
     sts = f"{alg}\n{hash_fn(cr.encode()).hex()}"
     return hmac_fn(secret.encode(), sts.encode()).hex()
 
 
-def roa_sts(method, path, query, headers, *, encoded=False):
+def roa_sts(method, path, query, headers, *, encoded=False, empty_equals=False):
     def one(name):
         vals = ra.header_values(headers, name)
         return vals[0] if vals else ""
@@ -82,7 +83,7 @@ def roa_sts(method, path, query, headers, *, encoded=False):
         pairs = ra.decode_query(query)
     resource = path
     if pairs:
-        resource += "?" + "&".join(f"{k}={v}" if v else k for k, v in sorted(pairs))
+        resource += "?" + "&".join(f"{k}={v}" if (v or empty_equals) else k for k, v in sorted(pairs))
     return (f"{method}\n{one('accept')}\n{one('content-md5')}\n{one('content-type')}\n{one('date')}\n"
             + "".join(f"{n}:{v}\n" for n, v in acs) + resource)
 
@@ -144,7 +145,7 @@ ES_HOST = ra.ES_HOST
 def roa_request(ak="testid", method="POST", path="/openapi/instances",
                 query="clientToken=" + pct(ra.CLIENT_TOKEN), action="createInstance",
                 date=DOC_GMT, nonce="3156853299f313e23d1673dc12e1703d", body=ra.CREATE_BODY,
-                token=None, encoded=False, amp=False):
+                token=None, encoded=False, amp=False, empty_equals=False):
     headers = [["Accept", "application/json"], ["Date", date], ["Host", ES_HOST],
                ["x-acs-signature-method", "HMAC-SHA1"], ["x-acs-signature-nonce", nonce],
                ["x-acs-signature-version", "1.0"], ["x-acs-version", ra.ES_VERSION],
@@ -153,7 +154,8 @@ def roa_request(ak="testid", method="POST", path="/openapi/instances",
         headers.append(["Content-Type", ra.JSON_CT])
     if token:
         headers.append(["x-acs-security-token", token])
-    sig = roa_sign(SECRET[ak], roa_sts(method, path, query, headers, encoded=encoded), amp=amp)
+    sig = roa_sign(SECRET[ak], roa_sts(method, path, query, headers, encoded=encoded,
+                                       empty_equals=empty_equals), amp=amp)
     return http(method, path + ("?" + query if query else ""),
                 [["Authorization", f"acs {ak}:{sig}"]] + headers, body)
 
@@ -224,6 +226,16 @@ def cases():
     add("mistakes/acs3-plus-for-space.http", DOC_TS,
         "The client wrote the space of Name='a b' as '+' in the canonical query (sent as %20).",
         acs3_request(query=spaced, plus=True), bad(SDM, "signature", "plus-for-space"))
+    raw_path = "/openapi/instances/" + ra.INSTANCE_ID + "/actions/upgrade-version"
+    add("valid/acs3-raw-path.http", DOC_TS,
+        "The InstanceId's '****' sent and signed raw in the path, as the Python tea SDK does.",
+        acs3_request(host=ES_HOST, path=raw_path, query="dryRun=true", action="UpgradeEngineVersion",
+                     version=ra.ES_VERSION, body=ra.UPGRADE_BODY, content_type=ra.JSON_CT), ok())
+    add("mistakes/acs3-canonical-uri-encoded.http", DOC_TS,
+        "The client signed the path encoded ('****' as %2A%2A%2A%2A) but sent it raw.",
+        acs3_request(host=ES_HOST, path=raw_path, query="dryRun=true", action="UpgradeEngineVersion",
+                     version=ra.ES_VERSION, body=ra.UPGRADE_BODY, content_type=ra.JSON_CT, encoded_uri=True),
+        bad(SDM, "signature", "canonical-uri-encoded"))
     add("mistakes/acs3-query-unsorted.http", DOC_TS,
         "The client left the canonical query in the order sent (RegionId before ImageId).",
         acs3_request(query="RegionId=cn-shanghai&ImageId=win2019", unsorted=True),
@@ -265,6 +277,10 @@ def cases():
         rpc_request(rpc_params(), double=True), bad(SDM, "signature", "signature-double-encoded"))
 
     # Rules.
+    add("valid/roa-empty-value-with-equals.http", DOC_TS,
+        "ROA GET with an empty query value signed as 'name=' (aliyun-python-sdk-core's form).",
+        roa_request(method="GET", query="description=&page=1", action="ListInstance", body="",
+                    empty_equals=True), ok())
     add("rules/acs3-unknown-access-key.http", DOC_TS, "Signed with an AccessKeyId the key file does not hold.",
         acs3_request(ak="LTAIunknown", secret="whatever"),
         bad("InvalidAccessKeyId.NotFound", "access-key-id"))

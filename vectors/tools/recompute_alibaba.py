@@ -150,6 +150,12 @@ def decode_query(raw: str):
     return urllib.parse.parse_qsl(raw, keep_blank_values=True, encoding="utf-8")
 
 
+def canonical_uri(path: str) -> str:
+    """Each '/'-separated segment decoded and encoded again with RFC 3986 (the path a client
+    that encodes for signing would sign; the canonical URI itself is the path as sent)."""
+    return "/".join(pct(urllib.parse.unquote(seg, encoding="utf-8")) for seg in path.split("/"))
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -293,6 +299,19 @@ ACS3_SPECS = [
         "notes": "The InstanceId path parameter is sent percent-encoded (its '****' mask as %2A%2A%2A%2A) and the canonical URI is the path as sent. The query is sent unsorted (dryRun first) and sorted in the canonical query.",
         "input": acs3_input("ACS3-HMAC-SHA256", "YourAccessKeyId", "YourAccessKeySecret", "POST",
                             ES_HOST, UPGRADE_PATH, "dryRun=false&clientToken=" + pct(CLIENT_TOKEN),
+                            "UpgradeEngineVersion", ES_VERSION, "2023-10-26T10:22:32Z",
+                            "3156853299f313e23d1673dc12e1703d", UPGRADE_BODY, JSON_CT,
+                            token="STS.exampleToken"),
+    },
+    {
+        "id": "acs3-seed-es-upgrade-version-raw-path",
+        "description": "The seed's UpgradeEngineVersion call with the InstanceId's '****' sent raw in the path, as the Python tea SDK sends it.",
+        "source": f"{SEED_UPGRADE}; computed by {ORACLE}",
+        "documented": {},
+        "notes": "The canonical URI is the path as sent, '****' raw: what alibabacloud-tea-openapi 0.4.6 sends and signs (its capture in vectors/captures/sdk/alibaba). The documentation's per-segment RFC 3986 encoding describes building the path; a client that signs %2A must send %2A.",
+        "input": acs3_input("ACS3-HMAC-SHA256", "YourAccessKeyId", "YourAccessKeySecret", "POST",
+                            ES_HOST, "/openapi/instances/" + INSTANCE_ID + "/actions/upgrade-version",
+                            "dryRun=false&clientToken=" + pct(CLIENT_TOKEN),
                             "UpgradeEngineVersion", ES_VERSION, "2023-10-26T10:22:32Z",
                             "3156853299f313e23d1673dc12e1703d", UPGRADE_BODY, JSON_CT,
                             token="STS.exampleToken"),

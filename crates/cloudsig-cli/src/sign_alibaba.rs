@@ -67,6 +67,10 @@ pub struct Acs3Args {
     /// The algorithm.
     #[arg(long, value_enum, default_value_t = Acs3Algorithm::HmacSha256)]
     algorithm: Acs3Algorithm,
+    /// Sign this header too (host, content-type and x-acs-* always are), e.g. accept;
+    /// send it with -H.
+    #[arg(long, value_name = "NAME")]
+    sign_header: Vec<String>,
     #[command(flatten)]
     call: CallArgs,
 }
@@ -196,7 +200,10 @@ pub fn run_acs3(a: Acs3Args) -> Result<(), String> {
             Acs3Algorithm::HmacSha256 => Algorithm::HmacSha256,
             Acs3Algorithm::HmacSm3 => Algorithm::HmacSm3,
         });
-    let call = apply_parts!(call, &a.call);
+    let mut call = apply_parts!(call, &a.call);
+    for name in a.sign_header {
+        call = call.sign_header(name);
+    }
     let signed = alibaba::sign_acs3(&creds, &call, clock(&a.call.output).as_ref())
         .map_err(|e| e.to_string())?;
     print(&signed, &a.call.output)

@@ -279,3 +279,39 @@ fn missing_or_partial_credentials_are_usage_errors_without_secrets() {
     assert!(err.contains("set both"), "{err}");
     assert!(!err.contains("sekrit"), "{err}");
 }
+
+#[test]
+fn acs3_signs_a_named_extra_header() {
+    let (json, _) = run_json(
+        cloudsig()
+            .args(["sign", "acs3", "--key-file", "examples/alibaba-doc.keys"])
+            .args([
+                "--host",
+                "ecs.cn-shanghai.aliyuncs.com",
+                "--action",
+                "RunInstances",
+            ])
+            .args([
+                "--api-version",
+                "2014-05-26",
+                "-H",
+                "Accept: application/json",
+            ])
+            .args([
+                "--sign-header",
+                "accept",
+                "--timestamp",
+                "1698315752",
+                "--nonce",
+                "n",
+            ]),
+    );
+    let auth = header(&json, "Authorization");
+    assert!(auth.contains("SignedHeaders=accept;host;"), "{auth}");
+    assert!(
+        json["stages"]["canonical_request"]
+            .as_str()
+            .unwrap()
+            .contains("\naccept:application/json\n")
+    );
+}

@@ -100,6 +100,7 @@ fn every_alibaba_mistake_is_exercised_and_named() {
         "rpc-key-without-ampersand",
         "timestamp-encoded-once",
         "signature-double-encoded",
+        "canonical-uri-encoded",
     ] {
         assert!(named.contains(&id), "no capture exercises {id}");
     }

@@ -9,7 +9,8 @@
 //! Authorization    = Algorithm Credential=AK,SignedHeaders=a;b,Signature=hex
 //! ```
 //!
-//! The canonical query is the query's parameters decoded, re-encoded with RFC 3986
+//! The canonical URI is the path as sent (the official SDKs sign the path they send,
+//! `*` raw or `%2A` alike); the canonical query is the query's parameters decoded, re-encoded with RFC 3986
 //! (`%20`, `%2A`, `~` kept) and sorted; each signed header is `name:value` with the value
 //! trimmed (not lower-cased), several values of one name sorted and joined by `,`.
 //!
@@ -40,6 +41,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
@@ -83,10 +85,26 @@ pub enum HeaderValues {
     Lowercased,
 }
 
+/// How the canonical URI is written.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum UriForm {
+    /// The path exactly as sent: what the official SDKs sign (tea-openapi sends and signs
+    /// `*` raw in a path parameter; a client that sends the encoded path signs it encoded).
+    /// The default.
+    #[default]
+    AsSent,
+    /// Each segment decoded and RFC 3986-encoded again ([`canonical_uri`]): a client that
+    /// encoded the path for signing but sent it raw, for diagnosis.
+    Rfc3986,
+}
+
 /// Settings of the ACS3 canonical builder.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Settings {
+    /// The canonical URI form.
+    pub uri: UriForm,
     /// The canonical query form.
     pub query: QueryForm,
     /// How header values are written.
@@ -99,6 +117,12 @@ impl Settings {
     /// These settings with another query form.
     pub fn with_query(mut self, query: QueryForm) -> Self {
         self.query = query;
+        self
+    }
+
+    /// These settings with another canonical URI form.
+    pub fn with_uri(mut self, uri: UriForm) -> Self {
+        self.uri = uri;
         self
     }
 
@@ -139,6 +163,32 @@ pub fn canonical_query_of<'p>(
     )
 }
 
+/// A path with each `/`-separated segment percent-decoded and encoded again with RFC 3986,
+/// so `*` becomes `%2A` whether it was raw or encoded (the documentation's encoding of a
+/// path built from raw values; used by [`UriForm::Rfc3986`]). Borrowed when the path is
+/// already in that form.
+///
+/// ```
+/// use cloudsig_canonical::alibaba::acs3::canonical_uri;
+/// assert_eq!(canonical_uri("/openapi/instances/es-cn-1****/actions"), "/openapi/instances/es-cn-1%2A%2A%2A%2A/actions");
+/// assert_eq!(canonical_uri("/a%2a%20b/c~d"), "/a%2A%20b/c~d");
+/// assert_eq!(canonical_uri("/"), "/");
+/// ```
+pub fn canonical_uri(path: &str) -> Cow<'_, str> {
+    let canonical = |seg: &str| {
+        seg.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    };
+    if path.split('/').all(canonical) {
+        return Cow::Borrowed(path);
+    }
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|seg| rfc3986(&super::query::decode(seg, PlusIs::Plus)))
+        .collect();
+    Cow::Owned(segments.join("/"))
+}
+
 /// The headers a signer signs: `host`, `content-type` if present, and every `x-acs-*`
 /// header, as the official SDKs choose them (sorted, lower case).
 pub fn signed_headers_of(req: &Request<'_>) -> Result<SignedHeaders, Error> {
@@ -153,7 +203,7 @@ pub fn signed_headers_of(req: &Request<'_>) -> Result<SignedHeaders, Error> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalRequest<'a> {
     method: &'a str,
-    path: &'a str,
+    path: Cow<'a, str>,
     query: String,
     signed_headers: &'a SignedHeaders,
     values: Vec<String>,
@@ -206,7 +256,10 @@ impl<'a> CanonicalRequest<'a> {
         };
         Ok(Self {
             method: req.method(),
-            path: req.path(),
+            path: match settings.uri {
+                UriForm::Rfc3986 => canonical_uri(req.path()),
+                _ => Cow::Borrowed(req.path()),
+            },
             query: canonical_query(req.raw_query(), settings.query, settings.plus),
             signed_headers,
             values,

@@ -55,11 +55,20 @@ pub enum ResourceQuery {
 pub struct Settings {
     /// How the query enters the resource.
     pub resource_query: ResourceQuery,
+    /// An empty value written as `name=` (aliyun-python-sdk-core) instead of the name
+    /// alone (alibabacloud-tea-openapi, the default).
+    pub empty_with_equals: bool,
     /// How `+` in the received query is read.
     pub plus: PlusIs,
 }
 
 impl Settings {
+    /// These settings with empty values written as `name=`.
+    pub fn with_empty_with_equals(mut self, yes: bool) -> Self {
+        self.empty_with_equals = yes;
+        self
+    }
+
     /// These settings with another resource query rule.
     pub fn with_resource_query(mut self, q: ResourceQuery) -> Self {
         self.resource_query = q;
@@ -128,7 +137,7 @@ impl<'a> StringToSign<'a> {
                 resource.push_str(&join_sorted(
                     pairs,
                     settings.resource_query != ResourceQuery::Unsorted,
-                    false,
+                    settings.empty_with_equals,
                 ));
             }
         }

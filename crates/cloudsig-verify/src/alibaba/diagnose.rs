@@ -136,6 +136,15 @@ pub(crate) fn acs3(case: &Acs3Case<'_>) -> Diagnosis {
     s.attempt(sign(&plain, d.with_query(acs3::QueryForm::PlusForSpace), case.secret), "plus-for-space", || {
         "the client wrote a space as `+` in the canonical query (form encoding); ACS3 needs `%20`".into()
     });
+    if acs3::canonical_uri(case.cap.path()) != case.cap.path() {
+        s.attempt(
+            sign(&plain, d.with_uri(acs3::UriForm::Rfc3986), case.secret),
+            "canonical-uri-encoded",
+            || {
+                "the client signed the path percent-encoded (`*` as `%2A`) but sent it raw; the canonical URI is the path as sent".into()
+            },
+        );
+    }
     s.attempt(
         sign(&plain, d.with_query(acs3::QueryForm::Unsorted), case.secret),
         "query-unsorted",
