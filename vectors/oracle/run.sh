@@ -2,6 +2,7 @@
 # Official-SDK oracle: regenerate (or check) the SDK captures in vectors/captures/sdk/.
 #
 #   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists)
+#                                   and vectors/captures/sdk/alibaba/ (alibaba/capture.py, then alibaba/check.py)
 #   vectors/oracle/run.sh --check   regenerate into a temp dir; exit 1 if a committed capture differs
 #
 # Needs only python3 (3.11 is the reference) with pip, and the package registries (PyPI; npm for Node). With
@@ -55,6 +56,24 @@ if [ -f "$here/node/run.sh" ]; then
   combine $?
 else
   echo "== Node SDK oracle: vectors/oracle/node/run.sh not present, skipped"
+fi
+
+echo "== Alibaba Cloud SDK oracle (alibabacloud-tea-openapi, aliyun-python-sdk-core)"
+"$py" "$here/alibaba/capture.py" "${check[@]}"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+  echo "run.sh: registries unreachable; cannot regenerate the Alibaba SDK captures" >&2
+fi
+combine "$rc"
+# Independent recomputation of every committed Alibaba capture (stdlib only, no registry needed). A mismatch that
+# is not a documented finding is a failure, not a difference.
+"$py" "$here/alibaba/check.py" >/dev/null
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "run.sh: vectors/oracle/alibaba/check.py failed (status $rc): run it for details" >&2
+  combine 2
+else
+  echo "alibaba/check.py: every Alibaba capture recomputed (known findings listed by check.py)"
 fi
 
 if [ "$status" -eq 1 ]; then

@@ -1,0 +1,449 @@
+//! Conformance against the official Alibaba Cloud Python SDKs: every request that
+//! `alibabacloud-tea-openapi` and `aliyun-python-sdk-core` sent (captured offline by
+//! `vectors/oracle/alibaba/capture.py`, signatures recomputed independently by
+//! `vectors/oracle/alibaba/check.py`) must
+//! 1. read with the raw HTTP reader and verify as valid with the capture's keys file at
+//!    the capture's time, and
+//! 2. fail verification, with an Alibaba error code, after any single-byte change to a
+//!    part it signs: a signed header value, the query, the body when it is signed.
+//!
+//! Captures that the documented algorithm does not reproduce (check.py's known findings)
+//! are listed in `SIGNATURE_FINDINGS` with the reason; for them the test asserts that they
+//! are still rejected, so a change of behaviour on either side shows up here. Two gaps
+//! of the verifier are marked where they are tested (`rpc_markers_intact`,
+//! `CONTENT_MD5_NOT_CHECKED`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+
+use cloudsig_verify::alibaba::codes;
+use cloudsig_verify::capture::{Captured, Limits, http::HttpReader};
+use cloudsig_verify::keys::KeyRing;
+use cloudsig_verify::{KeyCache, Options, Report, Verdict, Verifier};
+use serde_json::Value;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../vectors/captures/sdk/alibaba"
+);
+
+/// Captures whose signature the documented algorithm does not reproduce, each a finding
+/// documented in vectors/oracle/README.md (check.py's `KNOWN_FINDINGS`): the SDK signs
+/// something other than what it sends. They must be rejected with `SignatureDoesNotMatch`;
+/// they are not mutated.
+const SIGNATURE_FINDINGS: &[(&str, &str)] = &[(
+    "tea-openapi/rpc-ecs-post-duplicate-name",
+    "RegionId is sent in the query and in the form body; the SDK signs one merged map \
+         (the name once), the documented algorithm signs every parameter sent",
+)];
+
+/// KNOWN GAP (verifier), RPC dispatch: an Alibaba RPC request is recognised by the
+/// parameters `Signature`, `AccessKeyId` and `SignatureMethod=HMAC-SHA1` (the agreed rule).
+/// A change inside those markers (their names, or the value `HMAC-SHA1`) makes the verifier
+/// read the request as Tencent v1 and answer with Tencent codes (`InvalidParameterValue`,
+/// "the SecretId parameter is missing"). Such a change must still be rejected; the test
+/// asserts that, counts these cases, and does not require an Alibaba code for them.
+fn rpc_markers_intact(m: &Captured) -> bool {
+    let query = m.target.split_once('?').map_or("", |(_, q)| q);
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    let has = |name: &str| pairs.iter().any(|(n, _)| *n == name);
+    has("Signature")
+        && has("AccessKeyId")
+        && pairs
+            .iter()
+            .any(|(n, v)| *n == "SignatureMethod" && *v == "HMAC-SHA1")
+}
+
+/// KNOWN GAP (verifier), ROA Content-MD5: aliyun-python-sdk-core sends `Content-MD5` and
+/// signs it (the ROA string to sign holds it), but the verifier does not compare it with
+/// the body, so a changed body with the original Content-MD5 is not detected (the
+/// signature over the headers still matches). The body is a signed part (through
+/// Content-MD5): the test asserts the current behaviour — the report is unchanged — so it
+/// fails, and this entry must go, once the verifier checks md5(body).
+const CONTENT_MD5_NOT_CHECKED: bool = true;
+
+struct Case {
+    name: String,
+    record: Value,
+    capture: Captured,
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    for sdk in ["tea-openapi", "core"] {
+        let dir = PathBuf::from(DIR).join(sdk);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "http"))
+            .collect();
+        files.sort();
+        for http in files {
+            let record: Value = serde_json::from_str(
+                &std::fs::read_to_string(http.with_extension("json")).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(record["schema"], "cloudsig-sdk-capture/1");
+            assert_eq!(record["cloud"], "alibaba");
+            let items: Vec<_> = HttpReader::new(
+                BufReader::new(File::open(&http).unwrap()),
+                Limits::default(),
+            )
+            .collect();
+            assert_eq!(items.len(), 1, "{}", http.display());
+            let capture = items.into_iter().next().unwrap().unwrap();
+            out.push(Case {
+                name: format!("{sdk}/{}", http.file_stem().unwrap().to_string_lossy()),
+                record,
+                capture,
+            });
+        }
+    }
+    out
+}
+
+fn verifier(now: i64) -> Verifier {
+    let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
+    Verifier::new(keys, Options::at(now).diagnose(false))
+}
+
+fn check(v: &Verifier, cap: &Captured) -> Report {
+    v.check(cap, &mut KeyCache::default())
+}
+
+fn known(name: &str) -> Option<&'static str> {
+    SIGNATURE_FINDINGS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, why)| *why)
+}
+
+#[test]
+fn there_are_enough_captures_from_both_sdks_including_the_seeds() {
+    let cases = cases();
+    let tea = cases
+        .iter()
+        .filter(|c| c.name.starts_with("tea-openapi/"))
+        .count();
+    let core = cases.iter().filter(|c| c.name.starts_with("core/")).count();
+    assert!(
+        tea >= 10 && core >= 5 && tea + core >= 12,
+        "tea {tea}, core {core}"
+    );
+    for scheme in [
+        "ACS3-HMAC-SHA256",
+        "ACS3-HMAC-SM3",
+        "RPC-HMAC-SHA1",
+        "ROA-HMAC-SHA1",
+    ] {
+        assert!(
+            cases.iter().any(|c| c.record["scheme"] == scheme),
+            "no {scheme} capture"
+        );
+    }
+    // Both seed calls, signed with ACS3 and with ROA.
+    for seed in [
+        "tea-openapi/acs3-es-create-instance",
+        "tea-openapi/acs3-es-upgrade-version",
+        "tea-openapi/roa-es-create-instance",
+        "tea-openapi/roa-es-upgrade-version",
+        "core/core-roa-es-create-instance",
+        "core/core-roa-es-upgrade-version",
+    ] {
+        assert!(cases.iter().any(|c| c.name == seed), "no {seed}");
+    }
+    for (name, _) in SIGNATURE_FINDINGS {
+        assert!(cases.iter().any(|c| c.name == *name), "stale entry {name}");
+    }
+}
+
+#[test]
+fn every_sdk_capture_verifies() {
+    let mut wrong = Vec::new();
+    for c in cases() {
+        let v = verifier(c.record["timestamp"].as_i64().unwrap());
+        let r = check(&v, &c.capture);
+        match known(&c.name) {
+            None if r.verdict != Verdict::Valid => wrong.push(format!("{}: {r}", c.name)),
+            // aliyun-python-sdk-core's ROA requests carry no x-acs-signature-nonce: valid,
+            // with a note that replay cannot be checked.
+            None if c.record["scheme"] == "ROA-HMAC-SHA1"
+                && c.capture.header("x-acs-signature-nonce").is_none()
+                && !r.notes.iter().any(|n| n.contains("x-acs-signature-nonce")) =>
+            {
+                wrong.push(format!("{}: no note about the missing nonce: {r}", c.name));
+            }
+            None => {}
+            // A finding, not a pass: the request is rejected. If this starts to verify,
+            // remove it from SIGNATURE_FINDINGS (and from check.py's KNOWN_FINDINGS).
+            Some(why)
+                if r.verdict != Verdict::Invalid
+                    || !r
+                        .findings
+                        .iter()
+                        .any(|f| f.code == codes::SIGNATURE_DOES_NOT_MATCH) =>
+            {
+                wrong.push(format!("{} ({why}): not rejected: {r}", c.name));
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_sdk_capture_is_detected_as_its_scheme() {
+    for c in cases() {
+        let r = check(
+            &verifier(c.record["timestamp"].as_i64().unwrap()),
+            &c.capture,
+        );
+        assert_eq!(
+            r.scheme.to_string(),
+            c.record["scheme"].as_str().unwrap(),
+            "{}: {r}",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn valid_captures_are_rejected_with_another_secret_and_outside_the_window() {
+    for c in cases() {
+        if known(&c.name).is_some() {
+            continue;
+        }
+        let now = c.record["timestamp"].as_i64().unwrap();
+        let r = check(&verifier(now + codes::WINDOW + 1), &c.capture);
+        assert_eq!(r.verdict, Verdict::Invalid, "{}: {r}", c.name);
+        assert_eq!(r.code(), Some(codes::TIMESTAMP_EXPIRED), "{}: {r}", c.name);
+        let id = c.record["credentials"]["access_key_id"].as_str().unwrap();
+        let token = c.record["credentials"]["security_token"].as_str();
+        let line = match token {
+            Some(t) => format!("{id} EXAMPLEotherSecretEXAMPLE0000 {t}\n"),
+            None => format!("{id} EXAMPLEotherSecretEXAMPLE0000\n"),
+        };
+        let path = std::env::temp_dir().join(format!(
+            "cloudsig-alibaba-sdk-otherkey-{}-{}.txt",
+            std::process::id(),
+            c.name.replace('/', "_")
+        ));
+        std::fs::write(&path, line).unwrap();
+        let keys = KeyRing::from_file(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let r = Verifier::new(keys, Options::at(now).diagnose(false))
+            .check(&c.capture, &mut KeyCache::default());
+        assert_eq!(r.verdict, Verdict::Invalid, "{}: {r}", c.name);
+        let found: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+        assert_eq!(
+            found,
+            vec![codes::SIGNATURE_DOES_NOT_MATCH],
+            "{}: {r}",
+            c.name
+        );
+    }
+}
+
+/// An Alibaba error code: the signature fails, or an earlier rule that reads the changed
+/// value (its format, the key, the token, the time) fails first.
+fn allowed(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some(
+            codes::SIGNATURE_DOES_NOT_MATCH
+                | codes::INCOMPLETE_SIGNATURE
+                | codes::ACCESS_KEY_NOT_FOUND
+                | codes::TIMESTAMP_EXPIRED
+                | codes::TIMESTAMP_FORMAT
+                | codes::MISSING_PARAMETER
+                | codes::TOKEN_MISMATCH
+        )
+    )
+}
+
+fn other(b: u8) -> u8 {
+    if b == b'x' { b'y' } else { b'x' }
+}
+
+/// Positions to change in a part of `len` bytes: all of the first 512, then every 7th.
+fn positions(len: usize) -> impl Iterator<Item = usize> {
+    (0..len).filter(|i| *i < 512 || i % 7 == 0)
+}
+
+/// The lower-cased names of the headers the scheme signs in this capture.
+fn signed_headers(scheme: &str, cap: &Captured) -> Vec<String> {
+    let names = cap.headers.iter().map(|(n, _)| n.to_ascii_lowercase());
+    match scheme {
+        // ACS3: exactly the SignedHeaders list.
+        "ACS3-HMAC-SHA256" | "ACS3-HMAC-SM3" => {
+            let auth = cap.header("authorization").unwrap();
+            let sh = auth
+                .split("SignedHeaders=")
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap();
+            sh.split(';').map(str::to_string).collect()
+        }
+        // ROA V2: Accept, Content-MD5, Content-Type, Date and every x-acs-* header.
+        "ROA-HMAC-SHA1" => names
+            .filter(|n| {
+                matches!(
+                    n.as_str(),
+                    "accept" | "content-md5" | "content-type" | "date"
+                ) || n.starts_with("x-acs-")
+            })
+            .collect(),
+        // RPC: no header is signed.
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
+    let mut tried = 0usize;
+    let mut md5_gap = 0usize;
+    let mut dispatch_gap = 0usize;
+    let wrong = std::cell::RefCell::new(Vec::new());
+    for c in cases() {
+        if known(&c.name).is_some() {
+            continue;
+        }
+        let scheme = c.record["scheme"].as_str().unwrap();
+        let v = verifier(c.record["timestamp"].as_i64().unwrap());
+        let cap = &c.capture;
+        let fails = |m: &Captured, what: &str| {
+            let r = check(&v, m);
+            // Invalid, and every finding with an Alibaba code.
+            if r.verdict != Verdict::Invalid
+                || r.findings.is_empty()
+                || !r.findings.iter().all(|f| allowed(Some(f.code)))
+            {
+                let found: Vec<String> = r
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} [{}] {}", f.code, f.rule, f.message))
+                    .collect();
+                wrong.borrow_mut().push((
+                    format!(
+                        "{}: {} -> {} {}: {}",
+                        c.name,
+                        what.split(" byte").next().unwrap(),
+                        r.verdict.name(),
+                        r.scheme,
+                        found.join(" | ")
+                    ),
+                    format!("{what}; target {}", m.target),
+                ));
+            }
+        };
+        // The body: ACS3 hashes it; RPC signs its form parameters; ROA V2 only through
+        // Content-MD5 (aliyun-python-sdk-core sends it, tea-openapi does not).
+        let body_signed = match scheme {
+            "ACS3-HMAC-SHA256" | "ACS3-HMAC-SM3" | "RPC-HMAC-SHA1" => true,
+            _ => cap.header("content-md5").is_some(),
+        };
+        let roa_md5 = scheme == "ROA-HMAC-SHA1" && cap.header("content-md5").is_some();
+        if body_signed {
+            let baseline = check(&v, cap).findings;
+            for i in positions(cap.body.len()) {
+                let mut m = cap.clone();
+                m.body[i] = other(m.body[i]);
+                tried += 1;
+                if roa_md5 && CONTENT_MD5_NOT_CHECKED {
+                    let r = check(&v, &m);
+                    assert_eq!(
+                        r.findings, baseline,
+                        "{}: body byte {i}: the verifier now reacts to a body that does not \
+                         match Content-MD5: remove CONTENT_MD5_NOT_CHECKED",
+                        c.name
+                    );
+                    md5_gap += 1;
+                } else {
+                    fails(&m, &format!("body byte {i}"));
+                }
+            }
+        }
+        // The query: signed by every scheme.
+        if let Some(start) = cap.target.find('?').map(|i| i + 1) {
+            for i in positions(cap.target.len() - start) {
+                let mut m = cap.clone();
+                let mut bytes = m.target.into_bytes();
+                bytes[start + i] = other(bytes[start + i]);
+                m.target = String::from_utf8(bytes).unwrap();
+                tried += 1;
+                if scheme == "RPC-HMAC-SHA1" && !rpc_markers_intact(&m) {
+                    // KNOWN GAP (rpc_markers_intact): rejected, but not as Alibaba.
+                    let r = check(&v, &m);
+                    assert_eq!(
+                        r.verdict,
+                        Verdict::Invalid,
+                        "{}: query byte {i} (RPC marker) changed, still {r}",
+                        c.name
+                    );
+                    if r.scheme.name() != "RPC-HMAC-SHA1" {
+                        dispatch_gap += 1;
+                    } else {
+                        fails(&m, &format!("query byte {i}"));
+                    }
+                } else {
+                    fails(&m, &format!("query byte {i}"));
+                }
+            }
+        }
+        // The signed header values.
+        let signed = signed_headers(scheme, cap);
+        for (h, (name, value)) in cap.headers.iter().enumerate() {
+            if !signed.contains(&name.to_ascii_lowercase()) {
+                continue;
+            }
+            for i in positions(value.len()) {
+                let mut m = cap.clone();
+                let mut bytes = m.headers[h].1.clone().into_bytes();
+                bytes[i] = other(bytes[i]);
+                m.headers[h].1 = String::from_utf8(bytes).unwrap();
+                tried += 1;
+                fails(&m, &format!("header {name} byte {i}"));
+            }
+        }
+    }
+    // Grouped by case, part and outcome, with the count and the first example of each.
+    let wrong = wrong.into_inner();
+    let mut groups: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+    for (key, example) in &wrong {
+        let e = groups.entry(key.clone()).or_insert((0, example.clone()));
+        e.0 += 1;
+    }
+    let text: Vec<String> = groups
+        .iter()
+        .map(|(k, (n, ex))| format!("{n} x {k}\n      e.g. {ex}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {tried} mutations not rejected with an Alibaba code:\n{}",
+        wrong.len(),
+        text.join("\n")
+    );
+    assert!(tried > 5000, "only {tried} mutations");
+    // The two known gaps are exercised (and stay visible in the test output).
+    assert!(
+        md5_gap > 0 && dispatch_gap > 0,
+        "md5 {md5_gap}, dispatch {dispatch_gap}"
+    );
+    println!(
+        "{tried} mutations; known gaps: {md5_gap} ROA body changes not checked against \
+         Content-MD5, {dispatch_gap} RPC marker changes rejected with Tencent codes"
+    );
+}
