@@ -348,10 +348,9 @@ pub fn write_string_to_sign<W: fmt::Write>(
     hashed_canonical_request: &str,
 ) -> fmt::Result {
     write!(out, "{}\n{}\n", algorithm.name(), date)?;
-    if algorithm.uses_scope() {
-        if let Some(scope) = scope {
-            write!(out, "{scope}\n")?;
-        }
+    match scope {
+        Some(scope) if algorithm.uses_scope() => writeln!(out, "{scope}")?,
+        _ => {}
     }
     out.write_str(hashed_canonical_request)
 }
