@@ -251,7 +251,7 @@ def build():
     docs.append(vector(
         "sdk-hmac-sha256-unsigned-payload", "POST with X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD, a query needing encoding and an untrimmed header (computed).",
         comp, [], {"ak": AK, "sk": SK, "method": "POST", "host": host_ecs,
-                   "path": "/v1/a b/c~d/servers", "algorithm": "SDK-HMAC-SHA256",
+                   "path": "/v1/a%20b/c~d/servers", "algorithm": "SDK-HMAC-SHA256",
                    "query": [["name", "x y*"], ["a", "2"], ["a", "1"], ["empty", ""]],
                    "headers": [["Content-Type", "application/json"], ["Host", host_ecs],
                                ["X-Sdk-Date", "20240102T030405Z"], ["X-Project-Id", "  " + PROJECT + " "],

@@ -493,44 +493,71 @@ impl SignedRequest {
     /// # Ok::<(), cloudsig_canonical::Error>(())
     /// ```
     pub fn to_curl(&self) -> String {
-        let mut out = alloc::format!("curl -X {} {}", self.method, shell_quote(&self.url()));
-        for (n, v) in &self.headers {
-            // curl drops a header given as `Name:` with only blanks after the colon (that
-            // form removes one of its own headers); `Name;` sends it with an empty value.
-            let header = if v.bytes().all(|b| b" \t\x0b\x0c".contains(&b)) {
-                alloc::format!("{n};")
-            } else {
-                alloc::format!("{n}: {v}")
-            };
-            let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
-        }
-        if !self.body.is_empty() {
-            let body = String::from_utf8_lossy(&self.body);
-            let _ = write!(out, " \\\n  --data-raw {}", shell_quote(&body));
-        }
-        out
+        render_curl(&self.method, &self.url(), &self.headers, &self.body)
     }
 
     /// The request as raw HTTP/1.1 (CRLF line ends, with Content-Length), the form
     /// `cloudsig verify` reads.
     pub fn to_http(&self) -> Vec<u8> {
-        let mut head = alloc::format!("{} {}", self.method, self.path);
-        if !self.query.is_empty() {
-            head.push('?');
-            head.push_str(&self.query);
-        }
-        head.push_str(" HTTP/1.1\r\n");
-        for (n, v) in &self.headers {
-            let _ = write!(head, "{n}: {v}\r\n");
-        }
-        if self.method != "GET" || !self.body.is_empty() {
-            let _ = write!(head, "Content-Length: {}\r\n", self.body.len());
-        }
-        head.push_str("\r\n");
-        let mut out = head.into_bytes();
-        out.extend_from_slice(&self.body);
-        out
+        render_http(
+            &self.method,
+            &self.path,
+            &self.query,
+            &self.headers,
+            &self.body,
+        )
     }
+}
+
+/// A curl command line (POSIX shell quoting); shared by every cloud's signed request.
+pub(crate) fn render_curl(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> String {
+    let mut out = alloc::format!("curl -X {} {}", method, shell_quote(url));
+    for (n, v) in headers {
+        // curl drops a header given as `Name:` with only blanks after the colon (that
+        // form removes one of its own headers); `Name;` sends it with an empty value.
+        let header = if v.bytes().all(|b| b" \t\x0b\x0c".contains(&b)) {
+            alloc::format!("{n};")
+        } else {
+            alloc::format!("{n}: {v}")
+        };
+        let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
+    }
+    if !body.is_empty() {
+        let body = String::from_utf8_lossy(body);
+        let _ = write!(out, " \\\n  --data-raw {}", shell_quote(&body));
+    }
+    out
+}
+
+/// Raw HTTP/1.1 (CRLF, with Content-Length); shared by every cloud's signed request.
+pub(crate) fn render_http(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Vec<u8> {
+    let mut head = alloc::format!("{method} {path}");
+    if !query.is_empty() {
+        head.push('?');
+        head.push_str(query);
+    }
+    head.push_str(" HTTP/1.1\r\n");
+    for (n, v) in headers {
+        let _ = write!(head, "{n}: {v}\r\n");
+    }
+    if method != "GET" || !body.is_empty() {
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
 /// Whether a Content-Type declares a text body that Tencent Cloud reads as UTF-8.
