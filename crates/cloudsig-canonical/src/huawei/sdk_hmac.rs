@@ -42,8 +42,8 @@ pub enum UriForm {
     Sdk,
     /// As [`UriForm::Sdk`] but without the trailing `/` (the most common mistake).
     NoTrailingSlash,
-    /// The path as sent, not decoded nor encoded (segments not encoded), ending with `/`.
-    AsSent,
+    /// Decoded but the segments not encoded again (`/a b/` for `/a%20b`), ending with `/`.
+    NotEncoded,
     /// Each segment encoded without decoding it first (`%2F` becomes `%252F`), ending with `/`.
     DoubleEncoded,
 }
@@ -116,15 +116,17 @@ impl Settings {
 /// ```
 pub fn canonical_uri(path: &str, form: UriForm) -> String {
     let decoded: Cow<'_, str> = match form {
-        UriForm::Sdk | UriForm::NoTrailingSlash => percent_decode_str(path).decode_utf8_lossy(),
-        UriForm::AsSent | UriForm::DoubleEncoded => Cow::Borrowed(path),
+        UriForm::Sdk | UriForm::NoTrailingSlash | UriForm::NotEncoded => {
+            percent_decode_str(path).decode_utf8_lossy()
+        }
+        UriForm::DoubleEncoded => Cow::Borrowed(path),
     };
     let mut out = String::with_capacity(decoded.len() + 8);
     for (i, seg) in decoded.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
-        if form == UriForm::AsSent {
+        if form == UriForm::NotEncoded {
             out.push_str(seg);
         } else {
             let _ = write!(out, "{}", utf8_percent_encode(seg, RFC3986));
@@ -509,7 +511,7 @@ mod tests {
         assert_eq!(canonical_uri("/a//b", UriForm::Sdk), "/a//b/");
         assert_eq!(canonical_uri("/x~y*", UriForm::Sdk), "/x~y%2A/");
         assert_eq!(canonical_uri("/a%2Fb", UriForm::Sdk), "/a/b/");
-        assert_eq!(canonical_uri("/a b", UriForm::AsSent), "/a b/");
+        assert_eq!(canonical_uri("/a%20b", UriForm::NotEncoded), "/a b/");
         assert_eq!(canonical_uri("/a/", UriForm::NoTrailingSlash), "/a/");
     }
 
