@@ -210,3 +210,108 @@ fn no_credentials_names_the_variables() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err.contains("HUAWEICLOUD_SDK_AK"), "{err}");
 }
+
+/// `cloudsig verify` on the generator's captures: valid ones exit 0; a mistake is named
+/// in the one-line report and in the JSON output.
+#[test]
+fn verify_reports_huawei_captures() {
+    let o = cloudsig()
+        .args([
+            "verify",
+            "--key-file",
+            "vectors/captures/huawei/keys.txt",
+            "--now",
+            "1763194150",
+        ])
+        .args([
+            "vectors/captures/huawei/valid/ecs-create-server-v11-hmac-sha256.jsonl",
+            "vectors/captures/huawei/valid/dms-kafka-create-instance-sdk-hmac-sm3.jsonl",
+        ])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(
+        out.contains("#1 valid V11-HMAC-SHA256 HPUAEXAMPLEAK0000001"),
+        "{out}"
+    );
+    assert!(
+        out.contains("#1 valid SDK-HMAC-SM3 HPUAEXAMPLEAK0000001"),
+        "{out}"
+    );
+
+    let o = cloudsig()
+        .args([
+            "verify",
+            "--key-file",
+            "vectors/captures/huawei/keys.txt",
+            "--now",
+            "1763194150",
+        ])
+        .args([
+            "--format",
+            "json",
+            "vectors/captures/huawei/mistakes/missing-trailing-slash.jsonl",
+        ])
+        .output()
+        .unwrap();
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    let j: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(j["code"], "APIGW.0301");
+    assert_eq!(j["scheme"], "SDK-HMAC-SHA256");
+    assert_eq!(
+        j["diagnosis"]["mistake"]["id"], "missing-trailing-slash",
+        "{j}"
+    );
+    assert!(!out.contains(SEED_SK));
+}
+
+/// A request signed by `cloudsig sign huawei --format http` verifies with the same key
+/// from the environment.
+#[test]
+fn signed_output_verifies() {
+    let signed = cloudsig()
+        .args([
+            "sign",
+            "huawei",
+            "--algorithm",
+            "v11-hmac-sha256",
+            "--region",
+            "cn-north-4",
+        ])
+        .args([
+            "--service",
+            "ecs",
+            "--host",
+            "ecs.cn-north-4.myhuaweicloud.com",
+        ])
+        .args(["--path", "/v2.1/9c53a566cb3443ab910cf0daebca90c4/servers"])
+        .args([
+            "--data",
+            "@examples/huawei-ecs-create-server.json",
+            "--format",
+            "http",
+        ])
+        .args(["--timestamp", "1763194150"])
+        .env("HUAWEICLOUD_SDK_AK", "HPUAEXAMPLEAK0000001")
+        .env("HUAWEICLOUD_SDK_SK", SEED_SK)
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    let dir = std::env::temp_dir().join(format!("cloudsig-huawei-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("signed.http");
+    std::fs::write(&file, &signed.stdout).unwrap();
+    let o = cloudsig()
+        .args(["verify", "--now", "1763194150"])
+        .arg(&file)
+        .env("HUAWEICLOUD_SDK_AK", "HPUAEXAMPLEAK0000001")
+        .env("HUAWEICLOUD_SDK_SK", SEED_SK)
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(o.status.success(), "{out}{err}");
+    assert!(out.contains("valid V11-HMAC-SHA256"), "{out}");
+}
