@@ -27,7 +27,7 @@ cd "$(dirname "$0")"
 
 SECONDS_PER_TARGET=${1:-30}
 shift || true
-ALL_TARGETS=(authorization http_capture curl_command har jsonl_record v1_params verify_any)
+ALL_TARGETS=(authorization huawei_authorization http_capture curl_command har jsonl_record v1_params verify_any)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 for t in "${TARGETS[@]}"; do
     if [[ ! " ${ALL_TARGETS[*]} " == *" $t "* ]]; then
