@@ -281,6 +281,8 @@ def build():
                  body=ECS_BODY, **extra)))
     for v in docs:
         v["expected"] = stages(v)
+        documented = v["provenance"]["documented"]
+        v["provenance"]["computed"] = [k for k in v["expected"] if k not in documented]
     got = docs[0]["expected"]
     for k, want in DOCUMENTED.items():
         assert got[k] == want, f"documented {k} not reproduced: {got[k]} != {want}"
