@@ -11,6 +11,7 @@
 //! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256.
 //! - [`tencent`]: the high-level API a service calls (credentials, call, clock → headers).
 //! - [`alibaba`]: Alibaba Cloud ACS3 (SHA-256 and SM3), ROA and RPC, and their high-level API.
+//! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
 //! - [`encode`]: RFC 3986 percent-encoding.
 //!
 //! ## Adding a scheme
@@ -43,6 +44,7 @@ extern crate alloc;
 pub mod alibaba;
 pub mod encode;
 mod error;
+pub mod huawei;
 mod request;
 mod scan;
 pub mod tc3;

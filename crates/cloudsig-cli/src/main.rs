@@ -6,6 +6,7 @@
 
 mod sign;
 mod sign_alibaba;
+mod sign_huawei;
 mod verify;
 
 use std::process::ExitCode;

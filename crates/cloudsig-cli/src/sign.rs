@@ -25,6 +25,8 @@ pub enum SignCommand {
     Roa(crate::sign_alibaba::RoaArgs),
     /// Alibaba Cloud RPC HMAC-SHA1 (V2, the Signature parameter).
     Rpc(crate::sign_alibaba::RpcArgs),
+    /// Huawei Cloud SDK-HMAC-SHA256 / SDK-HMAC-SM3 / V11-HMAC-SHA256.
+    Huawei(crate::sign_huawei::HuaweiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +181,7 @@ pub fn run(cmd: SignCommand) -> Result<(), String> {
         SignCommand::Acs3(a) => crate::sign_alibaba::run_acs3(a),
         SignCommand::Roa(a) => crate::sign_alibaba::run_roa(a),
         SignCommand::Rpc(a) => crate::sign_alibaba::run_rpc(a),
+        SignCommand::Huawei(a) => crate::sign_huawei::run(a),
     }
 }
 

@@ -69,6 +69,7 @@ enum Output {
 pub fn run(a: VerifyArgs) -> Result<bool, String> {
     let mut keys = KeyRing::from_env()?;
     keys.merge(KeyRing::from_env_alibaba()?);
+    keys.merge(KeyRing::from_env_huawei()?);
     for path in &a.key_file {
         for creds in KeyRing::from_file(path)?.iter() {
             keys.insert(creds.clone());

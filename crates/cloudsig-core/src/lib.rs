@@ -39,6 +39,7 @@ pub mod alibaba;
 mod date;
 mod digest;
 mod error;
+pub mod huawei;
 mod secret;
 mod sha256;
 pub mod tc3;

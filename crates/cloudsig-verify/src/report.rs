@@ -24,6 +24,12 @@ pub enum Scheme {
     RoaHmacSha1,
     /// Alibaba Cloud RPC: a `Signature` parameter with `SignatureMethod=HMAC-SHA1`.
     RpcHmacSha1,
+    /// Huawei Cloud `Authorization: SDK-HMAC-SHA256 …`.
+    HuaweiSdkHmacSha256,
+    /// Huawei Cloud `Authorization: SDK-HMAC-SM3 …`.
+    HuaweiSdkHmacSm3,
+    /// Huawei Cloud `Authorization: V11-HMAC-SHA256 …`.
+    HuaweiV11HmacSha256,
     /// No signature found, or an Authorization of an unknown algorithm.
     Unknown,
 }
@@ -40,6 +46,9 @@ impl Scheme {
             Self::Acs3HmacSm3 => "ACS3-HMAC-SM3",
             Self::RoaHmacSha1 => "ROA-HMAC-SHA1",
             Self::RpcHmacSha1 => "RPC-HMAC-SHA1",
+            Self::HuaweiSdkHmacSha256 => "SDK-HMAC-SHA256",
+            Self::HuaweiSdkHmacSm3 => "SDK-HMAC-SM3",
+            Self::HuaweiV11HmacSha256 => "V11-HMAC-SHA256",
             Self::Unknown => "unknown",
         }
     }

@@ -228,6 +228,7 @@ impl Verifier {
             Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
             Some(v) if crate::alibaba::auth::is_acs3(v) => crate::alibaba::check_acs3(self, cap, v),
             Some(v) if crate::alibaba::auth::is_roa(v) => crate::alibaba::check_roa(self, cap, v),
+            Some(v) if crate::huawei::is_huawei(v) => crate::huawei::check(self, cap, v),
             Some(v) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
                 let hint = if v.trim_start().starts_with("Basic ") {
@@ -247,6 +248,7 @@ impl Verifier {
                 None => self.check_unauthorized(cap),
             },
         };
+        // Tencent Cloud's rule; other clouds take every method.
         let tencent = matches!(
             report.scheme,
             Scheme::Tc3
