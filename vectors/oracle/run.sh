@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Official-SDK oracle: regenerate (or check) the SDK captures in vectors/captures/sdk/.
 #
-#   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists)
+#   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists),
+#                                   and vectors/captures/sdk/huawei/ (huawei/capture.py, huawei/node/run.sh)
 #   vectors/oracle/run.sh --check   regenerate into a temp dir; exit 1 if a committed capture differs
 #
 # Needs only python3 (3.11 is the reference) with pip, and the package registries (PyPI; npm for Node). With
@@ -17,7 +18,7 @@ check=()
 case "${1:-}" in
   "") ;;
   --check) check=(--check) ;;
-  -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
@@ -55,6 +56,20 @@ if [ -f "$here/node/run.sh" ]; then
   combine $?
 else
   echo "== Node SDK oracle: vectors/oracle/node/run.sh not present, skipped"
+fi
+
+echo "== Huawei Python SDK oracle"
+"$py" "$here/huawei/capture.py" "${check[@]}"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+  echo "run.sh: registries unreachable; cannot regenerate the Huawei Python SDK captures" >&2
+fi
+combine "$rc"
+
+if [ -f "$here/huawei/node/run.sh" ]; then
+  echo "== Huawei Node SDK oracle"
+  bash "$here/huawei/node/run.sh" "${check[@]}"
+  combine $?
 fi
 
 if [ "$status" -eq 1 ]; then
