@@ -97,12 +97,13 @@ ECS_BODY = {"server": {
     "availability_zone": "az1-dc1"}}
 
 # A query the signer must sort and encode: repeated keys (values sorted too), space, '*', '~', '+', '/', '%',
-# unicode, an empty value, a boolean (the signer writes str(value).lower() for bools).
+# unicode, an empty value, a boolean, values whose raw and encoded orders differ (the signer writes str(value).lower() for bools).
 QUERY = [
     ("name", "vm one*two~three"), ("limit", 10), ("flavor", "s3.small.1"), ("tags", "k=v+w/x%y"),
     ("name_cn", "\u4e91\u670d\u52a1\u5668 caf\u00e9"), ("marker", ""), ("tags", "a&b"), ("Zone", "az1"),
-    ("not-tags", "\U0001F600"), ("detail", True),
+    ("not-tags", "\U0001F600"), ("detail", True), ("tags", "~x"), ("tags", "\u00e9"),
 ]
+# ("tags", "~x") and ("tags", "\u00e9") sort differently raw ("~" < "\u00e9") and percent-encoded ("%C3%A9" < "~x").
 
 SEGMENT = "a b:c~d*e'f,g@h\u540d"  # a path parameter: quote(safe='') on the wire, re-encoded for signing
 SLASHED = "dir/sub file"  # a path parameter holding '/': %2F on the wire, a real '/' in the canonical URI
