@@ -18,7 +18,8 @@ computes the signature by the documented algorithm:
 
 When the documented algorithm does not reproduce the SDK's signature, it tries the variants the SDK is known to
 differ by (named in the report) and says which one matched: a FINDING. Exit 0 when every signature is
-reproduced by the documented algorithm or a named variant, 1 when one is reproduced by neither.
+reproduced by the documented algorithm or a named variant (or is a listed, documented SDK bug: KNOWN_UNREPRODUCIBLE),
+1 otherwise.
 
     python3 vectors/oracle/huawei/check.py [DIR ...]     (default: vectors/captures/sdk/huawei/*/)
 """
@@ -170,7 +171,12 @@ def canonical_query(query, variant):
     return "&".join("%s=%s" % kv for kv in sorted((enc(k), enc(v)) for k, v in pairs))
 
 
-def recompute(raw, keys, uri_variant="documented", query_variant="documented"):
+def _icu_key(name):
+    """Approximates ICU root collation (Node's localeCompare) on header names: '_' < '-' < digits < letters."""
+    return [0 if c == "_" else 1 if c == "-" else 2 + ord(c) for c in name]
+
+
+def recompute(raw, keys, uri_variant="documented", query_variant="documented", header_variant="documented"):
     method, path, query, headers, body = parse_http(raw)
     auth = header(headers, "Authorization").decode("ascii")
     alg, _, rest = auth.partition(" ")
@@ -185,7 +191,8 @@ def recompute(raw, keys, uri_variant="documented", query_variant="documented"):
     content_header = "X-Sdk-Content-Sm3" if alg == "SDK-HMAC-SM3" else "X-Sdk-Content-Sha256"
     declared = header(headers, content_header)
     payload = declared.decode("ascii") if declared is not None and body else hash_fn(body).hex()
-    canon_headers = "".join("%s:%s\n" % (h, header(headers, h).decode("utf-8").strip()) for h in signed)
+    order = sorted(signed, key=_icu_key) if header_variant == "locale-order" else signed
+    canon_headers = "".join("%s:%s\n" % (h, header(headers, h).decode("utf-8").strip()) for h in order)
     canonical = "\n".join([method, canonical_uri(path, uri_variant), canonical_query(query, query_variant),
                            canon_headers, ";".join(signed), payload])
     date = header(headers, "X-Sdk-Date").decode("ascii")
@@ -205,8 +212,16 @@ def recompute(raw, keys, uri_variant="documented", query_variant="documented"):
     return sig, fields["Signature"], None
 
 
-VARIANTS = [("documented", "documented"), ("unquote-whole-path", "documented"), ("documented", "sort-decoded"),
-            ("unquote-whole-path", "sort-decoded")]
+VARIANTS = [(u, q, h) for h in ("documented", "locale-order") for q in ("documented", "sort-decoded")
+            for u in ("documented", "unquote-whole-path")]
+
+# Captures whose signature no reading of the request as sent reproduces: SDK bugs, documented in
+# vectors/oracle/README.md. check.py fails if one of these starts to verify (then remove it here) or if any other
+# capture does not.
+KNOWN_UNREPRODUCIBLE = {
+    "node/sha256-path-encoding.http": "Node core signs url.parse(url).pathname re-encoded without decoding: "
+                                      "space and ' are double-encoded (%2520, %2527) while the wire has %20 and '",
+}
 
 
 def load_keys(path):
@@ -225,7 +240,7 @@ def main(argv):
     keys = load_keys(os.path.join(CAPTURES, "keys.txt"))
     dirs = argv or sorted(d for d in glob.glob(os.path.join(CAPTURES, "*")) if os.path.isdir(d))
     total = documented = 0
-    failures, findings = [], []
+    failures, findings, known = [], [], []
     for d in dirs:
         for path in sorted(glob.glob(os.path.join(d, "*.http"))):
             name = os.path.relpath(path, CAPTURES)
@@ -233,27 +248,36 @@ def main(argv):
                 raw = f.read()
             total += 1
             matched = None
-            for uv, qv in VARIANTS:
-                sig, sent, err = recompute(raw, keys, uv, qv)
+            err = None
+            for uv, qv, hv in VARIANTS:
+                sig, sent, err = recompute(raw, keys, uv, qv, hv)
                 if err:
                     failures.append("%s: %s" % (name, err))
                     break
                 if sig == sent:
-                    matched = (uv, qv)
+                    matched = (uv, qv, hv)
                     break
-            if matched == ("documented", "documented"):
+            if matched and name in KNOWN_UNREPRODUCIBLE:
+                failures.append("%s: listed as unreproducible but reproduced: update KNOWN_UNREPRODUCIBLE" % name)
+            elif matched == ("documented", "documented", "documented"):
                 documented += 1
             elif matched:
-                findings.append("%s: reproduced only with canonical URI %s, canonical query %s"
-                                % (name, matched[0], matched[1]))
-            elif not err:
+                findings.append("%s: reproduced only with canonical URI %s, canonical query %s, header order %s"
+                                % ((name,) + matched))
+            elif err:
+                pass
+            elif name in KNOWN_UNREPRODUCIBLE:
+                known.append("%s: %s" % (name, KNOWN_UNREPRODUCIBLE[name]))
+            else:
                 failures.append("%s: no variant reproduces the signature" % name)
     for line in findings:
         print("FINDING " + line)
+    for line in known:
+        print("FINDING (SDK bug, not reproducible) " + line)
     for line in failures:
         print("MISMATCH " + line)
-    print("%d captures: %d reproduced by the documented algorithm, %d only by a named variant, %d not at all"
-          % (total, documented, len(findings), len(failures)))
+    print("%d captures: %d reproduced by the documented algorithm, %d only by a named variant, %d known "
+          "unreproducible, %d unexpected failures" % (total, documented, len(findings), len(known), len(failures)))
     return 1 if failures or total == 0 else 0
 
 
