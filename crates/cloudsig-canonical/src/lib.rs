@@ -10,6 +10,7 @@
 //! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256.
 //! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256.
 //! - [`tencent`]: the high-level API a service calls (credentials, call, clock → headers).
+//! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
 //! - [`encode`]: RFC 3986 percent-encoding.
 //!
 //! ## Adding a scheme
@@ -41,6 +42,7 @@ extern crate alloc;
 
 pub mod encode;
 mod error;
+pub mod huawei;
 mod request;
 mod scan;
 pub mod tc3;

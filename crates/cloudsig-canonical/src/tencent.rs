@@ -499,33 +499,7 @@ impl SignedRequest {
     /// argument there), so for a body holding one use [`SignedRequest::to_http`] instead
     /// ([`SignedRequest::curl_can_carry_body`] tells).
     pub fn to_curl(&self) -> String {
-        let url = self.url();
-        // curl globs `[a-z]` and `{a,b}` in URLs unless told not to (`-g`, `--globoff`).
-        let globoff = if url.bytes().any(|b| matches!(b, b'[' | b']' | b'{' | b'}')) {
-            " -g"
-        } else {
-            ""
-        };
-        let mut out = alloc::format!("curl{globoff} -X {} {}", self.method, shell_quote(&url));
-        for (n, v) in &self.headers {
-            // curl drops a header given as `Name:` with only blanks after the colon (that
-            // form removes one of its own headers); `Name;` sends it with an empty value.
-            let header = if v.bytes().all(|b| b" \t\x0b\x0c".contains(&b)) {
-                alloc::format!("{n};")
-            } else {
-                alloc::format!("{n}: {v}")
-            };
-            let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
-        }
-        if !self.body.is_empty() {
-            // `--data-raw`, not `--data-binary`: it never reads a file for a leading `@`.
-            let body = match core::str::from_utf8(&self.body) {
-                Ok(text) if !text.contains('\0') => shell_quote(text),
-                _ => ansi_c_quote(&self.body),
-            };
-            let _ = write!(out, " \\\n  --data-raw {body}");
-        }
-        out
+        render_curl(&self.method, &self.url(), &self.headers, &self.body)
     }
 
     /// Whether [`SignedRequest::to_curl`] can carry the body: false when it holds a NUL
@@ -537,23 +511,75 @@ impl SignedRequest {
     /// The request as raw HTTP/1.1 (CRLF line ends, with Content-Length), the form
     /// `cloudsig verify` reads.
     pub fn to_http(&self) -> Vec<u8> {
-        let mut head = alloc::format!("{} {}", self.method, self.path);
-        if !self.query.is_empty() {
-            head.push('?');
-            head.push_str(&self.query);
-        }
-        head.push_str(" HTTP/1.1\r\n");
-        for (n, v) in &self.headers {
-            let _ = write!(head, "{n}: {v}\r\n");
-        }
-        if self.method != "GET" || !self.body.is_empty() {
-            let _ = write!(head, "Content-Length: {}\r\n", self.body.len());
-        }
-        head.push_str("\r\n");
-        let mut out = head.into_bytes();
-        out.extend_from_slice(&self.body);
-        out
+        render_http(
+            &self.method,
+            &self.path,
+            &self.query,
+            &self.headers,
+            &self.body,
+        )
     }
+}
+
+/// A curl command line (POSIX shell quoting); shared by every cloud's signed request.
+pub(crate) fn render_curl(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> String {
+    // curl globs `[a-z]` and `{a,b}` in URLs unless told not to (`-g`, `--globoff`).
+    let globoff = if url.bytes().any(|b| matches!(b, b'[' | b']' | b'{' | b'}')) {
+        " -g"
+    } else {
+        ""
+    };
+    let mut out = alloc::format!("curl{globoff} -X {} {}", method, shell_quote(url));
+    for (n, v) in headers {
+        // curl drops a header given as `Name:` with only blanks after the colon (that
+        // form removes one of its own headers); `Name;` sends it with an empty value.
+        let header = if v.bytes().all(|b| b" \t\x0b\x0c".contains(&b)) {
+            alloc::format!("{n};")
+        } else {
+            alloc::format!("{n}: {v}")
+        };
+        let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
+    }
+    if !body.is_empty() {
+        // `--data-raw`, not `--data-binary`: it never reads a file for a leading `@`.
+        let body = match core::str::from_utf8(body) {
+            Ok(text) if !text.contains('\0') => shell_quote(text),
+            _ => ansi_c_quote(body),
+        };
+        let _ = write!(out, " \\\n  --data-raw {body}");
+    }
+    out
+}
+
+/// Raw HTTP/1.1 (CRLF, with Content-Length); shared by every cloud's signed request.
+pub(crate) fn render_http(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Vec<u8> {
+    let mut head = alloc::format!("{method} {path}");
+    if !query.is_empty() {
+        head.push('?');
+        head.push_str(query);
+    }
+    head.push_str(" HTTP/1.1\r\n");
+    for (n, v) in headers {
+        let _ = write!(head, "{n}: {v}\r\n");
+    }
+    if method != "GET" || !body.is_empty() {
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
 /// Whether a Content-Type declares a text body that Tencent Cloud reads as UTF-8.

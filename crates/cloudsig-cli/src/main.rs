@@ -5,6 +5,7 @@
 //! file (`--key-file`), never from the command line.
 
 mod sign;
+mod sign_huawei;
 mod verify;
 
 use std::process::ExitCode;

@@ -19,6 +19,8 @@ pub enum SignCommand {
     Tc3(Tc3Args),
     /// v1 HmacSHA1 / HmacSHA256: prints the request with its Signature parameter.
     V1(V1Args),
+    /// Huawei Cloud SDK-HMAC-SHA256 / SDK-HMAC-SM3 / V11-HMAC-SHA256.
+    Huawei(crate::sign_huawei::HuaweiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +172,7 @@ pub fn run(cmd: SignCommand) -> Result<(), String> {
     match cmd {
         SignCommand::Tc3(a) => run_tc3(a),
         SignCommand::V1(a) => run_v1(a),
+        SignCommand::Huawei(a) => crate::sign_huawei::run(a),
     }
 }
 
@@ -188,7 +191,7 @@ fn clock(args: &OutputArgs) -> Box<dyn Clock> {
 }
 
 /// Reads `text`, `@FILE` or `@-` (standard input).
-fn read_arg(value: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_arg(value: &str) -> Result<Vec<u8>, String> {
     match value.strip_prefix('@') {
         Some("-") => {
             let mut buf = Vec::new();

@@ -68,6 +68,9 @@ enum Output {
 /// Runs the command; `Ok(true)` when every request was valid.
 pub fn run(a: VerifyArgs) -> Result<bool, String> {
     let mut keys = KeyRing::from_env()?;
+    for creds in KeyRing::from_env_huawei()?.iter() {
+        keys.insert(creds.clone());
+    }
     for path in &a.key_file {
         for creds in KeyRing::from_file(path)?.iter() {
             keys.insert(creds.clone());

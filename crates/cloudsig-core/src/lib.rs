@@ -36,6 +36,7 @@
 mod date;
 mod digest;
 mod error;
+pub mod huawei;
 mod secret;
 mod sha256;
 pub mod tc3;

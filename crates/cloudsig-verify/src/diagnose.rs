@@ -21,7 +21,7 @@ use crate::capture::RequestView;
 use crate::params::decode;
 use crate::report::{Computed, Diagnosis, Mistake};
 
-mod json;
+pub(crate) mod json;
 
 /// What the TC3 diagnosis needs: the request as sent and what the verifier used.
 pub(crate) struct Tc3Case<'a> {
@@ -489,7 +489,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
 }
 
 /// The key with the whitespace a key file or an environment variable often adds.
-fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+pub(crate) fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
     let mut out: Vec<(Vec<u8>, &'static str)> = [
         ("\n", "a trailing newline"),
         ("\r\n", "a trailing CR LF"),
@@ -505,7 +505,7 @@ fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
 
 /// The host as a client may have signed it: without the port that was sent, or with a
 /// default port that was not; each with the words that say so.
-fn host_variants(sent: &str) -> Vec<(String, String)> {
+pub(crate) fn host_variants(sent: &str) -> Vec<(String, String)> {
     match sent.rsplit_once(':') {
         Some((bare, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
             vec![(

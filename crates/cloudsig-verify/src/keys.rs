@@ -97,6 +97,30 @@ impl KeyRing {
         Ok(ring)
     }
 
+    /// Reads Huawei Cloud's `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK` (and
+    /// `HUAWEICLOUD_SDK_SECURITY_TOKEN`), if set: the AK is the id, the SK the secret.
+    pub fn from_env_huawei() -> Result<Self, String> {
+        const AK: &str = "HUAWEICLOUD_SDK_AK";
+        const SK: &str = "HUAWEICLOUD_SDK_SK";
+        const TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+        let mut ring = Self::default();
+        match (std::env::var(AK), std::env::var(SK)) {
+            (Ok(id), Ok(key)) => {
+                let mut creds =
+                    Credentials::new(id.clone(), &key).map_err(|e| format!("{AK}/{SK}: {e}"))?;
+                if let Ok(token) = std::env::var(TOKEN) {
+                    creds = creds
+                        .with_token(token)
+                        .map_err(|e| format!("{TOKEN}: {e}"))?;
+                }
+                ring.by_id.insert(id, creds);
+            }
+            (Err(_), Err(_)) => {}
+            _ => return Err(format!("set both {AK} and {SK}, or neither")),
+        }
+        Ok(ring)
+    }
+
     /// Every credential, by SecretId.
     pub fn iter(&self) -> impl Iterator<Item = &Credentials> {
         self.by_id.values()

@@ -11,6 +11,7 @@ pub mod capture;
 pub mod codes;
 pub mod conformance;
 mod diagnose;
+pub mod huawei;
 pub mod keys;
 pub mod params;
 pub mod pipeline;

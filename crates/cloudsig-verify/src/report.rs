@@ -16,6 +16,12 @@ pub enum Scheme {
     V1HmacSha256,
     /// `Authorization: SKIP`: sent unsigned on purpose.
     Skip,
+    /// Huawei Cloud `Authorization: SDK-HMAC-SHA256 …`.
+    HuaweiSdkHmacSha256,
+    /// Huawei Cloud `Authorization: SDK-HMAC-SM3 …`.
+    HuaweiSdkHmacSm3,
+    /// Huawei Cloud `Authorization: V11-HMAC-SHA256 …`.
+    HuaweiV11HmacSha256,
     /// No signature found, or an Authorization of an unknown algorithm.
     Unknown,
 }
@@ -28,6 +34,9 @@ impl Scheme {
             Self::V1HmacSha1 => "HmacSHA1",
             Self::V1HmacSha256 => "HmacSHA256",
             Self::Skip => "SKIP",
+            Self::HuaweiSdkHmacSha256 => "SDK-HMAC-SHA256",
+            Self::HuaweiSdkHmacSm3 => "SDK-HMAC-SM3",
+            Self::HuaweiV11HmacSha256 => "V11-HMAC-SHA256",
             Self::Unknown => "unknown",
         }
     }

@@ -182,6 +182,7 @@ impl Verifier {
                 r
             }
             Some(v) if auth::is_tc3(v) => self.check_tc3(cap, v, cache),
+            Some(v) if crate::huawei::is_huawei(v) => crate::huawei::check(self, cap, v),
             Some(v) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
                 let hint = if v.trim_start().starts_with("Basic ") {
@@ -214,7 +215,16 @@ impl Verifier {
                 }
             },
         };
-        if !matches!(cap.method, "GET" | "POST") {
+        // Tencent Cloud's rule; other clouds take every method.
+        let tencent = matches!(
+            report.scheme,
+            Scheme::Tc3
+                | Scheme::V1HmacSha1
+                | Scheme::V1HmacSha256
+                | Scheme::Skip
+                | Scheme::Unknown
+        );
+        if tencent && !matches!(cap.method, "GET" | "POST") {
             report.fail(
                 codes::UNSUPPORTED_PROTOCOL,
                 "method",

@@ -1,0 +1,441 @@
+//! The high-level Huawei Cloud API: credentials, a call, a clock → a signed request.
+//!
+//! ```
+//! use cloudsig_canonical::huawei::{Call, Credentials, sign_request};
+//! use cloudsig_canonical::tencent::FixedClock;
+//! use cloudsig_core::huawei::Algorithm;
+//! let creds = Credentials::new("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")?;
+//! let call = Call::new("GET", "service.region.example.com", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+//!     .query_param("limit", "2")
+//!     .query_param("marker", "13551d6b-755d-4757-b956-536f674975c0")
+//!     .content_type("application/json");
+//! // 2019-11-15T03:36:55Z, the X-Sdk-Date of shared/VECTORS.md's example.
+//! let signed = sign_request(&creds, &call, &FixedClock(1573789015))?;
+//! assert_eq!(signed.header("Authorization"), Some(
+//!     "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, \
+//!      Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"));
+//! # let _ = Algorithm::SdkHmacSha256;
+//! # Ok::<(), cloudsig_canonical::Error>(())
+//! ```
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use cloudsig_core::SecretKey;
+use cloudsig_core::huawei::{
+    Algorithm, CONTENT_SHA256_HEADER, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD,
+};
+use percent_encoding::utf8_percent_encode;
+
+use crate::encode::RFC3986;
+use crate::error::{Error, Stage};
+use crate::request::Request;
+use crate::tencent::{Clock, render_curl, render_http};
+
+use super::sdk_hmac::{self, Settings, SignedHeaders};
+
+/// An AK/SK pair, with the security token of temporary credentials.
+///
+/// `Debug` never shows the SK or the token.
+///
+/// ```
+/// use cloudsig_canonical::huawei::Credentials;
+/// let c = Credentials::new("AK", "SK")?.with_security_token("tok")?;
+/// assert_eq!(format!("{c:?}"), r#"Credentials { ak: "AK", sk: <redacted>, security_token: Some(<redacted>) }"#);
+/// assert_eq!(Credentials::new("AK", " SK").unwrap_err().to_string(),
+///     "credentials: secret key: has leading or trailing whitespace");
+/// # Ok::<(), cloudsig_canonical::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Credentials {
+    ak: String,
+    sk: SecretKey,
+    security_token: Option<String>,
+}
+
+impl Credentials {
+    /// Checks and keeps an AK and SK: both printable ASCII, the AK without `/`, `,`, `;`
+    /// or `=` (it goes into the Authorization header), the SK without surrounding
+    /// whitespace (a key read with its newline signs wrongly).
+    pub fn new(ak: impl Into<String>, sk: &str) -> Result<Self, Error> {
+        let ak = ak.into();
+        crate::tencent::validate_secret_id(&ak)
+            .map_err(|e| Error::new(Stage::Credentials, "access key", e.reason()))?;
+        if sk.is_empty() {
+            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
+        }
+        if sk.trim() != sk {
+            return Err(Error::new(
+                Stage::Credentials,
+                "secret key",
+                "has leading or trailing whitespace",
+            ));
+        }
+        if !sk.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::new(
+                Stage::Credentials,
+                "secret key",
+                "must be printable ASCII",
+            ));
+        }
+        let sk = SecretKey::new(sk.as_bytes()).map_err(|e| Error::core(Stage::Credentials, e))?;
+        Ok(Self {
+            ak,
+            sk,
+            security_token: None,
+        })
+    }
+
+    /// Adds the security token of temporary credentials (sent and signed as
+    /// `X-Security-Token`).
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
+        let token = token.into();
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::new(
+                Stage::Credentials,
+                "security token",
+                "must be non-empty printable ASCII",
+            ));
+        }
+        self.security_token = Some(token);
+        Ok(self)
+    }
+
+    /// The AK.
+    pub fn ak(&self) -> &str {
+        &self.ak
+    }
+
+    /// The SK.
+    pub fn sk(&self) -> &SecretKey {
+        &self.sk
+    }
+
+    /// The security token, if any.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Credentials {{ ak: {:?}, sk: <redacted>, security_token: {} }}",
+            self.ak,
+            if self.security_token.is_some() {
+                "Some(<redacted>)"
+            } else {
+                "None"
+            }
+        )
+    }
+}
+
+/// One API call to sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    algorithm: Algorithm,
+    method: String,
+    host: String,
+    path: String,
+    query: Vec<(String, String)>,
+    content_type: Option<String>,
+    project_id: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    unsigned_payload: bool,
+    region: Option<String>,
+    service: Option<String>,
+}
+
+impl Call {
+    /// A call of `method` to `https://host/path` (the path as sent, already
+    /// percent-encoded where it needs to be), signed with SDK-HMAC-SHA256.
+    pub fn new(
+        method: impl Into<String>,
+        host: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
+        Self {
+            algorithm: Algorithm::SdkHmacSha256,
+            method: method.into(),
+            host: host.into(),
+            path: path.into(),
+            query: Vec::new(),
+            content_type: None,
+            project_id: None,
+            headers: Vec::new(),
+            body: Vec::new(),
+            unsigned_payload: false,
+            region: None,
+            service: None,
+        }
+    }
+
+    /// The algorithm (V11 also needs [`Call::region`] and [`Call::service`]).
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Adds a query parameter (unencoded; it is sent and signed in canonical order).
+    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// The Content-Type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The project id, sent and signed as `X-Project-Id`.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Adds a header (signed, like every header the SDKs send).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Leaves the body unsigned (`X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`).
+    pub fn unsigned_payload(mut self, yes: bool) -> Self {
+        self.unsigned_payload = yes;
+        self
+    }
+
+    /// The region of the V11 scope.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The service of the V11 scope.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+}
+
+/// Every intermediate value of a signature, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stages {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The canonical request.
+    pub canonical_request: String,
+    /// Its hash (SHA-256, or SM3), hex.
+    pub hashed_canonical_request: String,
+    /// The V11 credential scope.
+    pub credential_scope: Option<String>,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// The signature, hex.
+    pub signature: String,
+}
+
+/// A signed request, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    method: String,
+    host: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    stages: Stages,
+}
+
+impl SignedRequest {
+    /// The method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The host.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query (canonical order and encoding, without `?`).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The headers to send, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The first header named `name` (ASCII case ignored).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The intermediate values.
+    pub fn stages(&self) -> &Stages {
+        &self.stages
+    }
+
+    /// `https://host/path?query`.
+    pub fn url(&self) -> String {
+        let mut url = alloc::format!("https://{}{}", self.host, self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        url
+    }
+
+    /// A curl command line that sends this request.
+    pub fn to_curl(&self) -> String {
+        render_curl(&self.method, &self.url(), &self.headers, &self.body)
+    }
+
+    /// The request as raw HTTP/1.1 (CRLF, with Content-Length), as `cloudsig verify` reads it.
+    pub fn to_http(&self) -> Vec<u8> {
+        render_http(
+            &self.method,
+            &self.path,
+            &self.query,
+            &self.headers,
+            &self.body,
+        )
+    }
+}
+
+/// Signs `call` at the clock's time: adds `Host`, `Content-Type`, `X-Project-Id`,
+/// `X-Security-Token`, `X-Sdk-Date` (and `X-Sdk-Content-Sha256` for an unsigned body),
+/// signs every header, and adds `Authorization`.
+pub fn sign_request(
+    creds: &Credentials,
+    call: &Call,
+    clock: &dyn Clock,
+) -> Result<SignedRequest, Error> {
+    let date = SdkDate::from_unix(clock.now_unix()).map_err(|e| Error::core(Stage::Request, e))?;
+    if call.host.is_empty() || !call.host.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::new(
+            Stage::Request,
+            "host",
+            "must be non-empty printable ASCII",
+        ));
+    }
+    let mut pairs: Vec<(&str, &str)> = call
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    let query = pairs
+        .iter()
+        .map(|(k, v)| {
+            alloc::format!(
+                "{}={}",
+                utf8_percent_encode(k, RFC3986),
+                utf8_percent_encode(v, RFC3986)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers.push(("Host".into(), call.host.clone()));
+    if let Some(ct) = &call.content_type {
+        headers.push(("Content-Type".into(), ct.clone()));
+    }
+    if let Some(p) = &call.project_id {
+        headers.push(("X-Project-Id".into(), p.clone()));
+    }
+    if let Some(t) = creds.security_token() {
+        headers.push(("X-Security-Token".into(), t.to_string()));
+    }
+    for (n, v) in &call.headers {
+        headers.push((n.clone(), v.clone()));
+    }
+    headers.push((DATE_HEADER.into(), date.as_str().into()));
+    if call.unsigned_payload {
+        headers.push((CONTENT_SHA256_HEADER.into(), UNSIGNED_PAYLOAD.into()));
+    }
+
+    let scope = if call.algorithm.uses_scope() {
+        let region = call.region.as_deref().ok_or_else(|| {
+            Error::new(
+                Stage::StringToSign,
+                "region",
+                "V11-HMAC-SHA256 needs a region",
+            )
+        })?;
+        let service = call.service.as_deref().ok_or_else(|| {
+            Error::new(
+                Stage::StringToSign,
+                "service",
+                "V11-HMAC-SHA256 needs a service",
+            )
+        })?;
+        Some(Scope::new(&date, region, service).map_err(|e| Error::core(Stage::StringToSign, e))?)
+    } else {
+        None
+    };
+
+    let signed_headers = SignedHeaders::new(headers.iter().map(|(n, _)| n.as_str()))?;
+    let mut req = Request::new(&call.method, &call.path)
+        .query(&query)
+        .body(&call.body);
+    for (n, v) in &headers {
+        req.push_header(n, v);
+    }
+    let signed = sdk_hmac::sign(
+        &req,
+        call.algorithm,
+        &signed_headers,
+        &Settings::default(),
+        date,
+        scope,
+        creds.ak(),
+        creds.sk(),
+    )?;
+    let authorization = signed.authorization(creds.ak()).to_string();
+    let stages = Stages {
+        algorithm: call.algorithm,
+        canonical_request: signed.canonical_request().to_string(),
+        hashed_canonical_request: signed.hashed_canonical_request().to_string(),
+        credential_scope: scope.map(|s| s.to_string()),
+        string_to_sign: signed.string_to_sign().to_string(),
+        signature: signed.signature().to_string(),
+    };
+    headers.push(("Authorization".into(), authorization));
+    Ok(SignedRequest {
+        method: call.method.clone(),
+        host: call.host.clone(),
+        path: call.path.clone(),
+        query,
+        headers,
+        body: call.body.clone(),
+        stages,
+    })
+}

@@ -1,0 +1,580 @@
+//! Huawei Cloud AK/SK signing: SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
+//!
+//! ```text
+//! SDK-HMAC-SHA256  StringToSign = "SDK-HMAC-SHA256\n" + X-Sdk-Date + "\n" + Hex(SHA256(CanonicalRequest))
+//!                  Signature    = Hex(HMAC_SHA256(SK, StringToSign))
+//! SDK-HMAC-SM3     the same with SM3 for both hashes and the HMAC
+//! V11-HMAC-SHA256  Scope        = YYYYMMDD + "/" + region + "/" + service
+//!                  StringToSign = "V11-HMAC-SHA256\n" + X-Sdk-Date + "\n" + Scope + "\n" + Hex(SHA256(CanonicalRequest))
+//!                  DerivedKey   = Hex(HKDF_SHA256(salt = AK, ikm = SK, info = Scope, 32 bytes))
+//!                  Signature    = Hex(HMAC_SHA256(DerivedKey as its 64 ASCII characters, StringToSign))
+//! ```
+//!
+//! The V11 derivation is the official SDKs' (huaweicloudsdkcore `signer/hkdf.py`, the Go and
+//! Java `DerivedSigner`): RFC 5869 HKDF with the AK as salt, and the derived key used as its
+//! lowercase hex text, not as raw bytes. Nothing here allocates.
+//!
+//! ```
+//! use cloudsig_core::{SecretKey, huawei::{Algorithm, SdkDate, SigningKey, hash_hex}};
+//! // shared/VECTORS.md, "Huawei Cloud SDK-HMAC-SHA256".
+//! let sk = SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")?;
+//! let key = SigningKey::new(Algorithm::SdkHmacSha256, "QTWAOYTTINDUT2QVKYUC", &sk, None)?;
+//! let date = SdkDate::parse("20191115T033655Z")?;
+//! let canonical = "GET\n/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs/\n\
+//!     limit=2&marker=13551d6b-755d-4757-b956-536f674975c0\n\
+//!     content-type:application/json\nhost:service.region.example.com\nx-sdk-date:20191115T033655Z\n\n\
+//!     content-type;host;x-sdk-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+//! let hashed = hash_hex(Algorithm::SdkHmacSha256, canonical.as_bytes());
+//! assert_eq!(hashed.as_str(), "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a");
+//! let signature = key.sign_parts(&date, None, &hashed);
+//! assert_eq!(signature.as_str(), "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe");
+//! # Ok::<(), cloudsig_core::Error>(())
+//! ```
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use sm3::{Digest, Sm3};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::date::{UtcDate, UtcDateTime};
+use crate::digest::{HexDigest, Sha256Hasher};
+use crate::error::{Error, ErrorKind};
+use crate::secret::SecretKey;
+
+/// The header that carries the request time, `YYYYMMDDTHHMMSSZ`.
+pub const DATE_HEADER: &str = "X-Sdk-Date";
+/// The header whose value replaces the payload hash (`UNSIGNED-PAYLOAD`).
+pub const CONTENT_SHA256_HEADER: &str = "X-Sdk-Content-Sha256";
+/// The payload-hash value that leaves the body unsigned.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// The longest region or service name accepted in a V11 scope.
+pub const MAX_SCOPE_PART_LEN: usize = 64;
+
+/// A Huawei Cloud AK/SK signing algorithm.
+///
+/// ```
+/// use cloudsig_core::huawei::Algorithm;
+/// assert_eq!(Algorithm::from_name("SDK-HMAC-SM3"), Some(Algorithm::SdkHmacSm3));
+/// assert_eq!(Algorithm::V11HmacSha256.to_string(), "V11-HMAC-SHA256");
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// `SDK-HMAC-SHA256`: HMAC-SHA256 keyed with the SK.
+    SdkHmacSha256,
+    /// `SDK-HMAC-SM3`: SM3 hashes and HMAC-SM3 keyed with the SK.
+    SdkHmacSm3,
+    /// `V11-HMAC-SHA256`: HMAC-SHA256 keyed with an HKDF key derived per date, region, service.
+    V11HmacSha256,
+}
+
+impl Algorithm {
+    /// Every algorithm, in a fixed order.
+    pub const ALL: [Algorithm; 3] = [
+        Algorithm::SdkHmacSha256,
+        Algorithm::SdkHmacSm3,
+        Algorithm::V11HmacSha256,
+    ];
+
+    /// The name that starts the string to sign and the Authorization header.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::SdkHmacSha256 => "SDK-HMAC-SHA256",
+            Algorithm::SdkHmacSm3 => "SDK-HMAC-SM3",
+            Algorithm::V11HmacSha256 => "V11-HMAC-SHA256",
+        }
+    }
+
+    /// The algorithm with this exact name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Whether the algorithm needs a credential scope (V11).
+    pub const fn uses_scope(self) -> bool {
+        matches!(self, Algorithm::V11HmacSha256)
+    }
+
+    /// Whether the hashes are SM3 (otherwise SHA-256).
+    pub const fn uses_sm3(self) -> bool {
+        matches!(self, Algorithm::SdkHmacSm3)
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A validated `X-Sdk-Date` value, `YYYYMMDDTHHMMSSZ` (always UTC).
+///
+/// ```
+/// use cloudsig_core::huawei::SdkDate;
+/// let d = SdkDate::from_unix(1573788615)?;
+/// assert_eq!(d.as_str(), "20191115T033015Z");
+/// assert_eq!(SdkDate::parse("20191115T033015Z")?.to_unix(), 1573788615);
+/// assert!(SdkDate::parse("2019-11-15T03:30:15Z").is_err());
+/// # Ok::<(), cloudsig_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SdkDate {
+    text: [u8; 16],
+    unix: i64,
+}
+
+impl SdkDate {
+    /// The X-Sdk-Date of a Unix timestamp.
+    pub fn from_unix(timestamp: i64) -> Result<Self, Error> {
+        let t = UtcDateTime::from_unix(timestamp)?;
+        Ok(Self {
+            text: t.to_basic_iso(),
+            unix: timestamp,
+        })
+    }
+
+    /// Parses `YYYYMMDDTHHMMSSZ`, checking that it names a real date and time.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let malformed = || Error::new(ErrorKind::Malformed, "X-Sdk-Date");
+        let b: &[u8; 16] = text.as_bytes().try_into().map_err(|_| malformed())?;
+        let [y0, y1, y2, y3, m0, m1, d0, d1, t, h0, h1, n0, n1, s0, s1, z] = *b;
+        if t != b'T' || z != b'Z' {
+            return Err(malformed());
+        }
+        let mut iso = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
+        let date = UtcDate::parse_iso(core::str::from_utf8(&iso).map_err(|_| malformed())?)
+            .map_err(|_| malformed())?;
+        iso.zeroize();
+        let two = |a: u8, b: u8| -> Result<i64, Error> {
+            if a.is_ascii_digit() && b.is_ascii_digit() {
+                Ok(i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+            } else {
+                Err(malformed())
+            }
+        };
+        let (hour, minute, second) = (two(h0, h1)?, two(n0, n1)?, two(s0, s1)?);
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(malformed());
+        }
+        let days = days_from_civil(
+            i64::from(date.year()),
+            i64::from(date.month()),
+            i64::from(date.day()),
+        );
+        Ok(Self {
+            text: *b,
+            unix: days * 86_400 + hour * 3600 + minute * 60 + second,
+        })
+    }
+
+    /// The 16 characters.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// The `YYYYMMDD` day that starts the V11 scope.
+    pub fn day(&self) -> &str {
+        self.as_str().get(..8).unwrap_or_default()
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub const fn to_unix(&self) -> i64 {
+        self.unix
+    }
+}
+
+impl fmt::Display for SdkDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`); the inputs come from a validated [`UtcDate`].
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The V11 credential scope `YYYYMMDD/region/service`; `Display` prints it.
+///
+/// ```
+/// use cloudsig_core::huawei::{Scope, SdkDate};
+/// let s = Scope::new(&SdkDate::parse("20191115T033655Z")?, "cn-north-4", "vpc")?;
+/// assert_eq!(s.to_string(), "20191115/cn-north-4/vpc");
+/// assert!(Scope::new(&SdkDate::parse("20191115T033655Z")?, "a/b", "vpc").is_err());
+/// # Ok::<(), cloudsig_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scope<'a> {
+    day: [u8; 8],
+    region: &'a str,
+    service: &'a str,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of `date` in `region` for `service`. Region and service must be 1 to
+    /// [`MAX_SCOPE_PART_LEN`] visible ASCII characters without `/`.
+    pub fn new(date: &SdkDate, region: &'a str, service: &'a str) -> Result<Self, Error> {
+        check_scope_part(region, "region")?;
+        check_scope_part(service, "service")?;
+        let mut day = [0u8; 8];
+        day.copy_from_slice(date.day().as_bytes().get(..8).unwrap_or(b"00000000"));
+        Ok(Self {
+            day,
+            region,
+            service,
+        })
+    }
+
+    /// `YYYYMMDD`.
+    pub fn day(&self) -> &str {
+        core::str::from_utf8(&self.day).unwrap_or_default()
+    }
+
+    /// The region.
+    pub const fn region(&self) -> &'a str {
+        self.region
+    }
+
+    /// The service.
+    pub const fn service(&self) -> &'a str {
+        self.service
+    }
+}
+
+impl fmt::Display for Scope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}", self.day(), self.region, self.service)
+    }
+}
+
+fn check_scope_part(part: &str, field: &'static str) -> Result<(), Error> {
+    if part.is_empty() {
+        return Err(Error::new(ErrorKind::Empty, field));
+    }
+    if part.len() > MAX_SCOPE_PART_LEN {
+        return Err(Error::new(ErrorKind::TooLong, field));
+    }
+    if !part.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+        return Err(Error::new(ErrorKind::InvalidCharacter, field));
+    }
+    Ok(())
+}
+
+/// An incremental hash of the algorithm's kind (SHA-256 or SM3) that `write!` can feed.
+///
+/// ```
+/// use core::fmt::Write;
+/// use cloudsig_core::huawei::{Algorithm, Hasher, hash_hex};
+/// let mut h = Hasher::new(Algorithm::SdkHmacSm3);
+/// write!(h, "{}", "abc").unwrap();
+/// // GB/T 32905-2016, example 1.
+/// assert_eq!(h.finalize_hex().as_str(), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+/// assert_eq!(hash_hex(Algorithm::SdkHmacSha256, b"").as_str(),
+///            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+/// ```
+#[derive(Clone)]
+pub struct Hasher(HasherInner);
+
+#[derive(Clone)]
+enum HasherInner {
+    Sha256(Sha256Hasher),
+    Sm3(Sm3),
+}
+
+impl Hasher {
+    /// An empty hasher for `algorithm`'s hash.
+    pub fn new(algorithm: Algorithm) -> Self {
+        if algorithm.uses_sm3() {
+            Self(HasherInner::Sm3(Sm3::new()))
+        } else {
+            Self(HasherInner::Sha256(Sha256Hasher::new()))
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            HasherInner::Sha256(h) => h.update(data),
+            HasherInner::Sm3(h) => Digest::update(h, data),
+        }
+    }
+
+    /// The digest as 64 lowercase hex characters.
+    pub fn finalize_hex(self) -> HexDigest {
+        match self.0 {
+            HasherInner::Sha256(h) => h.finalize_hex(),
+            HasherInner::Sm3(h) => HexDigest::from_bytes(&h.finalize().into()),
+        }
+    }
+}
+
+impl fmt::Write for Hasher {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("huawei::Hasher")
+    }
+}
+
+/// The hex hash of `data` with `algorithm`'s hash (SM3 for SDK-HMAC-SM3, else SHA-256).
+pub fn hash_hex(algorithm: Algorithm, data: &[u8]) -> HexDigest {
+    let mut h = Hasher::new(algorithm);
+    h.update(data);
+    h.finalize_hex()
+}
+
+/// Writes the string to sign: `ALG\nX-Sdk-Date\n[scope\n]hash`.
+///
+/// The scope is written only for V11 (and required there).
+pub fn write_string_to_sign<W: fmt::Write>(
+    out: &mut W,
+    algorithm: Algorithm,
+    date: &SdkDate,
+    scope: Option<&Scope<'_>>,
+    hashed_canonical_request: &str,
+) -> fmt::Result {
+    write!(out, "{}\n{}\n", algorithm.name(), date)?;
+    match scope {
+        Some(scope) if algorithm.uses_scope() => writeln!(out, "{scope}")?,
+        _ => {}
+    }
+    out.write_str(hashed_canonical_request)
+}
+
+/// The V11 derived key as its 64 lowercase hex characters, the form the HMAC is keyed with.
+///
+/// Wiped on drop; `Debug` is redacted.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct DerivedKey([u8; 64]);
+
+impl DerivedKey {
+    /// Derives `HKDF_SHA256(salt = AK, ikm = SK, info = scope)` (RFC 5869, 32 bytes) and
+    /// hex-encodes it.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, huawei::{DerivedKey, Scope, SdkDate}};
+    /// let scope = Scope::new(&SdkDate::parse("20191115T033655Z")?, "cn-north-4", "vpc")?;
+    /// let key = DerivedKey::derive("AK", &SecretKey::new(b"SK")?, &scope)?;
+    /// assert_eq!(key.expose_hex().len(), 64);
+    /// assert_eq!(format!("{key:?}"), "DerivedKey(<redacted>)");
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn derive(access_key: &str, secret: &SecretKey, scope: &Scope<'_>) -> Result<Self, Error> {
+        if access_key.is_empty() {
+            return Err(Error::new(ErrorKind::Empty, "access key"));
+        }
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(access_key.as_bytes()), secret.expose_secret());
+        let mut okm = [0u8; 32];
+        hk.expand_multi_info(
+            &[
+                scope.day().as_bytes(),
+                b"/",
+                scope.region.as_bytes(),
+                b"/",
+                scope.service.as_bytes(),
+            ],
+            &mut okm,
+        )
+        .map_err(|_| Error::new(ErrorKind::OutOfRange, "derived key"))?;
+        let mut hex = [b'0'; 64];
+        let _ = base16ct::lower::encode(&okm, &mut hex);
+        okm.zeroize();
+        Ok(Self(hex))
+    }
+
+    /// The 64 hex characters: a secret, for inspection and diagnosis only.
+    pub fn expose_hex(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for DerivedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DerivedKey(<redacted>)")
+    }
+}
+
+/// The keyed HMAC that signs, for one algorithm (and, for V11, one scope).
+///
+/// Keyed once; every signature then clones the keyed state. `Debug` is redacted and the
+/// state is wiped on drop (the `hmac` crate's `zeroize` feature).
+#[derive(Clone)]
+pub struct SigningKey {
+    algorithm: Algorithm,
+    mac: MacState,
+}
+
+#[derive(Clone)]
+enum MacState {
+    Sha256(Hmac<Sha256>),
+    Sm3(Hmac<Sm3>),
+}
+
+impl SigningKey {
+    /// The signing key of `algorithm`: the SK itself for SDK-HMAC-*, the
+    /// [`DerivedKey`] of `scope` for V11 (which then requires `scope` and `access_key`).
+    pub fn new(
+        algorithm: Algorithm,
+        access_key: &str,
+        secret: &SecretKey,
+        scope: Option<&Scope<'_>>,
+    ) -> Result<Self, Error> {
+        let bad_key = |_| Error::new(ErrorKind::OutOfRange, "secret key");
+        let mac = match algorithm {
+            Algorithm::SdkHmacSha256 => MacState::Sha256(
+                Hmac::<Sha256>::new_from_slice(secret.expose_secret()).map_err(bad_key)?,
+            ),
+            Algorithm::SdkHmacSm3 => {
+                MacState::Sm3(Hmac::<Sm3>::new_from_slice(secret.expose_secret()).map_err(bad_key)?)
+            }
+            Algorithm::V11HmacSha256 => {
+                let scope = scope.ok_or(Error::new(ErrorKind::Empty, "credential scope"))?;
+                let derived = DerivedKey::derive(access_key, secret, scope)?;
+                MacState::Sha256(Hmac::<Sha256>::new_from_slice(&derived.0).map_err(bad_key)?)
+            }
+        };
+        Ok(Self { algorithm, mac })
+    }
+
+    /// The algorithm this key signs for.
+    pub const fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Signs a complete string to sign.
+    pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
+        let mut w = MacWriter(self.mac.clone());
+        w.feed(string_to_sign);
+        w.finish()
+    }
+
+    /// Signs the string to sign given as its parts, streaming them into the HMAC (the
+    /// bytes [`write_string_to_sign`] writes).
+    pub fn sign_parts(
+        &self,
+        date: &SdkDate,
+        scope: Option<&Scope<'_>>,
+        hashed_canonical_request: &HexDigest,
+    ) -> HexDigest {
+        let mut w = MacWriter(self.mac.clone());
+        // Writing into the MAC cannot fail.
+        let _ = write_string_to_sign(
+            &mut w,
+            self.algorithm,
+            date,
+            scope,
+            hashed_canonical_request.as_str(),
+        );
+        w.finish()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "huawei::SigningKey({}, <redacted>)", self.algorithm)
+    }
+}
+
+struct MacWriter(MacState);
+
+impl MacWriter {
+    fn feed(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            MacState::Sha256(m) => m.update(data),
+            MacState::Sm3(m) => m.update(data),
+        }
+    }
+
+    fn finish(self) -> HexDigest {
+        match self.0 {
+            MacState::Sha256(m) => HexDigest::from_bytes(&m.finalize().into_bytes().into()),
+            MacState::Sm3(m) => HexDigest::from_bytes(&m.finalize().into_bytes().into()),
+        }
+    }
+}
+
+impl fmt::Write for MacWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.feed(s.as_bytes());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_date_round_trips_and_rejects() {
+        for ts in [0, 1_573_788_615, 951_782_400, 4_102_444_799] {
+            let d = SdkDate::from_unix(ts).unwrap();
+            assert_eq!(SdkDate::parse(d.as_str()).unwrap().to_unix(), ts);
+        }
+        for bad in [
+            "20191115T033015",
+            "20191315T033015Z",
+            "20190230T033015Z",
+            "20191115T243015Z",
+            "20191115 033015Z",
+            "2019111xT033015Z",
+            "",
+        ] {
+            assert!(SdkDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn v11_needs_a_scope_and_an_access_key() {
+        let sk = SecretKey::new(b"sk").unwrap();
+        assert!(SigningKey::new(Algorithm::V11HmacSha256, "ak", &sk, None).is_err());
+        let date = SdkDate::from_unix(0).unwrap();
+        let scope = Scope::new(&date, "r", "s").unwrap();
+        assert!(SigningKey::new(Algorithm::V11HmacSha256, "", &sk, Some(&scope)).is_err());
+    }
+
+    #[test]
+    fn sign_parts_equals_sign_of_the_written_string() {
+        let sk = SecretKey::new(b"secret").unwrap();
+        let date = SdkDate::from_unix(1_573_788_615).unwrap();
+        let scope = Scope::new(&date, "cn-north-4", "ecs").unwrap();
+        let hashed = hash_hex(Algorithm::SdkHmacSha256, b"x");
+        for alg in Algorithm::ALL {
+            let key = SigningKey::new(alg, "ak", &sk, Some(&scope)).unwrap();
+            let mut buf = [0u8; 256];
+            let mut w = Buf(&mut buf, 0);
+            write_string_to_sign(&mut w, alg, &date, Some(&scope), hashed.as_str()).unwrap();
+            let n = w.1;
+            assert_eq!(
+                key.sign(&buf[..n]),
+                key.sign_parts(&date, Some(&scope), &hashed)
+            );
+        }
+    }
+
+    struct Buf<'a>(&'a mut [u8], usize);
+    impl fmt::Write for Buf<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.1 + s.len();
+            self.0
+                .get_mut(self.1..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.1 = end;
+            Ok(())
+        }
+    }
+}

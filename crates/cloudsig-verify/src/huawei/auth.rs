@@ -1,0 +1,163 @@
+//! Parsing Huawei Cloud's `Authorization` header, tolerantly, while reporting its form.
+
+use cloudsig_core::huawei::Algorithm;
+
+use crate::auth::AuthForm;
+
+/// The parts of `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (also
+/// `SDK-HMAC-SM3`) or `V11-HMAC-SHA256 Credential=AK/YYYYMMDD/region/service,
+/// SignedHeaders=a;b, Signature=hex`, borrowed from the header value.
+///
+/// ```
+/// use cloudsig_verify::huawei::parse_authorization;
+/// use cloudsig_verify::auth::AuthForm;
+/// use cloudsig_core::huawei::Algorithm;
+/// let a = parse_authorization("V11-HMAC-SHA256 Credential=AK/20191115/cn-north-4/vpc,SignedHeaders=host;x-sdk-date,Signature=ab")?;
+/// assert_eq!(a.algorithm, Algorithm::V11HmacSha256);
+/// assert_eq!((a.access_key, a.scope), ("AK", Some(("20191115", "cn-north-4", "vpc"))));
+/// assert_eq!((a.signed_headers, a.signature, a.form), ("host;x-sdk-date", "ab", AuthForm::Compact));
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HuaweiAuthorization<'a> {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The AK.
+    pub access_key: &'a str,
+    /// The V11 scope as written: day, region, service.
+    pub scope: Option<(&'a str, &'a str, &'a str)>,
+    /// The `SignedHeaders` value.
+    pub signed_headers: &'a str,
+    /// The `Signature` value.
+    pub signature: &'a str,
+    /// How the parts were separated.
+    pub form: AuthForm,
+}
+
+/// The Huawei algorithm an Authorization value claims, by its prefix.
+pub fn algorithm_of(value: &str) -> Option<Algorithm> {
+    let head = value
+        .trim_start()
+        .split([' ', '\t'])
+        .next()
+        .unwrap_or_default();
+    Algorithm::from_name(head)
+}
+
+/// Whether an Authorization value claims a Huawei scheme (`SDK-HMAC-…` or `V11-HMAC-…`).
+pub fn is_huawei(value: &str) -> bool {
+    let v = value.trim_start();
+    v.starts_with("SDK-HMAC-") || v.starts_with("V11-HMAC-")
+}
+
+/// Parses a Huawei Authorization value. The error says what is malformed, in words.
+pub fn parse_authorization(value: &str) -> Result<HuaweiAuthorization<'_>, String> {
+    let value = value.trim();
+    let (head, rest) = value
+        .split_once([' ', '\t'])
+        .ok_or("no space after the algorithm")?;
+    let algorithm = Algorithm::from_name(head)
+        .ok_or_else(|| format!("unknown algorithm `{}`", head.escape_debug()))?;
+    let rest = rest.trim_start();
+    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+    let (mut spaced, mut compact, mut irregular) = (0, 0, 0);
+    for (i, part) in rest.split(',').enumerate() {
+        if i > 0 {
+            let lead = part.len() - part.trim_start().len();
+            match (lead, part.starts_with(' ')) {
+                (0, _) => compact += 1,
+                (1, true) => spaced += 1,
+                _ => irregular += 1,
+            }
+        }
+        if part.ends_with(char::is_whitespace) {
+            irregular += 1;
+        }
+        let part = part.trim();
+        let (key, val) = part
+            .split_once('=')
+            .ok_or_else(|| format!("part {} has no `=`", i + 1))?;
+        let slot = match (key.trim_end(), algorithm.uses_scope()) {
+            ("Access", false) | ("Credential", true) => &mut credential,
+            ("SignedHeaders", _) => &mut signed_headers,
+            ("Signature", _) => &mut signature,
+            (other, _) => return Err(format!("unexpected part `{}`", other.escape_debug())),
+        };
+        if slot.replace(val.trim_start()).is_some() {
+            return Err(format!("`{}` appears twice", key.trim_end().escape_debug()));
+        }
+    }
+    let want = if algorithm.uses_scope() {
+        "Credential"
+    } else {
+        "Access"
+    };
+    let credential = credential.ok_or_else(|| format!("no {want}"))?;
+    let signed_headers = signed_headers.ok_or("no SignedHeaders")?;
+    let signature = signature.ok_or("no Signature")?;
+    let (access_key, scope) = if algorithm.uses_scope() {
+        let mut it = credential.split('/');
+        match (it.next(), it.next(), it.next(), it.next(), it.next()) {
+            (Some(ak), Some(day), Some(region), Some(service), None) => {
+                (ak, Some((day, region, service)))
+            }
+            _ => return Err("Credential is not AK/YYYYMMDD/region/service".into()),
+        }
+    } else {
+        (credential, None)
+    };
+    if access_key.is_empty() {
+        return Err(format!("{want} names no AK"));
+    }
+    if signature.is_empty() {
+        return Err("the Signature is empty".into());
+    }
+    let form = match (spaced, compact, irregular) {
+        (_, 0, 0) => AuthForm::Documented,
+        (0, _, 0) => AuthForm::Compact,
+        _ => AuthForm::Irregular,
+    };
+    Ok(HuaweiAuthorization {
+        algorithm,
+        access_key,
+        scope,
+        signed_headers,
+        signature,
+        form,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_form_and_errors() {
+        let a = parse_authorization(
+            "SDK-HMAC-SHA256 Access=QT, SignedHeaders=content-type;host;x-sdk-date, Signature=7b",
+        )
+        .unwrap();
+        assert_eq!(a.form, AuthForm::Documented);
+        assert_eq!(a.access_key, "QT");
+        assert_eq!(a.scope, None);
+        let irregular =
+            parse_authorization("SDK-HMAC-SM3 Access=QT,  SignedHeaders=host, Signature=7b")
+                .unwrap();
+        assert_eq!(irregular.form, AuthForm::Irregular);
+        assert_eq!(irregular.algorithm, Algorithm::SdkHmacSm3);
+        for bad in [
+            "SDK-HMAC-SHA256",
+            "SDK-HMAC-MD5 Access=a, SignedHeaders=h, Signature=s",
+            "SDK-HMAC-SHA256 Access=a, SignedHeaders=h",
+            "SDK-HMAC-SHA256 Access=a, Access=b, SignedHeaders=h, Signature=s",
+            "SDK-HMAC-SHA256 Credential=a, SignedHeaders=h, Signature=s",
+            "V11-HMAC-SHA256 Credential=a/b/c, SignedHeaders=h, Signature=s",
+            "V11-HMAC-SHA256 Access=a, SignedHeaders=h, Signature=s",
+            "SDK-HMAC-SHA256 Access=, SignedHeaders=h, Signature=s",
+            "SDK-HMAC-SHA256 Access=a, SignedHeaders=h, Signature=",
+            "SDK-HMAC-SHA256 Access=a SignedHeaders=h",
+        ] {
+            assert!(parse_authorization(bad).is_err(), "{bad}");
+        }
+    }
+}

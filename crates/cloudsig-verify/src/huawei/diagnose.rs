@@ -1,0 +1,188 @@
+//! Diagnosis of a Huawei signature mismatch: re-sign through the same builder with one
+//! known client mistake applied at a time, and name the one that reproduces the
+//! signature that was sent.
+
+use cloudsig_canonical::Request;
+use cloudsig_canonical::huawei::{
+    self as hw, HeaderValues, QueryForm, Settings, SignedHeaders, UriForm,
+};
+use cloudsig_core::huawei::{Algorithm, CONTENT_SHA256_HEADER, Scope, SdkDate};
+use cloudsig_core::{SecretKey, constant_time_eq};
+
+use crate::capture::RequestView;
+use crate::diagnose::{host_variants, json, key_variants};
+use crate::report::{Computed, Diagnosis, Mistake};
+
+/// What the diagnosis needs: the request as sent and what the verifier used.
+pub(crate) struct Case<'a> {
+    pub cap: &'a RequestView<'a>,
+    pub algorithm: Algorithm,
+    pub access_key: &'a str,
+    pub secret: &'a SecretKey,
+    pub signed_headers: &'a SignedHeaders,
+    pub date: SdkDate,
+    pub scope: Option<Scope<'a>>,
+    pub received: &'a str,
+    pub computed: Computed,
+}
+
+/// One attempt: the request and key as the client may have signed them.
+#[derive(Clone)]
+struct Try {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    settings: Settings,
+    key: Vec<u8>,
+}
+
+impl Try {
+    fn matches(&self, case: &Case<'_>) -> bool {
+        let mut req = Request::new(case.cap.method, case.cap.path()).query(case.cap.query());
+        for (n, v) in &self.headers {
+            req.push_header(n, v);
+        }
+        let req = req.body(&self.body);
+        let Ok(secret) = SecretKey::new(&self.key) else {
+            return false;
+        };
+        hw::sign(
+            &req,
+            case.algorithm,
+            case.signed_headers,
+            &self.settings,
+            case.date,
+            case.scope,
+            case.access_key,
+            &secret,
+        )
+        .is_ok_and(|s| constant_time_eq(s.signature().as_bytes(), case.received.as_bytes()))
+    }
+}
+
+fn mistake(id: &'static str, description: impl Into<String>) -> Mistake {
+    Mistake {
+        id,
+        description: description.into(),
+    }
+}
+
+pub(crate) fn diagnose(case: &Case<'_>) -> Diagnosis {
+    let mut tried = 0;
+    let found = find(case, &mut tried);
+    Diagnosis {
+        computed: case.computed.clone(),
+        mistake: found,
+        tried,
+    }
+}
+
+fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
+    *tried += 1;
+    let expected = case.computed.expected_signature.as_str();
+    if case.received != expected && case.received.eq_ignore_ascii_case(expected) {
+        return Some(mistake(
+            "upper-case-hex",
+            "the signature was written in upper-case hex; Huawei Cloud compares the lower-case hex exactly",
+        ));
+    }
+    let base = Try {
+        headers: case
+            .cap
+            .headers
+            .iter()
+            .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
+            .collect(),
+        body: case.cap.body.to_vec(),
+        settings: Settings::default(),
+        key: case.secret.expose_secret().to_vec(),
+    };
+    let settings: [(Settings, &'static str, &str); 6] = [
+        (
+            Settings::default().with_uri(UriForm::NoTrailingSlash),
+            "missing-trailing-slash",
+            "the canonical URI was signed without the trailing `/` that Huawei's canonical URI always ends with",
+        ),
+        (
+            Settings::default().with_uri(UriForm::NotEncoded),
+            "path-not-encoded",
+            "the path segments were signed decoded, without percent-encoding them",
+        ),
+        (
+            Settings::default().with_uri(UriForm::DoubleEncoded),
+            "path-double-encoded",
+            "the path segments were percent-encoded twice (`%` became `%25`)",
+        ),
+        (
+            Settings::default().with_query(QueryForm::AsSent),
+            "query-unsorted",
+            "the query was signed in the order sent, not sorted by name then value",
+        ),
+        (
+            Settings::default().with_query(QueryForm::FormEncoded),
+            "query-encoded-differently",
+            "the query was signed form-encoded (`+` for space, `*` kept, `~` encoded) instead of RFC 3986 (`%20`, `%2A`, `~`)",
+        ),
+        (
+            Settings::default().with_header_values(HeaderValues::Untrimmed),
+            "header-not-trimmed",
+            "a signed header value was signed with its surrounding whitespace; values must be trimmed",
+        ),
+    ];
+    for (s, id, words) in settings {
+        *tried += 1;
+        let t = Try {
+            settings: s,
+            ..base.clone()
+        };
+        if t.matches(case) {
+            return Some(mistake(id, words));
+        }
+    }
+    if let Some(host) = case.cap.header("host") {
+        for (signed_host, words) in host_variants(host.trim()) {
+            *tried += 1;
+            let mut t = base.clone();
+            for (n, v) in &mut t.headers {
+                if n.eq_ignore_ascii_case("host") {
+                    v.clone_from(&signed_host);
+                }
+            }
+            if t.matches(case) {
+                return Some(mistake("host-port", words));
+            }
+        }
+    }
+    if case.cap.header(CONTENT_SHA256_HEADER).is_none() {
+        for (body, words) in json::variants(case.cap.body) {
+            *tried += 1;
+            let t = Try {
+                body,
+                ..base.clone()
+            };
+            if t.matches(case) {
+                return Some(mistake(
+                    "body-reserialised",
+                    format!(
+                        "the JSON body was signed serialised differently ({words}) from the body sent"
+                    ),
+                ));
+            }
+        }
+    }
+    for (key, words) in key_variants(case.secret.expose_secret()) {
+        *tried += 1;
+        let t = Try {
+            key,
+            ..base.clone()
+        };
+        if t.matches(case) {
+            return Some(mistake(
+                "key-whitespace",
+                format!(
+                    "the SK was used with {words} (read from a file or variable without trimming)"
+                ),
+            ));
+        }
+    }
+    None
+}

@@ -1,0 +1,270 @@
+//! Verifying Huawei Cloud AK/SK requests (SDK-HMAC-SHA256, SDK-HMAC-SM3,
+//! V11-HMAC-SHA256): detection by the Authorization prefix, tolerant parsing, the API
+//! Gateway's rules with its own error code, recomputation through the same canonical
+//! builder as signing, a constant-time compare, and a diagnosis of mismatches.
+//!
+//! API Gateway answers every failure of IAM AK/SK authentication with `APIGW.0301`
+//! ("Incorrect IAM authentication information: …"): a signature that does not match
+//! ("verify aksk signature fail"), an unknown AK ("Get secretKey failed … ak not
+//! exist"), an `X-Sdk-Date` more than 15 minutes from the server's time. The App
+//! authentication of API Gateway uses `APIGW.0303` for the same failures; cloud service
+//! APIs such as ECS and DMS are called with IAM authentication, so `APIGW.0301` is what
+//! cloudsig reports.
+
+mod auth;
+mod diagnose;
+
+use cloudsig_canonical::Stage;
+use cloudsig_canonical::huawei::{self as hw, Settings, SignedHeaders};
+use cloudsig_core::constant_time_eq;
+use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate};
+
+pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization};
+
+use crate::auth::AuthForm;
+use crate::capture::RequestView;
+use crate::report::{Computed, Diagnosis, Report, Scheme};
+use crate::verifier::{Verifier, request_of};
+
+/// API Gateway's code for every IAM AK/SK authentication failure.
+pub const INCORRECT_IAM_AUTH: &str = "APIGW.0301";
+/// How far `X-Sdk-Date` may be from the server's time, in seconds (15 minutes).
+pub const DATE_WINDOW: i64 = 15 * 60;
+
+/// The report scheme of a Huawei algorithm.
+pub fn scheme_of(algorithm: Algorithm) -> Scheme {
+    match algorithm {
+        Algorithm::SdkHmacSm3 => Scheme::HuaweiSdkHmacSm3,
+        Algorithm::V11HmacSha256 => Scheme::HuaweiV11HmacSha256,
+        _ => Scheme::HuaweiSdkHmacSha256,
+    }
+}
+
+fn fail(report: &mut Report, rule: &'static str, message: impl Into<String>) {
+    report.fail(
+        INCORRECT_IAM_AUTH,
+        rule,
+        format!(
+            "Incorrect IAM authentication information: {}",
+            message.into()
+        ),
+    );
+}
+
+/// Verifies one request whose Authorization value is `value` (a Huawei scheme).
+pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+    let scheme = algorithm_of(value).map_or(Scheme::HuaweiSdkHmacSha256, scheme_of);
+    let mut report = Report::new(cap.location, scheme);
+    let a = match parse_authorization(value) {
+        Ok(a) => a,
+        Err(why) => {
+            fail(
+                &mut report,
+                "authorization",
+                format!("malformed Authorization: {why}"),
+            );
+            return report;
+        }
+    };
+    report.secret_id = Some(a.access_key.to_string());
+    match a.form {
+        AuthForm::Documented => {}
+        AuthForm::Compact => report
+            .notes
+            .push("Authorization parts are separated by `,` without the SDKs' space".into()),
+        _ => report
+            .notes
+            .push("Authorization parts are separated irregularly (the SDKs write `, `)".into()),
+    }
+
+    // X-Sdk-Date: present, well formed, within 15 minutes.
+    let now = verifier.options().now;
+    let date = match cap.header(DATE_HEADER).map(|d| SdkDate::parse(d.trim())) {
+        None => {
+            fail(
+                &mut report,
+                "x-sdk-date",
+                "the X-Sdk-Date header is missing",
+            );
+            None
+        }
+        Some(Err(_)) => {
+            fail(
+                &mut report,
+                "x-sdk-date",
+                "X-Sdk-Date is not YYYYMMDDTHHMMSSZ (basic ISO 8601, UTC)",
+            );
+            None
+        }
+        Some(Ok(d)) => Some(d),
+    };
+    if let Some(d) = date {
+        report.timestamp = Some(d.to_unix());
+        date_window(&mut report, &d, now);
+    }
+
+    let signed_headers = match SignedHeaders::parse(a.signed_headers) {
+        Ok(s) => s,
+        Err(e) => {
+            fail(&mut report, "signed-headers", e.reason().to_string());
+            return report;
+        }
+    };
+    for name in ["host", "x-sdk-date"] {
+        if !signed_headers.contains(name) {
+            fail(
+                &mut report,
+                "signed-headers",
+                format!("SignedHeaders does not include {name}"),
+            );
+        }
+    }
+    if let Some(missing) = signed_headers.names().find(|n| cap.header(n).is_none()) {
+        fail(
+            &mut report,
+            "signed-headers",
+            format!("the signed header {missing} is not in the request"),
+        );
+        return report;
+    }
+    if !signed_headers.is_sorted() {
+        report
+            .notes
+            .push("SignedHeaders is not sorted, as the SDKs sort it".into());
+    }
+
+    let scope = match (a.scope, date) {
+        (Some((day, region, service)), Some(d)) => {
+            if day != d.day() {
+                fail(
+                    &mut report,
+                    "credential-scope",
+                    format!(
+                        "the credential date {} is not the day {} of X-Sdk-Date",
+                        day.escape_debug(),
+                        d.day()
+                    ),
+                );
+            }
+            match Scope::new(&d, region, service) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    fail(&mut report, "credential-scope", format!("the scope's {e}"));
+                    return report;
+                }
+            }
+        }
+        _ => None,
+    };
+
+    let Some(creds) = verifier.keys().get(a.access_key) else {
+        fail(
+            &mut report,
+            "access-key",
+            "Get secretKey failed, ak not exist (no key is known for this AK)",
+        );
+        return report;
+    };
+    match (creds.token(), cap.header("x-security-token")) {
+        (Some(_), None) => fail(
+            &mut report,
+            "security-token",
+            "the key file holds temporary credentials for this AK but the request has no X-Security-Token",
+        ),
+        (Some(t), Some(sent)) if !constant_time_eq(t.as_bytes(), sent.trim().as_bytes()) => fail(
+            &mut report,
+            "security-token",
+            "X-Security-Token is not the token of this AK",
+        ),
+        (None, Some(_)) => report
+            .notes
+            .push("X-Security-Token is sent but the key file holds no token for this AK".into()),
+        _ => {}
+    }
+    let Some(date) = date else {
+        return report;
+    };
+    let req = request_of(cap, false);
+    let signed = match hw::sign(
+        &req,
+        a.algorithm,
+        &signed_headers,
+        &Settings::default(),
+        date,
+        scope,
+        a.access_key,
+        creds.secret_key(),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            let rule = if e.stage() == Stage::Request {
+                "request"
+            } else {
+                "canonical-request"
+            };
+            fail(&mut report, rule, e.to_string());
+            return report;
+        }
+    };
+    if constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
+        return report;
+    }
+    fail(&mut report, "signature", "verify aksk signature fail");
+    let computed = Computed {
+        canonical_request: Some(signed.canonical_request().to_string()),
+        string_to_sign: signed.string_to_sign().to_string(),
+        expected_signature: signed.signature().to_string(),
+        received_signature: a.signature.to_string(),
+    };
+    report.diagnosis = Some(if verifier.options().diagnose {
+        diagnose::diagnose(&diagnose::Case {
+            cap,
+            algorithm: a.algorithm,
+            access_key: a.access_key,
+            secret: creds.secret_key(),
+            signed_headers: &signed_headers,
+            date,
+            scope,
+            received: a.signature,
+            computed,
+        })
+    } else {
+        Diagnosis {
+            computed,
+            mistake: None,
+            tried: 0,
+        }
+    });
+    report
+}
+
+/// X-Sdk-Date must be within 15 minutes of `now`; a date off by whole hours was
+/// probably written in local time.
+fn date_window(report: &mut Report, date: &SdkDate, now: i64) {
+    let skew = date.to_unix().saturating_sub(now);
+    if skew.abs() <= DATE_WINDOW {
+        return;
+    }
+    let server = SdkDate::from_unix(now)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let local = (-12..=14)
+        .filter(|h| *h != 0)
+        .find(|h| (skew - h * 3600).abs() <= DATE_WINDOW);
+    match local {
+        Some(h) => fail(
+            report,
+            "x-sdk-date-local-time",
+            format!(
+                "signature expired, signature time:{date},server time:{server}: X-Sdk-Date is {h:+} h from UTC, it was written in local time (UTC{h:+}) instead of UTC"
+            ),
+        ),
+        None => fail(
+            report,
+            "x-sdk-date-window",
+            format!(
+                "signature expired, signature time:{date},server time:{server} (more than 15 minutes apart)"
+            ),
+        ),
+    }
+}
