@@ -143,10 +143,9 @@ impl SdkDate {
         if t != b'T' || z != b'Z' {
             return Err(malformed());
         }
-        let mut iso = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
+        let iso = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
         let date = UtcDate::parse_iso(core::str::from_utf8(&iso).map_err(|_| malformed())?)
             .map_err(|_| malformed())?;
-        iso.zeroize();
         let two = |a: u8, b: u8| -> Result<i64, Error> {
             if a.is_ascii_digit() && b.is_ascii_digit() {
                 Ok(i64::from(a - b'0') * 10 + i64::from(b - b'0'))

@@ -145,7 +145,7 @@ proptest! {
     fn a_changed_query_value_or_path_or_method_is_caught(s in spec(), which in 0u8..3) {
         let mut cap = read(&signed(&s).to_http());
         match which {
-            0 if !s.query.is_empty() => cap.target.push_str("Z"),
+            0 if !s.query.is_empty() => cap.target.push('Z'),
             1 => cap.target = cap.target.replacen("/v1/", "/v2/", 1),
             _ => cap.method = if cap.method == "GET" { "HEAD".into() } else { "GET".into() },
         }
