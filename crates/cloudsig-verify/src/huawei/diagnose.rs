@@ -29,6 +29,7 @@ pub(crate) struct Case<'a> {
 /// One attempt: the request and key as the client may have signed them.
 #[derive(Clone)]
 struct Try {
+    path: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     settings: Settings,
@@ -37,7 +38,7 @@ struct Try {
 
 impl Try {
     fn matches(&self, case: &Case<'_>) -> bool {
-        let mut req = Request::new(case.cap.method, case.cap.path()).query(case.cap.query());
+        let mut req = Request::new(case.cap.method, &self.path).query(case.cap.query());
         for (n, v) in &self.headers {
             req.push_header(n, v);
         }
@@ -86,6 +87,7 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
         ));
     }
     let base = Try {
+        path: case.cap.path().to_string(),
         headers: case
             .cap
             .headers
@@ -138,6 +140,24 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             return Some(mistake(id, words));
         }
     }
+    // The Node SDK core's form: the path as Node's legacy `url.parse` escapes it (space,
+    // quotes, `<>\^`{|}` and controls only), then every segment percent-encoded again.
+    let decoded = percent_encoding::percent_decode_str(case.cap.path()).decode_utf8_lossy();
+    let escaped = url_parse_escape(&decoded);
+    if escaped != case.cap.path() {
+        *tried += 1;
+        let t = Try {
+            path: escaped,
+            settings: Settings::default().with_uri(UriForm::DoubleEncoded),
+            ..base.clone()
+        };
+        if t.matches(case) {
+            return Some(mistake(
+                "path-double-encoded",
+                "the path was signed escaped as Node's url.parse escapes it and then percent-encoded again (a space signed as %2520), as the Node SDK core does with path parameters",
+            ));
+        }
+    }
     if let Some(host) = case.cap.header("host") {
         for (signed_host, words) in host_variants(host.trim()) {
             *tried += 1;
@@ -185,4 +205,27 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
         }
     }
     None
+}
+
+/// What Node's legacy `url.parse` escapes in a path: controls, space and `"'<>\\^`{|}`.
+fn url_parse_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_control() || " \"'<>\\^`{|}".contains(c) {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_parse_escape;
+
+    #[test]
+    fn url_parse_escapes_only_its_characters() {
+        assert_eq!(url_parse_escape("/a b/é:*~+\"x"), "/a%20b/é:*~+%22x");
+    }
 }
