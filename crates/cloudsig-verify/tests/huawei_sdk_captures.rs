@@ -320,3 +320,21 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
     }
     assert!(tried > 5_000, "only {tried} changes tried");
 }
+
+#[test]
+fn the_node_path_bug_is_diagnosed_on_the_real_capture() {
+    let c = cases()
+        .into_iter()
+        .find(|c| c.name == "node/sha256-path-encoding")
+        .unwrap();
+    let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
+    let ts = c.record["timestamp"].as_i64().unwrap();
+    let r = Verifier::new(keys, Options::at(ts)).check(&c.capture, &mut KeyCache::default());
+    assert_eq!(r.code(), Some(INCORRECT_IAM_AUTH), "{r}");
+    let mistake = r
+        .diagnosis
+        .as_ref()
+        .and_then(|d| d.mistake.as_ref())
+        .map(|m| m.id);
+    assert_eq!(mistake, Some("path-double-encoded"), "{r}");
+}
