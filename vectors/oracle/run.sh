@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Official-SDK oracle: regenerate (or check) the SDK captures in vectors/captures/sdk/.
 #
-#   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists)
-#                                   and vectors/captures/sdk/alibaba/ (alibaba/capture.py, then alibaba/check.py)
+#   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists),
+#                                   vectors/captures/sdk/alibaba/ (alibaba/capture.py, then alibaba/check.py)
+#                                   and vectors/captures/sdk/huawei/ (huawei/capture.py, huawei/node/run.sh, huawei/check.py)
 #   vectors/oracle/run.sh --check   regenerate into a temp dir; exit 1 if a committed capture differs
 #
 # Needs only python3 (3.11 is the reference) with pip, and the package registries (PyPI; npm for Node). With
@@ -18,7 +19,7 @@ check=()
 case "${1:-}" in
   "") ;;
   --check) check=(--check) ;;
-  -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
@@ -74,6 +75,26 @@ if [ "$rc" -ne 0 ]; then
   combine 2
 else
   echo "alibaba/check.py: every Alibaba capture recomputed (known findings listed by check.py)"
+fi
+
+echo "== Huawei Python SDK oracle"
+"$py" "$here/huawei/capture.py" "${check[@]}"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+  echo "run.sh: registries unreachable; cannot regenerate the Huawei Python SDK captures" >&2
+fi
+combine "$rc"
+
+if [ -f "$here/huawei/node/run.sh" ]; then
+  echo "== Huawei Node SDK oracle"
+  bash "$here/huawei/node/run.sh" "${check[@]}"
+  combine $?
+fi
+
+echo "== Huawei captures: independent recomputation (huawei/check.py)"
+if ! "$py" "$here/huawei/check.py"; then
+  echo "run.sh: a Huawei capture's signature could not be recomputed" >&2
+  combine 2
 fi
 
 if [ "$status" -eq 1 ]; then
