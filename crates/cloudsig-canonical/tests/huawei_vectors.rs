@@ -234,6 +234,28 @@ fn unsigned_payload_and_token_are_sent_and_signed() {
 }
 
 #[test]
+fn sm3_unsigned_payload_uses_the_sm3_header() {
+    // huaweicloudsdkcore 3.1.219 sends `X-Sdk-Content-Sm3: UNSIGNED-PAYLOAD` with
+    // SDK-HMAC-SM3 (vectors/captures/sdk/huawei/python/sm3-octet-stream.http).
+    let creds = Credentials::new("AK", "SK").unwrap();
+    let call = Call::new("PUT", "obs.example.com", "/f")
+        .algorithm(Algorithm::SdkHmacSm3)
+        .body(b"body".to_vec())
+        .unsigned_payload(true);
+    let signed = sign_request(&creds, &call, &FixedClock(0)).unwrap();
+    assert_eq!(signed.header("X-Sdk-Content-Sm3"), Some("UNSIGNED-PAYLOAD"));
+    assert_eq!(signed.header("X-Sdk-Content-Sha256"), None);
+    assert!(
+        signed
+            .stages()
+            .canonical_request
+            .ends_with("host;x-sdk-content-sm3;x-sdk-date\nUNSIGNED-PAYLOAD"),
+        "{}",
+        signed.stages().canonical_request
+    );
+}
+
+#[test]
 fn v11_without_region_is_an_error_naming_it() {
     let creds = Credentials::new("AK", "SK").unwrap();
     let call = Call::new("GET", "h", "/")

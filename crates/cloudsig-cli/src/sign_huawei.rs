@@ -38,7 +38,7 @@ pub struct HuaweiArgs {
     /// The body: text, @FILE, or @- for standard input.
     #[arg(long, short = 'd')]
     data: Option<String>,
-    /// Do not sign the body (X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD).
+    /// Do not sign the body (X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD; X-Sdk-Content-Sm3 with SM3).
     #[arg(long)]
     unsigned_payload: bool,
     /// The region of the V11 scope (required with v11-hmac-sha256).

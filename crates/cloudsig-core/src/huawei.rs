@@ -45,8 +45,11 @@ use crate::secret::SecretKey;
 
 /// The header that carries the request time, `YYYYMMDDTHHMMSSZ`.
 pub const DATE_HEADER: &str = "X-Sdk-Date";
-/// The header whose value replaces the payload hash (`UNSIGNED-PAYLOAD`).
+/// The header whose value replaces the payload hash (`UNSIGNED-PAYLOAD`), for the
+/// SHA-256 algorithms.
 pub const CONTENT_SHA256_HEADER: &str = "X-Sdk-Content-Sha256";
+/// The same header for SDK-HMAC-SM3 (what huaweicloudsdkcore 3.1.219 sends).
+pub const CONTENT_SM3_HEADER: &str = "X-Sdk-Content-Sm3";
 /// The payload-hash value that leaves the body unsigned.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// The longest region or service name accepted in a V11 scope.
@@ -100,6 +103,23 @@ impl Algorithm {
     /// Whether the hashes are SM3 (otherwise SHA-256).
     pub const fn uses_sm3(self) -> bool {
         matches!(self, Algorithm::SdkHmacSm3)
+    }
+
+    /// The header whose value, when present, is the payload line of the canonical
+    /// request (`UNSIGNED-PAYLOAD`): `X-Sdk-Content-Sm3` for SM3, else
+    /// `X-Sdk-Content-Sha256`.
+    ///
+    /// ```
+    /// use cloudsig_core::huawei::Algorithm;
+    /// assert_eq!(Algorithm::SdkHmacSm3.content_header(), "X-Sdk-Content-Sm3");
+    /// assert_eq!(Algorithm::V11HmacSha256.content_header(), "X-Sdk-Content-Sha256");
+    /// ```
+    pub const fn content_header(self) -> &'static str {
+        if self.uses_sm3() {
+            CONTENT_SM3_HEADER
+        } else {
+            CONTENT_SHA256_HEADER
+        }
     }
 }
 

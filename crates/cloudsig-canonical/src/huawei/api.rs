@@ -23,9 +23,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use cloudsig_core::SecretKey;
-use cloudsig_core::huawei::{
-    Algorithm, CONTENT_SHA256_HEADER, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD,
-};
+use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD};
 use percent_encoding::utf8_percent_encode;
 
 use crate::encode::RFC3986;
@@ -210,7 +208,8 @@ impl Call {
         self
     }
 
-    /// Leaves the body unsigned (`X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`).
+    /// Leaves the body unsigned (`X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`, or
+    /// `X-Sdk-Content-Sm3` with SDK-HMAC-SM3, as the Python SDK sends).
     pub fn unsigned_payload(mut self, yes: bool) -> Self {
         self.unsigned_payload = yes;
         self
@@ -379,7 +378,10 @@ pub fn sign_request(
     }
     headers.push((DATE_HEADER.into(), date.as_str().into()));
     if call.unsigned_payload {
-        headers.push((CONTENT_SHA256_HEADER.into(), UNSIGNED_PAYLOAD.into()));
+        headers.push((
+            call.algorithm.content_header().into(),
+            UNSIGNED_PAYLOAD.into(),
+        ));
     }
 
     let scope = if call.algorithm.uses_scope() {

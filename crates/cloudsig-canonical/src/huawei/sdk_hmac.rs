@@ -21,8 +21,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
 use cloudsig_core::huawei::{
-    Algorithm, CONTENT_SHA256_HEADER, Hasher, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD,
-    hash_hex, write_string_to_sign,
+    Algorithm, Hasher, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD, hash_hex, write_string_to_sign,
 };
 use cloudsig_core::{HexDigest, SecretKey};
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
@@ -236,7 +235,7 @@ impl<'a> CanonicalRequest<'a> {
                 HeaderValues::Untrimmed => value,
             });
         }
-        let payload_hash = match req.header_value(CONTENT_SHA256_HEADER) {
+        let payload_hash = match req.header_value(algorithm.content_header()) {
             Some(v) => String::from(v),
             None => payload_hash(algorithm, req.payload())?,
         };

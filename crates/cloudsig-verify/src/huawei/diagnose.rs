@@ -6,7 +6,7 @@ use cloudsig_canonical::Request;
 use cloudsig_canonical::huawei::{
     self as hw, HeaderValues, QueryForm, Settings, SignedHeaders, UriForm,
 };
-use cloudsig_core::huawei::{Algorithm, CONTENT_SHA256_HEADER, Scope, SdkDate};
+use cloudsig_core::huawei::{Algorithm, Scope, SdkDate};
 use cloudsig_core::{SecretKey, constant_time_eq};
 
 use crate::capture::RequestView;
@@ -172,7 +172,7 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             }
         }
     }
-    if case.cap.header(CONTENT_SHA256_HEADER).is_none() {
+    if case.cap.header(case.algorithm.content_header()).is_none() {
         for (body, words) in json::variants(case.cap.body) {
             *tried += 1;
             let t = Try {
