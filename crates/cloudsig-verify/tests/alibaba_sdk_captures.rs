@@ -9,9 +9,10 @@
 //!
 //! Captures that the documented algorithm does not reproduce (check.py's known findings)
 //! are listed in `SIGNATURE_FINDINGS` with the reason; for them the test asserts that they
-//! are still rejected, so a change of behaviour on either side shows up here. Two gaps
-//! of the verifier are marked where they are tested (`rpc_markers_intact`,
-//! `CONTENT_MD5_NOT_CHECKED`).
+//! are still rejected, so a change of behaviour on either side shows up here. A gap of
+//! the verifier is marked where it is tested (`rpc_markers_intact`). ROA V2 signs the
+//! Content-MD5 header rather than the body: a changed body must answer
+//! `ContentMD5NotMatched`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -64,14 +65,6 @@ fn rpc_markers_intact(m: &Captured) -> bool {
             .iter()
             .any(|(n, v)| *n == "SignatureMethod" && *v == "HMAC-SHA1")
 }
-
-/// KNOWN GAP (verifier), ROA Content-MD5: aliyun-python-sdk-core sends `Content-MD5` and
-/// signs it (the ROA string to sign holds it), but the verifier does not compare it with
-/// the body, so a changed body with the original Content-MD5 is not detected (the
-/// signature over the headers still matches). The body is a signed part (through
-/// Content-MD5): the test asserts the current behaviour — the report is unchanged — so it
-/// fails, and this entry must go, once the verifier checks md5(body).
-const CONTENT_MD5_NOT_CHECKED: bool = true;
 
 struct Case {
     name: String,
@@ -268,6 +261,7 @@ fn allowed(code: Option<&str>) -> bool {
                 | codes::TIMESTAMP_FORMAT
                 | codes::MISSING_PARAMETER
                 | codes::TOKEN_MISMATCH
+                | codes::CONTENT_MD5_NOT_MATCHED
         )
     )
 }
@@ -314,7 +308,7 @@ fn signed_headers(scheme: &str, cap: &Captured) -> Vec<String> {
 #[test]
 fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
     let mut tried = 0usize;
-    let mut md5_gap = 0usize;
+    let mut md5_checked = 0usize;
     let mut dispatch_gap = 0usize;
     let wrong = std::cell::RefCell::new(Vec::new());
     for c in cases() {
@@ -357,23 +351,23 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
         };
         let roa_md5 = scheme == "ROA-HMAC-SHA1" && cap.header("content-md5").is_some();
         if body_signed {
-            let baseline = check(&v, cap).findings;
             for i in positions(cap.body.len()) {
                 let mut m = cap.clone();
                 m.body[i] = other(m.body[i]);
                 tried += 1;
-                if roa_md5 && CONTENT_MD5_NOT_CHECKED {
+                if roa_md5 {
+                    // ROA V2 signs Content-MD5, not the body: the gateway's check of the
+                    // body against it answers ContentMD5NotMatched.
                     let r = check(&v, &m);
                     assert_eq!(
-                        r.findings, baseline,
-                        "{}: body byte {i}: the verifier now reacts to a body that does not \
-                         match Content-MD5: remove CONTENT_MD5_NOT_CHECKED",
+                        r.code(),
+                        Some("ContentMD5NotMatched"),
+                        "{}: body byte {i}: {r}",
                         c.name
                     );
-                    md5_gap += 1;
-                } else {
-                    fails(&m, &format!("body byte {i}"));
+                    md5_checked += 1;
                 }
+                fails(&m, &format!("body byte {i}"));
             }
         }
         // The query: signed by every scheme.
@@ -437,13 +431,13 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
         text.join("\n")
     );
     assert!(tried > 5000, "only {tried} mutations");
-    // The two known gaps are exercised (and stay visible in the test output).
+    // The Content-MD5 check and the known gap are exercised (and stay visible in the test output).
     assert!(
-        md5_gap > 0 && dispatch_gap > 0,
-        "md5 {md5_gap}, dispatch {dispatch_gap}"
+        md5_checked > 0 && dispatch_gap > 0,
+        "md5 {md5_checked}, dispatch {dispatch_gap}"
     );
     println!(
-        "{tried} mutations; known gaps: {md5_gap} ROA body changes not checked against \
-         Content-MD5, {dispatch_gap} RPC marker changes rejected with Tencent codes"
+        "{tried} mutations; {md5_checked} ROA body changes caught by Content-MD5; known gap: \
+         {dispatch_gap} RPC marker changes rejected with Tencent codes"
     );
 }

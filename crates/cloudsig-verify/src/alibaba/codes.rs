@@ -3,7 +3,8 @@
 //!
 //! `SignatureDoesNotMatch`, `IncompleteSignature`, `InvalidAccessKeyId.NotFound`,
 //! `SignatureNonceUsed`, `InvalidTimeStamp.Expired`, `InvalidTimeStamp.Format`,
-//! `MissingParameter` and `InvalidSecurityToken.MismatchWithAccessKey` are the gateway's
+//! `MissingParameter`, `InvalidSecurityToken.MismatchWithAccessKey` and `ContentMD5NotMatched` are
+//! the gateway's
 //! common error codes. A body whose hash is not the signed `x-acs-content-sha256` has no
 //! code of its own that we could confirm; it is reported as `SignatureDoesNotMatch`
 //! (rule `content-sha256`).
@@ -24,6 +25,9 @@ pub const TIMESTAMP_FORMAT: &str = "InvalidTimeStamp.Format";
 pub const MISSING_PARAMETER: &str = "MissingParameter";
 /// The STS security token is missing or is not the one of this AccessKeyId.
 pub const TOKEN_MISMATCH: &str = "InvalidSecurityToken.MismatchWithAccessKey";
+
+/// The body's MD5 is not the `Content-MD5` header (ROA requests that send one).
+pub const CONTENT_MD5_NOT_MATCHED: &str = "ContentMD5NotMatched";
 
 /// Alibaba Cloud refuses a timestamp further than this from its clock (seconds).
 pub const WINDOW: i64 = 15 * 60;
