@@ -3,9 +3,8 @@
 //!
 //! `SignatureDoesNotMatch`, `IncompleteSignature`, `InvalidAccessKeyId.NotFound`,
 //! `SignatureNonceUsed`, `InvalidTimeStamp.Expired`, `InvalidTimeStamp.Format`,
-//! `MissingParameter`, `InvalidSecurityToken.MismatchWithAccessKey` and `ContentMD5NotMatched` are
-//! the gateway's
-//! common error codes. A body whose hash is not the signed `x-acs-content-sha256` has no
+//! `MissingParameter`, `InvalidSecurityToken.MismatchWithAccessKey`, `InvalidSignatureMethod`
+//! and `ContentMD5NotMatched` are the gateway's common error codes. A body whose hash is not the signed `x-acs-content-sha256` has no
 //! code of its own that we could confirm; it is reported as `SignatureDoesNotMatch`
 //! (rule `content-sha256`).
 
@@ -26,6 +25,8 @@ pub const MISSING_PARAMETER: &str = "MissingParameter";
 /// The STS security token is missing or is not the one of this AccessKeyId.
 pub const TOKEN_MISMATCH: &str = "InvalidSecurityToken.MismatchWithAccessKey";
 
+/// The SignatureMethod is not one the gateway supports (RPC: only HMAC-SHA1 here).
+pub const INVALID_SIGNATURE_METHOD: &str = "InvalidSignatureMethod";
 /// The body's MD5 is not the `Content-MD5` header (ROA requests that send one).
 pub const CONTENT_MD5_NOT_MATCHED: &str = "ContentMD5NotMatched";
 

@@ -19,9 +19,10 @@ use crate::conformance::DEFAULT_WINDOW;
 use crate::report::{Computed, Diagnosis, Report, Scheme};
 use crate::verifier::Verifier;
 
-/// The RPC parameters of a request (query, plus a form body for POST), when they carry
-/// `Signature`, `AccessKeyId` and `SignatureMethod=HMAC-SHA1`: how an Alibaba RPC request
-/// is told from a Tencent v1 one (which has `SecretId`).
+/// The RPC parameters of a request (query, plus a form body for POST), when they are
+/// Alibaba's: no `SecretId` (Tencent v1's key parameter), one of `AccessKeyId`,
+/// `SignatureNonce`, `SignatureVersion` or `SignatureMethod=HMAC-SHA1`, and a `Signature`
+/// or an `AccessKeyId`.
 pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
     let mut params = decode_pairs(cap.query(), PlusIs::Space);
     if cap.method == "POST"
@@ -37,7 +38,11 @@ pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
     let sha1 = params
         .iter()
         .any(|(n, v)| n == "SignatureMethod" && v == HMAC_SHA1);
-    (has(rpc::SIGNATURE) && has("AccessKeyId") && sha1).then_some(params)
+    // Tencent v1 names the key `SecretId` and its nonce `Nonce`; any of Alibaba's own
+    // parameter names makes the request Alibaba's, so that a request with one of them
+    // damaged or missing is still answered with Alibaba's codes.
+    let alibaba = has("AccessKeyId") || has("SignatureNonce") || has("SignatureVersion") || sha1;
+    (!has("SecretId") && alibaba && (has(rpc::SIGNATURE) || has("AccessKeyId"))).then_some(params)
 }
 
 fn window(v: &Verifier) -> i64 {
@@ -509,6 +514,22 @@ pub(crate) fn check_rpc(
                 format!("the {name} parameter is sent more than once"),
             );
         }
+    }
+    if get(rpc::SIGNATURE).is_none() {
+        report.fail(
+            codes::MISSING_PARAMETER,
+            "common-parameters",
+            "the Signature parameter is missing",
+        );
+    }
+    if let Some(m) = get("SignatureMethod")
+        && m != HMAC_SHA1
+    {
+        report.fail(
+            codes::INVALID_SIGNATURE_METHOD,
+            "signature-method",
+            format!("SignatureMethod `{}` is not HMAC-SHA1", m.escape_debug()),
+        );
     }
     report.signature_nonce = get("SignatureNonce").map(str::to_string);
     let timestamp = get("Timestamp").and_then(|t| {
