@@ -303,6 +303,8 @@ fn report(start: SystemTime) -> Result {
         "alibaba/acs3_sha256",
         "alibaba/acs3_sm3",
         "alibaba/rpc_hmac_sha1",
+        "huawei/sdk_hmac_sha256",
+        "huawei/sdk_hmac_sm3",
     ] {
         match m(id) {
             Some(ns) => println!("{id:<22} {ns:>10.1}"),
@@ -381,6 +383,18 @@ fn report(start: SystemTime) -> Result {
         "",
     );
     ratio(
+        "Huawei SDK-HMAC-SHA256 (builder) / TC3 cached",
+        "huawei/sdk_hmac_sha256",
+        "tc3/cached",
+        "",
+    );
+    ratio(
+        "Huawei SDK-HMAC-SM3 / SDK-HMAC-SHA256",
+        "huawei/sdk_hmac_sm3",
+        "huawei/sdk_hmac_sha256",
+        "",
+    );
+    ratio(
         "v1 HmacSHA256 / HmacSHA1",
         "v1/hmac_sha256",
         "v1/hmac_sha1",
@@ -434,6 +448,40 @@ fn alibaba(c: &mut Criterion) -> Result {
     Ok(())
 }
 
+fn huawei(c: &mut Criterion) -> Result {
+    use cloudsig_canonical::huawei;
+    use cloudsig_core::huawei::{Algorithm, SdkDate, SigningKey};
+    // shared/VECTORS.md, "Huawei Cloud SDK-HMAC-SHA256".
+    let req = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+        .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
+        .header("Content-Type", "application/json")
+        .header("Host", "service.region.example.com")
+        .header("X-Sdk-Date", "20191115T033655Z");
+    let sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    let sk = SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")?;
+    let date = SdkDate::parse("20191115T033655Z")?;
+    let settings = huawei::Settings::default();
+    let ak = "QTWAOYTTINDUT2QVKYUC";
+    let sign = |alg| -> Result<_> {
+        let key = SigningKey::new(alg, ak, &sk, None)?;
+        Ok(*huawei::sign_with_key(&req, &key, &sh, &settings, date, None)?.signature())
+    };
+    checked(
+        || sign(Algorithm::SdkHmacSha256),
+        |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+        "huawei/sdk_hmac_sha256",
+    )?;
+    let mut g = c.benchmark_group("huawei");
+    g.bench_function("sdk_hmac_sha256", |b| {
+        b.iter(|| sign(black_box(Algorithm::SdkHmacSha256)))
+    });
+    g.bench_function("sdk_hmac_sm3", |b| {
+        b.iter(|| sign(black_box(Algorithm::SdkHmacSm3)))
+    });
+    g.finish();
+    Ok(())
+}
+
 fn main() -> Result {
     let start = SystemTime::now();
     let mut c = Criterion::default().configure_from_args();
@@ -441,6 +489,7 @@ fn main() -> Result {
     tc3(&mut c)?;
     v1(&mut c)?;
     alibaba(&mut c)?;
+    huawei(&mut c)?;
     peer(&mut c)?;
     verify(&mut c)?;
     c.final_summary();
