@@ -50,6 +50,8 @@ mod scan;
 pub mod tc3;
 pub mod tencent;
 pub mod v1;
+mod wire;
 
 pub use error::{Error, Stage};
 pub use request::{Payload, Request};
+pub use wire::HttpRequest;

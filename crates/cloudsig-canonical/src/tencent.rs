@@ -18,13 +18,14 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt::{self, Write};
+use core::fmt;
 
 use cloudsig_core::SecretKey;
 use cloudsig_core::v1::Algorithm;
 
 use crate::error::{Error, Stage};
 use crate::request::{Payload, Request, validate_header};
+use crate::wire::HttpRequest;
 use crate::{tc3, v1};
 
 /// The domain that `<service>.` is prefixed to when no host is given.
@@ -416,191 +417,31 @@ pub enum Stages {
     Skipped,
 }
 
-/// A signed request, ready to send: method, host, path, query, headers and body.
+/// A signed request, ready to send, with its stages; the request itself (method, host,
+/// path, query, headers, body and its renderings) is the [`HttpRequest`] it dereferences to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    http: HttpRequest,
     stages: Stages,
 }
 
+impl core::ops::Deref for SignedRequest {
+    type Target = HttpRequest;
+    fn deref(&self) -> &HttpRequest {
+        &self.http
+    }
+}
+
 impl SignedRequest {
-    /// A request of its parts with no stages (for the other clouds' high-level APIs,
-    /// which keep their own stages beside it and reuse the renderings).
-    pub(crate) fn from_parts(
-        method: String,
-        host: String,
-        path: String,
-        query: String,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> Self {
-        Self {
-            method,
-            host,
-            path,
-            query,
-            headers,
-            body,
-            stages: Stages::Skipped,
-        }
-    }
-
-    /// The method.
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
-    /// The host.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The path.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The query (without `?`).
-    pub fn query(&self) -> &str {
-        &self.query
-    }
-
-    /// The headers to send, in order.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
-    }
-
-    /// The first header named `name` (ASCII case ignored).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body.
-    pub fn body(&self) -> &[u8] {
-        &self.body
-    }
-
-    /// The intermediate values of the signature.
+    /// The intermediate values.
     pub fn stages(&self) -> &Stages {
         &self.stages
     }
 
-    /// `https://host/path?query`.
-    pub fn url(&self) -> String {
-        let mut url = alloc::format!("https://{}{}", self.host, self.path);
-        if !self.query.is_empty() {
-            url.push('?');
-            url.push_str(&self.query);
-        }
-        url
+    /// The request without its stages.
+    pub fn into_http(self) -> HttpRequest {
+        self.http
     }
-
-    /// A curl command line that sends this request (POSIX shell quoting).
-    ///
-    /// ```
-    /// # use cloudsig_canonical::tencent::*;
-    /// let creds = Credentials::new("AKIDexample", "secret")?;
-    /// let signed = sign_tc3(&creds, &Tc3Call::new("cvm", "DescribeRegions", "2017-03-12").body("{}"),
-    ///                       &FixedClock(1551113065))?;
-    /// assert!(signed.to_curl().starts_with("curl -X POST https://cvm.tencentcloudapi.com/ \\\n  -H 'Authorization: TC3-HMAC-SHA256 "));
-    /// # Ok::<(), cloudsig_canonical::Error>(())
-    /// ```
-    ///
-    /// A URL holding `[`, `]`, `{` or `}` gets `-g`, so that curl sends it as is instead of
-    /// expanding it as a glob. A body that is not UTF-8 text goes in bash's `$'…'` quoting
-    /// with `\xNN` escapes; a shell argument cannot carry a NUL byte (bash ends the
-    /// argument there), so for a body holding one use [`SignedRequest::to_http`] instead
-    /// ([`SignedRequest::curl_can_carry_body`] tells).
-    pub fn to_curl(&self) -> String {
-        render_curl(&self.method, &self.url(), &self.headers, &self.body)
-    }
-
-    /// Whether [`SignedRequest::to_curl`] can carry the body: false when it holds a NUL
-    /// byte, which no shell argument can hold.
-    pub fn curl_can_carry_body(&self) -> bool {
-        !self.body.contains(&0)
-    }
-
-    /// The request as raw HTTP/1.1 (CRLF line ends, with Content-Length), the form
-    /// `cloudsig verify` reads.
-    pub fn to_http(&self) -> Vec<u8> {
-        render_http(
-            &self.method,
-            &self.path,
-            &self.query,
-            &self.headers,
-            &self.body,
-        )
-    }
-}
-
-/// A curl command line (POSIX shell quoting); shared by every cloud's signed request.
-pub(crate) fn render_curl(
-    method: &str,
-    url: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> String {
-    // curl globs `[a-z]` and `{a,b}` in URLs unless told not to (`-g`, `--globoff`).
-    let globoff = if url.bytes().any(|b| matches!(b, b'[' | b']' | b'{' | b'}')) {
-        " -g"
-    } else {
-        ""
-    };
-    let mut out = alloc::format!("curl{globoff} -X {} {}", method, shell_quote(url));
-    for (n, v) in headers {
-        // curl drops a header given as `Name:` with only blanks after the colon (that
-        // form removes one of its own headers); `Name;` sends it with an empty value.
-        let header = if v.bytes().all(|b| b" \t\x0b\x0c".contains(&b)) {
-            alloc::format!("{n};")
-        } else {
-            alloc::format!("{n}: {v}")
-        };
-        let _ = write!(out, " \\\n  -H {}", shell_quote(&header));
-    }
-    if !body.is_empty() {
-        // `--data-raw`, not `--data-binary`: it never reads a file for a leading `@`.
-        let body = match core::str::from_utf8(body) {
-            Ok(text) if !text.contains('\0') => shell_quote(text),
-            _ => ansi_c_quote(body),
-        };
-        let _ = write!(out, " \\\n  --data-raw {body}");
-    }
-    out
-}
-
-/// Raw HTTP/1.1 (CRLF, with Content-Length); shared by every cloud's signed request.
-pub(crate) fn render_http(
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Vec<u8> {
-    let mut head = alloc::format!("{method} {path}");
-    if !query.is_empty() {
-        head.push('?');
-        head.push_str(query);
-    }
-    head.push_str(" HTTP/1.1\r\n");
-    for (n, v) in headers {
-        let _ = write!(head, "{n}: {v}\r\n");
-    }
-    if method != "GET" || !body.is_empty() {
-        let _ = write!(head, "Content-Length: {}\r\n", body.len());
-    }
-    head.push_str("\r\n");
-    let mut out = head.into_bytes();
-    out.extend_from_slice(body);
-    out
 }
 
 /// Whether a Content-Type declares a text body that Tencent Cloud reads as UTF-8.
@@ -608,34 +449,6 @@ fn is_text_content_type(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json")
         || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-}
-
-/// bash's ANSI-C quoting, `$'…'`: printable ASCII as is (with `'` and `\\` escaped), every
-/// other byte as `\xNN` (at most two hex digits are read, so a digit after it is safe).
-fn ansi_c_quote(bytes: &[u8]) -> String {
-    let mut out = String::from("$'");
-    for &b in bytes {
-        match b {
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-    }
-    out.push('\'');
-    out
-}
-
-fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
-    {
-        return s.to_string();
-    }
-    alloc::format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 /// Signs a TC3 call at the clock's time.
@@ -755,12 +568,14 @@ pub fn sign_tc3(
         headers.insert(0, ("Authorization".into(), authorization));
     }
     Ok(SignedRequest {
-        method: method.into(),
-        host,
-        path: call.path.clone(),
-        query: call.query.clone(),
-        headers,
-        body: call.body.clone(),
+        http: HttpRequest::new(
+            method.into(),
+            host,
+            call.path.clone(),
+            call.query.clone(),
+            headers,
+            call.body.clone(),
+        ),
         stages,
     })
 }
@@ -820,12 +635,14 @@ pub fn sign_v1(
         (encoded, Vec::new())
     };
     Ok(SignedRequest {
-        method: method.into(),
-        host: call.host.clone(),
-        path: call.path.clone(),
-        query,
-        headers,
-        body,
+        http: HttpRequest::new(
+            method.into(),
+            call.host.clone(),
+            call.path.clone(),
+            query,
+            headers,
+            body,
+        ),
         stages,
     })
 }

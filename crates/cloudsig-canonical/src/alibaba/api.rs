@@ -10,7 +10,8 @@ use super::{acs3, roa, rpc, time};
 use crate::encode::query_string;
 use crate::error::{Error, Stage};
 use crate::request::{Request, validate_header};
-use crate::tencent::{self, Clock, Credentials};
+use crate::tencent::{Clock, Credentials};
+use crate::wire::HttpRequest;
 
 /// The JSON content type the SDKs send with a JSON body.
 pub const JSON: &str = "application/json; charset=utf-8";
@@ -291,57 +292,30 @@ pub enum Stages {
     },
 }
 
-/// A signed Alibaba request, ready to send, with its stages.
+/// A signed Alibaba request, ready to send, with its stages; the request itself is the
+/// [`HttpRequest`] it dereferences to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    http: tencent::SignedRequest,
+    http: HttpRequest,
     stages: Stages,
 }
 
+impl core::ops::Deref for SignedRequest {
+    type Target = HttpRequest;
+    fn deref(&self) -> &HttpRequest {
+        &self.http
+    }
+}
+
 impl SignedRequest {
-    /// The method.
-    pub fn method(&self) -> &str {
-        self.http.method()
-    }
-    /// The host.
-    pub fn host(&self) -> &str {
-        self.http.host()
-    }
-    /// The path.
-    pub fn path(&self) -> &str {
-        self.http.path()
-    }
-    /// The query (without `?`).
-    pub fn query(&self) -> &str {
-        self.http.query()
-    }
-    /// The headers to send, in order.
-    pub fn headers(&self) -> &[(String, String)] {
-        self.http.headers()
-    }
-    /// The first header named `name` (ASCII case ignored).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.http.header(name)
-    }
-    /// The body.
-    pub fn body(&self) -> &[u8] {
-        self.http.body()
-    }
     /// The intermediate values of the signature.
     pub fn stages(&self) -> &Stages {
         &self.stages
     }
-    /// `https://host/path?query`.
-    pub fn url(&self) -> String {
-        self.http.url()
-    }
-    /// A curl command line that sends this request.
-    pub fn to_curl(&self) -> String {
-        self.http.to_curl()
-    }
-    /// The request as raw HTTP/1.1, the form `cloudsig verify` reads.
-    pub fn to_http(&self) -> Vec<u8> {
-        self.http.to_http()
+
+    /// The request without its stages.
+    pub fn into_http(self) -> HttpRequest {
+        self.http
     }
 }
 
@@ -447,7 +421,7 @@ pub fn sign_acs3(
     drop(req);
     headers.insert(0, ("Authorization".into(), authorization));
     Ok(SignedRequest {
-        http: tencent::SignedRequest::from_parts(
+        http: HttpRequest::new(
             c.method.clone(),
             c.host.clone(),
             c.path.clone(),
@@ -524,7 +498,7 @@ pub fn sign_roa(
         ),
     );
     Ok(SignedRequest {
-        http: tencent::SignedRequest::from_parts(
+        http: HttpRequest::new(
             c.method.clone(),
             c.host.clone(),
             c.path.clone(),
@@ -620,7 +594,7 @@ pub fn sign_rpc(
     headers.extend(c.extra_headers.iter().cloned());
     check_headers(&headers)?;
     Ok(SignedRequest {
-        http: tencent::SignedRequest::from_parts(
+        http: HttpRequest::new(
             method.into(),
             c.host.clone(),
             c.path.clone(),

@@ -29,7 +29,8 @@ use percent_encoding::utf8_percent_encode;
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
 use crate::request::Request;
-use crate::tencent::{Clock, render_curl, render_http};
+use crate::tencent::Clock;
+use crate::wire::HttpRequest;
 
 use super::sdk_hmac::{self, Settings, SignedHeaders};
 
@@ -245,86 +246,30 @@ pub struct Stages {
     pub signature: String,
 }
 
-/// A signed request, ready to send.
+/// A signed request, ready to send, with its stages; the request itself is the
+/// [`HttpRequest`] it dereferences to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    http: HttpRequest,
     stages: Stages,
 }
 
+impl core::ops::Deref for SignedRequest {
+    type Target = HttpRequest;
+    fn deref(&self) -> &HttpRequest {
+        &self.http
+    }
+}
+
 impl SignedRequest {
-    /// The method.
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
-    /// The host.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The path.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The query (canonical order and encoding, without `?`).
-    pub fn query(&self) -> &str {
-        &self.query
-    }
-
-    /// The headers to send, in order.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
-    }
-
-    /// The first header named `name` (ASCII case ignored).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body.
-    pub fn body(&self) -> &[u8] {
-        &self.body
-    }
-
     /// The intermediate values.
     pub fn stages(&self) -> &Stages {
         &self.stages
     }
 
-    /// `https://host/path?query`.
-    pub fn url(&self) -> String {
-        let mut url = alloc::format!("https://{}{}", self.host, self.path);
-        if !self.query.is_empty() {
-            url.push('?');
-            url.push_str(&self.query);
-        }
-        url
-    }
-
-    /// A curl command line that sends this request.
-    pub fn to_curl(&self) -> String {
-        render_curl(&self.method, &self.url(), &self.headers, &self.body)
-    }
-
-    /// The request as raw HTTP/1.1 (CRLF, with Content-Length), as `cloudsig verify` reads it.
-    pub fn to_http(&self) -> Vec<u8> {
-        render_http(
-            &self.method,
-            &self.path,
-            &self.query,
-            &self.headers,
-            &self.body,
-        )
+    /// The request without its stages.
+    pub fn into_http(self) -> HttpRequest {
+        self.http
     }
 }
 
@@ -432,12 +377,14 @@ pub fn sign_request(
     };
     headers.push(("Authorization".into(), authorization));
     Ok(SignedRequest {
-        method: call.method.clone(),
-        host: call.host.clone(),
-        path: call.path.clone(),
-        query,
-        headers,
-        body: call.body.clone(),
+        http: HttpRequest::new(
+            call.method.clone(),
+            call.host.clone(),
+            call.path.clone(),
+            query,
+            headers,
+            call.body.clone(),
+        ),
         stages,
     })
 }
