@@ -4,6 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
+use cloudsig_canonical::HttpRequest;
 use cloudsig_canonical::tc3::{self, HeaderValueCase};
 use cloudsig_canonical::tencent::{
     self, Clock, FixedClock, SignedRequest, Stages, SystemClock, Tc3Call, V1Call,
@@ -68,7 +69,7 @@ pub struct Tc3Args {
     /// The service, as in the credential scope (default: the first label of --host).
     #[arg(long)]
     service: Option<String>,
-    /// The host (default: <service>.tencentcloudapi.com).
+    /// The host (default: SERVICE.tencentcloudapi.com, SERVICE as in --service).
     #[arg(long)]
     host: Option<String>,
     /// The API action (X-TC-Action), such as DescribeInstances.
@@ -316,17 +317,28 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    if matches!(out.format, Format::Curl) && !signed.curl_can_carry_body() {
+    write_request(signed, out.format, || to_json(signed))
+}
+
+/// Writes a signed request of any cloud to standard output in `format`; `json` renders the
+/// JSON form, which differs per cloud by its stages. A body holding a NUL byte is refused for
+/// `curl`, since no shell argument can carry it.
+pub(crate) fn write_request(
+    http: &HttpRequest,
+    format: Format,
+    json: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if matches!(format, Format::Curl) && !http.curl_can_carry_body() {
         return Err(
             "the body holds a NUL byte, which a shell argument cannot carry: use --format http"
                 .into(),
         );
     }
     let mut stdout = std::io::stdout().lock();
-    let written = match out.format {
-        Format::Curl => writeln!(stdout, "{}", signed.to_curl()),
-        Format::Http => stdout.write_all(&signed.to_http()),
-        Format::Json => writeln!(stdout, "{}", to_json(signed)),
+    let written = match format {
+        Format::Curl => writeln!(stdout, "{}", http.to_curl()),
+        Format::Http => stdout.write_all(&http.to_http()),
+        Format::Json => writeln!(stdout, "{}", json()),
     };
     written
         .and_then(|()| stdout.flush())

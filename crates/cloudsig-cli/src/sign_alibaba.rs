@@ -1,6 +1,5 @@
 //! `cloudsig sign acs3 | roa | rpc`: Alibaba Cloud.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -10,7 +9,7 @@ use cloudsig_canonical::alibaba::{
 use cloudsig_core::alibaba::Algorithm;
 use cloudsig_verify::keys::{ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, KeyRing};
 
-use crate::sign::{Format, OutputArgs, clock, read_arg};
+use crate::sign::{OutputArgs, clock, read_arg, write_request};
 
 #[derive(Debug, Args)]
 pub struct AlibabaKeyArgs {
@@ -238,15 +237,7 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    let mut stdout = std::io::stdout().lock();
-    let written = match out.format {
-        Format::Curl => writeln!(stdout, "{}", signed.to_curl()),
-        Format::Http => stdout.write_all(&signed.to_http()),
-        Format::Json => writeln!(stdout, "{}", to_json(signed)),
-    };
-    written
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("standard output: {e}"))
+    write_request(signed, out.format, || to_json(signed))
 }
 
 fn stages_text(stages: &Stages) -> String {

@@ -1,6 +1,5 @@
 //! `cloudsig sign huawei`: SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -8,6 +7,8 @@ use cloudsig_canonical::huawei::{self, Call, Credentials, SignedRequest};
 use cloudsig_canonical::tencent::{Clock, FixedClock, SystemClock};
 use cloudsig_core::huawei::Algorithm;
 use cloudsig_verify::keys::KeyRing;
+
+use crate::sign::{Format, write_request};
 
 #[derive(Debug, Args)]
 pub struct HuaweiArgs {
@@ -73,16 +74,6 @@ enum HuaweiAlgorithm {
     SdkHmacSm3,
     /// V11-HMAC-SHA256 (HKDF-derived key; needs --region and --service).
     V11HmacSha256,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// A curl command line.
-    Curl,
-    /// The raw HTTP/1.1 request, as `cloudsig verify` reads it.
-    Http,
-    /// JSON: method, url, headers, body and stages.
-    Json,
 }
 
 pub fn run(a: HuaweiArgs) -> Result<(), String> {
@@ -172,30 +163,21 @@ fn print(signed: &SignedRequest, format: Format, show_stages: bool) -> Result<()
         ));
         eprint!("{text}");
     }
-    let mut stdout = std::io::stdout().lock();
-    let written = match format {
-        Format::Curl => writeln!(stdout, "{}", signed.to_curl()),
-        Format::Http => stdout.write_all(&signed.to_http()),
-        Format::Json => writeln!(
-            stdout,
-            "{}",
-            serde_json::json!({
-                "method": signed.method(),
-                "url": signed.url(),
-                "headers": signed.headers(),
-                "body": String::from_utf8_lossy(signed.body()),
-                "stages": {
-                    "scheme": st.algorithm.name(),
-                    "canonical_request": st.canonical_request,
-                    "hashed_canonical_request": st.hashed_canonical_request,
-                    "credential_scope": st.credential_scope,
-                    "string_to_sign": st.string_to_sign,
-                    "signature": st.signature,
-                },
-            })
-        ),
-    };
-    written
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("standard output: {e}"))
+    write_request(signed, format, || {
+        serde_json::json!({
+            "method": signed.method(),
+            "url": signed.url(),
+            "headers": signed.headers(),
+            "body": String::from_utf8_lossy(signed.body()),
+            "stages": {
+                "scheme": st.algorithm.name(),
+                "canonical_request": st.canonical_request,
+                "hashed_canonical_request": st.hashed_canonical_request,
+                "credential_scope": st.credential_scope,
+                "string_to_sign": st.string_to_sign,
+                "signature": st.signature,
+            },
+        })
+        .to_string()
+    })
 }

@@ -315,3 +315,34 @@ fn signed_output_verifies() {
     assert!(o.status.success(), "{out}{err}");
     assert!(out.contains("valid V11-HMAC-SHA256"), "{out}");
 }
+
+#[test]
+fn a_body_with_a_nul_byte_cannot_be_a_curl_command() {
+    let dir = std::env::temp_dir().join(format!("cloudsig-hw-nul-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.bin");
+    std::fs::write(&body, b"ab\0cd").unwrap();
+    let data = format!("@{}", body.display());
+    let run = |format: &str| {
+        cloudsig()
+            .args(["sign", "huawei", "--key-file", "examples/seed-huawei.keys"])
+            .args(["--method", "POST", "--host", "service.region.example.com"])
+            .args(["--path", "/v1/upload", "--timestamp", "1700000000"])
+            .args(["--content-type", "application/octet-stream", "--data"])
+            .arg(&data)
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let o = run("curl");
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains("NUL byte") && err.contains("--format http"),
+        "{err}"
+    );
+    let o = run("http");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    assert!(o.stdout.ends_with(b"\r\n\r\nab\0cd"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
