@@ -1,6 +1,7 @@
 //! The scheme-neutral model of an HTTP request, as it was (or will be) sent.
 
 use alloc::vec::Vec;
+use core::fmt;
 
 use crate::error::{Error, Stage};
 use crate::scan;
@@ -39,9 +40,46 @@ pub struct Request<'a> {
     method: &'a str,
     path: &'a str,
     query: &'a str,
-    headers: Vec<(&'a str, &'a str)>,
+    headers: Headers<'a>,
     payload: Payload<'a>,
 }
+
+/// A request's headers: a vector when built header by header, a borrowed slice when
+/// given whole by [`Request::with_headers`]. (Not `Cow`, which would make `Request`
+/// invariant in its lifetime.)
+#[derive(Clone, Default)]
+struct Headers<'a> {
+    owned: Vec<(&'a str, &'a str)>,
+    /// When set, the headers (and `owned` is empty).
+    borrowed: Option<&'a [(&'a str, &'a str)]>,
+}
+
+impl<'a> Headers<'a> {
+    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        self.borrowed.unwrap_or(&self.owned)
+    }
+
+    fn to_mut(&mut self) -> &mut Vec<(&'a str, &'a str)> {
+        if let Some(s) = self.borrowed.take() {
+            self.owned = s.to_vec();
+        }
+        &mut self.owned
+    }
+}
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+impl PartialEq for Headers<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Headers<'_> {}
 
 impl<'a> Request<'a> {
     /// A request with no query, no headers and an empty body.
@@ -50,7 +88,7 @@ impl<'a> Request<'a> {
             method,
             path,
             query: "",
-            headers: Vec::new(),
+            headers: Headers::default(),
             payload: Payload::Bytes(b""),
         }
     }
@@ -63,13 +101,32 @@ impl<'a> Request<'a> {
 
     /// Appends a header, keeping the order and the name's case as given.
     pub fn header(mut self, name: &'a str, value: &'a str) -> Self {
-        self.headers.push((name, value));
+        self.headers.to_mut().push((name, value));
+        self
+    }
+
+    /// Uses `headers`, in the order sent, as the request's headers (replacing any),
+    /// borrowing them: a verifier that already holds a request's headers as pairs
+    /// builds the request without copying or allocating.
+    ///
+    /// ```
+    /// use cloudsig_canonical::Request;
+    /// let headers = [("Host", "cvm.tencentcloudapi.com"), ("Content-Type", "application/json")];
+    /// let req = Request::new("POST", "/").with_headers(&headers);
+    /// assert_eq!(req.header_value("content-type"), Some("application/json"));
+    /// assert_eq!(req.headers(), &headers);
+    /// ```
+    pub fn with_headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
+        self.headers = Headers {
+            owned: Vec::new(),
+            borrowed: Some(headers),
+        };
         self
     }
 
     /// Appends a header in place.
     pub fn push_header(&mut self, name: &'a str, value: &'a str) {
-        self.headers.push((name, value));
+        self.headers.to_mut().push((name, value));
     }
 
     /// Makes room for `additional` more headers, so that appending them allocates once.
@@ -83,7 +140,7 @@ impl<'a> Request<'a> {
     /// assert_eq!(req.headers().len(), 2);
     /// ```
     pub fn reserve_headers(&mut self, additional: usize) {
-        self.headers.reserve(additional);
+        self.headers.to_mut().reserve(additional);
     }
 
     /// Sets the body bytes as the payload.
@@ -115,7 +172,7 @@ impl<'a> Request<'a> {
 
     /// The headers in the order sent.
     pub fn headers(&self) -> &[(&'a str, &'a str)] {
-        &self.headers
+        self.headers.as_slice()
     }
 
     /// The payload.
@@ -131,6 +188,7 @@ impl<'a> Request<'a> {
     /// The values of every header named `name`, in order.
     pub fn headers_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
         self.headers
+            .as_slice()
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
@@ -141,7 +199,7 @@ impl<'a> Request<'a> {
     /// header names that are HTTP tokens.
     pub fn validate(&self) -> Result<(), Error> {
         self.validate_target()?;
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.as_slice() {
             validate_header(name, value)?;
         }
         Ok(())
@@ -274,6 +332,26 @@ mod tests {
                 .validate()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn borrowed_headers_read_and_extend_like_pushed_ones() {
+        let pairs = [("Host", "a.example"), ("X-A", "1")];
+        let pushed = Request::new("GET", "/")
+            .header("Host", "a.example")
+            .header("X-A", "1");
+        let borrowed = Request::new("GET", "/").with_headers(&pairs);
+        assert_eq!(borrowed, pushed);
+        assert_eq!(borrowed.header_value("x-a"), Some("1"));
+        // Adding to borrowed headers copies them first; the slice is left as it was.
+        let mut more = borrowed.clone().header("X-A", "2");
+        more.push_header("X-B", "3");
+        assert_eq!(more.headers_named("x-a").collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(more.headers().len(), 4);
+        assert_eq!(borrowed.headers(), &pairs);
+        // Replacing pushed headers with a slice drops the pushed ones.
+        let replaced = pushed.with_headers(&pairs[..1]);
+        assert_eq!(replaced.headers(), &pairs[..1]);
     }
 
     #[test]

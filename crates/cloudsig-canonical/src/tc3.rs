@@ -595,7 +595,10 @@ impl fmt::Display for Authorization<'_> {
 /// assert_eq!(cloudsig_canonical::tc3::service_of_host(""), None);
 /// ```
 pub fn service_of_host(host: &str) -> Option<&str> {
-    host.split('.').next().filter(|s| !s.is_empty())
+    // Byte-wise (`.` is ASCII, so the cut is a character boundary): cheaper than a
+    // `char` pattern on a short host, and verification asks this of every request.
+    let end = host.bytes().position(|b| b == b'.').unwrap_or(host.len());
+    host.get(..end).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

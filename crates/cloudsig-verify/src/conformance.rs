@@ -87,7 +87,11 @@ pub fn size_limits(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
 /// JSON and multipart need TC3; form bodies need v1; a TC3 GET is form-encoded.
 pub fn content_type_pairing(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
     let raw = cap.header("content-type").unwrap_or_default();
-    let essence = raw.split(';').next().unwrap_or_default().trim();
+    // Byte-wise, `;` being ASCII: a `char` pattern costs more on a short value.
+    let essence = raw
+        .get(..raw.bytes().position(|b| b == b';').unwrap_or(raw.len()))
+        .unwrap_or_default()
+        .trim();
     // The common case, checked without allocating.
     if scheme == Scheme::Tc3
         && cap.method == "POST"

@@ -689,17 +689,15 @@ fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
 }
 
 /// The request model of a captured request.
-pub(crate) fn request_of<'a>(cap: &RequestView<'a>, unsigned: bool) -> Request<'a> {
-    let mut req = Request::new(cap.method, cap.path()).query(cap.query());
-    req.reserve_headers(cap.headers.len());
-    for (n, v) in &cap.headers {
-        req.push_header(n, v);
-    }
-    req.with_payload(if unsigned {
-        Payload::Unsigned
-    } else {
-        Payload::Bytes(cap.body)
-    })
+pub(crate) fn request_of<'c>(cap: &'c RequestView<'_>, unsigned: bool) -> Request<'c> {
+    Request::new(cap.method, cap.path())
+        .query(cap.query())
+        .with_headers(&cap.headers)
+        .with_payload(if unsigned {
+            Payload::Unsigned
+        } else {
+            Payload::Bytes(cap.body)
+        })
 }
 
 /// The v1 parameters of a request: its query for GET, its form body for POST (or the

@@ -122,12 +122,11 @@ fn note_form(report: &mut Report, form: AuthForm, documented: &str) {
     }
 }
 
-fn request_of<'a>(cap: &RequestView<'a>) -> Request<'a> {
-    let mut req = Request::new(cap.method, cap.path()).query(cap.query());
-    for (n, v) in &cap.headers {
-        req.push_header(n, v);
-    }
-    req.with_payload(Payload::Bytes(cap.body))
+fn request_of<'c>(cap: &'c RequestView<'_>) -> Request<'c> {
+    Request::new(cap.method, cap.path())
+        .query(cap.query())
+        .with_headers(&cap.headers)
+        .with_payload(Payload::Bytes(cap.body))
 }
 
 fn mismatch(

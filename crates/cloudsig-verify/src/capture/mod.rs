@@ -164,9 +164,16 @@ fn origin_form(target: &str) -> &str {
     }
 }
 
+/// The index of the first `byte` (ASCII, so a character boundary) in `s`. A byte loop:
+/// the pieces of a target are short, and a `char` pattern or `memchr` call costs more
+/// to set up than such a search takes.
+fn find_ascii(s: &str, byte: u8) -> Option<usize> {
+    s.bytes().position(|b| b == byte)
+}
+
 fn target_path(target: &str) -> &str {
     let origin = origin_form(target);
-    let end = origin.find('?').unwrap_or(origin.len());
+    let end = find_ascii(origin, b'?').unwrap_or(origin.len());
     match origin.get(..end) {
         Some("") | None => "/",
         Some(p) => p,
@@ -174,10 +181,12 @@ fn target_path(target: &str) -> &str {
 }
 
 fn target_query(target: &str) -> &str {
-    let Some((_, q)) = origin_form(target).split_once('?') else {
+    let origin = origin_form(target);
+    let Some(q) = find_ascii(origin, b'?').and_then(|i| origin.get(i + 1..)) else {
         return "";
     };
-    q.split('#').next().unwrap_or_default()
+    q.get(..find_ascii(q, b'#').unwrap_or(q.len()))
+        .unwrap_or_default()
 }
 
 /// Where a request was found in its input.
