@@ -116,8 +116,11 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         };
         let (format, reader) =
             choose_format(a.input, reader).map_err(|e| format!("{name}: {e}"))?;
+        let shown = |r: &cloudsig_verify::Report| {
+            !(a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned))
+        };
         let sink = |r: cloudsig_verify::Report| {
-            if a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned) {
+            if !shown(&r) {
                 return Ok(());
             }
             match a.format {
@@ -127,9 +130,14 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             }
         };
         let summary = match format {
-            Format::JsonLines => {
-                pipeline::verify_jsonl(reader, &verifier, Limits::default(), threads, sink)
-            }
+            Format::JsonLines => pipeline::verify_jsonl_where(
+                reader,
+                &verifier,
+                Limits::default(),
+                threads,
+                shown,
+                sink,
+            ),
             _ => pipeline::verify_items(open(format, reader), &verifier, threads, sink),
         };
         let summary = match summary {

@@ -34,6 +34,14 @@ pub struct Summary {
 }
 
 impl Summary {
+    fn merge(&mut self, other: &Self) {
+        self.total += other.total;
+        self.valid += other.valid;
+        self.unsigned += other.unsigned;
+        self.invalid += other.invalid;
+        self.unreadable += other.unreadable;
+    }
+
     fn add(&mut self, r: &Report) {
         self.total += 1;
         match r.verdict {
@@ -90,6 +98,7 @@ where
             })
             .collect(),
         lines: None,
+        counted: Summary::default(),
     };
     run(batches, verifier, threads, work, sink)
 }
@@ -111,6 +120,42 @@ where
     R: io::BufRead + Send,
     S: FnMut(Report) -> io::Result<()>,
 {
+    verify_jsonl_where(reader, verifier, limits, threads, |_| true, sink)
+}
+
+/// [`verify_jsonl`] for a caller that wants only some reports, such as the invalid
+/// ones: a report for which `keep` is false is counted in the summary on the worker
+/// thread and never reaches `sink` (unless it carries a nonce, which the in-order
+/// replay check must see). Most of a large, mostly valid capture then never travels
+/// to the collecting thread: `cloudsig verify --only-invalid` runs this way.
+///
+/// ```
+/// use cloudsig_verify::{keys::KeyRing, pipeline, Options, Verdict, Verifier};
+/// let verifier = Verifier::new(KeyRing::default(), Options::at(0));
+/// let input = "{\"method\":\"GET\",\"url\":\"/\",\"headers\":[[\"Host\",\"cvm.tencentcloudapi.com\"]]}\nnot json\n";
+/// let mut seen = Vec::new();
+/// let summary = pipeline::verify_jsonl_where(
+///     input.as_bytes(), &verifier, Default::default(), 2,
+///     |r| r.verdict == Verdict::Unreadable,
+///     |r| { seen.push(r.location.index); Ok(()) },
+/// )?;
+/// assert_eq!((summary.total, summary.invalid, summary.unreadable), (2, 1, 1));
+/// assert_eq!(seen, [1]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn verify_jsonl_where<R, K, S>(
+    reader: R,
+    verifier: &Verifier,
+    limits: Limits,
+    threads: usize,
+    keep: K,
+    sink: S,
+) -> io::Result<Summary>
+where
+    R: io::BufRead + Send,
+    K: Fn(&Report) -> bool + Sync,
+    S: FnMut(Report) -> io::Result<()>,
+{
     // Chunks and report vectors go back to the thread that fills them once used, so
     // that each is allocated once per run and not once per chunk: fresh allocations
     // of this size cost page faults (24,000 in a run over a million requests) and
@@ -119,26 +164,35 @@ where
     let report_vecs = Recycle::new(threads.saturating_mul(2).saturating_add(2));
     let chunks = LineChunks::new(reader, limits.max_record, CHUNK).recycling(&buffers);
     let work = |unit: Chunk, cache: &mut KeyCache| match unit {
-        Chunk::Lines { data, offset } => {
+        Chunk::Lines { data, len, offset } => {
             // Records are verified as borrowed views of the chunk: no owned copy.
+            let lines_data = data.get(..len).unwrap_or_default();
             let mut reports = report_vecs.take().unwrap_or_default();
-            reports.reserve(data.len() / 256);
+            reports.reserve(len / 256);
             let mut scratch = Scratch::default();
-            let lines = jsonl::for_each_view(&data, offset, &limits, &mut scratch, |item| {
-                reports.push(match item {
+            let mut counted = Summary::default();
+            let lines = jsonl::for_each_view(lines_data, offset, &limits, &mut scratch, |item| {
+                let report = match item {
                     Ok(view) => verifier.check_view(view, cache),
                     Err(e) => unreadable(&e),
-                });
+                };
+                if report.nonce.is_none() && report.signature_nonce.is_none() && !keep(&report) {
+                    counted.add(&report);
+                } else {
+                    reports.push(report);
+                }
             });
             buffers.give(data);
             Batch {
                 reports,
                 lines: Some(lines),
+                counted,
             }
         }
         Chunk::Skipped => Batch {
             reports: Vec::new(),
             lines: Some(1),
+            ..Batch::default()
         },
         Chunk::TooLong { offset } => Batch {
             reports: vec![unreadable(&CaptureError {
@@ -153,6 +207,7 @@ where
                 ),
             })],
             lines: Some(1),
+            ..Batch::default()
         },
         Chunk::Failed { offset, reason } => Batch {
             reports: vec![unreadable(&CaptureError {
@@ -164,6 +219,7 @@ where
                 reason,
             })],
             lines: Some(0),
+            ..Batch::default()
         },
     };
     run_recycling(chunks, verifier, threads, work, sink, Some(&report_vecs))
@@ -171,6 +227,9 @@ where
 
 /// Vectors handed back by the thread that is done with them, for another unit of work
 /// to reuse (at most `keep` are kept; in-flight units are bounded, so few are needed).
+/// They come back as they are: report vectors emptied by the collector, chunk vectors
+/// with their bytes, which stay initialized so that reading into them again needs no
+/// zeroing.
 #[derive(Debug)]
 struct Recycle<T> {
     free: Mutex<Vec<Vec<T>>>,
@@ -185,14 +244,13 @@ impl<T> Recycle<T> {
         }
     }
 
-    /// An empty vector with the capacity of one given back, if any.
+    /// A vector given back, if any.
     fn take(&self) -> Option<Vec<T>> {
         self.free.lock().ok()?.pop()
     }
 
-    /// Empties `v` and keeps it for [`Self::take`].
-    fn give(&self, mut v: Vec<T>) {
-        v.clear();
+    /// Keeps `v` for [`Self::take`].
+    fn give(&self, v: Vec<T>) {
         if let Ok(mut free) = self.free.lock()
             && free.len() < self.keep
         {
@@ -207,8 +265,14 @@ const CHUNK: usize = 1 << 20;
 /// A unit of JSON-lines work. Line numbers are local to the unit (from 1); the
 /// collector adds the lines of earlier units.
 enum Chunk {
-    /// Whole lines, starting at byte `offset`.
-    Lines { data: Vec<u8>, offset: u64 },
+    /// Whole lines, the first `len` bytes of `data`, starting at byte `offset` of the
+    /// input. (`data` is longer when the vector held more before: its bytes are kept
+    /// initialized for the next read into it.)
+    Lines {
+        data: Vec<u8>,
+        len: usize,
+        offset: u64,
+    },
     /// One line longer than the record limit, skipped.
     TooLong { offset: u64 },
     /// One blank or comment line longer than the record limit: not a record, skipped
@@ -221,7 +285,10 @@ enum Chunk {
 /// Cuts a reader into chunks of whole lines, holding at most `chunk + max_record` bytes.
 struct LineChunks<'p, R> {
     reader: R,
+    /// Input read and not yet cut into chunks: the first `valid` bytes. The rest is
+    /// initialized room for the next read.
     carry: Vec<u8>,
+    valid: usize,
     offset: u64,
     max_record: usize,
     chunk: usize,
@@ -235,6 +302,7 @@ impl<'p, R: io::BufRead> LineChunks<'p, R> {
         Self {
             reader,
             carry: Vec::new(),
+            valid: 0,
             offset: 0,
             max_record,
             chunk,
@@ -252,21 +320,33 @@ impl<'p, R: io::BufRead> LineChunks<'p, R> {
     /// Emits the carried bytes up to and including their last newline (all of them at
     /// the end of input).
     fn cut(&mut self) -> Option<Chunk> {
+        let held = self.carry.get(..self.valid).unwrap_or_default();
         let end = if self.done {
-            self.carry.len()
+            held.len()
         } else {
-            self.carry.iter().rposition(|b| *b == b'\n')? + 1
+            held.iter().rposition(|b| *b == b'\n')? + 1
         };
         if end == 0 {
             return None;
         }
-        let mut rest = self.recycled.and_then(Recycle::take).unwrap_or_default();
-        rest.extend_from_slice(self.carry.get(end..).unwrap_or_default());
-        self.carry.truncate(end);
-        let data = std::mem::replace(&mut self.carry, rest);
+        // The partial last line moves to the front of the next vector.
+        let rest = held.get(end..).unwrap_or_default();
+        let mut next = self.recycled.and_then(Recycle::take).unwrap_or_default();
+        if next.len() < rest.len() {
+            next.resize(rest.len(), 0);
+        }
+        if let Some(front) = next.get_mut(..rest.len()) {
+            front.copy_from_slice(rest);
+        }
+        self.valid = rest.len();
+        let data = std::mem::replace(&mut self.carry, next);
         let offset = self.offset;
-        self.offset += data.len() as u64;
-        Some(Chunk::Lines { data, offset })
+        self.offset += end as u64;
+        Some(Chunk::Lines {
+            data,
+            len: end,
+            offset,
+        })
     }
 
     /// Streams past the rest of an over-long line without storing it; says whether it
@@ -274,9 +354,9 @@ impl<'p, R: io::BufRead> LineChunks<'p, R> {
     fn skip_line(&mut self) -> Result<bool, String> {
         let first_non_blank =
             |bytes: &[u8]| bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
-        let mut first = first_non_blank(&self.carry);
-        let mut skipped = self.carry.len() as u64;
-        self.carry.clear();
+        let mut first = first_non_blank(self.carry.get(..self.valid).unwrap_or_default());
+        let mut skipped = self.valid as u64;
+        self.valid = 0;
         loop {
             let buf = self.reader.fill_buf().map_err(|e| e.to_string())?;
             if buf.is_empty() {
@@ -307,17 +387,21 @@ impl<'p, R: io::BufRead> LineChunks<'p, R> {
     /// Reads up to a chunk of input straight into the carry. A read of a whole chunk is
     /// larger than a `BufReader`'s buffer, so the `BufReader` hands it to the file
     /// without copying it through its own buffer (`read_to_end` would read in growing
-    /// pieces from 8 KiB, most of them copied). Zeroing the room first costs less than
-    /// that copy. Bytes read before an error are kept, as `read_to_end` keeps them.
+    /// pieces from 8 KiB, most of them copied). The room read into is zeroed only the
+    /// first time a vector grows to it, with an eighth more, so that a recycled vector
+    /// seldom has to grow (and be copied whole by `realloc`) for a longer partial line.
+    /// Bytes read before an error are kept, as `read_to_end` keeps them.
     fn fill(&mut self) -> io::Result<usize> {
-        let len = self.carry.len();
         let want = self.chunk.max(1);
-        self.carry.resize(len.saturating_add(want), 0);
+        let end = self.valid.saturating_add(want);
+        if self.carry.len() < end {
+            self.carry.resize(end.saturating_add(want / 8), 0);
+        }
         let mut got = 0usize;
         let result = loop {
             let room = self
                 .carry
-                .get_mut(len.saturating_add(got)..)
+                .get_mut(self.valid.saturating_add(got)..end)
                 .unwrap_or_default();
             if room.is_empty() {
                 break Ok(got);
@@ -329,7 +413,7 @@ impl<'p, R: io::BufRead> LineChunks<'p, R> {
                 Err(e) => break Err(e),
             }
         };
-        self.carry.truncate(len.saturating_add(got));
+        self.valid = self.valid.saturating_add(got);
         result
     }
 }
@@ -342,19 +426,19 @@ impl<R: io::BufRead> Iterator for LineChunks<'_, R> {
             if self.done {
                 return self.cut();
             }
-            if self.carry.len() >= self.chunk
+            if self.valid >= self.chunk
                 && let Some(unit) = self.cut()
             {
                 return Some(unit);
             }
             // The line in progress (after the last newline) is over the limit. Only
             // looked for when the carry is that large, so normal input is never rescanned.
-            let over = self.carry.len() > self.max_record
-                && self
-                    .carry
+            let held = self.carry.get(..self.valid).unwrap_or_default();
+            let over = held.len() > self.max_record
+                && held
                     .iter()
                     .rposition(|b| *b == b'\n')
-                    .map_or(self.carry.len(), |i| self.carry.len() - i - 1)
+                    .map_or(held.len(), |i| held.len() - i - 1)
                     > self.max_record;
             if over {
                 if let Some(unit) = self.cut() {
@@ -366,7 +450,7 @@ impl<R: io::BufRead> Iterator for LineChunks<'_, R> {
                     Ok(false) => Chunk::Skipped,
                     Err(reason) => {
                         self.done = true;
-                        self.carry.clear();
+                        self.valid = 0;
                         Chunk::Failed { offset, reason }
                     }
                 });
@@ -376,8 +460,8 @@ impl<R: io::BufRead> Iterator for LineChunks<'_, R> {
                 Ok(_) => {}
                 Err(e) => {
                     self.done = true;
-                    let offset = self.offset + self.carry.len() as u64;
-                    self.carry.clear();
+                    let offset = self.offset + self.valid as u64;
+                    self.valid = 0;
                     return Some(Chunk::Failed {
                         offset,
                         reason: format!("reading failed: {e}"),
@@ -396,6 +480,10 @@ pub struct Batch {
     /// For units that number lines from 1 locally: how many lines the unit spans. The
     /// collector then adds the lines of earlier units to each report's line.
     pub lines: Option<u64>,
+    /// Requests of the unit verified and counted but not kept (see
+    /// [`verify_jsonl_where`]). When there are any, each report's index must be its
+    /// index within the unit, to which the collector adds the requests of earlier units.
+    pub counted: Summary,
 }
 
 /// Runs `work` over `units` on `threads` threads; the reports of each unit go to `sink`
@@ -436,9 +524,17 @@ where
     let mut index = 0usize;
     let mut line_base = 0u64;
     let mut emit = |mut batch: Batch, summary: &mut Summary| -> io::Result<()> {
+        let base = index;
+        let local = batch.counted.total > 0;
+        let requests = batch.reports.len() + usize::try_from(batch.counted.total).unwrap_or(0);
+        summary.merge(&batch.counted);
         for mut r in batch.reports.drain(..) {
-            r.location.index = index;
-            index += 1;
+            if local {
+                r.location.index += base;
+            } else {
+                r.location.index = index;
+                index += 1;
+            }
             if batch.lines.is_some() {
                 r.location.line = r.location.line.map(|l| l + line_base);
             }
@@ -447,6 +543,7 @@ where
             sink(r)?;
         }
         line_base += batch.lines.unwrap_or(0);
+        index = base + requests;
         if let Some(pool) = recycled {
             pool.give(batch.reports);
         }
@@ -537,9 +634,10 @@ mod tests {
         let got = chunks(input, 100, 4);
         let mut rebuilt = Vec::new();
         for c in &got {
-            let Chunk::Lines { data, offset } = c else {
+            let Chunk::Lines { data, len, offset } = c else {
                 panic!("unexpected unit")
             };
+            let data = &data[..*len];
             assert_eq!(*offset as usize, rebuilt.len());
             assert!(data.ends_with(b"\n") || data == b"e");
             rebuilt.extend_from_slice(data);
@@ -563,12 +661,12 @@ mod tests {
         .recycling(&pool);
         let (mut rebuilt, mut count) = (Vec::new(), 0);
         for chunk in reader {
-            let Chunk::Lines { data, offset } = chunk else {
+            let Chunk::Lines { data, len, offset } = chunk else {
                 panic!("unexpected unit")
             };
             assert_eq!(offset as usize, rebuilt.len());
-            assert!(data.ends_with(b"\n"));
-            rebuilt.extend_from_slice(&data);
+            assert!(data[..len].ends_with(b"\n"));
+            rebuilt.extend_from_slice(&data[..len]);
             pool.give(data);
             count += 1;
         }
@@ -590,7 +688,7 @@ mod tests {
                     saw_too_long = true;
                     assert_eq!(offset, 3);
                 }
-                Chunk::Lines { data, offset } => lines.push((data, offset)),
+                Chunk::Lines { data, len, offset } => lines.push((data[..len].to_vec(), offset)),
                 Chunk::Failed { .. } => panic!("read failed"),
                 Chunk::Skipped => panic!("not a comment"),
             }

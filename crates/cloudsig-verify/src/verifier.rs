@@ -2,9 +2,6 @@
 //! the same canonical builders as signing, compare in constant time, apply the protocol
 //! rules, and diagnose a mismatch.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
 use cloudsig_canonical::v1::{self, NameRule, Params};
 use cloudsig_canonical::{Payload, Request, Stage};
@@ -15,7 +12,7 @@ use cloudsig_core::{UtcDate, constant_time_eq};
 use crate::auth::{self, AuthForm};
 use crate::capture::{Captured, Item, RequestView};
 use crate::conformance::{self, DEFAULT_WINDOW, ReplayGuard};
-use crate::keys::KeyRing;
+use crate::keys::{IdMap, KeyRing};
 use crate::params::decode_form;
 use crate::report::{Report, Scheme, Verdict};
 use crate::{codes, diagnose};
@@ -64,7 +61,7 @@ impl Options {
 /// nothing.
 #[derive(Debug, Default, Clone)]
 pub struct KeyCache {
-    keys: HashMap<String, Vec<(UtcDate, String, SigningKey)>, BuildHasherDefault<IdHasher>>,
+    keys: IdMap<Vec<(UtcDate, String, SigningKey)>>,
     len: usize,
     signed_headers: Option<(String, SignedHeaders)>,
 }
@@ -128,30 +125,6 @@ impl KeyCache {
 struct Tc3Time {
     timestamp: Option<i64>,
     date: Option<UtcDate>,
-}
-
-/// A fast hash of SecretIds for [`KeyCache`] (FxHash's multiply-rotate, eight bytes at
-/// a time). Not resistant to chosen collisions, which need no resisting here: only ids
-/// of the key ring are ever inserted, so the cache holds at most a few per ring entry.
-#[derive(Debug, Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(K);
-        }
-        for &b in words.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Verifies captured requests against a key ring.
