@@ -1763,7 +1763,7 @@ mod tests {
             ..Limits::default()
         };
         let mut scratch = Scratch::default();
-        let (mut fast_ok, mut fast_used, mut total) = (0, 0, 0);
+        let (mut fast_ok, mut fast_used, mut compact_used, mut total) = (0, 0, 0, 0);
         let mut lines: Vec<String> = Vec::new();
         for _ in 0..20_000 {
             lines.push(generated_record(&mut rng));
@@ -1792,6 +1792,7 @@ mod tests {
             let want = parse_serde(line, Location::default(), &limits, owned);
             let mut spans = Vec::new();
             let mut text = Vec::new();
+            compact_used += usize::from(fast::compact(line, &mut text, &mut spans).is_some());
             if let Some(fields) = fast::parse(line, &mut text, &mut spans) {
                 fast_used += 1;
                 // Whatever the fast parser reads, serde_json reads the same.
@@ -1835,6 +1836,9 @@ mod tests {
         // The generator reaches both parsers, and valid records.
         assert!(fast_used > total / 5, "{fast_used} of {total}");
         assert!(fast_used < total * 3 / 4, "{fast_used} of {total}");
+        // The compact path reads at least every record write_record wrote, and each of
+        // those reads as serde_json reads it (checked above, through fast::parse).
+        assert!(compact_used >= 2000, "{compact_used} compact of {total}");
         assert!(fast_ok > total / 20, "{fast_ok} of {total}");
         eprintln!("fast parser used for {fast_used} of {total} records, {fast_ok} valid");
     }
