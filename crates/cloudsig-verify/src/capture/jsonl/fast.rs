@@ -71,6 +71,9 @@ impl Span {
 /// The fields of one record, as spans; headers go to the caller's vector.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Fields {
+    /// Set when every header name was read as an HTTP token (no escape, at least one
+    /// character, each a `tchar`), so that the caller need not check them again.
+    pub(super) names_are_tokens: bool,
     pub(super) method: Option<Span>,
     pub(super) url: Option<Span>,
     pub(super) body: Option<Span>,
@@ -165,12 +168,19 @@ pub(super) fn compact(
     p.literal(b",\"url\":")?;
     let url = p.string()?;
     p.literal(b",\"headers\":[")?;
+    let mut names_are_tokens = true;
     if p.peek() == Some(b']') {
         p.i += 1;
     } else {
         loop {
             p.eat(b'[')?;
-            let name = p.string()?;
+            let name = match p.token() {
+                Some(name) => name,
+                None => {
+                    names_are_tokens = false;
+                    p.string()?
+                }
+            };
             p.eat(b',')?;
             let value = p.string()?;
             p.eat(b']')?;
@@ -183,6 +193,7 @@ pub(super) fn compact(
         }
     }
     let mut fields = Fields {
+        names_are_tokens,
         method: Some(method),
         url: Some(url),
         ..Fields::default()
@@ -269,6 +280,26 @@ impl Parser<'_, '_> {
         }
         self.i = end;
         Some(())
+    }
+
+    /// `"…"` holding an HTTP token: one or more `tchar`s and the closing quote, read in
+    /// one pass that also checks them (neither `"` nor `\\` is a `tchar`). `None`, with
+    /// nothing consumed, for anything else, which [`Self::string`] then reads.
+    fn token(&mut self) -> Option<Span> {
+        let b = self.b;
+        if b.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut end = start;
+        while b.get(end).copied().is_some_and(super::is_tchar) {
+            end += 1;
+        }
+        if end == start || b.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.i = end + 1;
+        Some(Span::line(start, end))
     }
 
     /// `"…"`: borrowed when it has no escape, else unescaped into the scratch text.
