@@ -663,8 +663,9 @@ fn credential_date(report: &mut Report, date: UtcDate, timestamp: i64) {
 
 /// The request model of a captured request.
 pub(crate) fn request_of<'c>(cap: &'c RequestView<'_>, unsigned: bool) -> Request<'c> {
-    Request::new(cap.method, cap.path())
-        .query(cap.query())
+    let (path, query) = cap.path_and_query();
+    Request::new(cap.method, path)
+        .query(query)
         .with_headers(&cap.headers)
         .with_payload(if unsigned {
             Payload::Unsigned

@@ -123,6 +123,11 @@ impl<'a> RequestView<'a> {
         target_query(self.target)
     }
 
+    /// [`Self::path`] and [`Self::query`] at once.
+    pub fn path_and_query(&self) -> (&'a str, &'a str) {
+        target_parts(self.target)
+    }
+
     /// An owned copy.
     pub fn to_captured(&self) -> Captured {
         Captured {
@@ -172,21 +177,29 @@ fn find_ascii(s: &str, byte: u8) -> Option<usize> {
 }
 
 fn target_path(target: &str) -> &str {
-    let origin = origin_form(target);
-    let end = find_ascii(origin, b'?').unwrap_or(origin.len());
-    match origin.get(..end) {
-        Some("") | None => "/",
-        Some(p) => p,
-    }
+    target_parts(target).0
 }
 
 fn target_query(target: &str) -> &str {
+    target_parts(target).1
+}
+
+/// The path (`/` when empty) and the raw query (after the first `?`, without any
+/// `#fragment`) of a target, found in one pass over it.
+fn target_parts(target: &str) -> (&str, &str) {
     let origin = origin_form(target);
-    let Some(q) = find_ascii(origin, b'?').and_then(|i| origin.get(i + 1..)) else {
-        return "";
+    let Some(mark) = find_ascii(origin, b'?') else {
+        return (if origin.is_empty() { "/" } else { origin }, "");
     };
-    q.get(..find_ascii(q, b'#').unwrap_or(q.len()))
-        .unwrap_or_default()
+    let path = match origin.get(..mark) {
+        Some("") | None => "/",
+        Some(p) => p,
+    };
+    let q = origin.get(mark + 1..).unwrap_or_default();
+    let query = q
+        .get(..find_ascii(q, b'#').unwrap_or(q.len()))
+        .unwrap_or_default();
+    (path, query)
 }
 
 /// Where a request was found in its input.
@@ -267,6 +280,41 @@ mod tests {
                 .map(|h| vec![("Host".to_string(), h.to_string())])
                 .unwrap_or_default(),
             body: vec![],
+        }
+    }
+
+    #[test]
+    fn path_and_query_split_as_the_str_searches_do() {
+        // The reference: the `char`-pattern searches the byte-wise one pass replaced.
+        let reference = |target: &str| {
+            let origin = origin_form(target);
+            let end = origin.find('?').unwrap_or(origin.len());
+            let path = match &origin[..end] {
+                "" => "/",
+                p => p,
+            };
+            let query = origin
+                .split_once('?')
+                .map_or("", |(_, q)| q.split('#').next().unwrap_or_default());
+            (path.to_string(), query.to_string())
+        };
+        let pieces = [
+            "", "/", "?", "#", "a", "é", "http://", "https://", "h", ":8", "=", "&",
+        ];
+        let mut targets = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = targets
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            targets.extend(longer);
+            targets.sort();
+            targets.dedup();
+        }
+        assert!(targets.len() > 10_000);
+        for t in &targets {
+            let (path, query) = super::target_parts(t);
+            assert_eq!((path.to_string(), query.to_string()), reference(t), "{t:?}");
         }
     }
 
