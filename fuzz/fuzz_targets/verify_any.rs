@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use cloudsig_verify::capture::detect::{Format, detect};
 use cloudsig_verify::capture::{Item, Limits, curl, har, http, jsonl};
 use cloudsig_verify::keys::KeyRing;
-use cloudsig_verify::{Options, Report, Session, Verifier, pipeline, render};
+use cloudsig_verify::{Options, Report, Session, Verdict, Verifier, pipeline, render};
 use libfuzzer_sys::fuzz_target;
 
 const KEYS: &str = "\
@@ -73,6 +73,29 @@ fuzz_target!(|data: &[u8]| {
                 owned, piped,
                 "the pipeline's view path differs from the reader's"
             );
+            // Keeping only the reports that are not valid (as --only-invalid does) keeps
+            // exactly those, with the same locations, and counts the same.
+            let mut kept = Vec::new();
+            let filtered = pipeline::verify_jsonl_where(
+                data,
+                verifier(),
+                limits,
+                1,
+                |r| r.verdict != Verdict::Valid,
+                |r| {
+                    kept.push(r);
+                    Ok(())
+                },
+            )
+            .expect("collecting reports does not fail");
+            assert_eq!(filtered, summary);
+            let expected: Vec<&Report> = piped
+                .iter()
+                .filter(|r| {
+                    r.verdict != Verdict::Valid || r.nonce.is_some() || r.signature_nonce.is_some()
+                })
+                .collect();
+            assert_eq!(kept.iter().collect::<Vec<_>>(), expected);
         }
         _ => {}
     }
