@@ -37,29 +37,20 @@ Exit status: 0 done (or, with --check, the registry unreachable: committed captu
 (--check), 2 any other failure, 3 the packages could not be installed (registry unreachable, without --check).
 """
 
-import argparse
 import datetime as _dt
-import filecmp
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORACLE_DIR = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(ORACLE_DIR))
-VENV = os.path.join(ORACLE_DIR, ".venv-alibaba")
-REQUIREMENTS = os.path.join(HERE, "requirements.txt")
-CAPTURES_ROOT = os.path.join(REPO, "vectors", "captures", "sdk", "alibaba")
+sys.path.insert(0, os.path.dirname(HERE))
+import harness  # noqa: E402  (vectors/oracle/harness.py: bootstrap, network guard, capture server)
+from harness import header_value  # noqa: E402
 
-EXIT_DIFFERS = 1
-EXIT_FAILURE = 2
-EXIT_UNREACHABLE = 3
-
-SCHEMA = "cloudsig-sdk-capture/1"
+sys.path.pop(0)
+SCHEMA = harness.SCHEMA
 TIMESTAMP = 1551113065  # 2019-02-25T16:44:25Z (already 2019-02-26 in UTC+8)
 REQUEST_ID = "00000000-0000-0000-0000-000000000000"
 CANNED_BODY = json.dumps({"RequestId": REQUEST_ID}).encode("ascii")
@@ -83,269 +74,6 @@ KEYS_TXT = (
 
 ECS_HOST = "ecs.aliyuncs.com"
 ES_HOST = "elasticsearch.cn-hangzhou.aliyuncs.com"
-
-
-def log(msg):
-    sys.stderr.write("capture.py: %s\n" % msg)
-    sys.stderr.flush()
-
-
-# ---------------------------------------------------------------------------
-# Bootstrap: venv + pinned install, then re-exec inside the venv
-# ---------------------------------------------------------------------------
-
-def read_pins():
-    pins = {}
-    with open(REQUIREMENTS) as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name, _, version = line.partition("==")
-                pins[name.strip().lower()] = version.strip()
-    return pins
-
-
-def venv_python():
-    if os.name == "nt":
-        return os.path.join(VENV, "Scripts", "python.exe")
-    return os.path.join(VENV, "bin", "python")
-
-
-def venv_matches_pins(py, pins):
-    """True when the venv exists and holds exactly the pinned versions (then no registry is needed)."""
-    if not os.path.exists(py):
-        return False
-    probe = (
-        "import json, sys\n"
-        "from importlib.metadata import version, PackageNotFoundError\n"
-        "out = {}\n"
-        "for n in json.loads(sys.argv[1]):\n"
-        "    try: out[n] = version(n)\n"
-        "    except PackageNotFoundError: out[n] = None\n"
-        "print(json.dumps(out))\n"
-    )
-    try:
-        res = subprocess.run([py, "-c", probe, json.dumps(sorted(pins))], capture_output=True, text=True,
-                             timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    if res.returncode != 0:
-        return False
-    try:
-        have = json.loads(res.stdout)
-    except ValueError:
-        return False
-    return all(have.get(n) == v for n, v in pins.items())
-
-
-# pip's words for a registry it cannot reach (connection refused, DNS failure, timeout, proxy or TLS failure).
-NETWORK_ERRORS = (
-    "NewConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "Max retries exceeded", "ProxyError",
-    "Connection refused", "Name or service not known", "Temporary failure in name resolution",
-    "Network is unreachable", "No route to host", "Connection reset", "Failed to establish a new connection",
-    "SSLError", "ConnectionError", "timed out",
-)
-
-
-def registry_unreachable(pip_output):
-    return any(word in pip_output for word in NETWORK_ERRORS)
-
-
-def bootstrap(argv):
-    pins = read_pins()
-    py = venv_python()
-    if venv_matches_pins(py, pins):
-        log("venv %s already holds the pinned packages" % os.path.relpath(VENV, REPO))
-    else:
-        if os.path.exists(VENV):
-            shutil.rmtree(VENV)
-        log("creating venv %s" % os.path.relpath(VENV, REPO))
-        res = subprocess.run([sys.executable, "-m", "venv", VENV])
-        pip_cmd = [py, "-m", "pip"]
-        if res.returncode != 0 or not os.path.exists(py):
-            log("python -m venv failed; retrying --without-pip and installing with the host's pip")
-            if os.path.exists(VENV):
-                shutil.rmtree(VENV)
-            res = subprocess.run([sys.executable, "-m", "venv", "--without-pip", VENV])
-            if res.returncode != 0:
-                log("cannot create a venv with %s" % sys.executable)
-                return EXIT_FAILURE
-            pip_cmd = [sys.executable, "-m", "pip", "--python", py]
-        log("installing %d pinned packages (alibabacloud-tea-openapi==%s, aliyun-python-sdk-core==%s, ...)" % (
-            len(pins), pins.get("alibabacloud-tea-openapi"), pins.get("aliyun-python-sdk-core")))
-        res = subprocess.run(pip_cmd + [
-            "install", "--disable-pip-version-check", "--no-input", "--no-deps",
-            "--only-binary", ":all:", "--timeout", "20", "--retries", "1", "-r", REQUIREMENTS,
-        ], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if res.returncode != 0 or not venv_matches_pins(py, pins):
-            sys.stderr.write(res.stdout)
-            shutil.rmtree(VENV, ignore_errors=True)
-            if res.returncode != 0 and registry_unreachable(res.stdout):
-                log("pip cannot reach the package registry")
-                return EXIT_UNREACHABLE
-            log("pip install of the pinned packages failed (not a network error: see pip's output above)")
-            return EXIT_FAILURE
-    env = clean_env(os.environ)
-    env["CLOUDSIG_ORACLE_IN_VENV"] = "1"
-    return subprocess.run([py, os.path.abspath(__file__)] + argv, env=env).returncode
-
-
-def clean_env(environ):
-    """The environment for the SDKs: no proxy settings, no Alibaba Cloud variables, no netrc, no user site."""
-    env = {k: v for k, v in environ.items()
-           if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "curl_ca_bundle",
-                                "requests_ca_bundle", "pythonpath", "pythonhome", "pythonstartup", "debug")
-           and not k.upper().startswith("ALIBABA_CLOUD_") and not k.upper().startswith("ALICLOUD_")}
-    env["NETRC"] = os.devnull
-    env["PYTHONNOUSERSITE"] = "1"
-    env["PYTHONHASHSEED"] = "0"
-    env["HOME"] = tempfile.gettempdir()  # no ~/.alibabacloud or ~/.aliyun credential/config files
-    return env
-
-
-# ---------------------------------------------------------------------------
-# Network guard: only 127.0.0.1, only the capture server
-# ---------------------------------------------------------------------------
-
-class NetworkGuardError(RuntimeError):
-    pass
-
-
-def install_network_guard(state):
-    import socket
-
-    real_gai = socket.getaddrinfo
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-
-    def guarded_getaddrinfo(host, *args, **kwargs):
-        h = host.decode() if isinstance(host, bytes) else host
-        if h != "127.0.0.1":
-            state["violations"].append("getaddrinfo(%r)" % (h,))
-            raise NetworkGuardError("network guard: refused to resolve %r (only 127.0.0.1 is allowed)" % (h,))
-        return real_gai(host, *args, **kwargs)
-
-    def check(address):
-        ok = (isinstance(address, tuple) and len(address) >= 2 and address[0] == "127.0.0.1"
-              and state["allowed_port"] is not None and address[1] == state["allowed_port"])
-        if not ok:
-            state["violations"].append("connect(%r)" % (address,))
-            raise NetworkGuardError("network guard: refused to connect to %r (only the capture server "
-                                    "127.0.0.1:%s is allowed)" % (address, state["allowed_port"]))
-        state["connects"].append(address[:2])
-
-    def guarded_connect(self, address):
-        check(address)
-        return real_connect(self, address)
-
-    def guarded_connect_ex(self, address):
-        check(address)
-        return real_connect_ex(self, address)
-
-    socket.getaddrinfo = guarded_getaddrinfo
-    socket.socket.connect = guarded_connect
-    socket.socket.connect_ex = guarded_connect_ex
-
-
-def self_test_guard(state):
-    import socket
-    try:
-        socket.getaddrinfo(ECS_HOST, 80)
-    except NetworkGuardError:
-        pass
-    else:
-        raise RuntimeError("network guard inactive: %s was resolved" % ECS_HOST)
-    try:
-        with socket.socket() as probe:
-            probe.connect(("127.0.0.2", 9))
-    except NetworkGuardError:
-        pass
-    else:
-        raise RuntimeError("network guard inactive: connect to 127.0.0.2 allowed")
-    state["violations"] = []
-
-
-# ---------------------------------------------------------------------------
-# Capture server: raw bytes in, canned JSON out
-# ---------------------------------------------------------------------------
-
-class CaptureServer(object):
-    def __init__(self):
-        import socket
-        import threading
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.captured = []  # (peer, raw bytes)
-        self.errors = []
-        self.lock = threading.Lock()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._serve, name="capture-server", daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        import socket
-        while not self.stopping:
-            try:
-                conn, peer = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            try:
-                self._handle(conn, peer)
-            except Exception as e:  # recorded, reported by the harness
-                with self.lock:
-                    self.errors.append("%s: %r" % (peer, e))
-            finally:
-                conn.close()
-
-    def _handle(self, conn, peer):
-        if peer[0] != "127.0.0.1":
-            raise RuntimeError("connection from a non-loopback peer %r" % (peer,))
-        conn.settimeout(10)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = conn.recv(65536)
-            if not chunk:
-                if data:
-                    raise RuntimeError("connection closed inside the header block")
-                return
-            data += chunk
-        head, _, rest = data.partition(b"\r\n\r\n")
-        length = None
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            lname = name.strip().lower()
-            if lname == b"content-length":
-                length = int(value.strip())
-            elif lname == b"transfer-encoding":
-                raise RuntimeError("Transfer-Encoding %r is not supported by the capture server" % value)
-        length = length or 0
-        while len(rest) < length:
-            chunk = conn.recv(65536)
-            if not chunk:
-                raise RuntimeError("connection closed inside the body")
-            rest += chunk
-        if len(rest) > length:
-            raise RuntimeError("extra bytes after the body (pipelined request?)")
-        with self.lock:
-            self.captured.append((peer, head + b"\r\n\r\n" + rest))
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                     b"Connection: close\r\n\r\n%s" % (len(CANNED_BODY), CANNED_BODY))
-
-    def take(self):
-        with self.lock:
-            out, self.captured = self.captured, []
-            errors, self.errors = self.errors, []
-        return out, errors
-
-    def close(self):
-        self.stopping = True
-        self.thread.join(5)
-        self.sock.close()
 
 
 # ---------------------------------------------------------------------------
@@ -638,30 +366,7 @@ def scheme_of(s):
     return "RPC-HMAC-SHA1" if s["style"] == "RPC" else "ROA-HMAC-SHA1"
 
 
-def header_value(raw, wanted):
-    for line in raw.partition(b"\r\n\r\n")[0].split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == wanted:
-            return value.strip().decode("utf-8")
-    return None
-
-
-def check_one(case, server, guard_state, expected_line):
-    captured, errors = server.take()
-    if errors:
-        raise RuntimeError("%s: capture server errors: %s" % (case, errors))
-    if len(captured) != 1:
-        raise RuntimeError("%s: expected exactly one request at the capture server, got %d"
-                           % (case, len(captured)))
-    if not guard_state["connects"] or any(a != ("127.0.0.1", server.port) for a in guard_state["connects"]):
-        raise RuntimeError("%s: connections other than to the capture server: %r" % (case, guard_state["connects"]))
-    peer, raw = captured[0]
-    if not raw.startswith(expected_line):
-        raise RuntimeError("%s: unexpected request line %r" % (case, raw.split(b"\r\n", 1)[0]))
-    return raw
-
-
-def run_tea_case(case, description, s, det, server, guard_state):
+def run_tea_case(case, description, s, det, server):
     from alibabacloud_tea_openapi.client import Client
     from alibabacloud_tea_openapi import utils_models as m
     from darabonba.runtime import RuntimeOptions
@@ -673,7 +378,7 @@ def run_tea_case(case, description, s, det, server, guard_state):
         cred_info = {"access_key_id": STS_ID, "access_key_secret": STS_SECRET, "security_token": STS_TOKEN}
     config = m.Config(access_key_id=cred_info["access_key_id"], access_key_secret=cred_info["access_key_secret"],
                       security_token=cred_info["security_token"], endpoint=s["host"], protocol="http",
-                      http_proxy="http://127.0.0.1:%d" % server.port, read_timeout=10000,
+                      http_proxy=server.proxy, read_timeout=10000,
                       connect_timeout=10000)
     if s["algorithm"] is not None:
         config.signature_algorithm = s["algorithm"]
@@ -693,9 +398,9 @@ def run_tea_case(case, description, s, det, server, guard_state):
         req_kwargs["headers"] = dict(s["headers"])
     request = m.OpenApiRequest(**req_kwargs)
     runtime = RuntimeOptions(autoretry=False, max_attempts=0)
-    guard_state["connects"] = []
+    server.expect()
     result = client.call_api(params, request, runtime)
-    raw = check_one(case, server, guard_state, ("%s http://%s/" % (s["method"], s["host"])).encode())
+    raw = server.take_one(case, ("%s http://%s/" % (s["method"], s["host"])).encode())
     body = result.get("body") if isinstance(result, dict) else None
     if not isinstance(body, dict) or body.get("RequestId") != REQUEST_ID:
         raise RuntimeError("%s: the SDK did not return the capture server's canned response: %r" % (case, result))
@@ -806,7 +511,7 @@ def core_scheme(s):
     return "ROA-HMAC-SHA1" if s["uri_pattern"] else "RPC-HMAC-SHA1"
 
 
-def run_core_case(case, description, s, det, server, guard_state):
+def run_core_case(case, description, s, det, server):
     from aliyunsdkcore.client import AcsClient
     from aliyunsdkcore.request import CommonRequest
     from aliyunsdkcore.auth.credentials import AccessKeyCredential, StsTokenCredential
@@ -819,7 +524,7 @@ def run_core_case(case, description, s, det, server, guard_state):
         cred_info = {"access_key_id": STS_ID, "access_key_secret": STS_SECRET, "security_token": STS_TOKEN}
         cred = StsTokenCredential(STS_ID, STS_SECRET, STS_TOKEN)
     client = AcsClient(region_id="cn-hangzhou", credential=cred, auto_retry=False, max_retry_time=0,
-                       timeout=10, connect_timeout=10, proxy={"http": "http://127.0.0.1:%d" % server.port})
+                       timeout=10, connect_timeout=10, proxy={"http": server.proxy})
     req = CommonRequest(domain=s["host"], version=s["version"], action_name=s["action"],
                         uri_pattern=s["uri_pattern"])
     req.set_protocol_type("http")
@@ -835,9 +540,9 @@ def run_core_case(case, description, s, det, server, guard_state):
         req.add_header(k, v)
     if s["content"] is not None:
         req.set_content(json.dumps(s["content"], separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    guard_state["connects"] = []
+    server.expect()
     body = client.do_action_with_exception(req)
-    raw = check_one(case, server, guard_state, ("%s http://%s/" % (s["method"], s["host"])).encode())
+    raw = server.take_one(case, ("%s http://%s/" % (s["method"], s["host"])).encode())
     if json.loads(body).get("RequestId") != REQUEST_ID:
         raise RuntimeError("%s: the SDK did not return the capture server's canned response: %r" % (case, body))
     if det.reads == 0:
@@ -899,111 +604,37 @@ SDKS = [
 ]
 
 
-def dump_json(obj):
-    return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
-
-
-def capture_all(out_root):
-    """Inside the venv: run every case, write out_root/<sdk>/* and out_root/keys.txt."""
-    guard_state = {"violations": [], "connects": [], "allowed_port": None}
-    install_network_guard(guard_state)
-    self_test_guard(guard_state)
-
+def run_cases(server):
+    """Inside the venv, behind the network guard: every case through both SDKs, {sdk subdir: {file: bytes}}."""
     import alibabacloud_tea_openapi.utils as tea_utils
     det = Determinism()
     det.install_tea(tea_utils)
     import aliyunsdkcore.client as core_client
     import aliyunsdkcore.utils.parameter_helper as core_helper
     det.install_core(core_helper, core_client)
-
-    server = CaptureServer()
-    guard_state["allowed_port"] = server.port
     outputs = {}
-    try:
-        for subdir, cases, runner in SDKS:
-            files = outputs.setdefault(subdir, {})
-            for case, description, s in cases():
-                raw, meta = runner(case, description, s, det, server, guard_state)
-                files[case + ".http"] = raw
-                files[case + ".json"] = dump_json(meta)
-    finally:
-        server.close()
-    if guard_state["violations"]:
-        raise RuntimeError("network guard violations: %s" % guard_state["violations"])
-
-    for subdir, files in outputs.items():
-        out_dir = os.path.join(out_root, subdir)
-        os.makedirs(out_dir, exist_ok=True)
-        for name in os.listdir(out_dir):
-            if (name.endswith(".http") or name.endswith(".json")) and name not in files:
-                os.remove(os.path.join(out_dir, name))
-        for name, data in sorted(files.items()):
-            with open(os.path.join(out_dir, name), "wb") as f:
-                f.write(data)
-        log("wrote %d captures to %s" % (len(files) // 2, os.path.relpath(out_dir, REPO)))
-    with open(os.path.join(out_root, "keys.txt"), "wb") as f:
-        f.write(KEYS_TXT.encode("ascii"))
+    for subdir, cases, runner in SDKS:
+        files = outputs.setdefault(subdir, {})
+        for case, description, s in cases():
+            raw, meta = runner(case, description, s, det, server)
+            files[case + ".http"] = raw
+            files[case + ".json"] = harness.dump_json(meta)
+    return outputs
 
 
-def compare(committed_root, fresh_root):
-    diffs = []
-    for subdir, _, _ in SDKS:
-        a_dir, b_dir = os.path.join(committed_root, subdir), os.path.join(fresh_root, subdir)
-        a = set(os.listdir(a_dir)) if os.path.isdir(a_dir) else set()
-        b = set(os.listdir(b_dir))
-        for name in sorted(a - b):
-            diffs.append("stale (no longer produced): %s/%s" % (subdir, name))
-        for name in sorted(b - a):
-            diffs.append("missing (not committed): %s/%s" % (subdir, name))
-        for name in sorted(a & b):
-            if not filecmp.cmp(os.path.join(a_dir, name), os.path.join(b_dir, name), shallow=False):
-                diffs.append("differs: %s/%s" % (subdir, name))
-    ka, kb = os.path.join(committed_root, "keys.txt"), os.path.join(fresh_root, "keys.txt")
-    if not os.path.exists(ka) or not filecmp.cmp(ka, kb, shallow=False):
-        diffs.append("differs: keys.txt")
-    return diffs
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true",
-                    help="regenerate into a temp dir and exit 1 if the committed captures differ")
-    ap.add_argument("--out", help="output root (default vectors/captures/sdk/alibaba)")
-    args = ap.parse_args()
-
-    if os.environ.get("CLOUDSIG_ORACLE_IN_VENV") != "1":
-        rc = bootstrap(sys.argv[1:])
-        if rc == EXIT_UNREACHABLE and args.check:
-            log("registries unreachable; using committed captures (vectors/captures/sdk/alibaba not checked)")
-            return 0
-        if rc == EXIT_UNREACHABLE:
-            log("registries unreachable; cannot regenerate the captures")
-        return rc
-
-    try:
-        if args.check:
-            tmp = tempfile.mkdtemp(prefix="cloudsig-oracle-alibaba-")
-            try:
-                capture_all(tmp)
-                diffs = compare(args.out or CAPTURES_ROOT, tmp)
-                if diffs:
-                    for d in diffs:
-                        log(d)
-                    log("the SDKs' requests differ from the committed captures: rerun vectors/oracle/run.sh "
-                        "and review the diff")
-                    return EXIT_DIFFERS
-                log("committed captures match the SDKs")
-                return 0
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-        capture_all(args.out or CAPTURES_ROOT)
-        return 0
-    except Exception:
-        import traceback
-        traceback.print_exc()
-        log("FAILED")
-        return EXIT_FAILURE
+HARNESS = harness.Harness(
+    name="alibaba/capture.py",
+    script=__file__,
+    venv=os.path.join(harness.ORACLE_DIR, ".venv-alibaba"),
+    requirements=os.path.join(HERE, "requirements.txt"),
+    captures_root=os.path.join(harness.CAPTURES_SDK, "alibaba"),
+    canned_body=CANNED_BODY,
+    real_host=ECS_HOST,
+    # No Alibaba Cloud credential variables, no ~/.alibabacloud or ~/.aliyun files, no DEBUG switch.
+    drop_env=("ALIBABA_CLOUD_", "ALICLOUD_", "DEBUG"),
+    home=tempfile.gettempdir(),
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(HARNESS.main(__doc__.split("\n")[0], run_cases, KEYS_TXT))

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The official Huawei Cloud Python SDK core as an oracle: raw captures of the requests it signs and sends.
 
-Same contract and machinery as the Tencent harness (vectors/oracle/python/capture.py, imported for its
-bootstrap, network guard and capture server):
+Same contract and machinery as the other harnesses (vectors/oracle/harness.py: bootstrap, network guard,
+capture server, writing and comparing):
 
 Bootstrap: creates vectors/oracle/.venv-huawei (gitignored) and installs requirements.txt beside this file
 (huaweicloudsdkcore and every package it imports, exact versions, --no-deps), then runs itself again inside it.
@@ -21,34 +21,22 @@ Output: vectors/captures/sdk/huawei/python/<case>.http|.json and vectors/capture
 Usage and exit status as the Tencent harness: [--check] [--out DIR]; 0 / 1 differs / 2 failure / 3 unreachable.
 """
 
-import argparse
 import datetime as _dt
-import filecmp
 import io
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORACLE_DIR = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(ORACLE_DIR))
-sys.path.insert(0, os.path.join(ORACLE_DIR, "python"))
-import capture as common  # noqa: E402  (the Tencent harness: bootstrap, guard, capture server)
+sys.path.insert(0, os.path.dirname(HERE))
+import harness  # noqa: E402  (vectors/oracle/harness.py: bootstrap, network guard, capture server)
 
 sys.path.pop(0)
-# Point the shared machinery at this harness.
-common.VENV = os.path.join(ORACLE_DIR, ".venv-huawei")
-common.REQUIREMENTS = os.path.join(HERE, "requirements.txt")
-common.__file__ = os.path.abspath(__file__)  # bootstrap() re-executes common.__file__ inside the venv
-common.log = lambda msg: (sys.stderr.write("huawei/capture.py: %s\n" % msg), sys.stderr.flush())
 REQUEST_ID = "00000000000000000000000000000000"
-common.CANNED_BODY = json.dumps({"request_id": REQUEST_ID}).encode("ascii")
+CANNED_BODY = json.dumps({"request_id": REQUEST_ID}).encode("ascii")
 
-CAPTURES_ROOT = os.path.join(REPO, "vectors", "captures", "sdk", "huawei")
 SUBDIR = "python"
-SCHEMA = "cloudsig-sdk-capture/1"
+SCHEMA = harness.SCHEMA
 SDK_NAME = "huaweicloudsdkcore"
 SDK_VERSION = None
 TIMESTAMP = 1551113065
@@ -183,7 +171,7 @@ class FixedDatetime(_dt.datetime):
         return cls(2019, 2, 25, 16, 44, 25)
 
 
-def run_case(case, description, s, server, guard_state):
+def run_case(case, description, s, server):
     from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
     from huaweicloudsdkcore.client import Client, ClientBuilder
     from huaweicloudsdkcore.http.http_config import HttpConfig
@@ -240,7 +228,7 @@ def run_case(case, description, s, server, guard_state):
 
     asked_headers = dict(s["headers"]) if s["headers"] else None
     body = s["body"]
-    guard_state["connects"] = []
+    server.expect()
     FixedDatetime.reads = 0
     resp = client.do_http_request(
         method=s["method"], resource_path=s["path"], path_params=dict(s["path_params"] or {}),
@@ -249,20 +237,11 @@ def run_case(case, description, s, server, guard_state):
         response_type="OracleResponse", collection_formats={})
     client.get_http_client().close()
 
-    captured, errors = server.take()
-    if errors:
-        raise RuntimeError("%s: capture server errors: %s" % (case, errors))
-    if len(captured) != 1:
-        raise RuntimeError("%s: expected exactly one request at the capture server, got %d" % (case, len(captured)))
-    if not guard_state["connects"] or any(a != ("127.0.0.1", server.port) for a in guard_state["connects"]):
-        raise RuntimeError("%s: connections other than to the capture server: %r" % (case, guard_state["connects"]))
-    if resp.request_id != REQUEST_ID or resp.raw_content != common.CANNED_BODY or resp.status_code != 200:
+    raw = server.take_one(case, ("%s http://%s/" % (s["method"], s["host"])).encode())
+    if resp.request_id != REQUEST_ID or resp.raw_content != CANNED_BODY or resp.status_code != 200:
         raise RuntimeError("%s: the SDK did not return the capture server's answer: %r" % (case, resp.raw_content))
     if FixedDatetime.reads == 0:
         raise RuntimeError("%s: the signer did not read the patched clock" % case)
-    raw = captured[0][1]
-    if not raw.startswith(("%s http://%s/" % (s["method"], s["host"])).encode()):
-        raise RuntimeError("%s: unexpected request line %r" % (case, raw.split(b"\r\n", 1)[0]))
     head = raw.partition(b"\r\n\r\n")[0]
     if ("X-Sdk-Date: " + X_SDK_DATE).encode() not in head:
         raise RuntimeError("%s: X-Sdk-Date is not the fixed time" % case)
@@ -303,105 +282,33 @@ def run_case(case, description, s, server, guard_state):
     return raw, meta
 
 
-def dump_json(obj):
-    return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
-
-
-def capture_all(out_root):
+def run_cases(server):
+    """Inside the venv, behind the network guard: every case through the SDK core, {"python": {file: bytes}}."""
     global SDK_VERSION
-    guard_state = {"violations": [], "connects": [], "allowed_port": None}
-    common.install_network_guard(guard_state)
-    import socket
-    for probe in (lambda: socket.getaddrinfo(ECS_HOST, 80), lambda: socket.socket().connect(("127.0.0.2", 9))):
-        try:
-            probe()
-        except common.NetworkGuardError:
-            continue
-        raise RuntimeError("network guard inactive")
-    guard_state["violations"] = []
-
     from importlib.metadata import version
     import huaweicloudsdkcore.signer.signer as signer_module
     SDK_VERSION = version(SDK_NAME)
     signer_module.datetime = FixedDatetime  # the signer's only time source (datetime.utcnow)
-
-    server = common.CaptureServer()
-    guard_state["allowed_port"] = server.port
-    os.environ["HTTP_PROXY"] = "http://127.0.0.1:%d" % server.port  # clean_env() removed any other proxy setting
+    os.environ["HTTP_PROXY"] = server.proxy  # clean_env() removed any other proxy setting
     files = {}
-    try:
-        for case, description, s in case_list():
-            raw, meta = run_case(case, description, s, server, guard_state)
-            files[case + ".http"] = raw
-            files[case + ".json"] = dump_json(meta)
-    finally:
-        server.close()
-    if guard_state["violations"]:
-        raise RuntimeError("network guard violations: %s" % guard_state["violations"])
-
-    out_dir = os.path.join(out_root, SUBDIR)
-    os.makedirs(out_dir, exist_ok=True)
-    for name in os.listdir(out_dir):
-        if (name.endswith(".http") or name.endswith(".json")) and name not in files:
-            os.remove(os.path.join(out_dir, name))
-    for name, data in sorted(files.items()):
-        with open(os.path.join(out_dir, name), "wb") as f:
-            f.write(data)
-    with open(os.path.join(out_root, "keys.txt"), "wb") as f:
-        f.write(KEYS_TXT.encode("ascii"))
-    common.log("wrote %d captures with %s %s to %s" % (len(files) // 2, SDK_NAME, SDK_VERSION,
-                                                       os.path.relpath(out_dir, REPO)))
+    for case, description, s in case_list():
+        raw, meta = run_case(case, description, s, server)
+        files[case + ".http"] = raw
+        files[case + ".json"] = harness.dump_json(meta)
+    HARNESS.log("%d captures with %s %s" % (len(files) // 2, SDK_NAME, SDK_VERSION))
+    return {SUBDIR: files}
 
 
-def compare(committed_root, fresh_root):
-    diffs = []
-    a_dir, b_dir = os.path.join(committed_root, SUBDIR), os.path.join(fresh_root, SUBDIR)
-    a = set(os.listdir(a_dir)) if os.path.isdir(a_dir) else set()
-    b = set(os.listdir(b_dir))
-    diffs += ["stale: %s/%s" % (SUBDIR, n) for n in sorted(a - b)]
-    diffs += ["missing: %s/%s" % (SUBDIR, n) for n in sorted(b - a)]
-    diffs += ["differs: %s/%s" % (SUBDIR, n) for n in sorted(a & b)
-              if not filecmp.cmp(os.path.join(a_dir, n), os.path.join(b_dir, n), shallow=False)]
-    ka, kb = os.path.join(committed_root, "keys.txt"), os.path.join(fresh_root, "keys.txt")
-    if not os.path.exists(ka) or not filecmp.cmp(ka, kb, shallow=False):
-        diffs.append("differs: keys.txt")
-    return diffs
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true")
-    ap.add_argument("--out", help="output root (default vectors/captures/sdk/huawei); captures go to OUT/python")
-    args = ap.parse_args()
-    if os.environ.get("CLOUDSIG_ORACLE_IN_VENV") != "1":
-        rc = common.bootstrap(sys.argv[1:], args.check)
-        if rc == common.EXIT_UNREACHABLE and args.check:
-            common.log("registries unreachable; using committed captures (huawei/python not checked)")
-            return 0
-        return rc
-    try:
-        if args.check:
-            tmp = tempfile.mkdtemp(prefix="cloudsig-oracle-huawei-")
-            try:
-                capture_all(tmp)
-                diffs = compare(args.out or CAPTURES_ROOT, tmp)
-                for d in diffs:
-                    common.log(d)
-                if diffs:
-                    common.log("the SDK's requests differ from the committed captures: rerun and review the diff")
-                    return common.EXIT_DIFFERS
-                common.log("committed captures match the SDK (%s %s)" % (SDK_NAME, SDK_VERSION))
-                return 0
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-        capture_all(args.out or CAPTURES_ROOT)
-        return 0
-    except Exception:
-        import traceback
-        traceback.print_exc()
-        common.log("FAILED")
-        return common.EXIT_FAILURE
+HARNESS = harness.Harness(
+    name="huawei/capture.py",
+    script=__file__,
+    venv=os.path.join(harness.ORACLE_DIR, ".venv-huawei"),
+    requirements=os.path.join(HERE, "requirements.txt"),
+    captures_root=os.path.join(harness.CAPTURES_SDK, "huawei"),
+    canned_body=CANNED_BODY,
+    real_host=ECS_HOST,
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(HARNESS.main(__doc__.split("\n")[0], run_cases, KEYS_TXT))

@@ -35,29 +35,18 @@ Exit status: 0 done (or, with --check, the registry unreachable: committed captu
 (--check), 2 any other failure, 3 the packages could not be installed (registry unreachable, without --check).
 """
 
-import argparse
-import filecmp
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORACLE_DIR = os.path.dirname(HERE)
-REPO = os.path.dirname(os.path.dirname(ORACLE_DIR))
-VENV = os.path.join(ORACLE_DIR, ".venv")
-REQUIREMENTS = os.path.join(HERE, "requirements.txt")
-CAPTURES_ROOT = os.path.join(REPO, "vectors", "captures", "sdk")
+sys.path.insert(0, os.path.dirname(HERE))
+import harness  # noqa: E402  (vectors/oracle/harness.py: bootstrap, network guard, capture server)
+
+sys.path.pop(0)
 SUBDIR = "python"
-
-EXIT_DIFFERS = 1
-EXIT_FAILURE = 2
-EXIT_UNREACHABLE = 3
-
-SCHEMA = "cloudsig-sdk-capture/1"
+SCHEMA = harness.SCHEMA
 SDK_NAME = "tencentcloud-sdk-python-common"
 SERVICE = "cvm"
 HOST = "cvm.tencentcloudapi.com"
@@ -78,249 +67,6 @@ KEYS_TXT = (
     "# examples, not real keys. Format: SecretId SecretKey [Token]\n"
     "%s %s\n%s %s %s\n" % (SECRET_ID, SECRET_KEY, TEMP_ID, TEMP_KEY, TEMP_TOKEN)
 )
-
-
-def log(msg):
-    sys.stderr.write("capture.py: %s\n" % msg)
-    sys.stderr.flush()
-
-
-# ---------------------------------------------------------------------------
-# Bootstrap: venv + pinned install, then re-exec inside the venv
-# ---------------------------------------------------------------------------
-
-def read_pins():
-    pins = {}
-    with open(REQUIREMENTS) as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name, _, version = line.partition("==")
-                pins[name.strip().lower()] = version.strip()
-    return pins
-
-
-def venv_python():
-    if os.name == "nt":
-        return os.path.join(VENV, "Scripts", "python.exe")
-    return os.path.join(VENV, "bin", "python")
-
-
-def venv_matches_pins(py, pins):
-    """True when the venv exists and holds exactly the pinned versions (then no registry is needed)."""
-    if not os.path.exists(py):
-        return False
-    probe = (
-        "import json, sys\n"
-        "from importlib.metadata import version, PackageNotFoundError\n"
-        "out = {}\n"
-        "for n in json.loads(sys.argv[1]):\n"
-        "    try: out[n] = version(n)\n"
-        "    except PackageNotFoundError: out[n] = None\n"
-        "print(json.dumps(out))\n"
-    )
-    try:
-        res = subprocess.run([py, "-c", probe, json.dumps(sorted(pins))], capture_output=True, text=True,
-                             timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    if res.returncode != 0:
-        return False
-    try:
-        have = json.loads(res.stdout)
-    except ValueError:
-        return False
-    return all(have.get(n) == v for n, v in pins.items())
-
-
-def bootstrap(argv, check):
-    pins = read_pins()
-    py = venv_python()
-    if venv_matches_pins(py, pins):
-        log("venv %s already holds the pinned packages" % os.path.relpath(VENV, REPO))
-    else:
-        if os.path.exists(VENV):
-            shutil.rmtree(VENV)
-        log("creating venv %s" % os.path.relpath(VENV, REPO))
-        res = subprocess.run([sys.executable, "-m", "venv", VENV])
-        pip_cmd = [py, "-m", "pip"]
-        if res.returncode != 0 or not os.path.exists(py):
-            # Debian-style python3 without ensurepip: a venv without pip, filled by the host's pip.
-            log("python -m venv failed; retrying --without-pip and installing with the host's pip")
-            if os.path.exists(VENV):
-                shutil.rmtree(VENV)
-            res = subprocess.run([sys.executable, "-m", "venv", "--without-pip", VENV])
-            if res.returncode != 0:
-                log("cannot create a venv with %s" % sys.executable)
-                return EXIT_FAILURE
-            pip_cmd = [sys.executable, "-m", "pip", "--python", py]
-        log("installing pinned packages: %s" % ", ".join("%s==%s" % kv for kv in sorted(pins.items())))
-        res = subprocess.run(pip_cmd + [
-            "install", "--disable-pip-version-check", "--no-input", "--no-deps",
-            "--only-binary", ":all:", "--timeout", "20", "--retries", "1", "-r", REQUIREMENTS,
-        ], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if res.returncode != 0 or not venv_matches_pins(py, pins):
-            sys.stderr.write(res.stdout)
-            shutil.rmtree(VENV, ignore_errors=True)
-            if res.returncode != 0 and registry_unreachable(res.stdout):
-                log("pip cannot reach the package registry")
-                return EXIT_UNREACHABLE
-            log("pip install of the pinned packages failed (not a network error: see pip's output above)")
-            return EXIT_FAILURE
-    env = clean_env(os.environ)
-    env["CLOUDSIG_ORACLE_IN_VENV"] = "1"
-    return subprocess.run([py, os.path.abspath(__file__)] + argv, env=env).returncode
-
-
-# pip's words for a registry it cannot reach (connection refused, DNS failure, timeout, proxy or TLS failure).
-NETWORK_ERRORS = (
-    "NewConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "Max retries exceeded", "ProxyError",
-    "Connection refused", "Name or service not known", "Temporary failure in name resolution",
-    "Network is unreachable", "No route to host", "Connection reset", "Failed to establish a new connection",
-    "SSLError", "ConnectionError", "timed out",
-)
-
-
-def registry_unreachable(pip_output):
-    return any(word in pip_output for word in NETWORK_ERRORS)
-
-
-def clean_env(environ):
-    """The environment for the SDK: no proxy settings, no netrc, no user site packages."""
-    env = {k: v for k, v in environ.items()
-           if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "curl_ca_bundle",
-                                "requests_ca_bundle", "pythonpath", "pythonhome", "pythonstartup")}
-    env["NETRC"] = os.devnull
-    env["PYTHONNOUSERSITE"] = "1"
-    env["PYTHONHASHSEED"] = "0"
-    return env
-
-
-# ---------------------------------------------------------------------------
-# Network guard: only 127.0.0.1, only the capture server
-# ---------------------------------------------------------------------------
-
-class NetworkGuardError(RuntimeError):
-    pass
-
-
-def install_network_guard(state):
-    import socket
-
-    real_gai = socket.getaddrinfo
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-
-    def guarded_getaddrinfo(host, *args, **kwargs):
-        h = host.decode() if isinstance(host, bytes) else host
-        if h != "127.0.0.1":
-            state["violations"].append("getaddrinfo(%r)" % (h,))
-            raise NetworkGuardError("network guard: refused to resolve %r (only 127.0.0.1 is allowed)" % (h,))
-        return real_gai(host, *args, **kwargs)
-
-    def check(address):
-        ok = (isinstance(address, tuple) and len(address) >= 2 and address[0] == "127.0.0.1"
-              and state["allowed_port"] is not None and address[1] == state["allowed_port"])
-        if not ok:
-            state["violations"].append("connect(%r)" % (address,))
-            raise NetworkGuardError("network guard: refused to connect to %r (only the capture server "
-                                    "127.0.0.1:%s is allowed)" % (address, state["allowed_port"]))
-        state["connects"].append(address[:2])
-
-    def guarded_connect(self, address):
-        check(address)
-        return real_connect(self, address)
-
-    def guarded_connect_ex(self, address):
-        check(address)
-        return real_connect_ex(self, address)
-
-    socket.getaddrinfo = guarded_getaddrinfo
-    socket.socket.connect = guarded_connect
-    socket.socket.connect_ex = guarded_connect_ex
-
-
-# ---------------------------------------------------------------------------
-# Capture server: raw bytes in, canned JSON out
-# ---------------------------------------------------------------------------
-
-class CaptureServer(object):
-    def __init__(self):
-        import socket
-        import threading
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.captured = []  # (peer, raw bytes)
-        self.errors = []
-        self.lock = threading.Lock()
-        self.stopping = False
-        self.thread = threading.Thread(target=self._serve, name="capture-server", daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        import socket
-        while not self.stopping:
-            try:
-                conn, peer = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            try:
-                self._handle(conn, peer)
-            except Exception as e:  # recorded, reported by the harness
-                with self.lock:
-                    self.errors.append("%s: %r" % (peer, e))
-            finally:
-                conn.close()
-
-    def _handle(self, conn, peer):
-        if peer[0] != "127.0.0.1":
-            raise RuntimeError("connection from a non-loopback peer %r" % (peer,))
-        conn.settimeout(10)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = conn.recv(65536)
-            if not chunk:
-                if data:
-                    raise RuntimeError("connection closed inside the header block")
-                return
-            data += chunk
-        head, _, rest = data.partition(b"\r\n\r\n")
-        length = None
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            lname = name.strip().lower()
-            if lname == b"content-length":
-                length = int(value.strip())
-            elif lname == b"transfer-encoding":
-                raise RuntimeError("Transfer-Encoding %r is not supported by the capture server" % value)
-        length = length or 0
-        while len(rest) < length:
-            chunk = conn.recv(65536)
-            if not chunk:
-                raise RuntimeError("connection closed inside the body")
-            rest += chunk
-        if len(rest) > length:
-            raise RuntimeError("extra bytes after the body (pipelined request?)")
-        with self.lock:
-            self.captured.append((peer, head + b"\r\n\r\n" + rest))
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                     b"Connection: close\r\n\r\n%s" % (len(CANNED_BODY), CANNED_BODY))
-
-    def take(self):
-        with self.lock:
-            out, self.captured = self.captured, []
-            errors, self.errors = self.errors, []
-        return out, errors
-
-    def close(self):
-        self.stopping = True
-        self.thread.join(5)
-        self.sock.close()
 
 
 # ---------------------------------------------------------------------------
@@ -543,7 +289,7 @@ def json_params(params):
     return params
 
 
-def run_case(case, description, s, det, server, guard_state):
+def run_case(case, description, s, det, server):
     from tencentcloud.common import credential
     from tencentcloud.common.common_client import CommonClient
     from tencentcloud.common.profile.client_profile import ClientProfile
@@ -557,9 +303,8 @@ def run_case(case, description, s, det, server, guard_state):
         cred_info = {"secret_id": TEMP_ID, "secret_key": TEMP_KEY, "token": TEMP_TOKEN}
         cred = credential.Credential(TEMP_ID, TEMP_KEY, TEMP_TOKEN)
 
-    proxy = "http://127.0.0.1:%d" % server.port
     http_profile = HttpProfile(protocol="http", endpoint=s["endpoint"], reqMethod=s["method"], reqTimeout=10,
-                               keepAlive=bool(s.get("keep_alive")), proxy=proxy)
+                               keepAlive=bool(s.get("keep_alive")), proxy=server.proxy)
     profile = ClientProfile(signMethod=s["sign"], httpProfile=http_profile, language=s["language"],
                             request_client=s.get("request_client"))
     if s.get("unsigned_payload"):
@@ -576,7 +321,7 @@ def run_case(case, description, s, det, server, guard_state):
 
     params = s["params"]
     headers = dict(s["headers"]) if s.get("headers") else None
-    guard_state["connects"] = []
+    server.expect()
     api = s.get("api", "call_json")
     if api == "call_octet_stream":
         result = client.call_octet_stream(action, dict(s.get("headers") or {}), s["body"],
@@ -590,20 +335,9 @@ def run_case(case, description, s, det, server, guard_state):
         result = client.call_json(action, sdk_params, headers=headers, options=sdk_options or None)
 
     # Only the capture server was reached, and the answer is the canned one.
-    captured, errors = server.take()
-    if errors:
-        raise RuntimeError("%s: capture server errors: %s" % (case, errors))
-    if len(captured) != 1:
-        raise RuntimeError("%s: expected exactly one request at the capture server, got %d"
-                           % (case, len(captured)))
-    if not guard_state["connects"] or any(a != ("127.0.0.1", server.port) for a in guard_state["connects"]):
-        raise RuntimeError("%s: connections other than to the capture server: %r" % (case, guard_state["connects"]))
+    raw = server.take_one(case, ("%s http://%s/" % (s["method"], s["endpoint"])).encode())
     if result.get("Response", {}).get("RequestId") != REQUEST_ID:
         raise RuntimeError("%s: the SDK did not return the capture server's canned response: %r" % (case, result))
-    peer, raw = captured[0]
-    expected_line = ("%s http://%s/" % (s["method"], s["endpoint"])).encode()
-    if not raw.startswith(expected_line):
-        raise RuntimeError("%s: unexpected request line %r" % (case, raw.split(b"\r\n", 1)[0]))
     if det.times == 0:
         raise RuntimeError("%s: the SDK did not read the patched clock" % case)
 
@@ -670,32 +404,9 @@ def run_case(case, description, s, det, server, guard_state):
     return raw, meta
 
 
-def dump_json(obj):
-    return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
-
-
-def capture_all(out_root):
-    """Inside the venv: run every case, write out_root/python/* and out_root/keys.txt."""
+def run_cases(server):
+    """Inside the venv, behind the network guard: every case through the SDK, {"python": {file: bytes}}."""
     global SDK_VERSION
-    guard_state = {"violations": [], "connects": [], "allowed_port": None}
-    install_network_guard(guard_state)
-    # Self-test: the guard must refuse the real host before anything else runs.
-    import socket
-    try:
-        socket.getaddrinfo(HOST, 80)
-    except NetworkGuardError:
-        pass
-    else:
-        raise RuntimeError("network guard inactive: %s was resolved" % HOST)
-    try:
-        with socket.socket() as probe:
-            probe.connect(("127.0.0.2", 9))
-    except NetworkGuardError:
-        pass
-    else:
-        raise RuntimeError("network guard inactive: connect to 127.0.0.2 allowed")
-    guard_state["violations"] = []
-
     import tencentcloud
     import tencentcloud.common.abstract_client as abstract_client
     from importlib.metadata import version
@@ -704,97 +415,27 @@ def capture_all(out_root):
         raise RuntimeError("tencentcloud.__version__ %s != installed %s" % (tencentcloud.__version__, SDK_VERSION))
     det = Determinism()
     det.install(abstract_client)
-
-    server = CaptureServer()
-    guard_state["allowed_port"] = server.port
     files = {}
-    try:
-        for case, description, s in case_list():
-            raw, meta = run_case(case, description, s, det, server, guard_state)
-            files[case + ".http"] = raw
-            files[case + ".json"] = dump_json(meta)
-    finally:
-        server.close()
-    if guard_state["violations"]:
-        raise RuntimeError("network guard violations: %s" % guard_state["violations"])
-
-    out_dir = os.path.join(out_root, SUBDIR)
-    os.makedirs(out_dir, exist_ok=True)
-    for name in os.listdir(out_dir):
-        if (name.endswith(".http") or name.endswith(".json")) and name not in files:
-            os.remove(os.path.join(out_dir, name))
-    for name, data in sorted(files.items()):
-        with open(os.path.join(out_dir, name), "wb") as f:
-            f.write(data)
-    with open(os.path.join(out_root, "keys.txt"), "wb") as f:
-        f.write(KEYS_TXT.encode("ascii"))
-    log("wrote %d captures (%d files) with %s %s to %s" % (
-        len(files) // 2, len(files), SDK_NAME, SDK_VERSION, os.path.relpath(out_dir, REPO)))
+    for case, description, s in case_list():
+        raw, meta = run_case(case, description, s, det, server)
+        files[case + ".http"] = raw
+        files[case + ".json"] = harness.dump_json(meta)
+    HARNESS.log("%d captures with %s %s" % (len(files) // 2, SDK_NAME, SDK_VERSION))
+    return {SUBDIR: files}
 
 
 SDK_VERSION = None
 
-
-def compare(committed_root, fresh_root):
-    """Differences between the committed python captures (+ keys.txt) and a fresh run."""
-    diffs = []
-    a_dir, b_dir = os.path.join(committed_root, SUBDIR), os.path.join(fresh_root, SUBDIR)
-    a = set(os.listdir(a_dir)) if os.path.isdir(a_dir) else set()
-    b = set(os.listdir(b_dir))
-    for name in sorted(a - b):
-        diffs.append("stale (no longer produced): %s/%s" % (SUBDIR, name))
-    for name in sorted(b - a):
-        diffs.append("missing (not committed): %s/%s" % (SUBDIR, name))
-    for name in sorted(a & b):
-        if not filecmp.cmp(os.path.join(a_dir, name), os.path.join(b_dir, name), shallow=False):
-            diffs.append("differs: %s/%s" % (SUBDIR, name))
-    ka, kb = os.path.join(committed_root, "keys.txt"), os.path.join(fresh_root, "keys.txt")
-    if not os.path.exists(ka) or not filecmp.cmp(ka, kb, shallow=False):
-        diffs.append("differs: keys.txt")
-    return diffs
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true",
-                    help="regenerate into a temp dir and exit 1 if the committed captures differ")
-    ap.add_argument("--out", help="output root (default vectors/captures/sdk); captures go to OUT/python")
-    args = ap.parse_args()
-
-    if os.environ.get("CLOUDSIG_ORACLE_IN_VENV") != "1":
-        argv = sys.argv[1:]
-        rc = bootstrap(argv, args.check)
-        if rc == EXIT_UNREACHABLE and args.check:
-            log("registries unreachable; using committed captures (vectors/captures/sdk/python not checked)")
-            return 0
-        if rc == EXIT_UNREACHABLE:
-            log("registries unreachable; cannot regenerate the captures")
-        return rc
-
-    try:
-        if args.check:
-            tmp = tempfile.mkdtemp(prefix="cloudsig-oracle-python-")
-            try:
-                capture_all(tmp)
-                diffs = compare(args.out or CAPTURES_ROOT, tmp)
-                if diffs:
-                    for d in diffs:
-                        log(d)
-                    log("the SDK's requests differ from the committed captures: rerun vectors/oracle/run.sh "
-                        "and review the diff")
-                    return EXIT_DIFFERS
-                log("committed captures match the SDK (%s %s)" % (SDK_NAME, SDK_VERSION))
-                return 0
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-        capture_all(args.out or CAPTURES_ROOT)
-        return 0
-    except Exception:
-        import traceback
-        traceback.print_exc()
-        log("FAILED")
-        return EXIT_FAILURE
+HARNESS = harness.Harness(
+    name="capture.py",
+    script=__file__,
+    venv=os.path.join(harness.ORACLE_DIR, ".venv"),
+    requirements=os.path.join(HERE, "requirements.txt"),
+    captures_root=harness.CAPTURES_SDK,
+    canned_body=CANNED_BODY,
+    real_host=HOST,
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(HARNESS.main(__doc__.split("\n")[0], run_cases, KEYS_TXT))
