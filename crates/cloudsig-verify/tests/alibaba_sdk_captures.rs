@@ -20,15 +20,16 @@
     missing_docs
 )]
 
-use std::fs::File;
-use std::io::BufReader;
-use std::path::PathBuf;
+mod common;
 
 use cloudsig_verify::alibaba::codes;
-use cloudsig_verify::capture::{Captured, Limits, http::HttpReader};
+use cloudsig_verify::capture::Captured;
 use cloudsig_verify::keys::KeyRing;
-use cloudsig_verify::{KeyCache, Options, Report, Verdict, Verifier};
-use serde_json::Value;
+use cloudsig_verify::{KeyCache, Options, Verdict, Verifier};
+use common::{
+    SdkCase as Case, body_changed, check, header_changed, positions, signed_header_names,
+    target_changed,
+};
 
 const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -45,53 +46,12 @@ const SIGNATURE_FINDINGS: &[(&str, &str)] = &[(
          (the name once), the documented algorithm signs every parameter sent",
 )];
 
-struct Case {
-    name: String,
-    record: Value,
-    capture: Captured,
-}
-
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    for sdk in ["tea-openapi", "core"] {
-        let dir = PathBuf::from(DIR).join(sdk);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "http"))
-            .collect();
-        files.sort();
-        for http in files {
-            let record: Value = serde_json::from_str(
-                &std::fs::read_to_string(http.with_extension("json")).unwrap(),
-            )
-            .unwrap();
-            assert_eq!(record["schema"], "cloudsig-sdk-capture/1");
-            assert_eq!(record["cloud"], "alibaba");
-            let items: Vec<_> = HttpReader::new(
-                BufReader::new(File::open(&http).unwrap()),
-                Limits::default(),
-            )
-            .collect();
-            assert_eq!(items.len(), 1, "{}", http.display());
-            let capture = items.into_iter().next().unwrap().unwrap();
-            out.push(Case {
-                name: format!("{sdk}/{}", http.file_stem().unwrap().to_string_lossy()),
-                record,
-                capture,
-            });
-        }
-    }
-    out
+    common::sdk_cases(DIR, &["tea-openapi", "core"], Some("alibaba"))
 }
 
 fn verifier(now: i64) -> Verifier {
-    let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
-    Verifier::new(keys, Options::at(now).diagnose(false))
-}
-
-fn check(v: &Verifier, cap: &Captured) -> Report {
-    v.check(cap, &mut KeyCache::default())
+    common::verifier(DIR, now)
 }
 
 fn known(name: &str) -> Option<&'static str> {
@@ -246,30 +206,13 @@ fn allowed(code: Option<&str>) -> bool {
     )
 }
 
-fn other(b: u8) -> u8 {
-    if b == b'x' { b'y' } else { b'x' }
-}
-
-/// Positions to change in a part of `len` bytes: all of the first 512, then every 7th.
-fn positions(len: usize) -> impl Iterator<Item = usize> {
-    (0..len).filter(|i| *i < 512 || i % 7 == 0)
-}
-
 /// The lower-cased names of the headers the scheme signs in this capture.
 fn signed_headers(scheme: &str, cap: &Captured) -> Vec<String> {
     let names = cap.headers.iter().map(|(n, _)| n.to_ascii_lowercase());
     match scheme {
         // ACS3: exactly the SignedHeaders list.
         "ACS3-HMAC-SHA256" | "ACS3-HMAC-SM3" => {
-            let auth = cap.header("authorization").unwrap();
-            let sh = auth
-                .split("SignedHeaders=")
-                .nth(1)
-                .unwrap()
-                .split(',')
-                .next()
-                .unwrap();
-            sh.split(';').map(str::to_string).collect()
+            signed_header_names(cap.header("authorization").unwrap())
         }
         // ROA V2: Accept, Content-MD5, Content-Type, Date and every x-acs-* header.
         "ROA-HMAC-SHA1" => names
@@ -331,8 +274,7 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
         let roa_md5 = scheme == "ROA-HMAC-SHA1" && cap.header("content-md5").is_some();
         if body_signed {
             for i in positions(cap.body.len()) {
-                let mut m = cap.clone();
-                m.body[i] = other(m.body[i]);
+                let m = body_changed(cap, i);
                 tried += 1;
                 if roa_md5 {
                     // ROA V2 signs Content-MD5, not the body: the gateway's check of the
@@ -352,10 +294,7 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
         // The query: signed by every scheme.
         if let Some(start) = cap.target.find('?').map(|i| i + 1) {
             for i in positions(cap.target.len() - start) {
-                let mut m = cap.clone();
-                let mut bytes = m.target.into_bytes();
-                bytes[start + i] = other(bytes[start + i]);
-                m.target = String::from_utf8(bytes).unwrap();
+                let m = target_changed(cap, start + i);
                 tried += 1;
                 fails(&m, &format!("query byte {i}"));
             }
@@ -367,10 +306,7 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
                 continue;
             }
             for i in positions(value.len()) {
-                let mut m = cap.clone();
-                let mut bytes = m.headers[h].1.clone().into_bytes();
-                bytes[i] = other(bytes[i]);
-                m.headers[h].1 = String::from_utf8(bytes).unwrap();
+                let m = header_changed(cap, h, i);
                 tried += 1;
                 fails(&m, &format!("header {name} byte {i}"));
             }

@@ -19,14 +19,16 @@
     missing_docs
 )]
 
-use std::fs::File;
-use std::io::BufReader;
-use std::path::PathBuf;
+mod common;
 
-use cloudsig_verify::capture::{Captured, Limits, http::HttpReader};
+use cloudsig_verify::capture::Captured;
 use cloudsig_verify::huawei::INCORRECT_IAM_AUTH;
 use cloudsig_verify::keys::KeyRing;
-use cloudsig_verify::{KeyCache, Options, Report, Scheme, Verdict, Verifier};
+use cloudsig_verify::{KeyCache, Options, Scheme, Verdict, Verifier};
+use common::{
+    SdkCase as Case, body_changed, check, header_changed, positions, signed_header_names,
+    target_changed,
+};
 use serde_json::Value;
 
 const DIR: &str = concat!(
@@ -55,55 +57,12 @@ const NOT_VALID: &[(&str, &str)] = &[
     ),
 ];
 
-struct Case {
-    name: String,
-    record: Value,
-    capture: Captured,
-}
-
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    for sdk in ["python", "node"] {
-        let dir = PathBuf::from(DIR).join(sdk);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = entries
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "http"))
-            .collect();
-        files.sort();
-        for http in files {
-            let record: Value = serde_json::from_str(
-                &std::fs::read_to_string(http.with_extension("json")).unwrap(),
-            )
-            .unwrap();
-            assert_eq!(record["schema"], "cloudsig-sdk-capture/1");
-            assert_eq!(record["cloud"], "huawei");
-            let items: Vec<_> = HttpReader::new(
-                BufReader::new(File::open(&http).unwrap()),
-                Limits::default(),
-            )
-            .collect();
-            assert_eq!(items.len(), 1, "{}", http.display());
-            let capture = items.into_iter().next().unwrap().unwrap();
-            out.push(Case {
-                name: format!("{sdk}/{}", http.file_stem().unwrap().to_string_lossy()),
-                record,
-                capture,
-            });
-        }
-    }
-    out
+    common::sdk_cases(DIR, &["python", "node"], Some("huawei"))
 }
 
 fn verifier(now: i64) -> Verifier {
-    let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
-    Verifier::new(keys, Options::at(now).diagnose(false))
-}
-
-fn check(v: &Verifier, cap: &Captured) -> Report {
-    v.check(cap, &mut KeyCache::default())
+    common::verifier(DIR, now)
 }
 
 fn not_valid(name: &str) -> Option<&'static str> {
@@ -195,15 +154,6 @@ fn the_captures_do_not_verify_at_another_time_or_with_another_key() {
     }
 }
 
-fn other(b: u8) -> u8 {
-    if b == b'x' { b'y' } else { b'x' }
-}
-
-/// Positions to change in a part of `len` bytes: all of the first 512, then every 7th.
-fn positions(len: usize) -> impl Iterator<Item = usize> {
-    (0..len).filter(|i| *i < 512 || i % 7 == 0)
-}
-
 /// The byte range of the path in the request target (origin- or absolute-form), without
 /// its leading `/`.
 fn path_range(target: &str) -> (usize, usize) {
@@ -214,14 +164,6 @@ fn path_range(target: &str) -> (usize, usize) {
     };
     let end = target.find('?').unwrap_or(target.len());
     (start + 1, end)
-}
-
-fn change_target(cap: &Captured, i: usize) -> Captured {
-    let mut m = cap.clone();
-    let mut bytes = m.target.into_bytes();
-    bytes[i] = other(bytes[i]);
-    m.target = String::from_utf8(bytes).unwrap();
-    m
 }
 
 #[test]
@@ -248,24 +190,13 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
                 c.name
             );
         };
-        let auth = cap.header("authorization").unwrap().to_string();
-        let signed: Vec<String> = auth
-            .split("SignedHeaders=")
-            .nth(1)
-            .unwrap()
-            .split(',')
-            .next()
-            .unwrap()
-            .split(';')
-            .map(str::to_string)
-            .collect();
+        let signed = signed_header_names(cap.header("authorization").unwrap());
         // The body: signed unless the SDK declared UNSIGNED-PAYLOAD.
         let unsigned_payload = ["x-sdk-content-sha256", "x-sdk-content-sm3"]
             .iter()
             .any(|h| cap.header(h) == Some("UNSIGNED-PAYLOAD"));
         for i in positions(cap.body.len()) {
-            let mut m = cap.clone();
-            m.body[i] = other(m.body[i]);
+            let m = body_changed(cap, i);
             tried += 1;
             if unsigned_payload {
                 let r = check(&v, &m);
@@ -278,12 +209,12 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
         let (p0, p1) = path_range(&cap.target);
         for i in p0..p1 {
             tried += 1;
-            fails(&change_target(cap, i), &format!("path byte {}", i - p0));
+            fails(&target_changed(cap, i), &format!("path byte {}", i - p0));
         }
         if let Some(q) = cap.target.find('?') {
             for i in positions(cap.target.len() - q - 1) {
                 tried += 1;
-                fails(&change_target(cap, q + 1 + i), &format!("query byte {i}"));
+                fails(&target_changed(cap, q + 1 + i), &format!("query byte {i}"));
             }
         }
         // Header values: a signed one fails, an unsigned one does not matter. Only ASCII
@@ -294,10 +225,7 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
                 continue;
             }
             for i in positions(value.len()).filter(|i| value.as_bytes()[*i].is_ascii()) {
-                let mut m = cap.clone();
-                let mut bytes = m.headers[h].1.clone().into_bytes();
-                bytes[i] = other(bytes[i]);
-                m.headers[h].1 = String::from_utf8(bytes).unwrap();
+                let m = header_changed(cap, h, i);
                 tried += 1;
                 if signed.contains(&lname) {
                     fails(&m, &format!("header {name} byte {i}"));

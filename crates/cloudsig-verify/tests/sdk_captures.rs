@@ -12,68 +12,26 @@
     missing_docs
 )]
 
-use std::fs::File;
-use std::io::BufReader;
-use std::path::PathBuf;
+mod common;
 
 use cloudsig_canonical::tencent::{self, Credentials, FixedClock, Tc3Call};
 use cloudsig_canonical::v1::{self, BoolText, NameRule, Params};
-use cloudsig_verify::capture::{Captured, Limits, http::HttpReader};
-use cloudsig_verify::keys::KeyRing;
+use cloudsig_verify::capture::Captured;
 use cloudsig_verify::params::decode_form;
-use cloudsig_verify::{KeyCache, Options, Report, Verdict, Verifier, codes};
-use serde_json::Value;
+use cloudsig_verify::{Verdict, Verifier, codes};
+use common::{
+    SdkCase as Case, body_changed, check, header_changed, positions, signed_header_names,
+    target_changed,
+};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/captures/sdk");
 
-struct Case {
-    name: String,
-    record: Value,
-    capture: Captured,
-}
-
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    for sdk in ["python", "node"] {
-        let dir = PathBuf::from(DIR).join(sdk);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = entries
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "http"))
-            .collect();
-        files.sort();
-        for http in files {
-            let record: Value = serde_json::from_str(
-                &std::fs::read_to_string(http.with_extension("json")).unwrap(),
-            )
-            .unwrap();
-            assert_eq!(record["schema"], "cloudsig-sdk-capture/1");
-            let items: Vec<_> = HttpReader::new(
-                BufReader::new(File::open(&http).unwrap()),
-                Limits::default(),
-            )
-            .collect();
-            assert_eq!(items.len(), 1, "{}", http.display());
-            let capture = items.into_iter().next().unwrap().unwrap();
-            out.push(Case {
-                name: format!("{sdk}/{}", http.file_stem().unwrap().to_string_lossy()),
-                record,
-                capture,
-            });
-        }
-    }
-    out
+    common::sdk_cases(DIR, &["python", "node"], None)
 }
 
 fn verifier(now: i64) -> Verifier {
-    let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
-    Verifier::new(keys, Options::at(now).diagnose(false))
-}
-
-fn check(v: &Verifier, cap: &Captured) -> Report {
-    v.check(cap, &mut KeyCache::default())
+    common::verifier(DIR, now)
 }
 
 #[test]
@@ -208,15 +166,6 @@ fn allowed(code: Option<&str>) -> bool {
     )
 }
 
-fn other(b: u8) -> u8 {
-    if b == b'x' { b'y' } else { b'x' }
-}
-
-/// Positions to change in a part of `len` bytes: all of the first 512, then every 7th.
-fn positions(len: usize) -> impl Iterator<Item = usize> {
-    (0..len).filter(|i| *i < 512 || i % 7 == 0)
-}
-
 #[test]
 fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
     let mut tried = 0usize;
@@ -246,8 +195,7 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
             cap.method == "POST"
         };
         for i in positions(cap.body.len()) {
-            let mut m = cap.clone();
-            m.body[i] = other(m.body[i]);
+            let m = body_changed(cap, i);
             tried += 1;
             if body_signed {
                 fails(&m, &format!("body byte {i}"));
@@ -259,10 +207,7 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
         let q_start = cap.target.find('?').map(|i| i + 1);
         if let Some(start) = q_start {
             for i in positions(cap.target.len() - start) {
-                let mut m = cap.clone();
-                let mut bytes = m.target.into_bytes();
-                bytes[start + i] = other(bytes[start + i]);
-                m.target = String::from_utf8(bytes).unwrap();
+                let m = target_changed(cap, start + i);
                 tried += 1;
                 if tc3 || cap.method == "GET" {
                     fails(&m, &format!("query byte {i}"));
@@ -272,18 +217,10 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
         // Headers: the signed ones (and X-TC-Timestamp, which is in the string to sign)
         // fail; the others do not.
         let signed: Vec<String> = if tc3 {
-            let auth = cap.header("authorization").unwrap();
-            let sh = auth
-                .split("SignedHeaders=")
-                .nth(1)
-                .unwrap()
-                .split(',')
-                .next()
-                .unwrap();
             // X-TC-Timestamp is in the string to sign; X-TC-Content-SHA256 chooses the
             // payload line.
-            sh.split(';')
-                .map(str::to_string)
+            signed_header_names(cap.header("authorization").unwrap())
+                .into_iter()
                 .chain(["x-tc-timestamp".into(), "x-tc-content-sha256".into()])
                 .collect()
         } else {
@@ -295,10 +232,7 @@ fn any_change_to_a_signed_part_fails_and_to_an_unsigned_part_does_not() {
                 continue;
             }
             for i in positions(value.len()) {
-                let mut m = cap.clone();
-                let mut bytes = m.headers[h].1.clone().into_bytes();
-                bytes[i] = other(bytes[i]);
-                m.headers[h].1 = String::from_utf8(bytes).unwrap();
+                let m = header_changed(cap, h, i);
                 tried += 1;
                 if signed.contains(&lname) {
                     fails(&m, &format!("header {name} byte {i}"));
