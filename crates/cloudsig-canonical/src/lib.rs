@@ -54,4 +54,4 @@ mod wire;
 
 pub use error::{Error, Stage};
 pub use request::{Payload, Request};
-pub use wire::HttpRequest;
+pub use wire::{HttpRequest, Signed};

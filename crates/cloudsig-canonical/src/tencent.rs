@@ -419,30 +419,7 @@ pub enum Stages {
 
 /// A signed request, ready to send, with its stages; the request itself (method, host,
 /// path, query, headers, body and its renderings) is the [`HttpRequest`] it dereferences to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedRequest {
-    http: HttpRequest,
-    stages: Stages,
-}
-
-impl core::ops::Deref for SignedRequest {
-    type Target = HttpRequest;
-    fn deref(&self) -> &HttpRequest {
-        &self.http
-    }
-}
-
-impl SignedRequest {
-    /// The intermediate values.
-    pub fn stages(&self) -> &Stages {
-        &self.stages
-    }
-
-    /// The request without its stages.
-    pub fn into_http(self) -> HttpRequest {
-        self.http
-    }
-}
+pub type SignedRequest = crate::wire::Signed<Stages>;
 
 /// Whether a Content-Type declares a text body that Tencent Cloud reads as UTF-8.
 fn is_text_content_type(content_type: &str) -> bool {
@@ -567,8 +544,8 @@ pub fn sign_tc3(
         };
         headers.insert(0, ("Authorization".into(), authorization));
     }
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             method.into(),
             host,
             call.path.clone(),
@@ -577,7 +554,7 @@ pub fn sign_tc3(
             call.body.clone(),
         ),
         stages,
-    })
+    ))
 }
 
 /// Signs a v1 call at the clock's time; the signed parameters go into the query (GET) or
@@ -634,8 +611,8 @@ pub fn sign_v1(
     } else {
         (encoded, Vec::new())
     };
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             method.into(),
             call.host.clone(),
             call.path.clone(),
@@ -644,7 +621,7 @@ pub fn sign_v1(
             body,
         ),
         stages,
-    })
+    ))
 }
 
 #[cfg(feature = "std")]

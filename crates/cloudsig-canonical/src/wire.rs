@@ -6,6 +6,39 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
+/// A signed request of any cloud, ready to send: the [`HttpRequest`] it dereferences to,
+/// and the intermediate stages `S` of the scheme that signed it (each cloud's
+/// `SignedRequest` is this type with its own `Stages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed<S> {
+    http: HttpRequest,
+    stages: S,
+}
+
+impl<S> core::ops::Deref for Signed<S> {
+    type Target = HttpRequest;
+    fn deref(&self) -> &HttpRequest {
+        &self.http
+    }
+}
+
+impl<S> Signed<S> {
+    /// The request and the stages that signed it.
+    pub(crate) fn new(http: HttpRequest, stages: S) -> Self {
+        Self { http, stages }
+    }
+
+    /// The intermediate values.
+    pub fn stages(&self) -> &S {
+        &self.stages
+    }
+
+    /// The request without its stages.
+    pub fn into_http(self) -> HttpRequest {
+        self.http
+    }
+}
+
 /// A request ready to send: method, host, path, query, headers and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {

@@ -294,30 +294,7 @@ pub enum Stages {
 
 /// A signed Alibaba request, ready to send, with its stages; the request itself is the
 /// [`HttpRequest`] it dereferences to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedRequest {
-    http: HttpRequest,
-    stages: Stages,
-}
-
-impl core::ops::Deref for SignedRequest {
-    type Target = HttpRequest;
-    fn deref(&self) -> &HttpRequest {
-        &self.http
-    }
-}
-
-impl SignedRequest {
-    /// The intermediate values of the signature.
-    pub fn stages(&self) -> &Stages {
-        &self.stages
-    }
-
-    /// The request without its stages.
-    pub fn into_http(self) -> HttpRequest {
-        self.http
-    }
-}
+pub type SignedRequest = crate::wire::Signed<Stages>;
 
 fn check_headers(headers: &[(String, String)]) -> Result<(), Error> {
     for (n, v) in headers {
@@ -420,8 +397,8 @@ pub fn sign_acs3(
     };
     drop(req);
     headers.insert(0, ("Authorization".into(), authorization));
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             c.method.clone(),
             c.host.clone(),
             c.path.clone(),
@@ -430,7 +407,7 @@ pub fn sign_acs3(
             body,
         ),
         stages,
-    })
+    ))
 }
 
 /// Signs a ROA call (V2, HMAC-SHA1) at the clock's time.
@@ -497,8 +474,8 @@ pub fn sign_roa(
             roa::authorization(creds.secret_id(), &signature),
         ),
     );
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             c.method.clone(),
             c.host.clone(),
             c.path.clone(),
@@ -507,7 +484,7 @@ pub fn sign_roa(
             body,
         ),
         stages,
-    })
+    ))
 }
 
 /// Signs an RPC call at the clock's time: the common parameters (AccessKeyId, Action,
@@ -593,8 +570,8 @@ pub fn sign_rpc(
     };
     headers.extend(c.extra_headers.iter().cloned());
     check_headers(&headers)?;
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             method.into(),
             c.host.clone(),
             c.path.clone(),
@@ -603,7 +580,7 @@ pub fn sign_rpc(
             body,
         ),
         stages,
-    })
+    ))
 }
 
 #[cfg(feature = "std")]

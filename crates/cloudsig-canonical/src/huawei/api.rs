@@ -248,30 +248,7 @@ pub struct Stages {
 
 /// A signed request, ready to send, with its stages; the request itself is the
 /// [`HttpRequest`] it dereferences to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedRequest {
-    http: HttpRequest,
-    stages: Stages,
-}
-
-impl core::ops::Deref for SignedRequest {
-    type Target = HttpRequest;
-    fn deref(&self) -> &HttpRequest {
-        &self.http
-    }
-}
-
-impl SignedRequest {
-    /// The intermediate values.
-    pub fn stages(&self) -> &Stages {
-        &self.stages
-    }
-
-    /// The request without its stages.
-    pub fn into_http(self) -> HttpRequest {
-        self.http
-    }
-}
+pub type SignedRequest = crate::wire::Signed<Stages>;
 
 /// Signs `call` at the clock's time: adds `Host`, `Content-Type`, `X-Project-Id`,
 /// `X-Security-Token`, `X-Sdk-Date` (and `X-Sdk-Content-Sha256` for an unsigned body),
@@ -376,8 +353,8 @@ pub fn sign_request(
         signature: signed.signature().to_string(),
     };
     headers.push(("Authorization".into(), authorization));
-    Ok(SignedRequest {
-        http: HttpRequest::new(
+    Ok(SignedRequest::new(
+        HttpRequest::new(
             call.method.clone(),
             call.host.clone(),
             call.path.clone(),
@@ -386,5 +363,5 @@ pub fn sign_request(
             call.body.clone(),
         ),
         stages,
-    })
+    ))
 }
