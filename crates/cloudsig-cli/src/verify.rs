@@ -33,7 +33,8 @@ pub struct VerifyArgs {
     /// The time to check timestamps against, in Unix seconds (default: now).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     now: Option<i64>,
-    /// The allowed clock skew in seconds.
+    /// The allowed clock skew in seconds; left at 300, each cloud's own window applies
+    /// (Tencent 300 s, Alibaba and Huawei 15 minutes).
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     window: i64,
     /// For each request that fails, print every finding and what was computed at each stage.

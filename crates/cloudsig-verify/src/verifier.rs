@@ -53,6 +53,16 @@ impl Options {
         self.diagnose = yes;
         self
     }
+
+    /// The skew window for a cloud whose own window is `cloud_window` seconds: the
+    /// configured window, or the cloud's own when the window was left at the default
+    /// (300 s, Tencent Cloud's, which is also the command line's default).
+    pub(crate) fn window_for(&self, cloud_window: i64) -> i64 {
+        match self.window {
+            DEFAULT_WINDOW => cloud_window,
+            w => w,
+        }
+    }
 }
 
 /// Per-worker caches: derived TC3 keys by (SecretId, date, service), so a capture of

@@ -260,3 +260,35 @@ fn the_node_path_bug_is_diagnosed_on_the_real_capture() {
         .map(|m| m.id);
     assert_eq!(mistake, Some("path-double-encoded"), "{r}");
 }
+
+#[test]
+fn a_window_given_in_the_options_replaces_api_gateways_15_minutes() {
+    let c = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("python/") && not_valid(&c.name).is_none())
+        .unwrap();
+    let ts = c.record["timestamp"].as_i64().unwrap();
+    let keys = || KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
+    let at = |now: i64, window: Option<i64>| {
+        let mut options = Options::at(now).diagnose(false);
+        if let Some(w) = window {
+            options = options.window(w);
+        }
+        check(&Verifier::new(keys(), options), &c.capture)
+    };
+    // The default: API Gateway's 15 minutes, either side.
+    assert!(at(ts + 15 * 60, None).is_ok(), "{}", c.name);
+    assert!(at(ts - 15 * 60, None).is_ok(), "{}", c.name);
+    // A wider window accepts what 15 minutes does not.
+    assert!(!at(ts + 16 * 60, None).is_ok(), "{}", c.name);
+    assert!(at(ts + 16 * 60, Some(20 * 60)).is_ok(), "{}", c.name);
+    // A narrower one rejects what 15 minutes accepts, and says by how much.
+    assert!(at(ts + 120, Some(120)).is_ok(), "{}", c.name);
+    let r = at(ts + 121, Some(120));
+    assert_eq!(r.code(), Some(INCORRECT_IAM_AUTH), "{r}");
+    assert_eq!(r.findings[0].rule, "x-sdk-date-window", "{r}");
+    assert!(
+        r.findings[0].message.contains("more than 120 s apart"),
+        "{r}"
+    );
+}

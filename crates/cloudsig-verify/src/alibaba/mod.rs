@@ -15,7 +15,6 @@ use cloudsig_core::constant_time_eq;
 
 use crate::auth::AuthForm;
 use crate::capture::RequestView;
-use crate::conformance::DEFAULT_WINDOW;
 use crate::report::{Computed, Diagnosis, Report, Scheme};
 use crate::verifier::Verifier;
 
@@ -45,20 +44,11 @@ pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
     (!has("SecretId") && alibaba && (has(rpc::SIGNATURE) || has("AccessKeyId"))).then_some(params)
 }
 
-fn window(v: &Verifier) -> i64 {
-    // The Tencent default of 300 s is the command line's default too; Alibaba allows 15
-    // minutes, so an unchanged default means Alibaba's own window.
-    match v.options().window {
-        DEFAULT_WINDOW => codes::WINDOW,
-        w => w,
-    }
-}
-
 /// The timestamp is within the window; a timestamp off by whole hours is named as local
 /// time written as UTC.
 fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
     let now = v.options().now;
-    let w = window(v);
+    let w = v.options().window_for(codes::WINDOW);
     let skew = ts.saturating_sub(now);
     if skew.unsigned_abs() <= w.unsigned_abs() {
         return;

@@ -28,7 +28,8 @@ use crate::verifier::{Verifier, request_of};
 
 /// API Gateway's code for every IAM AK/SK authentication failure.
 pub const INCORRECT_IAM_AUTH: &str = "APIGW.0301";
-/// How far `X-Sdk-Date` may be from the server's time, in seconds (15 minutes).
+/// How far `X-Sdk-Date` may be from the server's time, in seconds (15 minutes); another
+/// window set in the verifier's options (`--window`) takes its place.
 pub const DATE_WINDOW: i64 = 15 * 60;
 
 /// The report scheme of a Huawei algorithm.
@@ -77,8 +78,9 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
             .push("Authorization parts are separated irregularly (the SDKs write `, `)".into()),
     }
 
-    // X-Sdk-Date: present, well formed, within 15 minutes.
+    // X-Sdk-Date: present, well formed, within 15 minutes (or the window given).
     let now = verifier.options().now;
+    let window = verifier.options().window_for(DATE_WINDOW);
     let date = match cap.header(DATE_HEADER).map(|d| SdkDate::parse(d.trim())) {
         None => {
             fail(
@@ -100,7 +102,7 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
     };
     if let Some(d) = date {
         report.timestamp = Some(d.to_unix());
-        date_window(&mut report, &d, now);
+        date_window(&mut report, &d, now, window);
     }
 
     let signed_headers = match SignedHeaders::parse(a.signed_headers) {
@@ -238,11 +240,12 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
     report
 }
 
-/// X-Sdk-Date must be within 15 minutes of `now`; a date off by whole hours was
-/// probably written in local time.
-fn date_window(report: &mut Report, date: &SdkDate, now: i64) {
+/// X-Sdk-Date must be within `window` seconds of `now` (API Gateway: 15 minutes); a date
+/// off by whole hours was probably written in local time.
+fn date_window(report: &mut Report, date: &SdkDate, now: i64, window: i64) {
     let skew = date.to_unix().saturating_sub(now);
-    if skew.abs() <= DATE_WINDOW {
+    let window = window.unsigned_abs();
+    if skew.unsigned_abs() <= window {
         return;
     }
     let server = SdkDate::from_unix(now)
@@ -250,7 +253,7 @@ fn date_window(report: &mut Report, date: &SdkDate, now: i64) {
         .unwrap_or_default();
     let local = (-12..=14)
         .filter(|h| *h != 0)
-        .find(|h| (skew - h * 3600).abs() <= DATE_WINDOW);
+        .find(|h| skew.saturating_sub(h * 3600).unsigned_abs() <= window);
     match local {
         Some(h) => fail(
             report,
@@ -263,7 +266,12 @@ fn date_window(report: &mut Report, date: &SdkDate, now: i64) {
             report,
             "x-sdk-date-window",
             format!(
-                "signature expired, signature time:{date},server time:{server} (more than 15 minutes apart)"
+                "signature expired, signature time:{date},server time:{server} (more than {} apart)",
+                if window == DATE_WINDOW.unsigned_abs() {
+                    "15 minutes".to_string()
+                } else {
+                    format!("{window} s")
+                }
             ),
         ),
     }
