@@ -292,3 +292,32 @@ fn a_window_given_in_the_options_replaces_api_gateways_15_minutes() {
         "{r}"
     );
 }
+
+#[test]
+fn a_date_before_1970_against_the_last_second_is_expired_not_a_panic() {
+    let c = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("python/") && not_valid(&c.name).is_none())
+        .unwrap();
+    let mut cap = c.capture.clone();
+    for (name, value) in &mut cap.headers {
+        if name.eq_ignore_ascii_case("x-sdk-date") {
+            *value = "19000101T000000Z".into();
+        }
+    }
+    // The skew, 1900 minus i64::MAX seconds, is below i64::MIN.
+    for window in [None, Some(120), Some(i64::MAX)] {
+        let mut options = Options::at(i64::MAX).diagnose(false);
+        if let Some(w) = window {
+            options = options.window(w);
+        }
+        let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
+        let r = check(&Verifier::new(keys, options), &cap);
+        assert_eq!(r.code(), Some(INCORRECT_IAM_AUTH), "{r}");
+        // Expired (with an absurd window, the saturated skew may read as whole hours).
+        assert!(
+            ["x-sdk-date-window", "x-sdk-date-local-time"].contains(&r.findings[0].rule),
+            "{window:?}: {r}"
+        );
+    }
+}
