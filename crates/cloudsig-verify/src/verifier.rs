@@ -23,7 +23,8 @@ use crate::{codes, diagnose};
 pub struct Options {
     /// The time to check timestamps against (Unix seconds).
     pub now: i64,
-    /// The allowed clock skew in seconds (default 300, as Tencent Cloud).
+    /// The allowed clock skew in seconds (default 300, as Tencent Cloud; left at 300,
+    /// Alibaba and Huawei requests get their clouds' 15 minutes).
     pub window: i64,
     /// How TC3 signed header values are cased (default: lower-cased, as documented).
     pub header_value_case: HeaderValueCase,
