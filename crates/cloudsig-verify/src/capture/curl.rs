@@ -1134,6 +1134,7 @@ fn trim(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::testutil::random_inputs;
     use std::io::{BufReader, Read};
 
     fn read_all(input: &str) -> Vec<Item> {
@@ -1623,21 +1624,6 @@ mod tests {
         assert!(read_all("\n  \n# only a comment\n\r\n").is_empty());
     }
 
-    /// A deterministic xorshift generator.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     const PIECES: &[&[u8]] = &[
         b"curl ",
         b"-H ",
@@ -1672,39 +1658,12 @@ mod tests {
 
     #[test]
     fn random_inputs_never_panic() {
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         let small = Limits {
             max_head: 48,
             max_body: 16,
             max_record: 64,
         };
-        for round in 0..2000 {
-            let mut input = Vec::new();
-            if round % 2 == 0 {
-                for _ in 0..rng.below(40) {
-                    if rng.below(3) == 0 {
-                        input.push(rng.next() as u8);
-                    } else {
-                        input.extend_from_slice(PIECES[rng.below(PIECES.len())]);
-                    }
-                }
-            } else {
-                input.extend_from_slice(DOCS.as_bytes());
-                for _ in 0..=rng.below(4) {
-                    let at = rng.below(input.len() + 1);
-                    match rng.below(4) {
-                        0 => input.insert(at, rng.next() as u8),
-                        1 if at < input.len() => {
-                            input.remove(at);
-                        }
-                        2 => input.truncate(at),
-                        _ => {
-                            let piece = PIECES[rng.below(PIECES.len())];
-                            input.splice(at..at, piece.iter().copied());
-                        }
-                    }
-                }
-            }
+        for input in random_inputs(0x2545_f491_4f6c_dd1d, PIECES, DOCS.as_bytes(), 2000) {
             for limits in [small, Limits::default()] {
                 let mut count = 0;
                 for _ in CurlReader::new(&input[..], limits) {

@@ -270,9 +270,9 @@ mod tests {
     /// reader ends, yields at most one item per input byte (plus one), stays ended, and
     /// names locations in order inside the input.
     mod fuzz {
-        use super::super::super::jsonl::testutil::Rng;
         use super::super::super::{Item, Limits, har::HarReader, jsonl::JsonLinesReader};
         use super::detect;
+        use crate::capture::testutil::Rng;
         use std::io::BufReader;
 
         const JSONL: &str = concat!(

@@ -796,8 +796,8 @@ fn byte_of(raw: &[u8], line: usize, column: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::jsonl::testutil::{Failing, Repeat};
     use super::*;
+    use crate::capture::testutil::{Failing, Repeat};
     use std::io::{BufReader, Read};
 
     fn read_all(input: &str) -> Vec<Item> {

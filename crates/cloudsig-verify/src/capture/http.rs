@@ -903,6 +903,7 @@ fn to_u64(n: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::testutil::random_inputs;
     use std::io::{BufReader, Read};
 
     fn read_all(input: &[u8]) -> Vec<Item> {
@@ -1362,21 +1363,6 @@ mod tests {
         assert_eq!((e.location.index, e.location.offset), (1, 18));
     }
 
-    /// A deterministic xorshift generator.
-    pub(crate) struct Rng(u64);
-
-    impl Rng {
-        pub(crate) fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        pub(crate) fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     const PIECES: &[&[u8]] = &[
         b"GET ",
         b"POST ",
@@ -1405,39 +1391,12 @@ mod tests {
 
     #[test]
     fn random_inputs_never_panic() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let limits = Limits {
             max_head: 64,
             max_body: 16,
             max_record: 64,
         };
-        for round in 0..2000 {
-            let mut input = Vec::new();
-            if round % 2 == 0 {
-                for _ in 0..rng.below(40) {
-                    if rng.below(3) == 0 {
-                        input.push(rng.next() as u8);
-                    } else {
-                        input.extend_from_slice(PIECES[rng.below(PIECES.len())]);
-                    }
-                }
-            } else {
-                input.extend_from_slice(TWO);
-                for _ in 0..=rng.below(4) {
-                    let at = rng.below(input.len() + 1);
-                    match rng.below(4) {
-                        0 => input.insert(at, rng.next() as u8),
-                        1 if at < input.len() => {
-                            input.remove(at);
-                        }
-                        2 => input.truncate(at),
-                        _ => {
-                            let piece = PIECES[rng.below(PIECES.len())];
-                            input.splice(at..at, piece.iter().copied());
-                        }
-                    }
-                }
-            }
+        for input in random_inputs(0x9e37_79b9_7f4a_7c15, PIECES, TWO, 2000) {
             for limits in [limits, Limits::default()] {
                 let mut count = 0;
                 for item in HttpReader::new(&input[..], limits) {

@@ -893,100 +893,10 @@ pub fn write_record(c: &Captured, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// Inputs for the tests of every capture reader.
-#[cfg(test)]
-pub(super) mod testutil {
-    use std::io::{self, Read};
-
-    /// `head`, then `unit` repeated up to `len` bytes, then `tail`, without holding
-    /// the repeated part.
-    pub(crate) struct Repeat {
-        head: Vec<u8>,
-        unit: Vec<u8>,
-        len: u64,
-        tail: Vec<u8>,
-        pos: u64,
-    }
-
-    impl Repeat {
-        pub(crate) fn new(head: &[u8], unit: &[u8], len: u64, tail: &[u8]) -> Self {
-            assert!(!unit.is_empty());
-            Self {
-                head: head.to_vec(),
-                unit: unit.to_vec(),
-                len,
-                tail: tail.to_vec(),
-                pos: 0,
-            }
-        }
-    }
-
-    impl Read for Repeat {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let head = self.head.len() as u64;
-            let mut n = 0;
-            while n < out.len() {
-                let p = self.pos;
-                let byte = if p < head {
-                    self.head[p as usize]
-                } else if p < head + self.len {
-                    self.unit[((p - head) % self.unit.len() as u64) as usize]
-                } else if let Some(&b) = self.tail.get((p - head - self.len) as usize) {
-                    b
-                } else {
-                    break;
-                };
-                out[n] = byte;
-                n += 1;
-                self.pos += 1;
-            }
-            Ok(n)
-        }
-    }
-
-    /// A reader failing with `kind` after `ok` bytes of `data`.
-    pub(crate) struct Failing {
-        pub(crate) data: Vec<u8>,
-        pub(crate) ok: usize,
-        pub(crate) kind: io::ErrorKind,
-    }
-
-    impl Read for Failing {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            if self.ok == 0 {
-                return Err(io::Error::new(self.kind, "disk on fire"));
-            }
-            let n = out.len().min(self.ok).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data.drain(..n);
-            self.ok -= n;
-            Ok(n)
-        }
-    }
-
-    /// A deterministic pseudo-random generator (SplitMix64).
-    pub(crate) struct Rng(pub(crate) u64);
-
-    impl Rng {
-        pub(crate) fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        /// A number below `n` (> 0).
-        pub(crate) fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testutil::{Failing, Repeat};
     use super::*;
+    use crate::capture::testutil::{Failing, Repeat};
     use std::io::BufReader;
 
     fn read_all(input: &str) -> Vec<Item> {
@@ -1500,11 +1410,11 @@ mod tests {
     /// A generated JSON-lines record for the fast/serde agreement test: mostly of the
     /// usual shape, with escapes, unicode, whitespace, duplicate and unknown keys,
     /// numbers and nested values, and now and then a broken piece.
-    fn generated_record(rng: &mut super::testutil::Rng) -> String {
-        fn pick<'a>(rng: &mut super::testutil::Rng, of: &[&'a str]) -> &'a str {
+    fn generated_record(rng: &mut crate::capture::testutil::Rng) -> String {
+        fn pick<'a>(rng: &mut crate::capture::testutil::Rng, of: &[&'a str]) -> &'a str {
             of[rng.below(of.len())]
         }
-        fn ws(rng: &mut super::testutil::Rng) -> &'static str {
+        fn ws(rng: &mut crate::capture::testutil::Rng) -> &'static str {
             if rng.below(3) != 0 {
                 return "";
             }
@@ -1513,7 +1423,7 @@ mod tests {
             }
             pick(rng, &[" ", "  ", "\t", "\r", " \t "])
         }
-        fn text(rng: &mut super::testutil::Rng) -> String {
+        fn text(rng: &mut crate::capture::testutil::Rng) -> String {
             let good = [
                 "a",
                 "Host",
@@ -1577,13 +1487,13 @@ mod tests {
                 })
                 .collect()
         }
-        fn string(rng: &mut super::testutil::Rng) -> String {
+        fn string(rng: &mut crate::capture::testutil::Rng) -> String {
             match rng.below(20) {
                 0 => format!("\"{}", text(rng)),
                 _ => format!("\"{}\"", text(rng)),
             }
         }
-        fn value(rng: &mut super::testutil::Rng, depth: usize) -> String {
+        fn value(rng: &mut crate::capture::testutil::Rng, depth: usize) -> String {
             match rng.below(if depth > 2 { 4 } else { 6 }) {
                 0 => string(rng),
                 1 => pick(
@@ -1629,9 +1539,9 @@ mod tests {
                 }
             }
         }
-        fn headers(rng: &mut super::testutil::Rng) -> String {
+        fn headers(rng: &mut crate::capture::testutil::Rng) -> String {
             let n = rng.below(4);
-            let name = |rng: &mut super::testutil::Rng| match rng.below(8) {
+            let name = |rng: &mut crate::capture::testutil::Rng| match rng.below(8) {
                 0 => string(rng),
                 _ => format!(
                     "\"{}\"",
@@ -1648,7 +1558,7 @@ mod tests {
                     )
                 ),
             };
-            let val = |rng: &mut super::testutil::Rng| match rng.below(10) {
+            let val = |rng: &mut crate::capture::testutil::Rng| match rng.below(10) {
                 0 => value(rng, 2),
                 _ => string(rng),
             };
@@ -1777,7 +1687,7 @@ mod tests {
 
     #[test]
     fn fast_parser_agrees_with_serde() {
-        let mut rng = super::testutil::Rng(0x5eed);
+        let mut rng = crate::capture::testutil::Rng(0x5eed);
         let limits = Limits {
             max_body: 64,
             ..Limits::default()
@@ -1952,7 +1862,7 @@ mod tests {
 
     #[test]
     fn control_check_matches_the_bytewise_rule() {
-        let mut rng = super::testutil::Rng(7);
+        let mut rng = crate::capture::testutil::Rng(7);
         let alphabet = [
             0u8, 8, 9, 10, 0x1f, 0x20, 0x21, b'a', 0x7e, 0x7f, 0x80, 0xa0, 0xff,
         ];
@@ -1987,7 +1897,7 @@ mod tests {
         let pieces = [
             "http", "https", "s", ":", "/", "//", "://", "?", "#", "h", "é", "H",
         ];
-        let mut rng = super::testutil::Rng(3);
+        let mut rng = crate::capture::testutil::Rng(3);
         for _ in 0..20_000 {
             let url: String = (0..rng.below(6) + 1)
                 .map(|_| pieces[rng.below(pieces.len())])

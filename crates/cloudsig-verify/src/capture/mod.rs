@@ -14,6 +14,8 @@ use std::fmt;
 pub mod detect;
 pub mod har;
 pub mod jsonl;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 /// One request as it was captured.
 #[derive(Debug, Clone, PartialEq, Eq)]
