@@ -66,6 +66,16 @@ impl Error {
         Self::new(stage, e.field(), strip_field(&e))
     }
 
+    /// `Ok` when `value` is non-empty printable ASCII (no space, no control character), as a
+    /// token, nonce or host sent in a header must be; else an error naming `field`.
+    pub(crate) fn require_printable(stage: Stage, field: &str, value: &str) -> Result<(), Self> {
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(())
+        } else {
+            Err(Self::new(stage, field, "must be non-empty printable ASCII"))
+        }
+    }
+
     /// The stage that failed.
     pub fn stage(&self) -> Stage {
         self.stage

@@ -88,13 +88,7 @@ impl Credentials {
     /// Adds the token of temporary credentials (sent as `X-TC-Token` or `Token`).
     pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::new(
-                Stage::Credentials,
-                "token",
-                "must be non-empty printable ASCII",
-            ));
-        }
+        Error::require_printable(Stage::Credentials, "token", &token)?;
         self.token = Some(token);
         Ok(self)
     }

@@ -86,12 +86,7 @@ impl Common {
 
     fn nonce(&self) -> Result<String, Error> {
         match &self.nonce {
-            Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic()) => Ok(n.clone()),
-            Some(_) => Err(Error::new(
-                Stage::Request,
-                "nonce",
-                "must be non-empty printable ASCII",
-            )),
+            Some(n) => Error::require_printable(Stage::Request, "nonce", n).map(|()| n.clone()),
             None => random_nonce(),
         }
     }

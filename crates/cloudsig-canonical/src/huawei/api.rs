@@ -90,13 +90,7 @@ impl Credentials {
     /// `X-Security-Token`).
     pub fn with_security_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::new(
-                Stage::Credentials,
-                "security token",
-                "must be non-empty printable ASCII",
-            ));
-        }
+        Error::require_printable(Stage::Credentials, "security token", &token)?;
         self.security_token = Some(token);
         Ok(self)
     }
@@ -259,13 +253,7 @@ pub fn sign_request(
     clock: &dyn Clock,
 ) -> Result<SignedRequest, Error> {
     let date = SdkDate::from_unix(clock.now_unix()).map_err(|e| Error::core(Stage::Request, e))?;
-    if call.host.is_empty() || !call.host.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::new(
-            Stage::Request,
-            "host",
-            "must be non-empty printable ASCII",
-        ));
-    }
+    Error::require_printable(Stage::Request, "host", &call.host)?;
     let mut pairs: Vec<(&str, &str)> = call
         .query
         .iter()
