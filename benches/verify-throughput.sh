@@ -17,6 +17,9 @@ echo "$sign" | head -1
 per_call=$(echo "$sign" | sed -n 's/^sign_per_call_seconds=//p')
 cached=$(echo "$sign" | sed -n 's/^sign_cached_seconds=//p')
 size=$(stat -c %s "$dir/capture.jsonl")
+# Write the new capture back to disk before timing, so that the kernel's write-back of
+# its dirty pages cannot overlap the timed runs.
+sync "$dir/capture.jsonl"
 # Three runs over the same (page-cached) file; the median is reported.
 for run in 1 2 3; do
   /usr/bin/time -f '%e %M' -o "$dir/time.$run" \
