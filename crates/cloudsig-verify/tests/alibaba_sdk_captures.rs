@@ -334,3 +334,71 @@ fn any_change_to_a_signed_part_fails_with_an_alibaba_code() {
     assert!(md5_checked > 0, "no ROA body with Content-MD5 was changed");
     println!("{tried} mutations; {md5_checked} ROA body changes caught by Content-MD5");
 }
+
+#[test]
+fn unknown_access_keys_and_wrong_or_missing_sts_tokens_get_their_codes_in_every_scheme() {
+    let secret_of = |id: &str| {
+        if id.starts_with("STS.") {
+            "EXAMPLEstsSecretEXAMPLEsts0000"
+        } else {
+            "EXAMPLEsecretEXAMPLEsecret0000"
+        }
+    };
+    let verify = |c: &Case, keys: &str| {
+        let keys = KeyRing::parse(keys, "test keys").unwrap();
+        let now = c.record["timestamp"].as_i64().unwrap();
+        Verifier::new(keys, Options::at(now).diagnose(false))
+            .check(&c.capture, &mut KeyCache::default())
+    };
+    let mut sts_schemes = std::collections::BTreeSet::new();
+    for c in cases() {
+        if known(&c.name).is_some() {
+            continue;
+        }
+        let id = c.record["credentials"]["access_key_id"].as_str().unwrap();
+        let secret = secret_of(id);
+        // No key for this AccessKeyId.
+        let r = verify(
+            &c,
+            "LTAI5tSomeoneElse000000 EXAMPLEsecretEXAMPLEsecret0000\n",
+        );
+        assert_eq!(
+            r.code(),
+            Some(codes::ACCESS_KEY_NOT_FOUND),
+            "{}: {r}",
+            c.name
+        );
+        match c.record["credentials"]["security_token"].as_str() {
+            Some(token) => {
+                sts_schemes.insert(c.record["scheme"].as_str().unwrap().to_string());
+                // The right secret, another token: the signature matches, the token
+                // does not.
+                let r = verify(&c, &format!("{id} {secret} {token}X\n"));
+                let found: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+                assert_eq!(found, vec![codes::TOKEN_MISMATCH], "{}: {r}", c.name);
+                // The key file has no token: valid, with a note that it was not checked.
+                let r = verify(&c, &format!("{id} {secret}\n"));
+                assert_eq!(r.verdict, Verdict::Valid, "{}: {r}", c.name);
+                assert!(
+                    r.notes
+                        .iter()
+                        .any(|n| n.contains("no token to check it against")),
+                    "{}: {r:?}",
+                    c.name
+                );
+            }
+            None => {
+                // The key file holds STS credentials, the request sends no token.
+                let r = verify(&c, &format!("{id} {secret} CAISsomeToken\n"));
+                let found: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+                assert_eq!(found, vec![codes::TOKEN_MISMATCH], "{}: {r}", c.name);
+            }
+        }
+    }
+    for scheme in ["ACS3-HMAC-SHA256", "ROA-HMAC-SHA1", "RPC-HMAC-SHA1"] {
+        assert!(
+            sts_schemes.contains(scheme),
+            "no STS capture signed with {scheme}"
+        );
+    }
+}

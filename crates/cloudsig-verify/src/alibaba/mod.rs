@@ -78,12 +78,24 @@ fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
     );
 }
 
-fn token(
+/// The credentials of `access_key_id`, with the STS token sent (`sent`, named `what`)
+/// checked against the key file's; `None`, with the failure reported, for an unknown
+/// AccessKeyId.
+fn credentials<'v>(
+    v: &'v Verifier,
     report: &mut Report,
+    access_key_id: &str,
     sent: Option<&str>,
-    creds: &cloudsig_canonical::tencent::Credentials,
     what: &str,
-) {
+) -> Option<&'v cloudsig_canonical::tencent::Credentials> {
+    let Some(creds) = v.keys().get(access_key_id) else {
+        report.fail(
+            codes::ACCESS_KEY_NOT_FOUND,
+            "access-key-id",
+            "no key is known for this AccessKeyId",
+        );
+        return None;
+    };
     match (creds.token(), sent) {
         (Some(want), Some(got)) if !constant_time_eq(want.as_bytes(), got.trim().as_bytes()) => {
             report.fail(
@@ -102,6 +114,7 @@ fn token(
             .push(format!("{what} is present; the key file has no token to check it against")),
         _ => {}
     }
+    Some(creds)
 }
 
 fn note_form(report: &mut Report, form: AuthForm, documented: &str) {
@@ -243,20 +256,15 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
             );
         }
     }
-    let Some(creds) = v.keys().get(a.access_key_id) else {
-        report.fail(
-            codes::ACCESS_KEY_NOT_FOUND,
-            "access-key-id",
-            "no key is known for this AccessKeyId",
-        );
+    let Some(creds) = credentials(
+        v,
+        &mut report,
+        a.access_key_id,
+        cap.header("x-acs-security-token"),
+        "x-acs-security-token",
+    ) else {
         return report;
     };
-    token(
-        &mut report,
-        cap.header("x-acs-security-token"),
-        creds,
-        "x-acs-security-token",
-    );
     let req = request_of(cap);
     let settings = acs3::Settings::default();
     let signed = match acs3::sign(
@@ -404,20 +412,15 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
     if let Some(ts) = timestamp {
         time_window(&mut report, ts, v, "Date");
     }
-    let Some(creds) = v.keys().get(a.access_key_id) else {
-        report.fail(
-            codes::ACCESS_KEY_NOT_FOUND,
-            "access-key-id",
-            "no key is known for this AccessKeyId",
-        );
+    let Some(creds) = credentials(
+        v,
+        &mut report,
+        a.access_key_id,
+        cap.header("x-acs-security-token"),
+        "x-acs-security-token",
+    ) else {
         return report;
     };
-    token(
-        &mut report,
-        cap.header("x-acs-security-token"),
-        creds,
-        "x-acs-security-token",
-    );
     let req = request_of(cap);
     let sts = match roa::StringToSign::new(&req, &Default::default()) {
         Ok(s) => s,
@@ -542,20 +545,15 @@ pub(crate) fn check_rpc(
     let (Some(id), Some(received)) = (get("AccessKeyId"), get(rpc::SIGNATURE)) else {
         return report;
     };
-    let Some(creds) = v.keys().get(id) else {
-        report.fail(
-            codes::ACCESS_KEY_NOT_FOUND,
-            "access-key-id",
-            "no key is known for this AccessKeyId",
-        );
+    let Some(creds) = credentials(
+        v,
+        &mut report,
+        id,
+        get("SecurityToken"),
+        "the SecurityToken parameter",
+    ) else {
         return report;
     };
-    token(
-        &mut report,
-        get("SecurityToken"),
-        creds,
-        "the SecurityToken parameter",
-    );
     let pairs = params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
     let sts = match rpc::StringToSign::new(cap.method, pairs, &Default::default()) {
         Ok(s) => s,
