@@ -166,14 +166,7 @@ fn valid_captures_are_rejected_with_another_secret_and_outside_the_window() {
             Some(t) => format!("{id} EXAMPLEotherSecretEXAMPLE0000 {t}\n"),
             None => format!("{id} EXAMPLEotherSecretEXAMPLE0000\n"),
         };
-        let path = std::env::temp_dir().join(format!(
-            "cloudsig-alibaba-sdk-otherkey-{}-{}.txt",
-            std::process::id(),
-            c.name.replace('/', "_")
-        ));
-        std::fs::write(&path, line).unwrap();
-        let keys = KeyRing::from_file(&path).unwrap();
-        std::fs::remove_file(&path).unwrap();
+        let keys = KeyRing::parse(&line, "other key").unwrap();
         let r = Verifier::new(keys, Options::at(now).diagnose(false))
             .check(&c.capture, &mut KeyCache::default());
         assert_eq!(r.verdict, Verdict::Invalid, "{}: {r}", c.name);

@@ -11,6 +11,8 @@
     missing_docs
 )]
 
+mod common;
+
 use std::io::BufReader;
 
 use cloudsig_verify::capture::{Captured, Limits, jsonl::JsonLinesReader};
@@ -50,23 +52,10 @@ fn every_capture_gets_the_expected_verdict_code_rule_and_mistake() {
     for case in cases {
         let file = case["file"].as_str().unwrap();
         let report = verify(&captured(file), &keys, now);
+        // The manifest's cases carry their expectation as fields of their own.
+        common::check_expectation(file, &report, case);
         let ctx = format!("{file}: {report}\n{report:#?}");
-        assert_eq!(
-            report.verdict.name(),
-            case["verdict"].as_str().unwrap(),
-            "{ctx}"
-        );
-        assert_eq!(report.code(), case["code"].as_str(), "{ctx}");
-        if let Some(rule) = case["rule"].as_str() {
-            assert_eq!(report.findings.first().map(|f| f.rule), Some(rule), "{ctx}");
-        }
-        let mistake = report
-            .diagnosis
-            .as_ref()
-            .and_then(|d| d.mistake.as_ref())
-            .map(|m| m.id);
-        assert_eq!(mistake, case["mistake"].as_str(), "{ctx}");
-        if mistake.is_some() {
+        if case["mistake"].is_string() {
             mistakes += 1;
             // The one-line report names the cause.
             assert!(report.to_string().contains("; cause: "), "{ctx}");

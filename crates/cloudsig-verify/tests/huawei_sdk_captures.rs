@@ -24,7 +24,7 @@ mod common;
 use cloudsig_verify::capture::Captured;
 use cloudsig_verify::huawei::INCORRECT_IAM_AUTH;
 use cloudsig_verify::keys::KeyRing;
-use cloudsig_verify::{KeyCache, Options, Scheme, Verdict, Verifier};
+use cloudsig_verify::{KeyCache, Options, Report, Scheme, Verdict, Verifier};
 use common::{
     SdkCase as Case, body_changed, check, header_changed, positions, signed_header_names,
     target_changed,
@@ -135,18 +135,11 @@ fn the_captures_do_not_verify_at_another_time_or_with_another_key() {
         assert_eq!(r.code(), Some(INCORRECT_IAM_AUTH), "{}: {r}", c.name);
         // The right AK with another secret key.
         let ak = c.record["credentials"]["ak"].as_str().unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "cloudsig-hw-other-key-{}-{}.txt",
-            std::process::id(),
-            c.name.replace('/', "_")
-        ));
-        std::fs::write(
-            &path,
-            format!("{ak} HuaweiOtherSecretKeyEXAMPLE0000000000000\n"),
+        let wrong = KeyRing::parse(
+            &format!("{ak} HuaweiOtherSecretKeyEXAMPLE0000000000000\n"),
+            "other key",
         )
         .unwrap();
-        let wrong = KeyRing::from_file(&path).unwrap();
-        std::fs::remove_file(&path).unwrap();
         let r = Verifier::new(wrong, Options::at(ts).diagnose(false))
             .check(&c.capture, &mut KeyCache::default());
         assert_eq!(r.verdict, Verdict::Invalid, "{}: {r}", c.name);
@@ -261,21 +254,28 @@ fn the_node_path_bug_is_diagnosed_on_the_real_capture() {
     assert_eq!(mistake, Some("path-double-encoded"), "{r}");
 }
 
-#[test]
-fn a_window_given_in_the_options_replaces_api_gateways_15_minutes() {
-    let c = cases()
+/// A valid capture of the Python SDK core.
+fn a_valid_python_capture() -> Case {
+    cases()
         .into_iter()
         .find(|c| c.name.starts_with("python/") && not_valid(&c.name).is_none())
-        .unwrap();
+        .unwrap()
+}
+
+/// Verifies `cap` at `now`, with the window given or the default one.
+fn check_at(cap: &Captured, now: i64, window: Option<i64>) -> Report {
+    let mut options = Options::at(now).diagnose(false);
+    if let Some(w) = window {
+        options = options.window(w);
+    }
+    check(&common::verifier_with(DIR, options), cap)
+}
+
+#[test]
+fn a_window_given_in_the_options_replaces_api_gateways_15_minutes() {
+    let c = a_valid_python_capture();
     let ts = c.record["timestamp"].as_i64().unwrap();
-    let keys = || KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
-    let at = |now: i64, window: Option<i64>| {
-        let mut options = Options::at(now).diagnose(false);
-        if let Some(w) = window {
-            options = options.window(w);
-        }
-        check(&Verifier::new(keys(), options), &c.capture)
-    };
+    let at = |now: i64, window: Option<i64>| check_at(&c.capture, now, window);
     // The default: API Gateway's 15 minutes, either side.
     assert!(at(ts + 15 * 60, None).is_ok(), "{}", c.name);
     assert!(at(ts - 15 * 60, None).is_ok(), "{}", c.name);
@@ -295,11 +295,7 @@ fn a_window_given_in_the_options_replaces_api_gateways_15_minutes() {
 
 #[test]
 fn a_date_before_1970_against_the_last_second_is_expired_not_a_panic() {
-    let c = cases()
-        .into_iter()
-        .find(|c| c.name.starts_with("python/") && not_valid(&c.name).is_none())
-        .unwrap();
-    let mut cap = c.capture.clone();
+    let mut cap = a_valid_python_capture().capture;
     for (name, value) in &mut cap.headers {
         if name.eq_ignore_ascii_case("x-sdk-date") {
             *value = "19000101T000000Z".into();
@@ -307,12 +303,7 @@ fn a_date_before_1970_against_the_last_second_is_expired_not_a_panic() {
     }
     // The skew, 1900 minus i64::MAX seconds, is below i64::MIN.
     for window in [None, Some(120), Some(i64::MAX)] {
-        let mut options = Options::at(i64::MAX).diagnose(false);
-        if let Some(w) = window {
-            options = options.window(w);
-        }
-        let keys = KeyRing::from_file(format!("{DIR}/keys.txt").as_ref()).unwrap();
-        let r = check(&Verifier::new(keys, options), &cap);
+        let r = check_at(&cap, i64::MAX, window);
         assert_eq!(r.code(), Some(INCORRECT_IAM_AUTH), "{r}");
         // Expired (with an absurd window, the saturated skew may read as whole hours).
         assert!(

@@ -68,8 +68,13 @@ pub fn sdk_cases(dir: &str, sdks: &[&str], cloud: Option<&str>) -> Vec<SdkCase> 
 /// A verifier at `now` with the keys of `dir/keys.txt`, without diagnosis (the mutation
 /// tests check thousands of requests).
 pub fn verifier(dir: &str, now: i64) -> Verifier {
+    verifier_with(dir, Options::at(now).diagnose(false))
+}
+
+/// A verifier with the keys of `dir/keys.txt` and these options.
+pub fn verifier_with(dir: &str, options: Options) -> Verifier {
     let keys = KeyRing::from_file(format!("{dir}/keys.txt").as_ref()).unwrap();
-    Verifier::new(keys, Options::at(now).diagnose(false))
+    Verifier::new(keys, options)
 }
 
 /// One request through `v`.
