@@ -53,6 +53,17 @@ def dump_json(obj):
     return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
 
 
+def capture_files(cases, run):
+    """{"<case>.http": the raw request, "<case>.json": its record} for each (case, description,
+    spec) of `cases`, the request and record being what `run(case, description, spec)` returns."""
+    files = {}
+    for case, description, spec in cases:
+        raw, meta = run(case, description, spec)
+        files[case + ".http"] = raw
+        files[case + ".json"] = dump_json(meta)
+    return files
+
+
 def header_value(raw, wanted):
     """The first value of header `wanted` (lower-case bytes) in a raw request, as text, or None."""
     for line in raw.partition(b"\r\n\r\n")[0].split(b"\r\n")[1:]:

@@ -612,14 +612,8 @@ def run_cases(server):
     import aliyunsdkcore.client as core_client
     import aliyunsdkcore.utils.parameter_helper as core_helper
     det.install_core(core_helper, core_client)
-    outputs = {}
-    for subdir, cases, runner in SDKS:
-        files = outputs.setdefault(subdir, {})
-        for case, description, s in cases():
-            raw, meta = runner(case, description, s, det, server)
-            files[case + ".http"] = raw
-            files[case + ".json"] = harness.dump_json(meta)
-    return outputs
+    return {subdir: harness.capture_files(cases(), lambda *case: runner(*case, det, server))
+            for subdir, cases, runner in SDKS}
 
 
 HARNESS = harness.Harness(

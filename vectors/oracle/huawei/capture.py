@@ -290,11 +290,7 @@ def run_cases(server):
     SDK_VERSION = version(SDK_NAME)
     signer_module.datetime = FixedDatetime  # the signer's only time source (datetime.utcnow)
     os.environ["HTTP_PROXY"] = server.proxy  # clean_env() removed any other proxy setting
-    files = {}
-    for case, description, s in case_list():
-        raw, meta = run_case(case, description, s, server)
-        files[case + ".http"] = raw
-        files[case + ".json"] = harness.dump_json(meta)
+    files = harness.capture_files(case_list(), lambda *case: run_case(*case, server))
     HARNESS.log("%d captures with %s %s" % (len(files) // 2, SDK_NAME, SDK_VERSION))
     return {SUBDIR: files}
 

@@ -415,11 +415,7 @@ def run_cases(server):
         raise RuntimeError("tencentcloud.__version__ %s != installed %s" % (tencentcloud.__version__, SDK_VERSION))
     det = Determinism()
     det.install(abstract_client)
-    files = {}
-    for case, description, s in case_list():
-        raw, meta = run_case(case, description, s, det, server)
-        files[case + ".http"] = raw
-        files[case + ".json"] = harness.dump_json(meta)
+    files = harness.capture_files(case_list(), lambda *case: run_case(*case, det, server))
     HARNESS.log("%d captures with %s %s" % (len(files) // 2, SDK_NAME, SDK_VERSION))
     return {SUBDIR: files}
 
