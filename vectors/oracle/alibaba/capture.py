@@ -67,6 +67,7 @@ STS_SECRET = "EXAMPLEstsSecretEXAMPLEsts0000"
 STS_TOKEN = "CAISEXAMPLEsecurityTokenEXAMPLE/+=0000"
 
 KEYS_TXT = (
+    "# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
     "# Fictitious credentials used by the Alibaba Cloud SDK captures in this directory (vectors/oracle/alibaba/):\n"
     "# examples, not real keys. Format: AccessKeyId AccessKeySecret [SecurityToken]\n"
     "%s %s\n%s %s %s\n" % (AK_ID, AK_SECRET, STS_ID, STS_SECRET, STS_TOKEN)

@@ -54,6 +54,7 @@ DMS_HOST = "dms.cn-north-4.myhuaweicloud.com"
 IAM_HOST = "iam.myhuaweicloud.com"
 
 KEYS_TXT = (
+    "# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
     "# Fictitious credentials used by the Huawei SDK captures in this directory (vectors/oracle/huawei/):\n"
     "# not real keys. Format: AK SK [SecurityToken]\n"
     "%s %s\n%s %s %s\n" % (AK, SK, TEMP_AK, TEMP_SK, TEMP_TOKEN)

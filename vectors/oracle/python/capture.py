@@ -63,6 +63,7 @@ TEMP_KEY = "TempKeyEXAMPLE00000000000000000000"
 TEMP_TOKEN = "tokenEXAMPLE123"
 
 KEYS_TXT = (
+    "# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
     "# Fictitious credentials used by the SDK captures in this directory (vectors/oracle/): documentation\n"
     "# examples, not real keys. Format: SecretId SecretKey [Token]\n"
     "%s %s\n%s %s %s\n" % (SECRET_ID, SECRET_KEY, TEMP_ID, TEMP_KEY, TEMP_TOKEN)
