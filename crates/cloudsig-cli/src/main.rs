@@ -29,9 +29,7 @@ enum Command {
     #[command(subcommand)]
     Sign(sign::SignCommand),
     /// Verify captured requests (raw HTTP, curl, HAR, JSON lines) and diagnose failures.
-    ///
-    /// Exit status: 0 when every request is valid, 1 when any is not, 2 for unreadable
-    /// input or bad usage.
+    #[command(after_help = verify::EXIT_STATUS_HELP)]
     Verify(verify::VerifyArgs),
 }
 
@@ -42,11 +40,16 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(verify::EXIT_VALID),
         Ok(false) => ExitCode::from(verify::EXIT_INVALID),
         Err(message) => {
             eprintln!("cloudsig: error: {message}");
-            ExitCode::from(2)
+            ExitCode::from(verify::EXIT_ERROR)
         }
     }
+}
+
+/// Prints a warning on stderr (never a key: the callers pass ids, paths and modes).
+pub(crate) fn warn(message: String) {
+    eprintln!("cloudsig: warning: {message}");
 }

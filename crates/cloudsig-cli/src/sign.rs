@@ -188,7 +188,7 @@ pub fn run(cmd: SignCommand) -> Result<(), String> {
 
 fn keyring(args: &KeyArgs) -> Result<KeyRing, String> {
     match &args.key_file {
-        Some(path) => KeyRing::from_file(path),
+        Some(path) => KeyRing::read_file(path, &mut crate::warn),
         None => KeyRing::from_env(),
     }
 }

@@ -116,7 +116,7 @@ fn pair(text: &str, flag: &str) -> Result<(String, String), String> {
 
 fn credentials(keys: &AlibabaKeyArgs) -> Result<Credentials, String> {
     let ring = match &keys.key_file {
-        Some(path) => KeyRing::from_file(path)?,
+        Some(path) => KeyRing::read_file(path, &mut crate::warn)?,
         None => KeyRing::from_env_alibaba()?,
     };
     if ring.is_empty() {

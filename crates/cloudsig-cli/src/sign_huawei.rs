@@ -78,7 +78,7 @@ enum HuaweiAlgorithm {
 
 pub fn run(a: HuaweiArgs) -> Result<(), String> {
     let ring = match &a.key_file {
-        Some(path) => KeyRing::from_file(path)?,
+        Some(path) => KeyRing::read_file(path, &mut crate::warn)?,
         None => KeyRing::from_env_huawei()?,
     };
     let picked = match (&a.ak, ring.len()) {

@@ -1,19 +1,39 @@
 //! `cloudsig verify`: verify captured requests and say, for each one that fails, why.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use clap::{Args, ValueEnum};
 use cloudsig_canonical::tencent::{Clock, SystemClock};
 use cloudsig_verify::capture::detect::{Format, detect};
-use cloudsig_verify::capture::{Item, Limits, curl, har, http};
-use cloudsig_verify::keys::KeyRing;
+use cloudsig_verify::capture::{CaptureError, Item, Limits, Location, curl, har, http};
+use cloudsig_verify::keys::{
+    ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, ENV_HUAWEI_AK, ENV_HUAWEI_SK,
+    ENV_SECRET_ID, ENV_SECRET_KEY, KeyRing, KeySources,
+};
 use cloudsig_verify::pipeline::{self, Summary};
 use cloudsig_verify::{Options, Verdict, Verifier, render};
 
-/// Exit status when any request is not valid.
+/// Exit status when every request is valid (or unsigned).
+pub const EXIT_VALID: u8 = 0;
+/// Exit status when any request is invalid or unreadable.
 pub const EXIT_INVALID: u8 = 1;
+/// Exit status for bad usage or input that could not be read; it wins over [`EXIT_INVALID`].
+pub const EXIT_ERROR: u8 = 2;
+
+/// The exit statuses, as `cloudsig verify --help` prints them; the README says the same.
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  every request is valid (or unsigned: `Authorization: SKIP`)
+  1  some request is invalid or unreadable (an input whose format cannot be told counts as one unreadable request)
+  2  bad usage, an input that cannot be opened or read, no request at all (unless --allow-empty), or reports that cannot be written; 2 wins over 1
+A missing or unreadable input is reported on stderr and the others are still verified.
+A closed standard output (`| head`) stops the printing, not the verifying: the status covers every request.";
+
+/// The most worker threads `--threads` accepts.
+const MAX_THREADS: u16 = 256;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -26,8 +46,9 @@ pub struct VerifyArgs {
     /// How to print reports: one line per request, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
-    /// A key file of `SecretId SecretKey [Token]` lines (repeatable); the variables
-    /// TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are used too when set.
+    /// A key file of `SecretId SecretKey [Token]` lines, at most 1 MiB (repeatable); the
+    /// variables TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and the Alibaba and
+    /// Huawei SDKs' ones) are used too when set; for an id given twice the last wins.
     #[arg(long, value_name = "FILE")]
     key_file: Vec<PathBuf>,
     /// The time to check timestamps against, in Unix seconds (default: now).
@@ -35,7 +56,7 @@ pub struct VerifyArgs {
     now: Option<i64>,
     /// The allowed clock skew in seconds; left at 300, each cloud's own window applies
     /// (Tencent 300 s, Alibaba and Huawei 15 minutes).
-    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = non_negative)]
     window: i64,
     /// For each request that fails, print every finding and what was computed at each stage.
     #[arg(long)]
@@ -46,9 +67,12 @@ pub struct VerifyArgs {
     /// Do not search for the client mistake behind a mismatch.
     #[arg(long)]
     no_diagnose: bool,
-    /// Worker threads (default: the number of cores).
+    /// Worker threads, 1 to 256 (default: the number of cores, at most 256).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_THREADS)))]
+    threads: Option<u16>,
+    /// Exit 0 (not 2) when the input holds no request at all.
     #[arg(long)]
-    threads: Option<usize>,
+    allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,16 +90,10 @@ enum Output {
     Json,
 }
 
-/// Runs the command; `Ok(true)` when every request was valid.
+/// Runs the command; `Ok(true)` when every request was valid, `Err` (exit status 2) when
+/// an input could not be read or held no request, after verifying every other input.
 pub fn run(a: VerifyArgs) -> Result<bool, String> {
-    let mut keys = KeyRing::from_env()?;
-    keys.merge(KeyRing::from_env_alibaba()?);
-    keys.merge(KeyRing::from_env_huawei()?);
-    for path in &a.key_file {
-        for creds in KeyRing::from_file(path)?.iter() {
-            keys.insert(creds.clone());
-        }
-    }
+    let keys = load_keys(&a.key_file)?;
     if keys.is_empty() {
         eprintln!(
             "cloudsig: warning: no keys (set TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY or pass --key-file): every signed request will be AuthFailure.SecretIdNotFound"
@@ -84,13 +102,21 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     let now = a.now.unwrap_or_else(|| SystemClock.now_unix());
     let options = Options::at(now).window(a.window).diagnose(!a.no_diagnose);
     let verifier = Verifier::new(keys, options);
-    let threads = a
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+    let threads = a.threads.map_or_else(
+        || {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(usize::from(MAX_THREADS))
+        },
+        usize::from,
+    );
 
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = Reports {
+        w: BufWriter::with_capacity(1 << 16, stdout.lock()),
+        closed: false,
+        failed: None,
+    };
     let mut total = Summary::default();
     let files: Vec<Option<PathBuf>> = if a.files.is_empty() {
         vec![None]
@@ -101,22 +127,31 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             .collect()
     };
     let several = files.len() > 1;
-    for file in files {
+    let mut not_read = 0usize;
+    for file in &files {
         let name = file
             .as_ref()
             .map_or_else(|| "standard input".to_string(), |p| p.display().to_string());
-        if several && a.format == Output::Text {
-            writeln!(out, "== {name}").map_err(|e| format!("writing reports: {e}"))?;
-        }
-        let reader: Box<dyn BufRead + Send> = match &file {
-            Some(p) => Box::new(BufReader::with_capacity(
+        let read_error = Arc::new(OnceLock::new());
+        let reader: Box<dyn BufRead + Send> = match file {
+            Some(p) => match File::open(p) {
+                Ok(f) => Box::new(BufReader::with_capacity(
+                    1 << 18,
+                    Watched::new(f, &read_error),
+                )),
+                Err(e) => {
+                    eprintln!("cloudsig: error: {name}: {e}");
+                    not_read += 1;
+                    continue;
+                }
+            },
+            None => Box::new(BufReader::with_capacity(
                 1 << 18,
-                File::open(p).map_err(|e| format!("{name}: {e}"))?,
+                Watched::new(io::stdin(), &read_error),
             )),
-            None => Box::new(BufReader::with_capacity(1 << 18, io::stdin())),
         };
-        let (format, reader) =
-            choose_format(a.input, reader).map_err(|e| format!("{name}: {e}"))?;
+        // The header line goes out before the file's first shown report.
+        let mut header = (several && a.format == Output::Text).then(|| format!("== {name}"));
         let shown = |r: &cloudsig_verify::Report| {
             !(a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned))
         };
@@ -124,14 +159,19 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             if !shown(&r) {
                 return Ok(());
             }
-            match a.format {
-                Output::Json => render::write_json(&r, Some(&name), &mut out),
-                Output::Text if a.explain && !r.is_ok() => write!(out, "{}", render::explain(&r)),
-                Output::Text => writeln!(out, "{r}"),
-            }
+            out.write_with(|w| {
+                if let Some(h) = header.take() {
+                    writeln!(w, "{h}")?;
+                }
+                match a.format {
+                    Output::Json => render::write_json(&r, Some(&name), w),
+                    Output::Text if a.explain && !r.is_ok() => write!(w, "{}", render::explain(&r)),
+                    Output::Text => writeln!(w, "{r}"),
+                }
+            })
         };
-        let summary = match format {
-            Format::JsonLines => pipeline::verify_jsonl_where(
+        let summary = match choose_format(a.input, reader) {
+            Ok((Format::JsonLines, reader)) => pipeline::verify_jsonl_where(
                 reader,
                 &verifier,
                 Limits::default(),
@@ -139,22 +179,151 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                 shown,
                 sink,
             ),
-            _ => pipeline::verify_items(open(format, reader), &verifier, threads, sink),
+            Ok((format, reader)) => {
+                pipeline::verify_items(open(format, reader), &verifier, threads, sink)
+            }
+            Err(e) if e.read_failed => Err(io::Error::other(e.message)),
+            // Counted and reported as one unreadable request, as a named format would.
+            Err(e) => {
+                eprintln!("cloudsig: warning: {name}: {}", e.message);
+                let item = Err(CaptureError {
+                    location: Location::default(),
+                    reason: e.message,
+                });
+                pipeline::verify_items(std::iter::once(item), &verifier, 1, sink)
+            }
         };
-        let summary = match summary {
-            Ok(s) => s,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(total.all_ok()),
-            Err(e) => return Err(format!("writing reports: {e}")),
+        // A read error is an input error (exit 2) even where a reader reported it as an
+        // unreadable request; a failed write ends the run.
+        let failed = match summary {
+            Err(_) if out.failed.is_some() => break,
+            Ok(s) => {
+                merge(&mut total, s);
+                read_error.get().cloned()
+            }
+            Err(e) => Some(read_error.get().cloned().unwrap_or_else(|| e.to_string())),
         };
-        merge(&mut total, summary);
+        if let Some(e) = failed {
+            eprintln!("cloudsig: error: {name}: {e}");
+            not_read += 1;
+        }
     }
-    if let Err(e) = out.flush()
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
+    out.finish();
+    eprintln!("{total}");
+    if let Some(e) = out.failed {
         return Err(format!("writing reports: {e}"));
     }
-    eprintln!("{total}");
+    if not_read > 0 {
+        return Err(format!(
+            "{not_read} of {} inputs could not be read",
+            files.len()
+        ));
+    }
+    if total.total == 0 && !a.allow_empty {
+        return Err(
+            "no request in the input (pass --allow-empty to accept an empty capture)".into(),
+        );
+    }
     Ok(total.all_ok())
+}
+
+/// Gathers the keys: the three clouds' environment variables, then each key file in
+/// order; a later source replacing a different key for the same id is warned about.
+fn load_keys(files: &[PathBuf]) -> Result<KeyRing, String> {
+    let warn = &mut crate::warn;
+    let mut sources = KeySources::new();
+    sources.add(
+        KeyRing::from_env()?,
+        &format!("{ENV_SECRET_ID}/{ENV_SECRET_KEY}"),
+        warn,
+    );
+    sources.add(
+        KeyRing::from_env_alibaba()?,
+        &format!("{ENV_ALIBABA_ACCESS_KEY_ID}/{ENV_ALIBABA_ACCESS_KEY_SECRET}"),
+        warn,
+    );
+    sources.add(
+        KeyRing::from_env_huawei()?,
+        &format!("{ENV_HUAWEI_AK}/{ENV_HUAWEI_SK}"),
+        warn,
+    );
+    for path in files {
+        let ring = KeyRing::read_file(path, warn)?;
+        sources.add(ring, &format!("key file {}", path.display()), warn);
+    }
+    Ok(sources.into_ring())
+}
+
+/// Standard output for reports. Once it is closed (`| head`), reports are dropped and
+/// verifying goes on, so that the exit status covers every request; any other write
+/// error stops the run.
+struct Reports<W: Write> {
+    w: W,
+    closed: bool,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> Reports<W> {
+    fn write_with(&mut self, f: impl FnOnce(&mut W) -> io::Result<()>) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match f(&mut self.w) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => {
+                let copy = io::Error::new(e.kind(), e.to_string());
+                self.failed = Some(e);
+                Err(copy)
+            }
+            Ok(()) => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Err(e) = self.write_with(|w| w.flush())
+            && self.failed.is_none()
+        {
+            self.failed = Some(e);
+        }
+    }
+}
+
+/// A reader that keeps its first I/O error: the capture readers report one as an
+/// unreadable request and go on, but the input was not read whole.
+struct Watched<R> {
+    inner: R,
+    error: Arc<OnceLock<String>>,
+}
+
+impl<R> Watched<R> {
+    fn new(inner: R, error: &Arc<OnceLock<String>>) -> Self {
+        Self {
+            inner,
+            error: Arc::clone(error),
+        }
+    }
+}
+
+impl<R: Read> Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| {
+            if e.kind() != io::ErrorKind::Interrupted {
+                let _ = self.error.set(e.to_string());
+            }
+        })
+    }
+}
+
+/// A number of seconds that is not negative.
+fn non_negative(text: &str) -> Result<i64, String> {
+    match text.parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        Ok(_) => Err("must not be negative".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn merge(total: &mut Summary, s: Summary) {
@@ -165,21 +334,33 @@ fn merge(total: &mut Summary, s: Summary) {
     total.unreadable += s.unreadable;
 }
 
+/// Why no format was chosen: the input could not be read, or its format not told.
+struct NoFormat {
+    read_failed: bool,
+    message: String,
+}
+
 fn choose_format(
     input: Input,
     mut reader: Box<dyn BufRead + Send>,
-) -> Result<(Format, Box<dyn BufRead + Send>), String> {
+) -> Result<(Format, Box<dyn BufRead + Send>), NoFormat> {
     let format = match input {
         Input::Http => Format::Http,
         Input::Curl => Format::Curl,
         Input::Har => Format::Har,
         Input::Jsonl => Format::JsonLines,
         Input::Auto => {
-            let prefix = reader.fill_buf().map_err(|e| e.to_string())?;
+            let prefix = reader.fill_buf().map_err(|e| NoFormat {
+                read_failed: true,
+                message: e.to_string(),
+            })?;
             if prefix.is_empty() {
                 return Ok((Format::JsonLines, reader));
             }
-            detect(prefix).ok_or("cannot tell the capture format (raw HTTP, curl, HAR or JSON lines); name it with --input")?
+            detect(prefix).ok_or_else(|| NoFormat {
+                read_failed: false,
+                message: "cannot tell the capture format (raw HTTP, curl, HAR or JSON lines); name it with --input".into(),
+            })?
         }
     };
     Ok((format, reader))

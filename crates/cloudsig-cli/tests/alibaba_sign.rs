@@ -315,3 +315,25 @@ fn acs3_signs_a_named_extra_header() {
             .contains("\naccept:application/json\n")
     );
 }
+
+#[test]
+fn an_empty_security_token_variable_means_no_token() {
+    for (scheme, path) in [("acs3", None), ("roa", Some("/regions")), ("rpc", None)] {
+        let mut cmd = cloudsig();
+        cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret")
+            .env("ALIBABA_CLOUD_SECURITY_TOKEN", "")
+            .args(["sign", scheme, "--host", "ecs.cn-beijing.aliyuncs.com"])
+            .args(["--action", "DescribeRegions", "--api-version", "2014-05-26"])
+            .args(["--timestamp", "1700000000"]);
+        if let Some(p) = path {
+            cmd.args(["--path", p]);
+        }
+        let (json, _) = run_json(&mut cmd);
+        let text = json.to_string();
+        assert!(
+            !text.contains("SecurityToken") && !text.contains("security-token"),
+            "{scheme}: {text}"
+        );
+    }
+}

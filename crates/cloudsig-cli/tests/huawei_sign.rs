@@ -346,3 +346,26 @@ fn a_body_with_a_nul_byte_cannot_be_a_curl_command() {
     assert!(o.stdout.ends_with(b"\r\n\r\nab\0cd"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_empty_security_token_variable_means_no_token() {
+    let o = documented_args(&mut cloudsig())
+        .env("HUAWEICLOUD_SDK_AK", "QTWAOYTTINDUT2QVKYUC")
+        .env("HUAWEICLOUD_SDK_SK", DOC_SK)
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "")
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let j: Value = serde_json::from_str(&out).unwrap();
+    // The documented vector's signature: no token was added.
+    assert_eq!(
+        j["stages"]["signature"],
+        "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+    );
+    assert!(
+        !out.to_ascii_lowercase().contains("security-token"),
+        "{out}"
+    );
+}

@@ -129,9 +129,6 @@ fn unreadable_input_and_bad_usage_exit_2() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("/nonexistent/capture"));
-    let o = verify(b"\x00\x01\x02 this is not a capture of any kind", &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).1.contains("cannot tell the capture format"));
     let o = cloudsig()
         .args(["verify", "--format", "yaml"])
         .output()
@@ -244,4 +241,370 @@ fn keys_from_the_environment_and_no_key_in_any_output() {
         "{out}"
     );
     assert!(!out.contains(SECRET) && !err.contains(SECRET));
+}
+
+const VALID: &str = "vectors/captures/tencent/valid/tc3-post-json.http";
+const INVALID: &str = "vectors/captures/tencent/mistakes/charset-added-after-signing.http";
+
+/// A fresh directory of this test's own under the temporary directory.
+fn temp_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cloudsig-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One JSON-lines record signed by `cloudsig sign` (valid at the tests' `--now`).
+fn jsonl_record() -> String {
+    let j: Value = serde_json::from_slice(&signed("json")).unwrap();
+    serde_json::json!({"method": j["method"], "url": j["url"], "headers": j["headers"], "body": j["body"]})
+        .to_string()
+}
+
+#[test]
+fn a_missing_or_unreadable_file_is_reported_and_the_others_still_verified() {
+    let o = cloudsig()
+        .args(["verify", "--key-file", KEYS, "--now", "1551113065"])
+        .args([VALID, "/nonexistent/capture", "vectors", INVALID])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    // Both readable files were verified, in order, each under its header.
+    assert_eq!(out.matches("== ").count(), 2, "{out}");
+    assert!(out.contains(&format!("== {INVALID}\n#1 invalid")), "{out}");
+    assert!(
+        err.contains("cloudsig: error: /nonexistent/capture: "),
+        "{err}"
+    );
+    assert!(err.contains("cloudsig: error: vectors: "), "{err}");
+    assert!(
+        err.contains("2 requests: 1 valid, 0 unsigned, 1 invalid, 0 unreadable"),
+        "{err}"
+    );
+    assert!(err.contains("2 of 4 inputs could not be read"), "{err}");
+    // A read error is an input error whichever reader met it.
+    for input in ["auto", "http", "curl", "har", "jsonl"] {
+        let o = cloudsig()
+            .args(["verify", "--key-file", KEYS, "--input", input, "vectors"])
+            .output()
+            .unwrap();
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(2), "{input}: {err}");
+        assert!(err.contains("cloudsig: error: vectors: "), "{input}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_standard_output_does_not_change_the_exit_status() {
+    // Far more reports than a pipe holds, then an invalid request: the reader is gone
+    // before the reports are written, so writing them fails with a broken pipe.
+    let record = jsonl_record();
+    let mut input = format!("{record}\n").repeat(5000);
+    let forged = record.replacen("Signature=", "Signature=0", 1);
+    assert_ne!(forged, record);
+    input.push_str(&forged);
+    input.push('\n');
+    for extra in [&[][..], &["--only-invalid"][..], &["--format", "json"][..]] {
+        let mut child = cloudsig()
+            .args(["verify", "--key-file", KEYS, "--now", "1551113065"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(
+            err.contains("5001 requests: 5000 valid, 0 unsigned, 1 invalid, 0 unreadable"),
+            "{extra:?}: {err}"
+        );
+        assert!(!err.contains("error"), "{extra:?}: {err}");
+    }
+}
+
+#[test]
+fn no_request_at_all_exits_2_unless_allowed() {
+    let o = verify(b"", &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains("0 requests") && err.contains("no request in the input (pass --allow-empty"),
+        "{err}"
+    );
+    let o = verify(b"", &["--allow-empty"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    // An empty file among others is fine: the run as a whole saw requests.
+    let dir = temp_dir("empty");
+    let empty = dir.join("empty.http");
+    std::fs::write(&empty, b"").unwrap();
+    let o = cloudsig()
+        .args(["verify", "--key-file", KEYS, "--now", "1551113065", VALID])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unreadable_request_exits_1_whether_the_format_is_named_or_detected() {
+    let garbage = b"\x00\x01\x02 this is not a capture of any kind\n";
+    for input in ["auto", "http", "curl", "har", "jsonl"] {
+        let o = verify(garbage, &["--input", input]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{input}: {out}{err}");
+        assert!(out.starts_with("#1 unreadable"), "{input}: {out}");
+        assert!(
+            err.contains("1 requests: 0 valid, 0 unsigned, 0 invalid, 1 unreadable"),
+            "{input}: {err}"
+        );
+    }
+    let o = verify(garbage, &[]);
+    assert!(text(&o).0.contains("cannot tell the capture format"));
+}
+
+#[test]
+fn the_exit_statuses_are_the_same_in_help_and_readme() {
+    let o = cloudsig().args(["verify", "--help"]).output().unwrap();
+    let help = text(&o).0;
+    let table = &help[help.find("Exit status:").expect("an exit status table")..];
+    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+    let rows: Vec<&str> = table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(rows.len() >= 4, "{table}");
+    for row in rows {
+        assert!(readme.contains(row), "README lacks `{row}`");
+    }
+}
+
+#[test]
+fn threads_and_window_are_bounded() {
+    for threads in ["0", "257", "1000000000", "4611686018427387904", "-1"] {
+        let o = cloudsig()
+            .args([
+                "verify",
+                "--key-file",
+                KEYS,
+                &format!("--threads={threads}"),
+                VALID,
+            ])
+            .output()
+            .unwrap();
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(2), "{threads}: {err}");
+        assert!(
+            err.contains("--threads") && err.contains("1..=256"),
+            "{threads}: {err}"
+        );
+    }
+    for threads in ["1", "256"] {
+        let o = cloudsig()
+            .args(["verify", "--key-file", KEYS, "--now", "1551113065"])
+            .args(["--threads", threads, VALID])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{threads}: {}", text(&o).1);
+    }
+    let o = cloudsig()
+        .args(["verify", "--key-file", KEYS, "--window=-1", VALID])
+        .output()
+        .unwrap();
+    let err = text(&o).1;
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--window") && err.contains("must not be negative"),
+        "{err}"
+    );
+}
+
+#[test]
+fn only_invalid_prints_a_file_header_only_before_a_shown_report() {
+    let o = cloudsig()
+        .args([
+            "verify",
+            "--key-file",
+            KEYS,
+            "--now",
+            "1551113065",
+            "--only-invalid",
+        ])
+        .args([VALID, INVALID, VALID])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0], format!("== {INVALID}"));
+    assert!(lines[1].starts_with("#1 invalid"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_others_may_read_are_warned_about_and_large_ones_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("keyfiles");
+    let open = dir.join("open.keys");
+    let body = std::fs::read_to_string(format!("{ROOT}/{KEYS}")).unwrap();
+    let unmarked: String = body
+        .lines()
+        .filter(|l| !l.starts_with("# cloudsig:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&open, &unmarked).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = cloudsig()
+        .args(["verify", "--now", "1551113065", "--key-file"])
+        .args([open.as_os_str(), VALID.as_ref()])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "cloudsig: warning: key file {} may be read by other users (mode 0644)",
+            open.display()
+        )),
+        "{err}"
+    );
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = cloudsig()
+        .args(["verify", "--now", "1551113065", "--key-file"])
+        .args([open.as_os_str(), VALID.as_ref()])
+        .output()
+        .unwrap();
+    assert!(!text(&o).1.contains("warning"), "{}", text(&o).1);
+    // The repository's example key files are marked, so the README's runs stay quiet.
+    let o = cloudsig()
+        .args(["verify", "--now", "1551113065", "--key-file", KEYS, VALID])
+        .output()
+        .unwrap();
+    assert!(!text(&o).1.contains("warning"), "{}", text(&o).1);
+
+    let big = dir.join("big.keys");
+    let mut text_big = "# padding\n".repeat(210_000);
+    text_big.push_str(&unmarked);
+    std::fs::write(&big, &text_big).unwrap();
+    std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for args in [
+        &["verify", "--now", "1551113065", VALID][..],
+        &[
+            "sign",
+            "tc3",
+            "--service",
+            "cvm",
+            "--action",
+            "A",
+            "--version",
+            "1",
+            "--secret-id",
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        ][..],
+    ] {
+        let o = cloudsig()
+            .args(args)
+            .arg("--key-file")
+            .arg(&big)
+            .output()
+            .unwrap();
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("larger than 1024 KiB"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_key_replaced_by_a_later_source_is_warned_about() {
+    let o = cloudsig()
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        )
+        .env("TENCENTCLOUD_SECRET_KEY", "NotTheRightKeyEXAMPLE")
+        .args(["verify", "--now", "1551113065", "--key-file", KEYS, VALID])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    // The key file comes after the environment, and wins.
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "cloudsig: warning: key id AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE is in TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY and in key file {KEYS} with different keys: the one from key file {KEYS} is used"
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains("NotTheRightKey") && !err.contains(SECRET),
+        "{err}"
+    );
+    // The same key twice is no conflict.
+    let o = cloudsig()
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        )
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET)
+        .args([
+            "verify",
+            "--now",
+            "1551113065",
+            "--key-file",
+            KEYS,
+            "--key-file",
+            KEYS,
+            VALID,
+        ])
+        .output()
+        .unwrap();
+    assert!(!text(&o).1.contains("warning"), "{}", text(&o).1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_variable_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"Gu5t9x\xffEXAMPLE");
+    for args in [
+        &["verify", VALID][..],
+        &[
+            "sign",
+            "tc3",
+            "--service",
+            "cvm",
+            "--action",
+            "A",
+            "--version",
+            "1",
+        ][..],
+    ] {
+        let o = cloudsig()
+            .env(
+                "TENCENTCLOUD_SECRET_ID",
+                "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            )
+            .env("TENCENTCLOUD_SECRET_KEY", bad)
+            .args(args)
+            .output()
+            .unwrap();
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("cloudsig: error: TENCENTCLOUD_SECRET_KEY is not valid UTF-8"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("Gu5t9x"), "{err}");
+    }
 }
