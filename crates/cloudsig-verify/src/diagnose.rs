@@ -16,6 +16,7 @@ use cloudsig_canonical::{Payload, Request};
 use cloudsig_core::tc3::SigningKey;
 use cloudsig_core::v1::Algorithm;
 use cloudsig_core::{SecretKey, UtcDate, constant_time_eq};
+use zeroize::Zeroizing;
 
 use crate::capture::RequestView;
 use crate::params::decode;
@@ -50,7 +51,7 @@ struct Tc3Try<'a> {
     date: UtcDate,
     /// The date the key was derived with, when it differs from the scope's.
     key_date: Option<UtcDate>,
-    key: Cow<'a, [u8]>,
+    key: Cow<'a, SecretKey>,
 }
 
 impl Tc3Try<'_> {
@@ -64,10 +65,9 @@ impl Tc3Try<'_> {
         } else {
             Payload::Bytes(&self.body)
         });
-        let secret = SecretKey::new(&self.key).ok()?;
         let scope = CredentialScope::new(self.date, case.service).ok()?;
         let key_date = self.key_date.unwrap_or(self.date);
-        let key = SigningKey::derive(&secret, &key_date, case.service).ok()?;
+        let key = SigningKey::derive(&self.key, &key_date, case.service).ok()?;
         let signed = tc3::sign_with_key(
             &req,
             case.signed_headers,
@@ -107,7 +107,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         timestamp: case.timestamp,
         date: case.date,
         key_date: None,
-        key: Cow::Borrowed(case.secret.expose_secret()),
+        key: Cow::Borrowed(case.secret),
     };
     let received = case.received;
     let mut tried = 0;
@@ -206,6 +206,10 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         }
         // A key with surrounding whitespace.
         for (key, words) in key_variants(case.secret.expose_secret()) {
+            // A padded key longer than a key can be is no key the client could have used.
+            let Ok(key) = SecretKey::new(&key) else {
+                continue;
+            };
             let mut t = base.clone();
             t.key = Cow::Owned(key);
             attempts.push((
@@ -409,7 +413,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
                     case.host,
                     path,
                     NameRule::AsIs,
-                    &k,
+                    k.as_slice(),
                     case.algorithm,
                 )
             }),
@@ -488,18 +492,20 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
     }
 }
 
-/// The key with the whitespace a key file or an environment variable often adds.
-pub(crate) fn key_variants(key: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
-    let mut out: Vec<(Vec<u8>, &'static str)> = [
+/// The key with the whitespace a key file or an environment variable often adds; each
+/// padded copy is wiped when dropped (each is built at its final size, so no reallocation
+/// leaves a copy behind).
+pub(crate) fn key_variants(key: &[u8]) -> Vec<(Zeroizing<Vec<u8>>, &'static str)> {
+    let mut out: Vec<(Zeroizing<Vec<u8>>, &'static str)> = [
         ("\n", "a trailing newline"),
         ("\r\n", "a trailing CR LF"),
         (" ", "a trailing space"),
         ("\t", "a trailing tab"),
     ]
     .iter()
-    .map(|(pad, words)| ([key, pad.as_bytes()].concat(), *words))
+    .map(|(pad, words)| (Zeroizing::new([key, pad.as_bytes()].concat()), *words))
     .collect();
-    out.push(([b" ", key].concat(), "a leading space"));
+    out.push((Zeroizing::new([b" ", key].concat()), "a leading space"));
     out
 }
 
@@ -638,5 +644,23 @@ mod tests {
         assert!(v.contains(&"B=a b&A=*".to_string()));
         assert!(!v.contains(&"B=a%20b&A=%2A".to_string()));
         assert!(query_variants("").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod key_variant_tests {
+    use super::*;
+
+    #[test]
+    fn padded_keys_are_held_in_wiped_buffers() {
+        // The type is the point: each padded copy of the secret is a Zeroizing buffer,
+        // built at its final size.
+        let variants: Vec<(Zeroizing<Vec<u8>>, &str)> = key_variants(b"k3y");
+        let keys: Vec<&[u8]> = variants.iter().map(|(k, _)| k.as_slice()).collect();
+        assert_eq!(
+            keys,
+            [&b"k3y\n"[..], b"k3y\r\n", b"k3y ", b"k3y\t", b" k3y"]
+        );
+        assert!(variants.iter().all(|(k, _)| k.capacity() == k.len()));
     }
 }

@@ -8,6 +8,7 @@ use cloudsig_canonical::huawei::{
 };
 use cloudsig_core::huawei::{Algorithm, Scope, SdkDate};
 use cloudsig_core::{SecretKey, constant_time_eq};
+use zeroize::Zeroizing;
 
 use crate::capture::RequestView;
 use crate::diagnose::{host_variants, json, key_variants};
@@ -33,7 +34,8 @@ struct Try {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     settings: Settings,
-    key: Vec<u8>,
+    /// Wiped when dropped: every attempt holds its own copy.
+    key: Zeroizing<Vec<u8>>,
 }
 
 impl Try {
@@ -96,7 +98,7 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             .collect(),
         body: case.cap.body.to_vec(),
         settings: Settings::default(),
-        key: case.secret.expose_secret().to_vec(),
+        key: Zeroizing::new(case.secret.expose_secret().to_vec()),
     };
     let settings: [(Settings, &'static str, &str); 6] = [
         (
