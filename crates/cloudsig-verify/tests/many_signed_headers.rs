@@ -167,6 +167,16 @@ fn tc3_with_ten_thousand_signed_headers_is_a_signature_failure_without_a_search(
         "{r}"
     );
     assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    // The summary does not claim that known mistakes were tried.
+    assert_eq!(
+        r.to_string(),
+        "#1 invalid TC3-HMAC-SHA256 AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE AuthFailure.SignatureFailure: the signature does not match the request as sent; no client mistake was searched for"
+    );
+    let explained = cloudsig_verify::render::explain(&r);
+    assert!(
+        explained.contains("\n    diagnosis: no client mistake was searched for\n"),
+        "{explained:.2000}"
+    );
 }
 
 #[test]
