@@ -132,6 +132,9 @@ fn request_of<'c>(cap: &'c RequestView<'_>) -> Request<'c> {
         .with_payload(Payload::Bytes(cap.body))
 }
 
+/// Records a signature mismatch and its diagnosis: the search for a client mistake
+/// (`find`) when the options ask for it and the request is within the diagnosis's
+/// budget (`signed_headers`: how many headers it signs, 0 for ROA and RPC).
 fn mismatch(
     report: &mut Report,
     v: &Verifier,
