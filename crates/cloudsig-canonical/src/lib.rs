@@ -45,6 +45,7 @@ pub mod alibaba;
 pub mod encode;
 mod error;
 pub mod huawei;
+mod lookup;
 mod request;
 mod scan;
 pub mod tc3;

@@ -190,7 +190,10 @@ impl<'a> Request<'a> {
         self.headers
             .as_slice()
             .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .filter(move |(n, _)| {
+                crate::lookup::counted();
+                n.eq_ignore_ascii_case(name)
+            })
             .map(|(_, v)| *v)
     }
 

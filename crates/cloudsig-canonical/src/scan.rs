@@ -93,6 +93,7 @@ fn word_at(s: &[u8], at: usize) -> u64 {
 /// a time.
 #[inline]
 pub(crate) fn eq_lower(a: &str, lower: &str) -> bool {
+    crate::lookup::counted();
     let (a, b) = (a.as_bytes(), lower.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -64,7 +64,8 @@ pub struct VerifyArgs {
     /// Print only the requests that are not valid (and the summary).
     #[arg(long)]
     only_invalid: bool,
-    /// Do not search for the client mistake behind a mismatch.
+    /// Do not search for the client mistake behind a mismatch (never searched when a
+    /// request signs more than 64 headers or its canonical request is over 64 KiB).
     #[arg(long)]
     no_diagnose: bool,
     /// Worker threads, 1 to 256 (default: the number of cores, at most 256).

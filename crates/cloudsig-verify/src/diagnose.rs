@@ -24,6 +24,49 @@ use crate::report::{Computed, Diagnosis, Mistake};
 
 pub(crate) mod json;
 
+/// The mistake search runs only on a request that signs at most this many headers.
+///
+/// Every search re-signs the request some 20 to 45 times, each time building the whole
+/// canonical request again; the official SDKs sign 2 to 10 headers, so a list longer
+/// than this is not a client mistake the search could name, and searching it would let
+/// one request cost dozens of verifications.
+pub(crate) const MAX_SIGNED_HEADERS: usize = 64;
+
+/// The mistake search runs only on a request whose computed canonical request (or
+/// string to sign, when the scheme has no canonical request) is at most this many
+/// bytes; the body is not counted, only its hash is part of it.
+pub(crate) const MAX_CANONICAL_BYTES: usize = 64 * 1024;
+
+/// Whether the mistake search may run for a request that signs `signed_headers`
+/// headers and computed `computed`; when it may not, a note in `report` says why
+/// (`diagnosis skipped: …`), and the caller records the computed stages only. Bounds
+/// what a diagnosis costs to a small multiple of verifying a request of ordinary size,
+/// whatever the request holds.
+pub(crate) fn within_budget(
+    report: &mut crate::report::Report,
+    signed_headers: usize,
+    computed: &Computed,
+) -> bool {
+    let bytes = computed
+        .canonical_request
+        .as_ref()
+        .map_or(0, String::len)
+        .max(computed.string_to_sign.len());
+    let why = if signed_headers > MAX_SIGNED_HEADERS {
+        format!(
+            "the request signs {signed_headers} headers and the search for a client mistake runs on at most {MAX_SIGNED_HEADERS}"
+        )
+    } else if bytes > MAX_CANONICAL_BYTES {
+        format!(
+            "the canonical request is {bytes} bytes and the search for a client mistake runs on at most {MAX_CANONICAL_BYTES}"
+        )
+    } else {
+        return true;
+    };
+    report.notes.push(format!("diagnosis skipped: {why}"));
+    false
+}
+
 /// What the TC3 diagnosis needs: the request as sent and what the verifier used.
 pub(crate) struct Tc3Case<'a> {
     pub cap: &'a RequestView<'a>,

@@ -163,6 +163,9 @@ pub fn explain(r: &Report) -> String {
             Some(m) => {
                 let _ = writeln!(out, "    diagnosis ({}): {}", m.id, m.description);
             }
+            None if d.tried == 0 => {
+                let _ = writeln!(out, "    diagnosis: no client mistake was searched for");
+            }
             None => {
                 let _ = writeln!(
                     out,

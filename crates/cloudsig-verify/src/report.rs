@@ -225,6 +225,8 @@ impl fmt::Display for Report {
                 }
                 match &d.mistake {
                     Some(m) => write!(f, "; cause: {}", m.description)?,
+                    // --no-diagnose, or a request too large to search (see its notes).
+                    None if d.tried == 0 => f.write_str("; no client mistake was searched for")?,
                     None => {
                         f.write_str("; no known client mistake reproduces the signature sent")?
                     }

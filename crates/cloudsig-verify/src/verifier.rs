@@ -473,7 +473,9 @@ impl Verifier {
                 expected_signature: signed.signature().to_string(),
                 received_signature: a.signature.to_string(),
             };
-            report.diagnosis = Some(if self.options.diagnose {
+            let search = self.options.diagnose
+                && diagnose::within_budget(report, signed_headers.names().count(), &computed);
+            report.diagnosis = Some(if search {
                 diagnose::tc3(&diagnose::Tc3Case {
                     cap,
                     secret: creds.secret_key(),
@@ -623,7 +625,8 @@ impl Verifier {
             expected_signature: signed.signature().to_string(),
             received_signature: received.to_string(),
         };
-        report.diagnosis = Some(if self.options.diagnose {
+        let search = self.options.diagnose && diagnose::within_budget(&mut report, 0, &computed);
+        report.diagnosis = Some(if search {
             diagnose::v1(&diagnose::V1Case {
                 cap,
                 params,

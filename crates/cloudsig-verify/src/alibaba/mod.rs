@@ -132,10 +132,14 @@ fn request_of<'c>(cap: &'c RequestView<'_>) -> Request<'c> {
         .with_payload(Payload::Bytes(cap.body))
 }
 
+/// Records a signature mismatch and its diagnosis: the search for a client mistake
+/// (`find`) when the options ask for it and the request is within the diagnosis's
+/// budget (`signed_headers`: how many headers it signs, 0 for ROA and RPC).
 fn mismatch(
     report: &mut Report,
     v: &Verifier,
     computed: Computed,
+    signed_headers: usize,
     find: impl FnOnce(Computed) -> Diagnosis,
 ) {
     report.fail(
@@ -143,7 +147,9 @@ fn mismatch(
         "signature",
         "the signature does not match the request as sent",
     );
-    report.diagnosis = Some(if v.options().diagnose {
+    let search =
+        v.options().diagnose && crate::diagnose::within_budget(report, signed_headers, &computed);
+    report.diagnosis = Some(if search {
         find(computed)
     } else {
         Diagnosis {
@@ -314,16 +320,22 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
         expected_signature: signed.signature().to_string(),
         received_signature: a.signature.to_string(),
     };
-    mismatch(&mut report, v, computed, |computed| {
-        diagnose::acs3(&diagnose::Acs3Case {
-            cap,
-            secret: creds.secret_key(),
-            signed_headers: &signed_headers,
-            algorithm: a.algorithm,
-            received: a.signature,
-            computed,
-        })
-    });
+    mismatch(
+        &mut report,
+        v,
+        computed,
+        signed_headers.names().count(),
+        |computed| {
+            diagnose::acs3(&diagnose::Acs3Case {
+                cap,
+                secret: creds.secret_key(),
+                signed_headers: &signed_headers,
+                algorithm: a.algorithm,
+                received: a.signature,
+                computed,
+            })
+        },
+    );
     report
 }
 
@@ -456,7 +468,7 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
         expected_signature: sig.to_string(),
         received_signature: a.signature.to_string(),
     };
-    mismatch(&mut report, v, computed, |computed| {
+    mismatch(&mut report, v, computed, 0, |computed| {
         diagnose::roa(&diagnose::RoaCase {
             cap,
             secret: creds.secret_key(),
@@ -572,7 +584,7 @@ pub(crate) fn check_rpc(
         expected_signature: sig.to_string(),
         received_signature: received.to_string(),
     };
-    mismatch(&mut report, v, computed, |computed| {
+    mismatch(&mut report, v, computed, 0, |computed| {
         diagnose::rpc(&diagnose::RpcCase {
             cap,
             params,

@@ -96,9 +96,18 @@ pub struct RequestView<'a> {
     pub body: &'a [u8],
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Calls of [`RequestView::header`] on this thread, each a scan of the headers: the
+    /// tests bound how many one verification makes.
+    pub(crate) static HEADER_LOOKUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl<'a> RequestView<'a> {
     /// The first header named `name` (ASCII case ignored).
     pub fn header(&self, name: &str) -> Option<&'a str> {
+        #[cfg(test)]
+        HEADER_LOOKUPS.with(|c| c.set(c.get() + 1));
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
