@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use cloudsig_canonical::tencent::{Clock, SystemClock};
 use cloudsig_verify::capture::detect::{Format, detect};
 use cloudsig_verify::capture::{Item, Limits, curl, har, http};
+use cloudsig_verify::conformance::ReplayGuard;
 use cloudsig_verify::keys::KeyRing;
 use cloudsig_verify::pipeline::{self, Summary};
 use cloudsig_verify::{Options, Verdict, Verifier, render};
@@ -101,6 +102,8 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             .collect()
     };
     let several = files.len() > 1;
+    // One replay store for the whole run: a nonce used in one file is a replay in the next.
+    let mut replay = ReplayGuard::new(verifier.options().window);
     for file in files {
         let name = file
             .as_ref()
@@ -117,6 +120,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         };
         let (format, reader) =
             choose_format(a.input, reader).map_err(|e| format!("{name}: {e}"))?;
+        replay.set_source(name.clone());
         let shown = |r: &cloudsig_verify::Report| {
             !(a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned))
         };
@@ -131,15 +135,22 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             }
         };
         let summary = match format {
-            Format::JsonLines => pipeline::verify_jsonl_where(
+            Format::JsonLines => pipeline::verify_jsonl_where_with_replay(
                 reader,
                 &verifier,
                 Limits::default(),
                 threads,
+                &mut replay,
                 shown,
                 sink,
             ),
-            _ => pipeline::verify_items(open(format, reader), &verifier, threads, sink),
+            _ => pipeline::verify_items_with_replay(
+                open(format, reader),
+                &verifier,
+                threads,
+                &mut replay,
+                sink,
+            ),
         };
         let summary = match summary {
             Ok(s) => s,
@@ -152,6 +163,12 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         && e.kind() != io::ErrorKind::BrokenPipe
     {
         return Err(format!("writing reports: {e}"));
+    }
+    if replay.forgotten() > 0 {
+        eprintln!(
+            "cloudsig: warning: the replay store was full: {} nonces were forgotten within their window, and replays of them were not detected",
+            replay.forgotten()
+        );
     }
     eprintln!("{total}");
     Ok(total.all_ok())
