@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::Arc;
+use std::hash::{BuildHasher, RandomState};
 
 use cloudsig_canonical::tencent::Credentials;
 
@@ -171,8 +171,11 @@ pub fn token(report: &mut Report, sent: Option<&str>, creds: &Credentials, heade
 }
 
 /// How many nonces of each kind (v1 numbers, Alibaba strings) a [`ReplayGuard`]
-/// remembers at most, unless told otherwise with [`ReplayGuard::with_limit`].
-pub const MAX_NONCES: usize = 1 << 22;
+/// remembers at most, unless told otherwise with [`ReplayGuard::with_limit`]: a full
+/// store of either kind takes about 150 MB at its peak (measured with
+/// `benches/src/bin/replay-store.rs`; the hash table has room for 1,835,008 before it
+/// doubles). 1,000 requests a second for 30 minutes fit.
+pub const MAX_NONCES: usize = 1_800_000;
 
 /// Remembers the nonces of authenticated requests, per key id, and reports a nonce used
 /// again within the window: Tencent v1 `Nonce` numbers (by SecretId) and Alibaba
@@ -184,7 +187,7 @@ pub const MAX_NONCES: usize = 1 << 22;
 /// its timestamp is within the window of the verification time, as the cloud records a
 /// nonce once it has authenticated the request: a forged copy (wrong signature, unknown
 /// key) placed before the genuine request does not make the genuine one a replay, and an
-/// expired request, refused before its signature is looked at, uses nothing up. A request
+/// expired request, which the cloud refuses whatever its signature, uses nothing up. A request
 /// whose signature verified but which breaks another rule (a stale token, a content type
 /// its algorithm does not allow, a body that is not the one hashed in a signed header)
 /// does use up its nonce: it was made by the key's holder, and any other request with the
@@ -198,14 +201,16 @@ pub const MAX_NONCES: usize = 1 << 22;
 /// pipeline and [`crate::Session`] give the verifier's), never a request's timestamp, so a
 /// request from far in the future or the past changes nothing for the others. Once the
 /// clock has passed a nonce's timestamp by two windows, no request still accepted at that
-/// clock could replay it, and it is forgotten.
+/// clock could replay it, and it is forgotten. (Within one run of `cloudsig verify` the
+/// verification time is fixed: every nonce remembered is within the window of it, none
+/// expires, and the cap below is the bound.)
 ///
 /// **Cost and memory.** Nonces are kept in a hash table and, by timestamp, in a
 /// time-ordered queue (one-second buckets), so each is inserted once and expired or
 /// evicted once: the work per request is amortised constant (plus a logarithm of the
 /// number of distinct seconds held), whatever the number of nonces. The store holds only
 /// nonces within two windows of the clock, and at most [`MAX_NONCES`] of each kind (about
-/// 100 bytes a v1 nonce, 200 an Alibaba one). When it is full, the nonce with the oldest
+/// 85 bytes a nonce, Alibaba's by a fingerprint). When it is full, the nonce with the oldest
 /// timestamp is forgotten to make room: the first report that causes this gets a note,
 /// [`Self::forgotten`] counts them, and a replay of a forgotten nonce is no longer
 /// detected. A nonce still remembered is always detected.
@@ -218,8 +223,12 @@ pub const MAX_NONCES: usize = 1 << 22;
 #[derive(Debug)]
 pub struct ReplayGuard {
     numeric: Store<u64>,
-    /// Textual nonces (Alibaba).
-    text: Store<Arc<str>>,
+    /// Textual nonces (Alibaba), by a 128-bit fingerprint: two SipHashes under keys
+    /// drawn at random for this guard. Two different nonces of one key id share a
+    /// fingerprint with a probability of about 2^-128 a pair (no one who does not know
+    /// the keys can make them collide), and the store holds no string.
+    text: Store<[u64; 2]>,
+    fingerprint: [RandomState; 2],
     /// Key ids of remembered nonces, numbered (only ids whose signature verified, so at
     /// most the key ring's).
     ids: HashMap<Box<str>, u32>,
@@ -361,6 +370,7 @@ impl ReplayGuard {
         Self {
             numeric: Store::new(window),
             text: Store::new(window.max(alibaba)),
+            fingerprint: [RandomState::new(), RandomState::new()],
             ids: HashMap::new(),
             sources: Vec::new(),
             source: 0,
@@ -459,7 +469,8 @@ impl ReplayGuard {
             }
         }
         if let Some(nonce) = report.signature_nonce.as_deref() {
-            let key = (id, Arc::<str>::from(nonce));
+            let [a, b] = &self.fingerprint;
+            let key = (id, [a.hash_one(nonce), b.hash_one(nonce)]);
             if let Some(earlier) = self.text.earlier(&key, ts) {
                 let message = format!(
                     "signature nonce `{}` was already used by {} (replay)",
