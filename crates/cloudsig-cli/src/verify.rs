@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use cloudsig_canonical::tencent::{Clock, SystemClock};
 use cloudsig_verify::capture::detect::{Format, detect};
 use cloudsig_verify::capture::{CaptureError, Item, Limits, Location, curl, har, http};
+use cloudsig_verify::conformance::ReplayGuard;
 use cloudsig_verify::keys::{
     ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, ENV_HUAWEI_AK, ENV_HUAWEI_SK,
     ENV_SECRET_ID, ENV_SECRET_KEY, KeyRing, KeySources,
@@ -129,6 +130,8 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     };
     let several = files.len() > 1;
     let mut not_read = 0usize;
+    // One replay store for the whole run: a nonce used in one file is a replay in the next.
+    let mut replay = ReplayGuard::new(verifier.options().window);
     for file in &files {
         let name = file
             .as_ref()
@@ -153,6 +156,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         };
         // The header line goes out before the file's first shown report.
         let mut header = (several && a.format == Output::Text).then(|| format!("== {name}"));
+        replay.set_source(name.clone());
         let shown = |r: &cloudsig_verify::Report| {
             !(a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned))
         };
@@ -172,17 +176,22 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             })
         };
         let summary = match choose_format(a.input, reader) {
-            Ok((Format::JsonLines, reader)) => pipeline::verify_jsonl_where(
+            Ok((Format::JsonLines, reader)) => pipeline::verify_jsonl_where_with_replay(
                 reader,
                 &verifier,
                 Limits::default(),
                 threads,
+                &mut replay,
                 shown,
                 sink,
             ),
-            Ok((format, reader)) => {
-                pipeline::verify_items(open(format, reader), &verifier, threads, sink)
-            }
+            Ok((format, reader)) => pipeline::verify_items_with_replay(
+                open(format, reader),
+                &verifier,
+                threads,
+                &mut replay,
+                sink,
+            ),
             Err(e) if e.read_failed => Err(io::Error::other(e.message)),
             // Counted and reported as one unreadable request, as a named format would.
             Err(e) => {
@@ -191,7 +200,13 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                     location: Location::default(),
                     reason: e.message,
                 });
-                pipeline::verify_items(std::iter::once(item), &verifier, 1, sink)
+                pipeline::verify_items_with_replay(
+                    std::iter::once(item),
+                    &verifier,
+                    1,
+                    &mut replay,
+                    sink,
+                )
             }
         };
         // A read error is an input error (exit 2) even where a reader reported it as an
@@ -213,6 +228,12 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     eprintln!("{total}");
     if let Some(e) = out.failed {
         return Err(format!("writing reports: {e}"));
+    }
+    if replay.forgotten() > 0 {
+        eprintln!(
+            "cloudsig: warning: the replay store was full: {} nonces were forgotten within their window, and replays of them were not detected",
+            replay.forgotten()
+        );
     }
     if not_read > 0 {
         return Err(format!(

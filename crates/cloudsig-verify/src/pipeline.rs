@@ -88,6 +88,24 @@ where
     I: Iterator<Item = Item> + Send,
     S: FnMut(Report) -> io::Result<()>,
 {
+    let mut replay = ReplayGuard::new(verifier.options().window);
+    verify_items_with_replay(items, verifier, threads, &mut replay, sink)
+}
+
+/// [`verify_items`] with the caller's replay store, so that several captures verified
+/// one after another (the files of one run) share it: a nonce used in one is a replay
+/// in the next. Name each capture with [`ReplayGuard::set_source`] first.
+pub fn verify_items_with_replay<I, S>(
+    items: I,
+    verifier: &Verifier,
+    threads: usize,
+    replay: &mut ReplayGuard,
+    sink: S,
+) -> io::Result<Summary>
+where
+    I: Iterator<Item = Item> + Send,
+    S: FnMut(Report) -> io::Result<()>,
+{
     let batches = Batches { items, size: BATCH };
     let work = |batch: Vec<Item>, cache: &mut KeyCache| Batch {
         reports: batch
@@ -100,7 +118,7 @@ where
         lines: None,
         counted: Summary::default(),
     };
-    run(batches, verifier, threads, work, sink)
+    run_recycling(batches, verifier, threads, work, sink, None, replay)
 }
 
 /// Verifies a JSON-lines capture with parsing done on the worker threads too: the
@@ -121,6 +139,22 @@ where
     S: FnMut(Report) -> io::Result<()>,
 {
     verify_jsonl_where(reader, verifier, limits, threads, |_| true, sink)
+}
+
+/// [`verify_jsonl`] with the caller's replay store (see [`verify_items_with_replay`]).
+pub fn verify_jsonl_with_replay<R, S>(
+    reader: R,
+    verifier: &Verifier,
+    limits: Limits,
+    threads: usize,
+    replay: &mut ReplayGuard,
+    sink: S,
+) -> io::Result<Summary>
+where
+    R: io::BufRead + Send,
+    S: FnMut(Report) -> io::Result<()>,
+{
+    verify_jsonl_where_with_replay(reader, verifier, limits, threads, replay, |_| true, sink)
 }
 
 /// [`verify_jsonl`] for a caller that wants only some reports, such as the invalid
@@ -148,6 +182,26 @@ pub fn verify_jsonl_where<R, K, S>(
     verifier: &Verifier,
     limits: Limits,
     threads: usize,
+    keep: K,
+    sink: S,
+) -> io::Result<Summary>
+where
+    R: io::BufRead + Send,
+    K: Fn(&Report) -> bool + Sync,
+    S: FnMut(Report) -> io::Result<()>,
+{
+    let mut replay = ReplayGuard::new(verifier.options().window);
+    verify_jsonl_where_with_replay(reader, verifier, limits, threads, &mut replay, keep, sink)
+}
+
+/// [`verify_jsonl_where`] with the caller's replay store (see
+/// [`verify_items_with_replay`]).
+pub fn verify_jsonl_where_with_replay<R, K, S>(
+    reader: R,
+    verifier: &Verifier,
+    limits: Limits,
+    threads: usize,
+    replay: &mut ReplayGuard,
     keep: K,
     sink: S,
 ) -> io::Result<Summary>
@@ -222,7 +276,15 @@ where
             ..Batch::default()
         },
     };
-    run_recycling(chunks, verifier, threads, work, sink, Some(&report_vecs))
+    run_recycling(
+        chunks,
+        verifier,
+        threads,
+        work,
+        sink,
+        Some(&report_vecs),
+        replay,
+    )
 }
 
 /// Vectors handed back by the thread that is done with them, for another unit of work
@@ -501,10 +563,12 @@ where
     W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    run_recycling(units, verifier, threads, work, sink, None)
+    let mut replay = ReplayGuard::new(verifier.options().window);
+    run_recycling(units, verifier, threads, work, sink, None, &mut replay)
 }
 
-/// [`run`], giving each batch's emptied report vector to `recycled` if given.
+/// [`run`], giving each batch's emptied report vector to `recycled` if given, with the
+/// replay store `replay` (its clock moved to the verifier's time first).
 fn run_recycling<U, I, W, S>(
     units: I,
     verifier: &Verifier,
@@ -512,6 +576,7 @@ fn run_recycling<U, I, W, S>(
     work: W,
     mut sink: S,
     recycled: Option<&Recycle<Report>>,
+    replay: &mut ReplayGuard,
 ) -> io::Result<Summary>
 where
     U: Send,
@@ -519,7 +584,7 @@ where
     W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    replay.advance(verifier.options().now);
     let mut summary = Summary::default();
     let mut index = 0usize;
     let mut line_base = 0u64;

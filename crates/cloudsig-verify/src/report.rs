@@ -153,6 +153,10 @@ pub struct Report {
     pub nonce: Option<u64>,
     /// A textual signature nonce (Alibaba `x-acs-signature-nonce` / `SignatureNonce`).
     pub signature_nonce: Option<String>,
+    /// The signature was recomputed with the claimed key and matched: the request was
+    /// signed by the key's holder, whatever other rule it breaks. Only such requests
+    /// use up their nonce (see [`crate::conformance::ReplayGuard`]).
+    pub authenticated: bool,
 }
 
 impl Report {
@@ -168,6 +172,7 @@ impl Report {
             timestamp: None,
             nonce: None,
             signature_nonce: None,
+            authenticated: false,
         }
     }
 

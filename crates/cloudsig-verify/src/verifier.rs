@@ -495,6 +495,8 @@ impl Verifier {
                     tried: 0,
                 }
             });
+        } else {
+            report.authenticated = true;
         }
     }
 
@@ -595,6 +597,7 @@ impl Verifier {
             }
         };
         if constant_time_eq(signed.signature().as_str().as_bytes(), received.as_bytes()) {
+            report.authenticated = true;
             return report;
         }
         // The Python and Java SDKs sign names with `_` replaced by `.`.
@@ -612,6 +615,7 @@ impl Verifier {
             report.notes.push(
                         "signed with `_` replaced by `.` in parameter names, as the Python and Java SDKs do".into(),
                     );
+            report.authenticated = true;
             return report;
         }
         report.fail(
@@ -719,11 +723,12 @@ pub struct Session {
 impl Session {
     /// A session over `verifier`.
     pub fn new(verifier: Verifier) -> Self {
-        let window = verifier.options.window;
+        let mut replay = ReplayGuard::new(verifier.options.window);
+        replay.advance(verifier.options.now);
         Self {
             verifier,
             cache: KeyCache::default(),
-            replay: ReplayGuard::new(window),
+            replay,
         }
     }
 

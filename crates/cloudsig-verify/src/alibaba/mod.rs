@@ -291,6 +291,7 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
         }
     };
     if constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
+        report.authenticated = true;
         return report;
     }
     // The Python SDK writes an empty query value as the name alone.
@@ -312,6 +313,7 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
             "an empty query value was signed as the name alone (no `=`), as the Python SDK does"
                 .into(),
         );
+        report.authenticated = true;
         return report;
     }
     let computed = Computed {
@@ -443,6 +445,7 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
     };
     let sig = roa::sign(&sts, creds.secret_key());
     if constant_time_eq(sig.as_str().as_bytes(), a.signature.as_bytes()) {
+        report.authenticated = true;
         return report;
     }
     // aliyun-python-sdk-core writes an empty query value as `name=` in the resource.
@@ -460,6 +463,7 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
         report.notes.push(
             "an empty query value was signed as `name=` in the resource, as aliyun-python-sdk-core does".into(),
         );
+        report.authenticated = true;
         return report;
     }
     let computed = Computed {
@@ -576,6 +580,7 @@ pub(crate) fn check_rpc(
     };
     let sig = rpc::sign(&sts, creds.secret_key(), rpc::Key::SecretAndAmpersand);
     if constant_time_eq(sig.as_str().as_bytes(), received.as_bytes()) {
+        report.authenticated = true;
         return report;
     }
     let computed = Computed {

@@ -209,6 +209,7 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
         }
     };
     if constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes()) {
+        report.authenticated = true;
         return report;
     }
     fail(&mut report, "signature", "verify aksk signature fail");
