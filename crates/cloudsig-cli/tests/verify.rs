@@ -245,3 +245,59 @@ fn keys_from_the_environment_and_no_key_in_any_output() {
     );
     assert!(!out.contains(SECRET) && !err.contains(SECRET));
 }
+
+/// The JSON-lines record of a request signed by `cloudsig sign`, on one line.
+fn signed_record(note: Option<&str>) -> String {
+    let j: Value = serde_json::from_slice(&signed("json")).unwrap();
+    let mut record = serde_json::json!({"method": j["method"], "url": j["url"], "headers": j["headers"], "body": j["body"]});
+    if let Some(note) = note {
+        record["note"] = Value::from(note);
+    }
+    format!("{record}\n")
+}
+
+/// Issue 11, item 5 (b-d): a JSON-lines capture is recognised past a metadata first
+/// line, a broken first record, or one mentioning `"log"`, and when its first record is
+/// larger than the first read (256 KiB); the good records are all verified.
+#[test]
+fn json_lines_are_recognised_whatever_their_first_line() {
+    let record = signed_record(None);
+    let cases = [
+        (
+            "metadata",
+            format!("{{\"note\":\"capture 1\"}}\n{record}"),
+            1,
+            0,
+        ),
+        (
+            "broken record",
+            format!("{{\"method\":\"POST\",\"url\": oops}}\n{record}"),
+            1,
+            1,
+        ),
+        (
+            "bad line and \"log\"",
+            format!("{{oops \"log\": {{\n{record}{record}"),
+            2,
+            1,
+        ),
+        (
+            "first record of 300 KiB",
+            format!("{}{record}", signed_record(Some(&"x".repeat(300 * 1024)))),
+            2,
+            0,
+        ),
+    ];
+    for (name, input, valid, unreadable) in cases {
+        let o = verify(input.as_bytes(), &[]);
+        let (out, err) = text(&o);
+        assert!(
+            err.contains(&format!("{} requests: {valid} valid", valid + unreadable))
+                && err.contains(&format!("{unreadable} unreadable")),
+            "{name}: {out}{err}"
+        );
+        if unreadable == 0 {
+            assert_eq!(o.status.code(), Some(0), "{name}: {out}{err}");
+        }
+    }
+}
