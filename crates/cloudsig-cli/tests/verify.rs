@@ -301,3 +301,35 @@ fn json_lines_are_recognised_whatever_their_first_line() {
         }
     }
 }
+
+/// Issue 11, items 7 and 8: a curl command without `-H Host` (as browsers' "Copy as
+/// cURL" writes it) is verified with the host curl sends, taken from the URL; userinfo
+/// in the URL is not part of that host and never printed.
+#[test]
+fn curl_without_a_host_header_and_with_userinfo() {
+    let curl = String::from_utf8(signed("curl")).unwrap();
+    let no_host: String = curl
+        .lines()
+        .filter(|l| !l.contains("'Host: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!no_host.contains("Host:"), "{no_host}");
+    let with_user = no_host.replace("https://cvm", "https://user:s3cretPW@cvm");
+    assert_ne!(with_user, no_host);
+    for (name, input) in [("no Host", &no_host), ("userinfo", &with_user)] {
+        let o = verify(input.as_bytes(), &["--explain"]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{name}: {out}{err}");
+        assert!(out.starts_with("#1 valid TC3-HMAC-SHA256"), "{name}: {out}");
+        assert!(!out.contains("s3cretPW") && !err.contains("s3cretPW"));
+    }
+    // A wrong service names the host without the userinfo.
+    let wrong = with_user.replace("/cvm/tc3_request", "/cbs/tc3_request");
+    let o = verify(wrong.as_bytes(), &["--explain", "--no-diagnose"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        !out.contains("s3cretPW") && !err.contains("s3cretPW"),
+        "{out}{err}"
+    );
+}

@@ -35,9 +35,11 @@ const MAX_SHOWN_OPTION: usize = 40;
 /// curl does) or `--json`; `-G` moves the data into the query. The method is `-X`'s,
 /// else `HEAD` for `-I`, else `POST` when there is a body, else `GET`. When there is a
 /// body and no `Content-Type` header, curl's default
-/// `application/x-www-form-urlencoded` (`application/json` for `--json`) is added; no
-/// other header is invented (in particular no `Host`: [`Captured::host`] falls back to
-/// the URL's authority).
+/// `application/x-www-form-urlencoded` (`application/json` for `--json`) is added, and
+/// without `-H Host` (given or removed) the `Host` curl sends is added as the first
+/// header: the URL's authority without userinfo, and without the port if it is the
+/// scheme's default. Userinfo (`user:password@`, which curl sends as Basic credentials)
+/// is dropped from the target. No other header is invented.
 ///
 /// A command that cannot be used (not a curl command, an unknown option, a file to
 /// read, an unterminated quote, longer than [`Limits::max_head`] …) yields a
@@ -1041,9 +1043,18 @@ impl Request {
                 if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
                     return Err("unsupported URL scheme (only http and https are)".to_owned());
                 }
-                url
+                // curl reads the scheme in any case; the target keeps it in lower case.
+                format!(
+                    "{}{}",
+                    scheme.to_ascii_lowercase(),
+                    url.get(at..).unwrap_or_default()
+                )
             }
         };
+        if let Some(plain) = super::without_userinfo(&target) {
+            // curl sends userinfo as Basic credentials, never in the request.
+            target = plain;
+        }
         let mut body = Vec::new();
         let data = self.data.take();
         if let Some(data) = &data {
@@ -1098,6 +1109,10 @@ impl Request {
                     "the data",
                 )?;
             }
+        }
+        // The Host curl sends, unless -H gave one or removed it (`-H 'Host:'`).
+        if !self.removed.iter().any(|n| n.eq_ignore_ascii_case("host")) {
+            super::add_client_host(&target, &mut self.headers);
         }
         Ok(Built {
             method,
@@ -1242,6 +1257,49 @@ mod tests {
         assert_eq!(c.target, "https://h/#not-a-comment");
     }
 
+    /// Issue 11, items 7 and 8: without -H Host, the Host curl sends is added (the
+    /// authority without userinfo, the port only if not the default); -H Host wins and
+    /// -H 'Host:' (which removes it in curl) adds none; userinfo leaves the target.
+    #[test]
+    fn the_host_curl_sends_is_added_and_userinfo_dropped() {
+        for (url, host, target) in [
+            (
+                "https://cvm.tencentcloudapi.com/",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com/",
+            ),
+            ("https://h:443/?a=b", "h", "https://h:443/?a=b"),
+            ("http://h:80", "h", "http://h:80"),
+            ("https://h:80/", "h:80", "https://h:80/"),
+            ("http://h:8080/p", "h:8080", "http://h:8080/p"),
+            ("HTTPS://h/x", "h", "https://h/x"),
+            (
+                "h.example:9000/x",
+                "h.example:9000",
+                "http://h.example:9000/x",
+            ),
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com/",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com/",
+            ),
+            ("http://a@b@h:81/?x=@", "h:81", "http://h:81/?x=@"),
+            ("http://[::1]:8080/", "[::1]:8080", "http://[::1]:8080/"),
+            ("https://[::1]/", "[::1]", "https://[::1]/"),
+        ] {
+            let c = one(&format!("curl '{url}' -H 'X-A: 1'"));
+            assert_eq!(c.headers, headers(&[("Host", host), ("X-A", "1")]), "{url}");
+            assert_eq!(c.target, target, "{url}");
+        }
+        let c = one("curl https://user:pw@h/ -H 'host: other'");
+        assert_eq!(c.headers, headers(&[("host", "other")]));
+        assert_eq!(c.target, "https://h/");
+        let c = one("curl https://h/ -H 'Host:'");
+        assert!(c.headers.is_empty());
+        let c = one("curl https://user:pw@/");
+        assert!(c.headers.is_empty() && c.host().is_none());
+    }
+
     #[test]
     fn quoting() {
         let c = one(
@@ -1250,6 +1308,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-Single", r#"a "b" \n $c"#),
                 ("X-Double", r#"a 'b' "c" \ $d `e` \n"#),
                 ("X-Bare", r#"a'b"c\d"#),
@@ -1262,6 +1321,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-Empty", ""),
                 ("X-Dollar", "$HOME ${x}"),
                 ("Content-Type", "application/x-www-form-urlencoded"),
@@ -1304,6 +1364,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-A", "1"),
                 ("X-B", "2"),
                 ("User-Agent", "agent/1"),
@@ -1313,7 +1374,7 @@ mod tests {
         );
         // -H wins over -A/-e/-b; `Name:` removes a default header.
         let c = one("curl http://h/ -A a -H 'user-agent: b' -d x=1 -H 'Content-Type:'");
-        assert_eq!(c.headers, headers(&[("user-agent", "b")]));
+        assert_eq!(c.headers, headers(&[("Host", "h"), ("user-agent", "b")]));
         assert_eq!(
             (c.method.as_str(), c.body.as_slice()),
             ("POST", &b"x=1"[..])
@@ -1324,17 +1385,27 @@ mod tests {
             (c.method.as_str(), c.target.as_str()),
             ("GET", "http://h.example/p")
         );
-        assert!(c.headers.is_empty() && c.body.is_empty() && c.host() == Some("h.example"));
+        assert!(
+            c.headers == headers(&[("Host", "h.example")])
+                && c.body.is_empty()
+                && c.host() == Some("h.example")
+        );
         let c =
             one("curl -d a=1 --data b=2 --data-ascii c=3 --data-raw @d --data-binary e http://h/");
         assert_eq!(c.body, b"a=1&b=2&c=3&@d&e");
         assert_eq!(
             c.headers,
-            headers(&[("Content-Type", "application/x-www-form-urlencoded")])
+            headers(&[
+                ("Host", "h"),
+                ("Content-Type", "application/x-www-form-urlencoded")
+            ])
         );
         assert_eq!(c.method, "POST");
         let c = one("curl -H 'content-type: text/plain' -d x http://h/");
-        assert_eq!(c.headers, headers(&[("content-type", "text/plain")]));
+        assert_eq!(
+            c.headers,
+            headers(&[("Host", "h"), ("content-type", "text/plain")])
+        );
         // --data-urlencode.
         assert_eq!(
             one("curl http://h/ --data-urlencode 'a b&c=d'").body,
@@ -1353,7 +1424,7 @@ mod tests {
             (c.method.as_str(), c.target.as_str()),
             ("GET", "http://h/p?x=1&a=1&b=c%20d#frag")
         );
-        assert!(c.body.is_empty() && c.headers.is_empty());
+        assert!(c.body.is_empty() && c.headers == headers(&[("Host", "h")]));
         let c = one("curl --get http://h/ -d a=1 -X POST");
         assert_eq!(
             (c.method.as_str(), c.target.as_str()),
@@ -1366,6 +1437,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("Accept", "application/json"),
                 ("Content-Type", "application/json")
             ])
@@ -1511,8 +1583,8 @@ mod tests {
         // Tab and non-ASCII text stay allowed in header values.
         let ok = read_all("curl -H $'X-Tab: a\\tb' -H 'X-Ok: \u{e9}' http://h/");
         let cap = ok[0].as_ref().unwrap();
-        assert_eq!(cap.headers[0].1, "a\tb");
-        assert_eq!(cap.headers[1].1, "\u{e9}");
+        assert_eq!(cap.header("x-tab"), Some("a\tb"));
+        assert_eq!(cap.header("x-ok"), Some("\u{e9}"));
         // Other curl spellings are fine.
         assert!(read_all("/usr/bin/curl http://h/\ncurl.exe http://h/")[1].is_ok());
         assert!(read_all("/usr/bin/curl http://h/")[0].is_ok());

@@ -18,7 +18,10 @@
 //! - `headers` (`[{"name": …, "value": …}]`) gives the headers in order, except HTTP/2
 //!   pseudo-headers (names starting with `:`). When there is no `host` header (any case)
 //!   but there is an `:authority` pseudo-header, `Host: <authority>` is added as the
-//!   first header, as an HTTP/2 to HTTP/1.1 gateway would.
+//!   first header, as an HTTP/2 to HTTP/1.1 gateway would; else, for an absolute URL,
+//!   the `Host` the browser sent: the URL's authority without userinfo, and without the
+//!   port if it is the scheme's default. Userinfo (`user:password@`) is dropped from the
+//!   target too.
 //! - `postData.text` gives the body; when `postData.encoding` is `"base64"` (an extension
 //!   some tools write) it is decoded; another non-empty encoding is an error. When
 //!   `text` is absent but `params` are given, the body is rebuilt from them as
@@ -730,7 +733,8 @@ fn parse_entry(raw: &[u8], location: Location, limits: &Limits) -> Result<Captur
     {
         pairs.insert(0, (Cow::Borrowed("Host"), authority));
     }
-    let headers = owned_headers(pairs)?;
+    let mut headers = owned_headers(pairs)?;
+    super::add_client_host(&url, &mut headers);
     let body = match request.post_data {
         None => Vec::new(),
         Some(post) => post_body(post, limits)?,
@@ -739,7 +743,7 @@ fn parse_entry(raw: &[u8], location: Location, limits: &Limits) -> Result<Captur
     Ok(Captured {
         location,
         method: method.into_owned(),
-        target: url.into_owned(),
+        target: super::without_userinfo(&url).unwrap_or_else(|| url.into_owned()),
         headers,
         body,
     })
@@ -862,6 +866,56 @@ mod tests {
   }
 }
 "#;
+
+    /// Issue 11, items 7 and 8: an HTTP/1.1 entry without a Host header gets the one
+    /// the browser sent, from the URL (no userinfo, no default port); `:authority` and
+    /// an explicit Host win; userinfo leaves the target.
+    #[test]
+    fn an_entry_without_host_gets_the_urls() {
+        let entry = |url: &str, headers: &str| {
+            format!(
+                r#"{{"log":{{"entries":[{{"request":{{"method":"GET","url":"{url}","headers":[{headers}]}}}}]}}}}"#
+            )
+        };
+        for (url, headers, want, target) in [
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com:443/?a=1",
+                "",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com:443/?a=1",
+            ),
+            (
+                "http://h:8080/",
+                r#"{"name":"X-A","value":"1"}"#,
+                "h:8080",
+                "http://h:8080/",
+            ),
+            (
+                "http://h/",
+                r#"{"name":":authority","value":"a"}"#,
+                "a",
+                "http://h/",
+            ),
+            (
+                "http://h/",
+                r#"{"name":"host","value":"b"}"#,
+                "b",
+                "http://h/",
+            ),
+        ] {
+            let items = read_all(&entry(url, headers));
+            let c = items[0].as_ref().unwrap();
+            assert_eq!(c.headers[0].1, want, "{url}");
+            assert_eq!(
+                c.headers
+                    .iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+                    .count(),
+                1
+            );
+            assert_eq!(c.target, target);
+        }
+    }
 
     #[test]
     fn devtools_export() {

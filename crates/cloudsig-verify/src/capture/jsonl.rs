@@ -11,7 +11,7 @@
 //! | key           | required | type | meaning |
 //! |---------------|----------|------|---------|
 //! | `method`      | yes | string | the method as sent, an HTTP token (`POST`, `GET` …), not normalised |
-//! | `url`         | yes | string | the request target, kept verbatim: absolute-form `http://authority/path?query` or `https://…` (scheme in lower case, authority not empty), or origin-form `/path?query` (then a `Host` header is required and gives the host); no spaces or control characters |
+//! | `url`         | yes | string | the request target, kept verbatim: absolute-form `http://authority/path?query` or `https://…` (scheme in lower case, authority not empty; without a `Host` header, the `Host` an HTTP client sends is added as the first header: the authority without userinfo, and without the port if it is the scheme's default), or origin-form `/path?query` (then a `Host` header is required and gives the host); no spaces or control characters |
 //! | `headers`     | no  | array of `[name, value]` string pairs, or object `{name: value}` | the headers in the order sent; duplicates allowed in the array form; an object keeps the order written. Names are HTTP tokens, values may not contain control characters other than tab. Default: none |
 //! | `body`        | no  | string | the body as UTF-8 text. Default: empty |
 //! | `body_base64` | no  | string | the body in standard base64 (`+/`, padding optional, surrounding whitespace ignored), for bodies that are not UTF-8 |
@@ -504,11 +504,13 @@ fn finish<'a, T>(
                 Some(bytes) => bytes.as_slice(),
                 None => record.body.unwrap_or_default().as_bytes(),
             };
+            let mut headers = record.headers;
+            super::add_client_host(target, &mut headers);
             let view = RequestView {
                 location,
                 method,
                 target,
-                headers: record.headers,
+                headers,
                 body,
             };
             let done = f(&view);
@@ -1005,10 +1007,36 @@ mod tests {
         assert_eq!((c.target.as_str(), c.body.len()), ("/x?y", 0));
         let c =
             one(r#"{"method": "GET", "url": "http://h", "headers": [], "body": null}"#).unwrap();
-        assert!(c.headers.is_empty() && c.body.is_empty());
+        assert!(c.headers == h(&[("Host", "h")]) && c.body.is_empty());
         let c = one(r#"{"method": "GET", "url": "https://h:443"}"#).unwrap();
-        assert_eq!(c.host(), Some("h:443"));
+        assert_eq!(c.host(), Some("h"));
         assert!(err(r#"{"method": "GET", "url": "HTTPS://h:443"}"#).contains("neither"));
+    }
+
+    /// Issue 11, items 7 and 8: an absolute-form record without Host gets the one an
+    /// HTTP client sends (no userinfo, no default port); a Host header wins.
+    #[test]
+    fn an_absolute_url_without_host_gets_the_clients() {
+        for (url, host) in [
+            (
+                "https://cvm.tencentcloudapi.com/?a",
+                "cvm.tencentcloudapi.com",
+            ),
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com:443/",
+                "cvm.tencentcloudapi.com",
+            ),
+            ("http://h:8443/", "h:8443"),
+        ] {
+            let c = one(&format!(
+                r#"{{"method":"GET","url":"{url}","headers":[["X-A","1"]]}}"#
+            ))
+            .unwrap();
+            assert_eq!(c.headers, h(&[("Host", host), ("X-A", "1")]), "{url}");
+            assert_eq!(c.host(), Some(host));
+        }
+        let c = one(r#"{"method":"GET","url":"https://u@h/","headers":[["host","x"]]}"#).unwrap();
+        assert_eq!(c.headers, h(&[("host", "x")]));
     }
 
     #[test]
@@ -1446,6 +1474,7 @@ mod tests {
                 "PUT",
                 "http://h:8080/p",
                 &[
+                    ("Host", "h:8080"),
                     ("Content-Type", "application/octet-stream"),
                     ("X-Empty", ""),
                 ],
@@ -1454,7 +1483,7 @@ mod tests {
             cap(
                 "POST",
                 "http://h/",
-                &[("X-Unicode", "h\u{e9}llo\tworld")],
+                &[("Host", "h"), ("X-Unicode", "h\u{e9}llo\tworld")],
                 "line1\nline2\r\n\u{2028}\u{1F600}\u{0}".as_bytes(),
             ),
         ];
