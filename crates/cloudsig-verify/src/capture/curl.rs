@@ -43,7 +43,10 @@ const MAX_SHOWN_OPTION: usize = 40;
 ///
 /// A command that cannot be used (not a curl command, an unknown option, a file to
 /// read, an unterminated quote, longer than [`Limits::max_head`] …) yields a
-/// [`CaptureError`] and reading goes on with the next command. An I/O error yields one
+/// [`CaptureError`] and reading goes on with the next command. Inside quotes, a line
+/// that starts with `curl` and a blank starts a new command: the quote was never
+/// closed, and the error names the line it opened on (a quoted argument cannot hold
+/// such a line). An I/O error yields one
 /// last error and ends the iteration.
 ///
 /// # Example
@@ -84,6 +87,9 @@ pub struct CurlReader<R> {
     /// Index of the next command.
     index: usize,
     done: bool,
+    /// Where a command found inside an unbalanced quote starts: its `curl` and blank
+    /// were read with the broken command and start the next one.
+    carry: Option<(u64, u64)>,
 }
 
 impl<R: BufRead> CurlReader<R> {
@@ -97,12 +103,18 @@ impl<R: BufRead> CurlReader<R> {
             line: 1,
             index: 0,
             done: false,
+            carry: None,
         }
     }
 
     /// Splits the next command into words; `None` at the end of the input.
     fn read_command(&mut self) -> io::Result<Option<Lexer>> {
         let mut lexer = Lexer::new(self.limits.max_head);
+        if let Some((offset, line)) = self.carry.take() {
+            for (i, &b) in RESYNC.iter().chain(b" ").enumerate() {
+                lexer.feed(b, (offset.saturating_add(to_u64(i)), line));
+            }
+        }
         loop {
             let buf = match self.inner.fill_buf() {
                 Ok(buf) => buf,
@@ -118,7 +130,11 @@ impl<R: BufRead> CurlReader<R> {
             for (i, &b) in buf.iter().enumerate() {
                 let offset = self.offset.saturating_add(to_u64(i));
                 if lexer.feed(b, (offset, self.line)) {
-                    if lexer.start.is_some() {
+                    if let Some((start, _)) = lexer.resync {
+                        self.carry = Some(start);
+                        used = i.saturating_add(1);
+                        ended = true;
+                    } else if lexer.start.is_some() {
                         used = i.saturating_add(1);
                         ended = true;
                     } else {
@@ -247,7 +263,19 @@ struct Lexer {
     escaped_blank: u8,
     /// Whether more blanks followed it.
     blanks_after: bool,
+    /// The quote character and line of the quote being read (or last opened).
+    quote: (u8, u64),
+    /// Inside quotes at the start of a line: how much of `curl` and a blank it starts
+    /// with so far, and where its `c` is.
+    resync_match: Option<(usize, (u64, u64))>,
+    /// A line starting with `curl ` inside quotes ended the command there: where the
+    /// line starts and the line the quote opened on.
+    resync: Option<((u64, u64), u64)>,
 }
+
+/// What starts a new command inside an unbalanced quote: `curl` and a blank at the
+/// start of a line.
+const RESYNC: &[u8] = b"curl";
 
 impl Lexer {
     fn new(max: usize) -> Self {
@@ -265,12 +293,58 @@ impl Lexer {
             unterminated: false,
             escaped_blank: b' ',
             blanks_after: false,
+            quote: (b'\'', 0),
+            resync_match: None,
+            resync: None,
         }
+    }
+
+    /// Inside a quoted string (where a newline does not end the command).
+    fn in_quote(&self) -> bool {
+        matches!(
+            self.state,
+            State::Single
+                | State::Double
+                | State::DoubleEscape
+                | State::DoubleEscapeCr
+                | State::Ansi
+                | State::AnsiEscape
+        )
+    }
+
+    /// Follows a line inside quotes that may start a new command; true when it does
+    /// (`curl` and a blank at its start): the quote was never closed.
+    fn watch_resync(&mut self, b: u8, pos: (u64, u64)) -> bool {
+        if !self.in_quote() {
+            self.resync_match = None;
+            return false;
+        }
+        self.resync_match = match self.resync_match {
+            _ if b == b'\n' => Some((0, pos)),
+            Some((k, start)) if RESYNC.get(k) == Some(&b) => {
+                Some((k.saturating_add(1), if k == 0 { pos } else { start }))
+            }
+            Some((k, start)) if k == RESYNC.len() && matches!(b, b' ' | b'\t') => {
+                self.resync = Some((start, self.quote.1));
+                return true;
+            }
+            _ => None,
+        };
+        false
     }
 
     /// Takes one byte at `pos`; true when it is the newline that ends a command (or a
     /// blank or comment line, when `start` is still `None`).
     fn feed(&mut self, b: u8, pos: (u64, u64)) -> bool {
+        let quoted = self.in_quote();
+        let ended = self.feed_byte(b, pos);
+        if !quoted && self.in_quote() {
+            self.quote = (b, pos.1);
+        }
+        ended || self.watch_resync(b, pos)
+    }
+
+    fn feed_byte(&mut self, b: u8, pos: (u64, u64)) -> bool {
         if self.start.is_none()
             && self.state == State::Normal
             && !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'#')
@@ -484,13 +558,24 @@ impl Lexer {
 
     /// The request the command's words describe.
     fn into_request(self, max_head: usize) -> Result<Built, String> {
+        if let Some(((_, line), opened)) = self.resync {
+            return Err(format!(
+                "unterminated quote: the `{}` opened on line {opened} is still open at line {line}, \
+                 which starts a new curl command; this command is skipped",
+                char::from(self.quote.0)
+            ));
+        }
         if self.overflow {
             return Err(format!(
                 "the command is longer than max_head ({max_head} bytes); skipped"
             ));
         }
         if self.unterminated {
-            return Err("unterminated quote: the input ends inside a quoted string".to_owned());
+            return Err(format!(
+                "unterminated quote: the input ends inside the `{}` opened on line {}",
+                char::from(self.quote.0),
+                self.quote.1
+            ));
         }
         let mut words = self.words.into_iter();
         let program = words.next().unwrap_or_default();
@@ -1300,6 +1385,45 @@ mod tests {
         assert!(c.headers.is_empty() && c.host().is_none());
     }
 
+    /// Issue 11, item 12: an unbalanced quote is reported, naming the line it opened
+    /// on, and reading starts again at the next line that starts with `curl `, instead
+    /// of merging the commands that follow into it.
+    #[test]
+    fn an_unbalanced_quote_is_reported_and_reading_resynchronises() {
+        let mut input = String::new();
+        for i in 0..100 {
+            if i == 10 {
+                input.push_str("curl http://h/broken -d 'it's' \\\n  -H 'X-A: 1'\n");
+            } else {
+                input.push_str(&format!("curl 'http://h/{i}' -d 'x={i}'\n"));
+            }
+        }
+        let items = read_all(&input);
+        assert_eq!(items.len(), 100, "{items:?}");
+        for (i, item) in items.iter().enumerate() {
+            if i == 10 {
+                let e = item.as_ref().unwrap_err();
+                assert_eq!(e.location.line, Some(11));
+                assert!(
+                    e.reason
+                        .contains("`'` opened on line 12 is still open at line 13"),
+                    "{}",
+                    e.reason
+                );
+            } else {
+                let c = item.as_ref().unwrap();
+                assert_eq!(c.target, format!("http://h/{i}"));
+                assert_eq!(c.body, format!("x={i}").as_bytes());
+                assert_eq!(c.location.index, i);
+                let line = if i < 10 { i + 1 } else { i + 2 };
+                assert_eq!(c.location.line, Some(line as u64), "{i}");
+            }
+        }
+        // A quoted line that does not start with `curl ` stays in the quote.
+        let c = one("curl http://h/ -d 'a\n curl b\ncurly\n'");
+        assert_eq!(c.body, b"a\n curl b\ncurly\n");
+    }
+
     #[test]
     fn quoting() {
         let c = one(
@@ -1571,11 +1695,15 @@ mod tests {
             ),
             (
                 "curl http://h/ -d 'open",
-                "unterminated quote: the input ends inside a quoted string",
+                "unterminated quote: the input ends inside the `'` opened on line 1",
             ),
             (
                 "curl http://h/ -d $'open\\'",
-                "unterminated quote: the input ends inside a quoted string",
+                "unterminated quote: the input ends inside the `'` opened on line 1",
+            ),
+            (
+                "curl http://h/ \\\n -d \"open\nstill open",
+                "unterminated quote: the input ends inside the `\"` opened on line 2",
             ),
         ] {
             assert_eq!(one_err(input), reason, "{input}");
