@@ -20,7 +20,7 @@ pub struct VerifyArgs {
     /// Capture files: raw HTTP, curl command lines, HAR or JSON lines (default: standard
     /// input; `-` also means standard input).
     files: Vec<PathBuf>,
-    /// The capture format (default: detected from the start of each file).
+    /// The capture format (default: detected from each file, reading as far as needed).
     #[arg(long, value_enum, default_value_t = Input::Auto)]
     input: Input,
     /// How to print reports: one line per request, or one JSON object per line.

@@ -910,7 +910,10 @@ struct OutRecord<'a> {
 ///     location: Location::default(),
 ///     method: "POST".into(),
 ///     target: "https://cvm.tencentcloudapi.com/".into(),
-///     headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+///     headers: vec![
+///         ("Host".into(), "cvm.tencentcloudapi.com".into()),
+///         ("Content-Type".into(), "application/octet-stream".into()),
+///     ],
 ///     body: vec![0xff, 0x00],
 /// };
 /// let mut out = Vec::new();
