@@ -7,7 +7,9 @@
 #   jsonl_record    a JSON-lines record of each request, and one file per capture folder
 #   authorization   every distinct Authorization value, and a few malformed ones
 #   v1_params       every v1 query string and form body, and the SDK captures' params JSON
-#   verify_any      all of the above that is a capture (http, curl, har, jsonl)
+#   verify_any      all of the above that is a capture (http, curl, har, jsonl), a few
+#                   inputs that the target expands past the input length cap, and JSON
+#                   lines after a metadata line and a broken record
 #   alibaba_params  every ACS3 / ROA Authorization value and query string, and a few dates
 #
 # Deterministic: running it twice gives the same files. Needs python3 only.
@@ -270,6 +272,17 @@ curl -X POST "https://h/" -d "unterminated
 for name, text in hand_curl.items():
     write("curl_command", f"hand-{name}.curl", text)
     write("verify_any", f"hand-{name}.curl", text)
+
+# Inputs that `expand` (fuzz/src/lib.rs) grows past libFuzzer's input length cap: the
+# byte in the middle repeated 150 * 2048 times, making a first JSON-lines record (or a
+# HAR entry, curl command, HTTP request) of over 300 KiB. And JSON lines whose first
+# lines are a metadata object and a broken record.
+valid = out / "verify_any" / "tencent-valid-tc3-post-json"
+for ext in ("jsonl", "har", "curl", "http"):
+    data = valid.with_suffix("." + ext).read_bytes()
+    write("verify_any", f"expand-tencent-valid-tc3-post-json.{ext}", data + b"\xffEXPAND" + bytes([150]))
+write("verify_any", "hand-jsonl-after-metadata.jsonl",
+      b'{"note": "capture 1"}\n{"method": "GET", "url": oops}\n' + valid.with_suffix(".jsonl").read_bytes())
 
 total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 for t in targets:

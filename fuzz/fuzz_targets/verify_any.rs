@@ -3,11 +3,20 @@
 //! keys.txt) at the TC3 example's time with diagnosis on, and render every report.
 //! JSON lines are verified a second way, through the pipeline's borrowed-view path, and
 //! must give the same reports.
+//!
+//! The input is delivered as a pipe may deliver it: `detect_reader` reads it through a
+//! reader returning 1 to k bytes per read (k and the sizes chosen by the input's bytes)
+//! and must decide as `detect` does on the whole input; the reader it hands back feeds
+//! the capture reader, which must read what it reads from the whole slice. An input
+//! ending in `cloudsig_fuzz::EXPAND` and a count stands for a much larger one
+//! (`cloudsig_fuzz::expand`), so records far over the input length cap are reached.
 #![no_main]
 
+use std::io::BufReader;
 use std::sync::OnceLock;
 
-use cloudsig_verify::capture::detect::{Format, detect};
+use cloudsig_fuzz::{Trickle, collect, expand};
+use cloudsig_verify::capture::detect::{DETECT_MAX, Format, detect, detect_reader};
 use cloudsig_verify::capture::{Item, Limits, curl, har, http, jsonl};
 use cloudsig_verify::keys::KeyRing;
 use cloudsig_verify::{Options, Report, Session, Verdict, Verifier, pipeline, render};
@@ -45,23 +54,53 @@ fn verify(items: impl Iterator<Item = Item>, len: usize) -> Vec<Report> {
     reports
 }
 
-fuzz_target!(|data: &[u8]| {
-    let Some(format) = detect(data) else {
+fuzz_target!(|input: &[u8]| {
+    let expanded = expand(input);
+    let data = expanded.as_deref().unwrap_or(input);
+    let format = detect(data);
+    // Through short reads: the same decision, and every byte handed on.
+    let max = 1 + usize::from(input.first().copied().unwrap_or(0) % 16);
+    let pipe = BufReader::with_capacity(1 + input.len() % 64, Trickle::new(data, input, max));
+    let (streamed, replay) = detect_reader(pipe, DETECT_MAX).expect("a slice reads");
+    assert_eq!(
+        streamed, format,
+        "detection depends on how the input arrives"
+    );
+    let Some(format) = format else {
         return;
     };
     let limits = Limits::default();
+    let same = |streamed: Vec<Item>, whole: Vec<Item>| {
+        assert_eq!(
+            streamed, whole,
+            "the reader differs on the input as detected through short reads"
+        );
+        whole
+    };
     match format {
         Format::Http => {
-            verify(http::HttpReader::new(data, limits), data.len());
+            let items = same(
+                collect(http::HttpReader::new(replay, limits), data.len()),
+                collect(http::HttpReader::new(data, limits), data.len()),
+            );
+            verify(items.into_iter(), data.len());
         }
         Format::Curl => {
-            verify(curl::CurlReader::new(data, limits), data.len());
+            let items = same(
+                collect(curl::CurlReader::new(replay, limits), data.len()),
+                collect(curl::CurlReader::new(data, limits), data.len()),
+            );
+            verify(items.into_iter(), data.len());
         }
         Format::Har => {
-            verify(har::HarReader::new(data, limits), data.len());
+            let items = same(
+                collect(har::HarReader::new(replay, limits), data.len()),
+                collect(har::HarReader::new(data, limits), data.len()),
+            );
+            verify(items.into_iter(), data.len());
         }
         Format::JsonLines => {
-            let owned = verify(jsonl::JsonLinesReader::new(data, limits), data.len());
+            let owned = verify(jsonl::JsonLinesReader::new(replay, limits), data.len());
             let mut piped = Vec::new();
             let summary = pipeline::verify_jsonl(data, verifier(), limits, 1, |r| {
                 piped.push(r);

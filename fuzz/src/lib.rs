@@ -70,3 +70,61 @@ where
     }
     first.unwrap_or_default()
 }
+
+/// A reader that hands out `data` 1 to `max` bytes per read, as a pipe written in pieces
+/// does; the size of each read is taken in turn from `schedule` (cycled), so that the
+/// fuzz input chooses it.
+pub struct Trickle<'a> {
+    data: &'a [u8],
+    schedule: &'a [u8],
+    max: usize,
+    turn: usize,
+}
+
+impl<'a> Trickle<'a> {
+    /// `data` in reads of `1 + schedule[i] % max` bytes (1 byte each if `schedule` is
+    /// empty or `max` is 0).
+    pub fn new(data: &'a [u8], schedule: &'a [u8], max: usize) -> Self {
+        Self {
+            data,
+            schedule,
+            max: max.max(1),
+            turn: 0,
+        }
+    }
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let pick = match self.schedule.len() {
+            0 => 0,
+            len => usize::from(self.schedule[self.turn % len]),
+        };
+        self.turn = self.turn.wrapping_add(1);
+        let n = (1 + pick % self.max).min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// The trailer that makes [`expand`] grow an input.
+pub const EXPAND: &[u8] = b"\xffEXPAND";
+
+/// Inputs ending in [`EXPAND`] and a count byte `r` stand for a larger input: the bytes
+/// before the trailer, with the byte in their middle repeated `r * 2048` times more
+/// (up to about 512 KiB). A record, header or body far larger than libFuzzer's input
+/// length cap (`-max_len`, 16 KiB in `run.sh`) is then a short input: inside a JSON
+/// string it makes a record larger than any first read. `None` for other inputs.
+pub fn expand(input: &[u8]) -> Option<Vec<u8>> {
+    let (&count, rest) = input.split_last()?;
+    let body = rest.strip_suffix(EXPAND)?;
+    let middle = body.len() / 2;
+    let byte = *body.get(middle)?;
+    let extra = usize::from(count) * 2048;
+    let mut out = Vec::with_capacity(body.len() + extra);
+    out.extend_from_slice(&body[..middle]);
+    out.resize(middle + extra, byte);
+    out.extend_from_slice(&body[middle..]);
+    Some(out)
+}

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use clap::{Args, ValueEnum};
 use cloudsig_canonical::tencent::{Clock, SystemClock};
-use cloudsig_verify::capture::detect::{Format, detect};
+use cloudsig_verify::capture::detect::{DETECT_MAX, Format, detect_reader};
 use cloudsig_verify::capture::{CaptureError, Item, Limits, Location, curl, har, http};
 use cloudsig_verify::conformance::ReplayGuard;
 use cloudsig_verify::keys::{
@@ -41,7 +41,7 @@ pub struct VerifyArgs {
     /// Capture files: raw HTTP, curl command lines, HAR or JSON lines (default: standard
     /// input; `-` also means standard input).
     files: Vec<PathBuf>,
-    /// The capture format (default: detected from the start of each file).
+    /// The capture format (default: detected from each file, reading as far as needed).
     #[arg(long, value_enum, default_value_t = Input::Auto)]
     input: Input,
     /// How to print reports: one line per request, or one JSON object per line.
@@ -357,6 +357,7 @@ fn merge(total: &mut Summary, s: Summary) {
 }
 
 /// Why no format was chosen: the input could not be read, or its format not told.
+#[derive(Debug)]
 struct NoFormat {
     read_failed: bool,
     message: String,
@@ -372,14 +373,12 @@ fn choose_format(
         Input::Har => Format::Har,
         Input::Jsonl => Format::JsonLines,
         Input::Auto => {
-            let prefix = reader.fill_buf().map_err(|e| NoFormat {
+            let (format, all) = detect_reader(reader, DETECT_MAX).map_err(|e| NoFormat {
                 read_failed: true,
                 message: e.to_string(),
             })?;
-            if prefix.is_empty() {
-                return Ok((Format::JsonLines, reader));
-            }
-            detect(prefix).ok_or_else(|| NoFormat {
+            reader = Box::new(all);
+            format.ok_or_else(|| NoFormat {
                 read_failed: false,
                 message: "cannot tell the capture format (raw HTTP, curl, HAR or JSON lines); name it with --input".into(),
             })?
@@ -394,5 +393,45 @@ fn open(format: Format, reader: Box<dyn BufRead + Send>) -> Box<dyn Iterator<Ite
         Format::Curl => Box::new(curl::CurlReader::new(reader, limits)),
         Format::Har => Box::new(har::HarReader::new(reader, limits)),
         _ => Box::new(http::HttpReader::new(reader, limits)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Standard input that arrives a byte or two at a time, as a pipe written in pieces.
+    struct Pieces(Vec<u8>, usize);
+
+    impl io::Read for Pieces {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            self.1 += 1;
+            let n = (1 + self.1 % 2).min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
+            Ok(n)
+        }
+    }
+
+    /// Issue 11, item 5 (a): the format of input arriving in pieces is the format of
+    /// the whole input, and nothing of it is lost.
+    #[test]
+    fn the_format_of_input_arriving_in_pieces_is_told() {
+        for (input, format) in [
+            (&b"POST / HTTP/1.1\r\nHost: h\r\n\r\n"[..], Format::Http),
+            (b"curl https://h/\n", Format::Curl),
+            (
+                b"{\"method\":\"GET\",\"url\":\"http://h/\"}\n",
+                Format::JsonLines,
+            ),
+            (b"{\n \"log\": {\"entries\": []}}\n", Format::Har),
+        ] {
+            let stdin = Box::new(BufReader::new(Pieces(input.to_vec(), 0)));
+            let (got, mut reader) = choose_format(Input::Auto, stdin).unwrap();
+            assert_eq!(got, format);
+            let mut all = Vec::new();
+            io::Read::read_to_end(&mut reader, &mut all).unwrap();
+            assert_eq!(all, input);
+        }
     }
 }

@@ -608,3 +608,91 @@ fn a_key_variable_that_is_not_utf8_is_named() {
         assert!(!err.contains("Gu5t9x"), "{err}");
     }
 }
+
+/// The JSON-lines record of a request signed by `cloudsig sign`, on one line.
+fn signed_record(note: Option<&str>) -> String {
+    let j: Value = serde_json::from_slice(&signed("json")).unwrap();
+    let mut record = serde_json::json!({"method": j["method"], "url": j["url"], "headers": j["headers"], "body": j["body"]});
+    if let Some(note) = note {
+        record["note"] = Value::from(note);
+    }
+    format!("{record}\n")
+}
+
+/// Issue 11, item 5 (b-d): a JSON-lines capture is recognised past a metadata first
+/// line, a broken first record, or one mentioning `"log"`, and when its first record is
+/// larger than the first read (256 KiB); the good records are all verified.
+#[test]
+fn json_lines_are_recognised_whatever_their_first_line() {
+    let record = signed_record(None);
+    let cases = [
+        (
+            "metadata",
+            format!("{{\"note\":\"capture 1\"}}\n{record}"),
+            1,
+            0,
+        ),
+        (
+            "broken record",
+            format!("{{\"method\":\"POST\",\"url\": oops}}\n{record}"),
+            1,
+            1,
+        ),
+        (
+            "bad line and \"log\"",
+            format!("{{oops \"log\": {{\n{record}{record}"),
+            2,
+            1,
+        ),
+        (
+            "first record of 300 KiB",
+            format!("{}{record}", signed_record(Some(&"x".repeat(300 * 1024)))),
+            2,
+            0,
+        ),
+    ];
+    for (name, input, valid, unreadable) in cases {
+        let o = verify(input.as_bytes(), &[]);
+        let (out, err) = text(&o);
+        assert!(
+            err.contains(&format!("{} requests: {valid} valid", valid + unreadable))
+                && err.contains(&format!("{unreadable} unreadable")),
+            "{name}: {out}{err}"
+        );
+        if unreadable == 0 {
+            assert_eq!(o.status.code(), Some(0), "{name}: {out}{err}");
+        }
+    }
+}
+
+/// Issue 11, items 7 and 8: a curl command without `-H Host` (as browsers' "Copy as
+/// cURL" writes it) is verified with the host curl sends, taken from the URL; userinfo
+/// in the URL is not part of that host and never printed.
+#[test]
+fn curl_without_a_host_header_and_with_userinfo() {
+    let curl = String::from_utf8(signed("curl")).unwrap();
+    let no_host: String = curl
+        .lines()
+        .filter(|l| !l.contains("'Host: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!no_host.contains("Host:"), "{no_host}");
+    let with_user = no_host.replace("https://cvm", "https://user:s3cretPW@cvm");
+    assert_ne!(with_user, no_host);
+    for (name, input) in [("no Host", &no_host), ("userinfo", &with_user)] {
+        let o = verify(input.as_bytes(), &["--explain"]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{name}: {out}{err}");
+        assert!(out.starts_with("#1 valid TC3-HMAC-SHA256"), "{name}: {out}");
+        assert!(!out.contains("s3cretPW") && !err.contains("s3cretPW"));
+    }
+    // A wrong service names the host without the userinfo.
+    let wrong = with_user.replace("/cvm/tc3_request", "/cbs/tc3_request");
+    let o = verify(wrong.as_bytes(), &["--explain", "--no-diagnose"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        !out.contains("s3cretPW") && !err.contains("s3cretPW"),
+        "{out}{err}"
+    );
+}

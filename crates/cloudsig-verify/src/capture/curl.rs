@@ -35,13 +35,18 @@ const MAX_SHOWN_OPTION: usize = 40;
 /// curl does) or `--json`; `-G` moves the data into the query. The method is `-X`'s,
 /// else `HEAD` for `-I`, else `POST` when there is a body, else `GET`. When there is a
 /// body and no `Content-Type` header, curl's default
-/// `application/x-www-form-urlencoded` (`application/json` for `--json`) is added; no
-/// other header is invented (in particular no `Host`: [`Captured::host`] falls back to
-/// the URL's authority).
+/// `application/x-www-form-urlencoded` (`application/json` for `--json`) is added, and
+/// without `-H Host` (given or removed) the `Host` curl sends is added as the first
+/// header: the URL's authority without userinfo, and without the port if it is the
+/// scheme's default. Userinfo (`user:password@`, which curl sends as Basic credentials)
+/// is dropped from the target. No other header is invented.
 ///
 /// A command that cannot be used (not a curl command, an unknown option, a file to
 /// read, an unterminated quote, longer than [`Limits::max_head`] …) yields a
-/// [`CaptureError`] and reading goes on with the next command. An I/O error yields one
+/// [`CaptureError`] and reading goes on with the next command. Inside quotes, a line
+/// that starts with `curl` and a blank starts a new command: the quote was never
+/// closed, and the error names the line it opened on (a quoted argument cannot hold
+/// such a line). An I/O error yields one
 /// last error and ends the iteration.
 ///
 /// # Example
@@ -82,6 +87,9 @@ pub struct CurlReader<R> {
     /// Index of the next command.
     index: usize,
     done: bool,
+    /// Where a command found inside an unbalanced quote starts: its `curl` and blank
+    /// were read with the broken command and start the next one.
+    carry: Option<(u64, u64)>,
 }
 
 impl<R: BufRead> CurlReader<R> {
@@ -95,12 +103,18 @@ impl<R: BufRead> CurlReader<R> {
             line: 1,
             index: 0,
             done: false,
+            carry: None,
         }
     }
 
     /// Splits the next command into words; `None` at the end of the input.
     fn read_command(&mut self) -> io::Result<Option<Lexer>> {
         let mut lexer = Lexer::new(self.limits.max_head);
+        if let Some((offset, line)) = self.carry.take() {
+            for (i, &b) in RESYNC.iter().chain(b" ").enumerate() {
+                lexer.feed(b, (offset.saturating_add(to_u64(i)), line));
+            }
+        }
         loop {
             let buf = match self.inner.fill_buf() {
                 Ok(buf) => buf,
@@ -116,7 +130,11 @@ impl<R: BufRead> CurlReader<R> {
             for (i, &b) in buf.iter().enumerate() {
                 let offset = self.offset.saturating_add(to_u64(i));
                 if lexer.feed(b, (offset, self.line)) {
-                    if lexer.start.is_some() {
+                    if let Some((start, _)) = lexer.resync {
+                        self.carry = Some(start);
+                        used = i.saturating_add(1);
+                        ended = true;
+                    } else if lexer.start.is_some() {
                         used = i.saturating_add(1);
                         ended = true;
                     } else {
@@ -245,7 +263,19 @@ struct Lexer {
     escaped_blank: u8,
     /// Whether more blanks followed it.
     blanks_after: bool,
+    /// The quote character and line of the quote being read (or last opened).
+    quote: (u8, u64),
+    /// Inside quotes at the start of a line: how much of `curl` and a blank it starts
+    /// with so far, and where its `c` is.
+    resync_match: Option<(usize, (u64, u64))>,
+    /// A line starting with `curl ` inside quotes ended the command there: where the
+    /// line starts and the line the quote opened on.
+    resync: Option<((u64, u64), u64)>,
 }
+
+/// What starts a new command inside an unbalanced quote: `curl` and a blank at the
+/// start of a line.
+const RESYNC: &[u8] = b"curl";
 
 impl Lexer {
     fn new(max: usize) -> Self {
@@ -263,12 +293,58 @@ impl Lexer {
             unterminated: false,
             escaped_blank: b' ',
             blanks_after: false,
+            quote: (b'\'', 0),
+            resync_match: None,
+            resync: None,
         }
+    }
+
+    /// Inside a quoted string (where a newline does not end the command).
+    fn in_quote(&self) -> bool {
+        matches!(
+            self.state,
+            State::Single
+                | State::Double
+                | State::DoubleEscape
+                | State::DoubleEscapeCr
+                | State::Ansi
+                | State::AnsiEscape
+        )
+    }
+
+    /// Follows a line inside quotes that may start a new command; true when it does
+    /// (`curl` and a blank at its start): the quote was never closed.
+    fn watch_resync(&mut self, b: u8, pos: (u64, u64)) -> bool {
+        if !self.in_quote() {
+            self.resync_match = None;
+            return false;
+        }
+        self.resync_match = match self.resync_match {
+            _ if b == b'\n' => Some((0, pos)),
+            Some((k, start)) if RESYNC.get(k) == Some(&b) => {
+                Some((k.saturating_add(1), if k == 0 { pos } else { start }))
+            }
+            Some((k, start)) if k == RESYNC.len() && matches!(b, b' ' | b'\t') => {
+                self.resync = Some((start, self.quote.1));
+                return true;
+            }
+            _ => None,
+        };
+        false
     }
 
     /// Takes one byte at `pos`; true when it is the newline that ends a command (or a
     /// blank or comment line, when `start` is still `None`).
     fn feed(&mut self, b: u8, pos: (u64, u64)) -> bool {
+        let quoted = self.in_quote();
+        let ended = self.feed_byte(b, pos);
+        if !quoted && self.in_quote() {
+            self.quote = (b, pos.1);
+        }
+        ended || self.watch_resync(b, pos)
+    }
+
+    fn feed_byte(&mut self, b: u8, pos: (u64, u64)) -> bool {
         if self.start.is_none()
             && self.state == State::Normal
             && !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'#')
@@ -482,13 +558,24 @@ impl Lexer {
 
     /// The request the command's words describe.
     fn into_request(self, max_head: usize) -> Result<Built, String> {
+        if let Some(((_, line), opened)) = self.resync {
+            return Err(format!(
+                "unterminated quote: the `{}` opened on line {opened} is still open at line {line}, \
+                 which starts a new curl command; this command is skipped",
+                char::from(self.quote.0)
+            ));
+        }
         if self.overflow {
             return Err(format!(
                 "the command is longer than max_head ({max_head} bytes); skipped"
             ));
         }
         if self.unterminated {
-            return Err("unterminated quote: the input ends inside a quoted string".to_owned());
+            return Err(format!(
+                "unterminated quote: the input ends inside the `{}` opened on line {}",
+                char::from(self.quote.0),
+                self.quote.1
+            ));
         }
         let mut words = self.words.into_iter();
         let program = words.next().unwrap_or_default();
@@ -1041,9 +1128,18 @@ impl Request {
                 if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
                     return Err("unsupported URL scheme (only http and https are)".to_owned());
                 }
-                url
+                // curl reads the scheme in any case; the target keeps it in lower case.
+                format!(
+                    "{}{}",
+                    scheme.to_ascii_lowercase(),
+                    url.get(at..).unwrap_or_default()
+                )
             }
         };
+        if let Some(plain) = super::without_userinfo(&target) {
+            // curl sends userinfo as Basic credentials, never in the request.
+            target = plain;
+        }
         let mut body = Vec::new();
         let data = self.data.take();
         if let Some(data) = &data {
@@ -1098,6 +1194,10 @@ impl Request {
                     "the data",
                 )?;
             }
+        }
+        // The Host curl sends, unless -H gave one or removed it (`-H 'Host:'`).
+        if !self.removed.iter().any(|n| n.eq_ignore_ascii_case("host")) {
+            super::add_client_host(&target, &mut self.headers);
         }
         Ok(Built {
             method,
@@ -1242,6 +1342,88 @@ mod tests {
         assert_eq!(c.target, "https://h/#not-a-comment");
     }
 
+    /// Issue 11, items 7 and 8: without -H Host, the Host curl sends is added (the
+    /// authority without userinfo, the port only if not the default); -H Host wins and
+    /// -H 'Host:' (which removes it in curl) adds none; userinfo leaves the target.
+    #[test]
+    fn the_host_curl_sends_is_added_and_userinfo_dropped() {
+        for (url, host, target) in [
+            (
+                "https://cvm.tencentcloudapi.com/",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com/",
+            ),
+            ("https://h:443/?a=b", "h", "https://h:443/?a=b"),
+            ("http://h:80", "h", "http://h:80"),
+            ("https://h:80/", "h:80", "https://h:80/"),
+            ("http://h:8080/p", "h:8080", "http://h:8080/p"),
+            ("HTTPS://h/x", "h", "https://h/x"),
+            (
+                "h.example:9000/x",
+                "h.example:9000",
+                "http://h.example:9000/x",
+            ),
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com/",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com/",
+            ),
+            ("http://a@b@h:81/?x=@", "h:81", "http://h:81/?x=@"),
+            ("http://[::1]:8080/", "[::1]:8080", "http://[::1]:8080/"),
+            ("https://[::1]/", "[::1]", "https://[::1]/"),
+        ] {
+            let c = one(&format!("curl '{url}' -H 'X-A: 1'"));
+            assert_eq!(c.headers, headers(&[("Host", host), ("X-A", "1")]), "{url}");
+            assert_eq!(c.target, target, "{url}");
+        }
+        let c = one("curl https://user:pw@h/ -H 'host: other'");
+        assert_eq!(c.headers, headers(&[("host", "other")]));
+        assert_eq!(c.target, "https://h/");
+        let c = one("curl https://h/ -H 'Host:'");
+        assert!(c.headers.is_empty());
+        let c = one("curl https://user:pw@/");
+        assert!(c.headers.is_empty() && c.host().is_none());
+    }
+
+    /// Issue 11, item 12: an unbalanced quote is reported, naming the line it opened
+    /// on, and reading starts again at the next line that starts with `curl `, instead
+    /// of merging the commands that follow into it.
+    #[test]
+    fn an_unbalanced_quote_is_reported_and_reading_resynchronises() {
+        let mut input = String::new();
+        for i in 0..100 {
+            if i == 10 {
+                input.push_str("curl http://h/broken -d 'it's' \\\n  -H 'X-A: 1'\n");
+            } else {
+                input.push_str(&format!("curl 'http://h/{i}' -d 'x={i}'\n"));
+            }
+        }
+        let items = read_all(&input);
+        assert_eq!(items.len(), 100, "{items:?}");
+        for (i, item) in items.iter().enumerate() {
+            if i == 10 {
+                let e = item.as_ref().unwrap_err();
+                assert_eq!(e.location.line, Some(11));
+                assert!(
+                    e.reason
+                        .contains("`'` opened on line 12 is still open at line 13"),
+                    "{}",
+                    e.reason
+                );
+            } else {
+                let c = item.as_ref().unwrap();
+                assert_eq!(c.target, format!("http://h/{i}"));
+                assert_eq!(c.body, format!("x={i}").as_bytes());
+                assert_eq!(c.location.index, i);
+                let line = if i < 10 { i + 1 } else { i + 2 };
+                assert_eq!(c.location.line, Some(line as u64), "{i}");
+            }
+        }
+        // A quoted line that does not start with `curl ` stays in the quote.
+        let c = one("curl http://h/ -d 'a\n curl b\ncurly\n'");
+        assert_eq!(c.body, b"a\n curl b\ncurly\n");
+    }
+
     #[test]
     fn quoting() {
         let c = one(
@@ -1250,6 +1432,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-Single", r#"a "b" \n $c"#),
                 ("X-Double", r#"a 'b' "c" \ $d `e` \n"#),
                 ("X-Bare", r#"a'b"c\d"#),
@@ -1262,6 +1445,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-Empty", ""),
                 ("X-Dollar", "$HOME ${x}"),
                 ("Content-Type", "application/x-www-form-urlencoded"),
@@ -1304,6 +1488,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("X-A", "1"),
                 ("X-B", "2"),
                 ("User-Agent", "agent/1"),
@@ -1313,7 +1498,7 @@ mod tests {
         );
         // -H wins over -A/-e/-b; `Name:` removes a default header.
         let c = one("curl http://h/ -A a -H 'user-agent: b' -d x=1 -H 'Content-Type:'");
-        assert_eq!(c.headers, headers(&[("user-agent", "b")]));
+        assert_eq!(c.headers, headers(&[("Host", "h"), ("user-agent", "b")]));
         assert_eq!(
             (c.method.as_str(), c.body.as_slice()),
             ("POST", &b"x=1"[..])
@@ -1324,17 +1509,27 @@ mod tests {
             (c.method.as_str(), c.target.as_str()),
             ("GET", "http://h.example/p")
         );
-        assert!(c.headers.is_empty() && c.body.is_empty() && c.host() == Some("h.example"));
+        assert!(
+            c.headers == headers(&[("Host", "h.example")])
+                && c.body.is_empty()
+                && c.host() == Some("h.example")
+        );
         let c =
             one("curl -d a=1 --data b=2 --data-ascii c=3 --data-raw @d --data-binary e http://h/");
         assert_eq!(c.body, b"a=1&b=2&c=3&@d&e");
         assert_eq!(
             c.headers,
-            headers(&[("Content-Type", "application/x-www-form-urlencoded")])
+            headers(&[
+                ("Host", "h"),
+                ("Content-Type", "application/x-www-form-urlencoded")
+            ])
         );
         assert_eq!(c.method, "POST");
         let c = one("curl -H 'content-type: text/plain' -d x http://h/");
-        assert_eq!(c.headers, headers(&[("content-type", "text/plain")]));
+        assert_eq!(
+            c.headers,
+            headers(&[("Host", "h"), ("content-type", "text/plain")])
+        );
         // --data-urlencode.
         assert_eq!(
             one("curl http://h/ --data-urlencode 'a b&c=d'").body,
@@ -1353,7 +1548,7 @@ mod tests {
             (c.method.as_str(), c.target.as_str()),
             ("GET", "http://h/p?x=1&a=1&b=c%20d#frag")
         );
-        assert!(c.body.is_empty() && c.headers.is_empty());
+        assert!(c.body.is_empty() && c.headers == headers(&[("Host", "h")]));
         let c = one("curl --get http://h/ -d a=1 -X POST");
         assert_eq!(
             (c.method.as_str(), c.target.as_str()),
@@ -1366,6 +1561,7 @@ mod tests {
         assert_eq!(
             c.headers,
             headers(&[
+                ("Host", "h"),
                 ("Accept", "application/json"),
                 ("Content-Type", "application/json")
             ])
@@ -1499,11 +1695,15 @@ mod tests {
             ),
             (
                 "curl http://h/ -d 'open",
-                "unterminated quote: the input ends inside a quoted string",
+                "unterminated quote: the input ends inside the `'` opened on line 1",
             ),
             (
                 "curl http://h/ -d $'open\\'",
-                "unterminated quote: the input ends inside a quoted string",
+                "unterminated quote: the input ends inside the `'` opened on line 1",
+            ),
+            (
+                "curl http://h/ \\\n -d \"open\nstill open",
+                "unterminated quote: the input ends inside the `\"` opened on line 2",
             ),
         ] {
             assert_eq!(one_err(input), reason, "{input}");
@@ -1511,8 +1711,8 @@ mod tests {
         // Tab and non-ASCII text stay allowed in header values.
         let ok = read_all("curl -H $'X-Tab: a\\tb' -H 'X-Ok: \u{e9}' http://h/");
         let cap = ok[0].as_ref().unwrap();
-        assert_eq!(cap.headers[0].1, "a\tb");
-        assert_eq!(cap.headers[1].1, "\u{e9}");
+        assert_eq!(cap.header("x-tab"), Some("a\tb"));
+        assert_eq!(cap.header("x-ok"), Some("\u{e9}"));
         // Other curl spellings are fine.
         assert!(read_all("/usr/bin/curl http://h/\ncurl.exe http://h/")[1].is_ok());
         assert!(read_all("/usr/bin/curl http://h/")[0].is_ok());

@@ -18,7 +18,10 @@
 //! - `headers` (`[{"name": …, "value": …}]`) gives the headers in order, except HTTP/2
 //!   pseudo-headers (names starting with `:`). When there is no `host` header (any case)
 //!   but there is an `:authority` pseudo-header, `Host: <authority>` is added as the
-//!   first header, as an HTTP/2 to HTTP/1.1 gateway would.
+//!   first header, as an HTTP/2 to HTTP/1.1 gateway would; else, for an absolute URL,
+//!   the `Host` the browser sent: the URL's authority without userinfo, and without the
+//!   port if it is the scheme's default. Userinfo (`user:password@`) is dropped from the
+//!   target too.
 //! - `postData.text` gives the body; when `postData.encoding` is `"base64"` (an extension
 //!   some tools write) it is decoded; another non-empty encoding is an error. When
 //!   `text` is absent but `params` are given, the body is rebuilt from them as
@@ -37,7 +40,10 @@
 //! single error naming the byte offset where that was found, and ends. A file cut short
 //! yields the entries complete before the cut, then one error. Text after the `entries`
 //! array is checked the same way (up to the end of the file), so a truncated or
-//! garbled tail is reported after the last entry.
+//! garbled tail is reported after the last entry. A second `entries` array in `log`,
+//! or a second `log` object (repeated keys, which JSON readers resolve differently:
+//! some keep the first, some the last), is read too, its entries numbered on from the
+//! first's, rather than dropped.
 
 use std::borrow::Cow;
 use std::io::{self, BufRead};
@@ -90,8 +96,14 @@ enum State {
     Entries {
         first: bool,
     },
-    /// After the `]` of `entries`: the rest of `log` and of the top-level object.
-    Tail,
+    /// After the `]` of `entries`: the rest of `log` (where a second `entries` array
+    /// is read too); `first` just after the `{` of a second `log`.
+    InLog {
+        first: bool,
+    },
+    /// After the `}` of `log`: the rest of the top-level object (where a second `log`
+    /// object is read too), then only whitespace.
+    InTop,
     Done,
 }
 
@@ -231,14 +243,37 @@ impl<R: BufRead> HarReader<R> {
         Ok(Some(item))
     }
 
-    /// After `entries`: the rest of `log`, the rest of the top-level object, then only
-    /// whitespace.
-    fn tail(&mut self) -> Result<(), Stop> {
+    /// After `entries`, the rest of `log` up to another `entries` array (then true,
+    /// inside it) or the end of `log`.
+    fn rest_of_log(&mut self, first: bool) -> Result<bool, Stop> {
         let s = &mut self.scan;
-        s.members(None, false)?;
-        s.members(None, false)?;
+        if !s.members(Some("entries"), first)? {
+            return Ok(false);
+        }
+        if s.peek()? != Some(b'[') {
+            return Err(Stop::Syntax(
+                "not a HAR file: a second \"log\".\"entries\" is not an array",
+            ));
+        }
+        s.bump(b'[');
+        Ok(true)
+    }
+
+    /// After `log`, the rest of the top-level object up to another `log` object (then
+    /// true, inside it) or the end of the file (only whitespace may follow).
+    fn rest_of_top(&mut self) -> Result<bool, Stop> {
+        let s = &mut self.scan;
+        if s.members(Some("log"), false)? {
+            if s.peek()? != Some(b'{') {
+                return Err(Stop::Syntax(
+                    "not a HAR file: a second \"log\" is not an object",
+                ));
+            }
+            s.bump(b'{');
+            return Ok(true);
+        }
         match s.skip_ws()? {
-            None => Ok(()),
+            None => Ok(false),
             Some(_) => Err(Stop::Syntax("data after the end of the HAR object")),
         }
     }
@@ -257,7 +292,7 @@ impl<R: BufRead> HarReader<R> {
             Stop::Eof => match self.state {
                 State::Start => "file ends before the \"log\".\"entries\" array (truncated?)",
                 State::Entries { .. } => "file ends inside the \"entries\" array (truncated?)",
-                State::Tail | State::Done => {
+                State::InLog { .. } | State::InTop | State::Done => {
                     "file ends after the \"entries\" array, inside the HAR object (truncated?)"
                 }
             }
@@ -280,11 +315,25 @@ impl<R: BufRead> Iterator for HarReader<R> {
                 }),
                 State::Entries { first } => self.next_entry(first).inspect(|item| {
                     if item.is_none() {
-                        self.state = State::Tail;
+                        self.state = State::InLog { first: false };
                     }
                 }),
-                State::Tail => self.tail().map(|()| {
-                    self.state = State::Done;
+                // A second `entries` array or `log` object (a repeated key, which JSON
+                // readers resolve differently) is read too rather than dropped.
+                State::InLog { first } => self.rest_of_log(first).map(|more| {
+                    self.state = if more {
+                        State::Entries { first: true }
+                    } else {
+                        State::InTop
+                    };
+                    None
+                }),
+                State::InTop => self.rest_of_top().map(|more| {
+                    self.state = if more {
+                        State::InLog { first: true }
+                    } else {
+                        State::Done
+                    };
                     None
                 }),
             };
@@ -730,7 +779,8 @@ fn parse_entry(raw: &[u8], location: Location, limits: &Limits) -> Result<Captur
     {
         pairs.insert(0, (Cow::Borrowed("Host"), authority));
     }
-    let headers = owned_headers(pairs)?;
+    let mut headers = owned_headers(pairs)?;
+    super::add_client_host(&url, &mut headers);
     let body = match request.post_data {
         None => Vec::new(),
         Some(post) => post_body(post, limits)?,
@@ -739,7 +789,7 @@ fn parse_entry(raw: &[u8], location: Location, limits: &Limits) -> Result<Captur
     Ok(Captured {
         location,
         method: method.into_owned(),
-        target: url.into_owned(),
+        target: super::without_userinfo(&url).unwrap_or_else(|| url.into_owned()),
         headers,
         body,
     })
@@ -862,6 +912,97 @@ mod tests {
   }
 }
 "#;
+
+    /// Issue 11, items 7 and 8: an HTTP/1.1 entry without a Host header gets the one
+    /// the browser sent, from the URL (no userinfo, no default port); `:authority` and
+    /// an explicit Host win; userinfo leaves the target.
+    #[test]
+    fn an_entry_without_host_gets_the_urls() {
+        let entry = |url: &str, headers: &str| {
+            format!(
+                r#"{{"log":{{"entries":[{{"request":{{"method":"GET","url":"{url}","headers":[{headers}]}}}}]}}}}"#
+            )
+        };
+        for (url, headers, want, target) in [
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com:443/?a=1",
+                "",
+                "cvm.tencentcloudapi.com",
+                "https://cvm.tencentcloudapi.com:443/?a=1",
+            ),
+            (
+                "http://h:8080/",
+                r#"{"name":"X-A","value":"1"}"#,
+                "h:8080",
+                "http://h:8080/",
+            ),
+            (
+                "http://h/",
+                r#"{"name":":authority","value":"a"}"#,
+                "a",
+                "http://h/",
+            ),
+            (
+                "http://h/",
+                r#"{"name":"host","value":"b"}"#,
+                "b",
+                "http://h/",
+            ),
+        ] {
+            let items = read_all(&entry(url, headers));
+            let c = items[0].as_ref().unwrap();
+            assert_eq!(c.headers[0].1, want, "{url}");
+            assert_eq!(
+                c.headers
+                    .iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+                    .count(),
+                1
+            );
+            assert_eq!(c.target, target);
+        }
+    }
+
+    /// Issue 11, item 12: a second `entries` array or `log` object is read, not
+    /// dropped silently; a malformed one is reported.
+    #[test]
+    fn second_entries_and_log_are_read() {
+        let e = |n: u32| format!(r#"{{"request":{{"method":"GET","url":"http://h/{n}"}}}}"#);
+        let har = format!(
+            r#"{{"log":{{"entries":[{}],"pages":[],"entries":[{},{}]}},"x":1,"log":{{"version":"1.2"}},"log":{{"entries":[{}]}}}}"#,
+            e(0),
+            e(1),
+            e(2),
+            e(3)
+        );
+        let items = read_all(&har);
+        let got: Vec<(usize, String)> = items
+            .iter()
+            .map(|i| {
+                let c = i.as_ref().unwrap();
+                (c.location.index, c.target.clone())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            (0..4)
+                .map(|n| (n, format!("http://h/{n}")))
+                .collect::<Vec<_>>()
+        );
+        let bad = format!(r#"{{"log":{{"entries":[{}],"entries":5}}}}"#, e(0));
+        let items = read_all(&bad);
+        assert_eq!(items.len(), 2);
+        assert!(items[1].as_ref().unwrap_err().reason.contains("second"));
+        let bad = format!(r#"{{"log":{{"entries":[{}]}},"log":[]}}"#, e(0));
+        let items = read_all(&bad);
+        assert!(
+            items[1]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("second \"log\"")
+        );
+    }
 
     #[test]
     fn devtools_export() {

@@ -24,7 +24,8 @@ const MAX_SHOWN_NAME: usize = 64;
 ///
 /// Requests may follow one another directly or be separated by blank lines; line
 /// ends may be CRLF or bare LF; targets may be origin-form (`/path?query`) or
-/// absolute-form (`http://host/path`). Bodies are framed by `Content-Length` or by
+/// absolute-form (`http://host/path`; without a `Host` header, the one a client sends is
+/// added from the authority, and userinfo is dropped from the target). Bodies are framed by `Content-Length` or by
 /// chunked `Transfer-Encoding` (decoded into [`Captured::body`]); a request without
 /// either has an empty body.
 ///
@@ -238,6 +239,9 @@ impl<R: BufRead> HttpReader<R> {
                 }
             }
         }
+        // An absolute-form request-target without Host: the host is the target's.
+        super::add_client_host(&target, &mut headers);
+        let target = super::without_userinfo(&target).unwrap_or(target);
         Ok(Some(Ok(Captured {
             location,
             method,
@@ -1021,6 +1025,25 @@ mod tests {
         assert_eq!(b.method, "GET");
         assert_eq!(b.query(), "Action=DescribeRegions&Version=2017-03-12");
         assert!(b.body.is_empty());
+    }
+
+    /// Issue 11, items 7 and 8: an absolute-form request-target without Host gives the
+    /// Host header (no userinfo, no default port); a Host header wins.
+    #[test]
+    fn absolute_form_without_host_gets_the_targets() {
+        let input = b"GET https://u:s3cretPW@cvm.tencentcloudapi.com:443/?a=1 HTTP/1.0\r\nX-A: 1\r\n\r\nGET http://h:81/ HTTP/1.1\r\nHost: other\r\n\r\n";
+        let items = read_all(input);
+        let a = ok(&items[0]);
+        assert_eq!(
+            a.headers,
+            [
+                ("Host".to_string(), "cvm.tencentcloudapi.com".to_string()),
+                ("X-A".to_string(), "1".to_string())
+            ]
+        );
+        assert_eq!(a.target, "https://cvm.tencentcloudapi.com:443/?a=1");
+        let b = ok(&items[1]);
+        assert_eq!(b.headers, [("Host".to_string(), "other".to_string())]);
     }
 
     #[test]

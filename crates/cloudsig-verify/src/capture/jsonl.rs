@@ -11,7 +11,7 @@
 //! | key           | required | type | meaning |
 //! |---------------|----------|------|---------|
 //! | `method`      | yes | string | the method as sent, an HTTP token (`POST`, `GET` …), not normalised |
-//! | `url`         | yes | string | the request target, kept verbatim: absolute-form `http://authority/path?query` or `https://…` (scheme in lower case, authority not empty), or origin-form `/path?query` (then a `Host` header is required and gives the host); no spaces or control characters |
+//! | `url`         | yes | string | the request target, kept verbatim: absolute-form `http://authority/path?query` or `https://…` (scheme in lower case, authority not empty; without a `Host` header, the `Host` an HTTP client sends is added as the first header: the authority without userinfo, and without the port if it is the scheme's default), or origin-form `/path?query` (then a `Host` header is required and gives the host); no spaces or control characters |
 //! | `headers`     | no  | array of `[name, value]` string pairs, or object `{name: value}` | the headers in the order sent; duplicates allowed in the array form; an object keeps the order written. Names are HTTP tokens, values may not contain control characters other than tab. Default: none |
 //! | `body`        | no  | string | the body as UTF-8 text. Default: empty |
 //! | `body_base64` | no  | string | the body in standard base64 (`+/`, padding optional, surrounding whitespace ignored), for bodies that are not UTF-8 |
@@ -21,8 +21,12 @@
 //! - `body` and `body_base64` are mutually exclusive: a record with both is an error.
 //!   A `null` optional field counts as absent.
 //! - Keys may come in any order; unknown keys are ignored; a key given twice is an error.
-//! - Lines are separated by `\n` (a `\r` before it is dropped). Blank lines and lines
-//!   whose first non-blank character is `#` are skipped. A UTF-8 byte-order mark at the
+//! - Lines are separated by `\n` (a `\r` before it is dropped). Blank lines, lines
+//!   whose first non-blank character is `#`, and metadata lines — a JSON object with
+//!   none of the keys `method`, `url`, `headers`, `body`, `body_base64` (in any case),
+//!   such as `{"note": "capture 1"}` — are skipped: they are not requests and not
+//!   counted. An object with any of those keys is a record, and an error if it is not
+//!   a good one. A UTF-8 byte-order mark at the
 //!   start of the file is skipped.
 //! - A line longer than [`Limits::max_record`] bytes (its `\n` not counted) is an
 //!   error; it is skipped without being stored (the reader holds at most
@@ -219,14 +223,18 @@ impl<R: BufRead> JsonLinesReader<R> {
             if matches!(first_non_blank(content), None | Some(b'#')) {
                 continue;
             }
-            self.index = self.index.saturating_add(1);
             let mut pending = None;
             let done = parse_view(content, location, &self.limits, &mut self.scratch, |v| {
                 f(Ok(v.clone()))
             })
             .map_err(|reason| pending = Some(CaptureError { location, reason }));
+            if let Ok(None) = done {
+                // A metadata line.
+                continue;
+            }
+            self.index = self.index.saturating_add(1);
             return match (done, pending) {
-                (Ok(t), _) => Some(t),
+                (Ok(t), _) => t,
                 (Err(()), Some(e)) => Some(f(Err(e))),
                 (Err(()), None) => None,
             };
@@ -287,10 +295,12 @@ pub(crate) fn for_each_view(
         if matches!(first_non_blank(content), None | Some(b'#')) {
             continue;
         }
-        index = index.saturating_add(1);
-        if let Err(reason) = parse_view(content, location, limits, scratch, |v| f(Ok(v))) {
-            f(Err(CaptureError { location, reason }));
+        match parse_view(content, location, limits, scratch, |v| f(Ok(v))) {
+            Ok(None) => continue,
+            Ok(Some(())) => {}
+            Err(reason) => f(Err(CaptureError { location, reason })),
         }
+        index = index.saturating_add(1);
     }
     line
 }
@@ -356,11 +366,42 @@ fn recycle<'a, 'b>(mut v: Vec<(&'a str, &'a str)>) -> Vec<(&'b str, &'b str)> {
     v.into_iter().map(|_| ("", "")).collect()
 }
 
+/// The keys that make an object a request record (ASCII case ignored, so that a
+/// misspelt record is reported rather than skipped).
+const RECORD_KEYS: [&str; 5] = ["method", "url", "headers", "body", "body_base64"];
+
+/// Whether a line that is not a good record is a metadata line: a JSON object with
+/// none of the [`RECORD_KEYS`] (such as `{"note": "capture 1"}`).
+fn is_metadata(text: &str) -> bool {
+    serde_json::from_str::<std::collections::BTreeMap<Cow<'_, str>, IgnoredAny>>(text).is_ok_and(
+        |object| {
+            !object
+                .keys()
+                .any(|k| RECORD_KEYS.iter().any(|r| k.eq_ignore_ascii_case(r)))
+        },
+    )
+}
+
 /// Parses one record and hands a borrowed view of it to `f`: no owned copy of the
 /// headers, method or target is made (only a base64 body is decoded). Records of the
 /// usual shape are read by the [`fast`] parser, strings with escapes unescaped into
-/// `scratch`; anything else by serde_json.
+/// `scratch`; anything else by serde_json. `Ok(None)` for a metadata line (see
+/// [`is_metadata`]), which is not a request and is skipped.
 fn parse_view<T>(
+    line: &[u8],
+    location: Location,
+    limits: &Limits,
+    scratch: &mut Scratch,
+    f: impl FnOnce(&RequestView<'_>) -> T,
+) -> Result<Option<T>, String> {
+    match parse_record(line, location, limits, scratch, f) {
+        Err(_) if std::str::from_utf8(line).is_ok_and(is_metadata) => Ok(None),
+        done => done.map(Some),
+    }
+}
+
+/// [`parse_view`] without the metadata check.
+fn parse_record<T>(
     line: &[u8],
     location: Location,
     limits: &Limits,
@@ -463,11 +504,13 @@ fn finish<'a, T>(
                 Some(bytes) => bytes.as_slice(),
                 None => record.body.unwrap_or_default().as_bytes(),
             };
+            let mut headers = record.headers;
+            super::add_client_host(target, &mut headers);
             let view = RequestView {
                 location,
                 method,
                 target,
-                headers: record.headers,
+                headers,
                 body,
             };
             let done = f(&view);
@@ -867,7 +910,10 @@ struct OutRecord<'a> {
 ///     location: Location::default(),
 ///     method: "POST".into(),
 ///     target: "https://cvm.tencentcloudapi.com/".into(),
-///     headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+///     headers: vec![
+///         ("Host".into(), "cvm.tencentcloudapi.com".into()),
+///         ("Content-Type".into(), "application/octet-stream".into()),
+///     ],
 ///     body: vec![0xff, 0x00],
 /// };
 /// let mut out = Vec::new();
@@ -964,10 +1010,36 @@ mod tests {
         assert_eq!((c.target.as_str(), c.body.len()), ("/x?y", 0));
         let c =
             one(r#"{"method": "GET", "url": "http://h", "headers": [], "body": null}"#).unwrap();
-        assert!(c.headers.is_empty() && c.body.is_empty());
+        assert!(c.headers == h(&[("Host", "h")]) && c.body.is_empty());
         let c = one(r#"{"method": "GET", "url": "https://h:443"}"#).unwrap();
-        assert_eq!(c.host(), Some("h:443"));
+        assert_eq!(c.host(), Some("h"));
         assert!(err(r#"{"method": "GET", "url": "HTTPS://h:443"}"#).contains("neither"));
+    }
+
+    /// Issue 11, items 7 and 8: an absolute-form record without Host gets the one an
+    /// HTTP client sends (no userinfo, no default port); a Host header wins.
+    #[test]
+    fn an_absolute_url_without_host_gets_the_clients() {
+        for (url, host) in [
+            (
+                "https://cvm.tencentcloudapi.com/?a",
+                "cvm.tencentcloudapi.com",
+            ),
+            (
+                "https://user:s3cretPW@cvm.tencentcloudapi.com:443/",
+                "cvm.tencentcloudapi.com",
+            ),
+            ("http://h:8443/", "h:8443"),
+        ] {
+            let c = one(&format!(
+                r#"{{"method":"GET","url":"{url}","headers":[["X-A","1"]]}}"#
+            ))
+            .unwrap();
+            assert_eq!(c.headers, h(&[("Host", host), ("X-A", "1")]), "{url}");
+            assert_eq!(c.host(), Some(host));
+        }
+        let c = one(r#"{"method":"GET","url":"https://u@h/","headers":[["host","x"]]}"#).unwrap();
+        assert_eq!(c.headers, h(&[("host", "x")]));
     }
 
     #[test]
@@ -1045,6 +1117,48 @@ mod tests {
         assert!(read_all("\n\n# only comments\n").is_empty());
     }
 
+    /// Issue 11, item 5 (c): a metadata line (an object with no record key) is not a
+    /// request: skipped and not counted, by the reader and the pipeline's view path
+    /// alike; a broken record is reported and reading goes on.
+    #[test]
+    fn metadata_lines_are_skipped_and_broken_records_reported() {
+        let input = concat!(
+            "{\"note\": \"capture 1\", \"started\": 1700000000}\n",
+            "{\"method\": \"GET\", \"url\": broken}\n",
+            "{}\n",
+            "{\"method\":\"GET\",\"url\":\"http://a/\"}\n",
+            "  {\"id\": 7, \"tags\": {\"method\": \"x\"}}\n",
+            "{\"method\":\"GET\",\"url\":\"http://b/\"}\n",
+        );
+        let items = read_all(input);
+        let summary: Vec<_> = items
+            .iter()
+            .map(|i| match i {
+                Ok(c) => (c.location.index, c.location.line, c.target.clone()),
+                Err(e) => (e.location.index, e.location.line, e.reason.clone()),
+            })
+            .collect();
+        assert_eq!(summary.len(), 3, "{summary:?}");
+        assert_eq!((summary[0].0, summary[0].1), (0, Some(2)));
+        assert!(summary[0].2.contains("not valid JSON"), "{summary:?}");
+        assert_eq!(summary[1], (1, Some(4), "http://a/".to_string()));
+        assert_eq!(summary[2], (2, Some(6), "http://b/".to_string()));
+        let mut viewed = Vec::new();
+        let lines = for_each_view(
+            input.as_bytes(),
+            0,
+            &Limits::default(),
+            &mut Scratch::default(),
+            |item| {
+                viewed.push(match item {
+                    Ok(v) => (v.location.index, v.location.line, v.target.to_string()),
+                    Err(e) => (e.location.index, e.location.line, e.reason),
+                })
+            },
+        );
+        assert_eq!((viewed, lines), (summary, 6));
+    }
+
     #[test]
     fn errors_name_the_problem_and_reading_goes_on() {
         let cases: &[(&str, &str)] = &[
@@ -1053,7 +1167,8 @@ mod tests {
             ("[1, 2]", "not a JSON object"),
             ("\"just a string\"", "not a JSON object"),
             ("42", "not a JSON object"),
-            ("{}", "missing \"method\""),
+            (r#"{"Method": "GET", "URL": "/"}"#, "missing \"method\""),
+            (r#"{"body": "x"}"#, "missing \"method\""),
             (
                 r#"{"method": 5, "url": "/"}"#,
                 "expected \"method\" as a string",
@@ -1362,6 +1477,7 @@ mod tests {
                 "PUT",
                 "http://h:8080/p",
                 &[
+                    ("Host", "h:8080"),
                     ("Content-Type", "application/octet-stream"),
                     ("X-Empty", ""),
                 ],
@@ -1370,7 +1486,7 @@ mod tests {
             cap(
                 "POST",
                 "http://h/",
-                &[("X-Unicode", "h\u{e9}llo\tworld")],
+                &[("Host", "h"), ("X-Unicode", "h\u{e9}llo\tworld")],
                 "line1\nline2\r\n\u{2028}\u{1F600}\u{0}".as_bytes(),
             ),
         ];
@@ -1759,7 +1875,7 @@ mod tests {
                     assert!(pairs.iter().all(|(n, _)| is_token(n)), "{line}");
                 }
             }
-            let got = parse_view(
+            let got = parse_record(
                 line.as_bytes(),
                 Location::default(),
                 &limits,
@@ -1840,7 +1956,7 @@ mod tests {
                     compact += usize::from(fast::compact(&line, &mut text, &mut spans).is_some());
                     let owned = |v: &RequestView<'_>| v.to_captured();
                     let want = parse_serde(&line, Location::default(), &limits, owned);
-                    let got = parse_view(
+                    let got = parse_record(
                         line.as_bytes(),
                         Location::default(),
                         &limits,

@@ -58,7 +58,8 @@ impl Captured {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The authority of an absolute-form target (`host` or `host:port`), if any.
+    /// The authority of an absolute-form target (`host` or `host:port`), if any,
+    /// without any userinfo (`user:password@`), which is never part of the host.
     pub fn target_authority(&self) -> Option<&str> {
         target_authority(&self.target)
     }
@@ -167,10 +168,75 @@ fn path_start(rest: &str) -> Option<usize> {
     rest.bytes().position(|b| b == b'/' || b == b'?')
 }
 
+/// The authority of an absolute-form target, without any userinfo (`user:pass@`).
 fn target_authority(target: &str) -> Option<&str> {
     let rest = strip_scheme(target)?;
     let end = path_start(rest).unwrap_or(rest.len());
-    rest.get(..end).filter(|a| !a.is_empty())
+    let authority = rest.get(..end)?;
+    let host = match authority.rfind('@') {
+        Some(at) => authority.get(at.saturating_add(1)..)?,
+        None => authority,
+    };
+    Some(host).filter(|a| !a.is_empty())
+}
+
+/// The `Host` header an HTTP client (curl, a browser, an SDK) sends for an
+/// absolute-form `target`: its authority without userinfo, and without the port when
+/// that is the scheme's default (`http` 80, `https` 443) or empty. `None` for an
+/// origin-form target or an empty host. A slice of `target`.
+///
+/// ```text
+/// https://user:pw@cvm.tencentcloudapi.com:443/?a  ->  cvm.tencentcloudapi.com
+/// http://[::1]:8080/                              ->  [::1]:8080
+/// ```
+pub(crate) fn client_host(target: &str) -> Option<&str> {
+    let default = if target.starts_with("https://") {
+        "443"
+    } else {
+        "80"
+    };
+    let authority = target_authority(target)?;
+    let host = match authority.rfind(':') {
+        // A colon inside an IPv6 literal's brackets is not a port separator.
+        Some(colon) if !authority.get(colon..).is_some_and(|p| p.contains(']')) => {
+            let port = authority.get(colon.saturating_add(1)..).unwrap_or_default();
+            if port.is_empty() || port == default {
+                authority.get(..colon)?
+            } else {
+                authority
+            }
+        }
+        _ => authority,
+    };
+    Some(host).filter(|h| !h.is_empty())
+}
+
+/// `target` without the userinfo of its authority (`https://user:pw@h/` gives
+/// `https://h/`); `None` when it has none.
+pub(crate) fn without_userinfo(target: &str) -> Option<String> {
+    let rest = strip_scheme(target)?;
+    let end = path_start(rest).unwrap_or(rest.len());
+    let at = rest.get(..end)?.rfind('@')?;
+    let scheme = target.get(..target.len().saturating_sub(rest.len()))?;
+    Some(format!("{scheme}{}", rest.get(at.saturating_add(1)..)?))
+}
+
+/// Adds, as the first header, the `Host` an HTTP client sends for an absolute-form
+/// `target` (see [`client_host`]) when `headers` has none.
+pub(crate) fn add_client_host<'a, N, V>(target: &'a str, headers: &mut Vec<(N, V)>)
+where
+    N: AsRef<str> + From<&'a str>,
+    V: AsRef<str> + From<&'a str>,
+{
+    if headers
+        .iter()
+        .any(|(n, _)| n.as_ref().eq_ignore_ascii_case("host"))
+    {
+        return;
+    }
+    if let Some(host) = client_host(target) {
+        headers.insert(0, (N::from("Host"), V::from(host)));
+    }
 }
 
 fn origin_form(target: &str) -> &str {
@@ -327,6 +393,23 @@ mod tests {
             let (path, query) = super::target_parts(t);
             assert_eq!((path.to_string(), query.to_string()), reference(t), "{t:?}");
         }
+    }
+
+    /// Issue 11, item 8: userinfo is never part of the host.
+    #[test]
+    fn userinfo_is_not_the_host() {
+        let c = cap("https://user:s3cretPW@cvm.tencentcloudapi.com/?a", None);
+        assert_eq!(c.host(), Some("cvm.tencentcloudapi.com"));
+        assert_eq!((c.path(), c.query()), ("/", "a"));
+        assert_eq!(super::target_authority("http://u@"), None);
+        assert_eq!(
+            super::without_userinfo("https://u:p@h:1/x?y=@"),
+            Some("https://h:1/x?y=@".to_string())
+        );
+        assert_eq!(super::without_userinfo("https://h/x?y=@"), None);
+        assert_eq!(super::without_userinfo("/x@y"), None);
+        assert_eq!(super::client_host("http://h:/"), Some("h"));
+        assert_eq!(super::client_host("/p"), None);
     }
 
     #[test]
