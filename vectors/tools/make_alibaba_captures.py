@@ -316,7 +316,8 @@ def render():
     manifest = {"schema": "cloudsig-captures/1", "keys": "keys.txt",
                 "cases": [{k: v for k, v in case.items() if k != "data"} for case in c]}
     files["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    files["keys.txt"] = ("# Fictitious Alibaba Cloud keys: AccessKeyId AccessKeySecret [SecurityToken]\n"
+    files["keys.txt"] = ("# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
+                         "# Fictitious Alibaba Cloud keys: AccessKeyId AccessKeySecret [SecurityToken]\n"
                          + "".join(" ".join(x for x in k if x) + "\n" for k in KEYS)).encode()
     return files
 

@@ -57,6 +57,7 @@ TEMP_TOKEN = "tokenEXAMPLE123"
 UNKNOWN_ID = "AKIDunknownEXAMPLE"
 
 KEYS_TXT = (
+    "# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
     "# Fictitious credentials for the captures in this directory: they are documentation examples,\n"
     "# not real keys, and grant access to nothing. Format: SecretId SecretKey [Token]\n"
     "%s %s\n"
@@ -99,7 +100,8 @@ V1_DOC_SIGNATURE_ENC = "EliP9YW3pW28FpsEdkXt%2F%2BWcGeI%3D"
 
 
 def v1_params(drop=(), add=(), replace=()):
-    """V1_BASE without `drop`, with `replace` values and `add` pairs, sorted by name bytes."""
+    """# cloudsig: example keys, not secret (so their file mode is not warned about)
+V1_BASE without `drop`, with `replace` values and `add` pairs, sorted by name bytes."""
     rep = dict(replace)
     out = [(k, rep.get(k, v)) for k, v in V1_BASE if k not in drop] + list(add)
     return sorted(out, key=lambda kv: kv[0].encode("utf-8"))

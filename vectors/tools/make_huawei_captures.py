@@ -219,7 +219,8 @@ def self_check(all_cases):
 def render():
     all_cases = cases()
     self_check(all_cases)
-    files = {"keys.txt": f"# Fictitious Huawei Cloud credentials: AK SK [SecurityToken]\n{AK} {SK}\n{TMP_AK} {TMP_SK} {TOKEN}\n"}
+    files = {"keys.txt": "# cloudsig: example keys, not secret (so their file mode is not warned about)\n"
+                          f"# Fictitious Huawei Cloud credentials: AK SK [SecurityToken]\n{AK} {SK}\n{TMP_AK} {TMP_SK} {TOKEN}\n"}
     manifest = {"generator": "vectors/tools/make_huawei_captures.py", "now": NOW_UNIX,
                 "keys": "keys.txt", "captures": []}
     for group, name, rec, exp in all_cases:
