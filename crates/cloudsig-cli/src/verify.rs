@@ -214,7 +214,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         let failed = match summary {
             Err(_) if out.failed.is_some() => break,
             Ok(s) => {
-                merge(&mut total, s);
+                total.merge(&s);
                 read_error.get().cloned()
             }
             Err(e) => Some(read_error.get().cloned().unwrap_or_else(|| e.to_string())),
@@ -346,14 +346,6 @@ fn non_negative(text: &str) -> Result<i64, String> {
         Ok(_) => Err("must not be negative".into()),
         Err(e) => Err(e.to_string()),
     }
-}
-
-fn merge(total: &mut Summary, s: Summary) {
-    total.total += s.total;
-    total.valid += s.valid;
-    total.unsigned += s.unsigned;
-    total.invalid += s.invalid;
-    total.unreadable += s.unreadable;
 }
 
 /// Why no format was chosen: the input could not be read, or its format not told.

@@ -9,32 +9,15 @@
 )]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+mod common;
+use common::{ROOT, cloudsig, run_with_stdin};
 
 use serde_json::Value;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const KEYS: &str = "vectors/captures/tencent/keys.txt";
 const SECRET: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
-
-fn cloudsig() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudsig"));
-    c.current_dir(ROOT)
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY");
-    c
-}
-
-fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn text(o: &Output) -> (String, String) {
     (

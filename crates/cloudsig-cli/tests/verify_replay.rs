@@ -10,41 +10,15 @@
     missing_docs
 )]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+mod common;
+use common::{cloudsig, run_with_stdin};
+
 const TENCENT_KEYS: &str = "vectors/captures/tencent/keys.txt";
 const ALIBABA_KEYS: &str = "vectors/captures/alibaba/keys.txt";
 /// The verification time: every request below is signed within a minute of it.
 const NOW: &str = "1700000005";
-
-fn cloudsig() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudsig"));
-    c.current_dir(ROOT);
-    for var in [
-        "TENCENTCLOUD_SECRET_ID",
-        "TENCENTCLOUD_SECRET_KEY",
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-    ] {
-        c.env_remove(var);
-    }
-    c
-}
-
-fn run(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn sign(args: &[&str]) -> Vec<u8> {
     let o = cloudsig().arg("sign").args(args).output().unwrap();
@@ -118,7 +92,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 /// `cloudsig verify` over `files` (standard input `input` when there are none): exit
 /// status and report lines (without the files' `==` headers).
 fn verify(keys: &str, files: &[&str], input: &[u8]) -> (Option<i32>, Vec<String>) {
-    let o = run(
+    let o = run_with_stdin(
         cloudsig()
             .args(["verify", "--key-file", keys, "--now", NOW])
             .args(files),

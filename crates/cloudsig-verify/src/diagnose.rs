@@ -67,6 +67,28 @@ pub(crate) fn within_budget(
     false
 }
 
+/// The diagnosis of a signature mismatch, for every scheme: the search for a client
+/// mistake (`find`) when `enabled` (the verifier's options) and the request is within
+/// the budget ([`within_budget`], which notes in `report` why not); otherwise only the
+/// computed stages, with nothing tried.
+pub(crate) fn diagnosis(
+    report: &mut crate::report::Report,
+    enabled: bool,
+    signed_headers: usize,
+    computed: Computed,
+    find: impl FnOnce(Computed) -> Diagnosis,
+) -> Diagnosis {
+    if enabled && within_budget(report, signed_headers, &computed) {
+        find(computed)
+    } else {
+        Diagnosis {
+            computed,
+            mistake: None,
+            tried: 0,
+        }
+    }
+}
+
 /// What the TC3 diagnosis needs: the request as sent and what the verifier used.
 pub(crate) struct Tc3Case<'a> {
     pub cap: &'a RequestView<'a>,

@@ -34,7 +34,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn merge(&mut self, other: &Self) {
+    /// Adds `other`'s counts to these (the summaries of several inputs into one).
+    pub fn merge(&mut self, other: &Self) {
         self.total += other.total;
         self.valid += other.valid;
         self.unsigned += other.unsigned;

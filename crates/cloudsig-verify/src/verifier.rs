@@ -473,28 +473,27 @@ impl Verifier {
                 expected_signature: signed.signature().to_string(),
                 received_signature: a.signature.to_string(),
             };
-            let search = self.options.diagnose
-                && diagnose::within_budget(report, signed_headers.names().count(), &computed);
-            report.diagnosis = Some(if search {
-                diagnose::tc3(&diagnose::Tc3Case {
-                    cap,
-                    secret: creds.secret_key(),
-                    signed_headers,
-                    settings,
-                    timestamp: ts,
-                    date,
-                    service: a.service,
-                    unsigned,
-                    received: a.signature,
-                    computed,
-                })
-            } else {
-                crate::report::Diagnosis {
-                    computed,
-                    mistake: None,
-                    tried: 0,
-                }
-            });
+            let d = diagnose::diagnosis(
+                report,
+                self.options.diagnose,
+                signed_headers.names().count(),
+                computed,
+                |computed| {
+                    diagnose::tc3(&diagnose::Tc3Case {
+                        cap,
+                        secret: creds.secret_key(),
+                        signed_headers,
+                        settings,
+                        timestamp: ts,
+                        date,
+                        service: a.service,
+                        unsigned,
+                        received: a.signature,
+                        computed,
+                    })
+                },
+            );
+            report.diagnosis = Some(d);
         } else {
             report.authenticated = true;
         }
@@ -629,24 +628,24 @@ impl Verifier {
             expected_signature: signed.signature().to_string(),
             received_signature: received.to_string(),
         };
-        let search = self.options.diagnose && diagnose::within_budget(&mut report, 0, &computed);
-        report.diagnosis = Some(if search {
-            diagnose::v1(&diagnose::V1Case {
-                cap,
-                params,
-                secret: creds.secret_key(),
-                algorithm,
-                host,
-                received,
-                computed,
-            })
-        } else {
-            crate::report::Diagnosis {
-                computed,
-                mistake: None,
-                tried: 0,
-            }
-        });
+        let d = diagnose::diagnosis(
+            &mut report,
+            self.options.diagnose,
+            0,
+            computed,
+            |computed| {
+                diagnose::v1(&diagnose::V1Case {
+                    cap,
+                    params,
+                    secret: creds.secret_key(),
+                    algorithm,
+                    host,
+                    received,
+                    computed,
+                })
+            },
+        );
+        report.diagnosis = Some(d);
         report
     }
 }

@@ -147,17 +147,9 @@ fn mismatch(
         "signature",
         "the signature does not match the request as sent",
     );
-    let search =
-        v.options().diagnose && crate::diagnose::within_budget(report, signed_headers, &computed);
-    report.diagnosis = Some(if search {
-        find(computed)
-    } else {
-        Diagnosis {
-            computed,
-            mistake: None,
-            tried: 0,
-        }
-    });
+    let d =
+        crate::diagnose::diagnosis(report, v.options().diagnose, signed_headers, computed, find);
+    report.diagnosis = Some(d);
 }
 
 /// Verifies an `Authorization: ACS3-HMAC-…` request.

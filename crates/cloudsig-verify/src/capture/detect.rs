@@ -4,6 +4,8 @@ use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::str::FromStr;
 
+use super::jsonl::is_tchar;
+
 /// A capture format.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -344,10 +346,6 @@ impl RequestLine {
             _ => RequestLine::No,
         }
     }
-}
-
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// A top-level key worth knowing.

@@ -23,7 +23,7 @@ pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization
 
 use crate::auth::AuthForm;
 use crate::capture::RequestView;
-use crate::report::{Computed, Diagnosis, Report, Scheme};
+use crate::report::{Computed, Report, Scheme};
 use crate::verifier::{Verifier, request_of};
 
 /// API Gateway's code for every IAM AK/SK authentication failure.
@@ -219,27 +219,26 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
         expected_signature: signed.signature().to_string(),
         received_signature: a.signature.to_string(),
     };
-    let search = verifier.options().diagnose
-        && crate::diagnose::within_budget(&mut report, signed_headers.names().count(), &computed);
-    report.diagnosis = Some(if search {
-        diagnose::diagnose(&diagnose::Case {
-            cap,
-            algorithm: a.algorithm,
-            access_key: a.access_key,
-            secret: creds.secret_key(),
-            signed_headers: &signed_headers,
-            date,
-            scope,
-            received: a.signature,
-            computed,
-        })
-    } else {
-        Diagnosis {
-            computed,
-            mistake: None,
-            tried: 0,
-        }
-    });
+    let d = crate::diagnose::diagnosis(
+        &mut report,
+        verifier.options().diagnose,
+        signed_headers.names().count(),
+        computed,
+        |computed| {
+            diagnose::diagnose(&diagnose::Case {
+                cap,
+                algorithm: a.algorithm,
+                access_key: a.access_key,
+                secret: creds.secret_key(),
+                signed_headers: &signed_headers,
+                date,
+                scope,
+                received: a.signature,
+                computed,
+            })
+        },
+    );
+    report.diagnosis = Some(d);
     report
 }
 
