@@ -37,8 +37,10 @@ fn verifier() -> &'static Verifier {
 
 fn render_all(report: &Report) {
     let _ = report.to_string();
-    let _ = render::explain(report);
-    let _ = render::to_json(report).to_string();
+    for reveal in [render::Reveal::Nothing, render::Reveal::ExpectedSignature] {
+        let _ = render::explain(report, reveal);
+        let _ = render::to_json(report, reveal).to_string();
+    }
     let _ = (report.code(), report.is_ok());
 }
 

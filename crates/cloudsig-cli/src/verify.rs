@@ -62,6 +62,14 @@ pub struct VerifyArgs {
     /// For each request that fails, print every finding and what was computed at each stage.
     #[arg(long)]
     explain: bool,
+    /// With --explain or --format json, also print the expected signature of each failed
+    /// request: the signature that would make the request verify. Only for debugging
+    /// requests you signed yourself: for anyone else's request it is the answer a forger
+    /// wants (pasted into a forged request, it makes it verify), so never use it on
+    /// requests you did not send, nor paste its output into logs or tickets. Without it,
+    /// reports say where the stages diverge, not the answer.
+    #[arg(long)]
+    reveal_expected_signature: bool,
     /// Print only the requests that are not valid (and the summary).
     #[arg(long)]
     only_invalid: bool,
@@ -129,6 +137,11 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             .collect()
     };
     let several = files.len() > 1;
+    let reveal = if a.reveal_expected_signature {
+        render::Reveal::ExpectedSignature
+    } else {
+        render::Reveal::Nothing
+    };
     let mut not_read = 0usize;
     // One replay store for the whole run: a nonce used in one file is a replay in the next.
     let mut replay = ReplayGuard::new(verifier.options().window);
@@ -169,8 +182,10 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                     writeln!(w, "{h}")?;
                 }
                 match a.format {
-                    Output::Json => render::write_json(&r, Some(&name), w),
-                    Output::Text if a.explain && !r.is_ok() => write!(w, "{}", render::explain(&r)),
+                    Output::Json => render::write_json(&r, Some(&name), reveal, w),
+                    Output::Text if a.explain && !r.is_ok() => {
+                        write!(w, "{}", render::explain(&r, reveal))
+                    }
                     Output::Text => writeln!(w, "{r}"),
                 }
             })

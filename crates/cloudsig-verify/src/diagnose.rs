@@ -184,7 +184,7 @@ pub(crate) fn tc3(case: &Tc3Case<'_>) -> Diagnosis {
         && received.bytes().any(|b| b.is_ascii_uppercase())
         && constant_time_eq(
             received.to_ascii_lowercase().as_bytes(),
-            case.computed.expected_signature.as_bytes(),
+            case.computed.expected_signature.reveal().as_bytes(),
         )
     {
         found = Some(mistake(
@@ -393,7 +393,7 @@ pub(crate) fn v1(case: &V1Case<'_>) -> Diagnosis {
         && let Ok(once_more) = decode(received)
         && constant_time_eq(
             once_more.as_bytes(),
-            case.computed.expected_signature.as_bytes(),
+            case.computed.expected_signature.reveal().as_bytes(),
         )
     {
         found = Some(mistake(

@@ -8,14 +8,46 @@ use serde_json::{Value, json};
 
 use crate::report::Report;
 
+/// What a rendering may show beyond the report's safe fields.
+///
+/// The default, [`Reveal::Nothing`], is what any report may carry to a log, a ticket or
+/// an answer from a server: where the stages diverge, the canonical request and string
+/// to sign (built from the request as sent, so they tell nothing secret), never the
+/// expected signature nor any derived key.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reveal {
+    /// Only what is safe to show anyone who sent the request.
+    #[default]
+    Nothing,
+    /// Also the expected signature: the signature that would make the request verify.
+    /// Only for debugging requests you signed yourself: for anyone else's request it is
+    /// a signing oracle (pasted into a forged request, it makes that request verify).
+    ExpectedSignature,
+}
+
+impl Reveal {
+    fn expected(self, c: &crate::report::Computed) -> Option<&str> {
+        (self == Self::ExpectedSignature).then(|| c.expected_signature.reveal())
+    }
+}
+
 /// The report as one JSON object (one line of `--format json`).
 ///
 /// Fields: `index` (1-based), `offset`, `line`, `verdict`, `scheme`, `secret_id`, `code`,
 /// `timestamp`, `findings` (`code`, `rule`, `message`), `notes`, and `diagnosis`
-/// (`mistake` with `id` and `description`, `tried`, `canonical_request`,
-/// `string_to_sign`, `expected_signature`, `received_signature`) or null.
-pub fn to_json(r: &Report) -> Value {
-    json!({
+/// (`mistake` with `id` and `description`, `tried`, `diverges_at`, `canonical_request`,
+/// `string_to_sign`, `received_signature`, and `expected_signature` only with
+/// [`Reveal::ExpectedSignature`]) or null.
+///
+/// ```
+/// use cloudsig_verify::{capture::Location, render::{self, Reveal}};
+/// # use cloudsig_verify::{capture::CaptureError, unreadable};
+/// let r = unreadable(&CaptureError { location: Location::default(), reason: "truncated".into() });
+/// assert_eq!(render::to_json(&r, Reveal::default())["verdict"], "unreadable");
+/// ```
+pub fn to_json(r: &Report, reveal: Reveal) -> Value {
+    let mut v = json!({
         "index": r.location.index + 1,
         "offset": r.location.offset,
         "line": r.location.line,
@@ -29,30 +61,43 @@ pub fn to_json(r: &Report) -> Value {
         "diagnosis": r.diagnosis.as_ref().map(|d| json!({
             "mistake": d.mistake.as_ref().map(|m| json!({"id": m.id, "description": m.description})),
             "tried": d.tried,
+            "diverges_at": d.diverges_at(),
             "canonical_request": d.computed.canonical_request,
             "string_to_sign": d.computed.string_to_sign,
-            "expected_signature": d.computed.expected_signature,
             "received_signature": d.computed.received_signature,
         })),
-    })
+    });
+    if let (Some(d), Some(obj)) = (
+        &r.diagnosis,
+        v.get_mut("diagnosis").and_then(Value::as_object_mut),
+    ) && let Some(expected) = reveal.expected(&d.computed)
+    {
+        obj.insert("expected_signature".into(), expected.into());
+    }
+    v
 }
 
 /// Writes the report as one line of JSON, the object of [`to_json`] with a last field
 /// `"file"` when `file` is given, followed by `\n`: the same bytes as printing
 /// `to_json`'s value with `file` inserted, without building the value (which cost more
-/// than verifying the request).
+/// than verifying the request). `reveal` as for [`to_json`].
 ///
 /// ```
-/// use cloudsig_verify::{capture::{CaptureError, Location}, render, unreadable};
+/// use cloudsig_verify::{capture::{CaptureError, Location}, render::{self, Reveal}, unreadable};
 /// let r = unreadable(&CaptureError { location: Location::default(), reason: "truncated".into() });
 /// let mut out = Vec::new();
-/// render::write_json(&r, Some("capture.jsonl"), &mut out)?;
-/// let mut want = render::to_json(&r);
+/// render::write_json(&r, Some("capture.jsonl"), Reveal::Nothing, &mut out)?;
+/// let mut want = render::to_json(&r, Reveal::Nothing);
 /// want.as_object_mut().unwrap().insert("file".into(), "capture.jsonl".into());
 /// assert_eq!(out, format!("{want}\n").into_bytes());
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn write_json(r: &Report, file: Option<&str>, out: &mut impl io::Write) -> io::Result<()> {
+pub fn write_json(
+    r: &Report,
+    file: Option<&str>,
+    reveal: Reveal,
+    out: &mut impl io::Write,
+) -> io::Result<()> {
     let line = JsonReport {
         index: r.location.index + 1,
         offset: r.location.offset,
@@ -78,10 +123,11 @@ pub fn write_json(r: &Report, file: Option<&str>, out: &mut impl io::Write) -> i
                 description: &m.description,
             }),
             tried: d.tried,
+            diverges_at: d.diverges_at(),
             canonical_request: d.computed.canonical_request.as_deref(),
             string_to_sign: &d.computed.string_to_sign,
-            expected_signature: &d.computed.expected_signature,
             received_signature: &d.computed.received_signature,
+            expected_signature: reveal.expected(&d.computed),
         }),
         file,
     };
@@ -118,10 +164,12 @@ struct JsonFinding<'a> {
 struct JsonDiagnosis<'a> {
     mistake: Option<JsonMistake<'a>>,
     tried: usize,
+    diverges_at: &'a str,
     canonical_request: Option<&'a str>,
     string_to_sign: &'a str,
-    expected_signature: &'a str,
     received_signature: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_signature: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -130,9 +178,10 @@ struct JsonMistake<'a> {
     description: &'a str,
 }
 
-/// The one-line report followed by every finding, note and, for a mismatch, what the
-/// verifier computed at each stage.
-pub fn explain(r: &Report) -> String {
+/// The one-line report followed by every finding, note and, for a mismatch, where the
+/// stages diverge and what the verifier computed at each stage it may show (`reveal`
+/// as for [`to_json`]).
+pub fn explain(r: &Report, reveal: Reveal) -> String {
     let mut out = format!("{r}\n");
     for f in &r.findings {
         let _ = writeln!(out, "    {} [{}]: {}", f.code, f.rule, f.message);
@@ -141,6 +190,15 @@ pub fn explain(r: &Report) -> String {
         let _ = writeln!(out, "    note: {n}");
     }
     if let Some(d) = &r.diagnosis {
+        let _ = match &d.mistake {
+            Some(m) => writeln!(
+                out,
+                "    diverges at: {} (cause: {})",
+                d.diverges_at(),
+                m.id
+            ),
+            None => writeln!(out, "    diverges at: {}", d.diverges_at()),
+        };
         if let Some(c) = &d.computed.canonical_request {
             let _ = writeln!(out, "    computed canonical request:\n{}", indent(c));
         }
@@ -149,11 +207,9 @@ pub fn explain(r: &Report) -> String {
             "    computed string to sign:\n{}",
             indent(&d.computed.string_to_sign)
         );
-        let _ = writeln!(
-            out,
-            "    expected signature: {}",
-            d.computed.expected_signature
-        );
+        if let Some(expected) = reveal.expected(&d.computed) {
+            let _ = writeln!(out, "    expected signature: {expected}");
+        }
         let _ = writeln!(
             out,
             "    received signature: {}",
@@ -215,7 +271,7 @@ mod tests {
             computed: Computed {
                 canonical_request: Some("POST\n/\n\ncontent-type:application/json\n".into()),
                 string_to_sign: "TC3-HMAC-SHA256\n1\n2".into(),
-                expected_signature: "ab".repeat(32),
+                expected_signature: crate::report::ExpectedSignature::new("ab".repeat(32)),
                 received_signature: "c\td".into(),
             },
             mistake: Some(Mistake {
@@ -236,15 +292,60 @@ mod tests {
     #[test]
     fn written_json_is_the_value_printed() {
         for r in reports() {
-            for file in [None, Some("dir/capture \"1\".jsonl")] {
+            for (file, reveal) in [
+                (None, Reveal::Nothing),
+                (Some("dir/capture \"1\".jsonl"), Reveal::Nothing),
+                (None, Reveal::ExpectedSignature),
+                (Some("f"), Reveal::ExpectedSignature),
+            ] {
                 let mut out = Vec::new();
-                write_json(&r, file, &mut out).unwrap();
-                let mut want = to_json(&r);
+                write_json(&r, file, reveal, &mut out).unwrap();
+                let mut want = to_json(&r, reveal);
                 if let (Some(name), Some(obj)) = (file, want.as_object_mut()) {
                     obj.insert("file".into(), name.into());
                 }
                 assert_eq!(String::from_utf8(out).unwrap(), format!("{want}\n"));
             }
+        }
+    }
+
+    /// Issue 11, item 6: the expected signature is printed only when asked for.
+    #[test]
+    fn the_expected_signature_is_shown_only_when_revealed() {
+        let expected = "ab".repeat(32);
+        for r in reports() {
+            let mut hidden = vec![
+                format!("{r}"),
+                format!("{r:?}"),
+                explain(&r, Reveal::default()),
+            ];
+            hidden.push(to_json(&r, Reveal::default()).to_string());
+            let mut line = Vec::new();
+            write_json(&r, Some("f"), Reveal::Nothing, &mut line).unwrap();
+            hidden.push(String::from_utf8(line).unwrap());
+            for out in &hidden {
+                assert!(!out.contains(&expected), "{out}");
+            }
+            let Some(d) = &r.diagnosis else { continue };
+            assert!(explain(&r, Reveal::Nothing).contains("\n    diverges at: signature"));
+            assert_eq!(
+                to_json(&r, Reveal::Nothing)["diagnosis"]["diverges_at"],
+                "signature"
+            );
+            assert!(
+                to_json(&r, Reveal::Nothing)["diagnosis"]
+                    .get("expected_signature")
+                    .is_none()
+            );
+            assert!(
+                explain(&r, Reveal::ExpectedSignature)
+                    .contains(&format!("\n    expected signature: {expected}\n"))
+            );
+            assert_eq!(
+                to_json(&r, Reveal::ExpectedSignature)["diagnosis"]["expected_signature"],
+                expected.as_str()
+            );
+            assert_eq!(d.computed.expected_signature.reveal(), expected);
         }
     }
 }

@@ -104,10 +104,48 @@ pub struct Computed {
     pub canonical_request: Option<String>,
     /// The string to sign.
     pub string_to_sign: String,
-    /// The signature the verifier expects.
-    pub expected_signature: String,
+    /// The signature the verifier expects: the answer to a forged request, shown only
+    /// on request (see [`ExpectedSignature`]).
+    pub expected_signature: ExpectedSignature,
     /// The signature the request carries.
     pub received_signature: String,
+}
+
+/// The signature the verifier computed with the claimed key: the one signature that
+/// would make the request verify.
+///
+/// For a request someone else sent, this is what a forger wants: pasted into a forged
+/// request, it makes that request verify. So it has no `Display`, its `Debug` hides it,
+/// and the renderers print it only when asked with
+/// [`Reveal::ExpectedSignature`](crate::render::Reveal::ExpectedSignature); a server
+/// answering with a report must never reveal it.
+///
+/// ```
+/// use cloudsig_verify::report::ExpectedSignature;
+/// let s = ExpectedSignature::new("937307b5".into());
+/// assert_eq!(format!("{s:?}"), "ExpectedSignature(<hidden>)");
+/// assert_eq!(s.reveal(), "937307b5");
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ExpectedSignature(String);
+
+impl ExpectedSignature {
+    /// Wraps a computed signature.
+    pub fn new(signature: String) -> Self {
+        Self(signature)
+    }
+
+    /// The signature that would make the request verify. Only for requests you signed
+    /// yourself; never print it for another's request, nor into logs or tickets.
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ExpectedSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ExpectedSignature(<hidden>)")
+    }
 }
 
 /// A known client mistake that reproduces the signature that was sent.
@@ -128,6 +166,17 @@ pub struct Diagnosis {
     pub mistake: Option<Mistake>,
     /// How many candidate mistakes were tried.
     pub tried: usize,
+}
+
+impl Diagnosis {
+    /// The first stage at which what the verifier computed could be compared with what
+    /// the client sent, and differed. Every supported scheme sends only the signature
+    /// (never the canonical request or the string to sign), so this is `signature`; the
+    /// [`mistake`](Self::mistake), when one was found, says which input the client
+    /// signed differently. Unlike the expected signature, it tells a forger nothing.
+    pub fn diverges_at(&self) -> &'static str {
+        "signature"
+    }
 }
 
 /// The verifier's report on one request.

@@ -14,7 +14,7 @@ use crate::capture::{Captured, Item, RequestView};
 use crate::conformance::{self, DEFAULT_WINDOW, ReplayGuard};
 use crate::keys::{IdMap, KeyRing};
 use crate::params::decode_form;
-use crate::report::{Report, Scheme, Verdict};
+use crate::report::{ExpectedSignature, Report, Scheme, Verdict};
 use crate::{codes, diagnose};
 
 /// How to verify.
@@ -470,7 +470,7 @@ impl Verifier {
             let computed = crate::report::Computed {
                 canonical_request: Some(signed.canonical_request().to_string()),
                 string_to_sign: signed.string_to_sign().to_string(),
-                expected_signature: signed.signature().to_string(),
+                expected_signature: ExpectedSignature::new(signed.signature().to_string()),
                 received_signature: a.signature.to_string(),
             };
             let d = diagnose::diagnosis(
@@ -625,7 +625,7 @@ impl Verifier {
         let computed = crate::report::Computed {
             canonical_request: None,
             string_to_sign: signed.string_to_sign().to_string(),
-            expected_signature: signed.signature().to_string(),
+            expected_signature: ExpectedSignature::new(signed.signature().to_string()),
             received_signature: received.to_string(),
         };
         let d = diagnose::diagnosis(

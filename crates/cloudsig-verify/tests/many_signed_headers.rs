@@ -178,7 +178,7 @@ fn tc3_with_ten_thousand_signed_headers_is_a_signature_failure_without_a_search(
         r.to_string(),
         "#1 invalid TC3-HMAC-SHA256 AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE AuthFailure.SignatureFailure: the signature does not match the request as sent; no client mistake was searched for"
     );
-    let explained = cloudsig_verify::render::explain(&r);
+    let explained = cloudsig_verify::render::explain(&r, Default::default());
     assert!(
         explained.contains("\n    diagnosis: no client mistake was searched for\n"),
         "{explained:.2000}"

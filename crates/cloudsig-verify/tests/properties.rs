@@ -231,7 +231,10 @@ fn verify(keys: &KeyRing, cap: &Captured, now: i64, case: HeaderValueCase) -> Re
 fn ctx(report: &Report, cap: &Captured) -> String {
     format!(
         "{report}\n{}\n{cap:#?}",
-        cloudsig_verify::render::explain(report)
+        cloudsig_verify::render::explain(
+            report,
+            cloudsig_verify::render::Reveal::ExpectedSignature
+        )
     )
 }
 

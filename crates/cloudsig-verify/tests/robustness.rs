@@ -227,8 +227,10 @@ fn check_report(r: &Report) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(r.code(), r.findings.first().map(|f| f.code));
     let _ = r.to_string();
-    let _ = render::explain(r);
-    let _ = render::to_json(r);
+    for reveal in [render::Reveal::Nothing, render::Reveal::ExpectedSignature] {
+        let _ = render::explain(r, reveal);
+        let _ = render::to_json(r, reveal);
+    }
     Ok(())
 }
 

@@ -271,8 +271,8 @@ pub(crate) fn rpc(case: &RpcCase<'_>) -> Diagnosis {
         format!("the client signed the method {other} but sent {m}")
     });
     let decoded = crate::params::decode(case.received).ok();
-    let expected = case.computed.expected_signature.clone();
-    if decoded.as_deref() == Some(expected.as_str()) && s.mistake.is_none() {
+    let expected = case.computed.expected_signature.reveal();
+    if decoded.as_deref() == Some(expected) && s.mistake.is_none() {
         s.tried += 1;
         s.mistake = found(
             "signature-double-encoded",

@@ -15,7 +15,7 @@ use cloudsig_core::constant_time_eq;
 
 use crate::auth::AuthForm;
 use crate::capture::RequestView;
-use crate::report::{Computed, Diagnosis, Report, Scheme};
+use crate::report::{Computed, Diagnosis, ExpectedSignature, Report, Scheme};
 use crate::verifier::Verifier;
 
 /// The RPC parameters of a request (query, plus a form body for POST), when they are
@@ -311,7 +311,7 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
     let computed = Computed {
         canonical_request: Some(signed.canonical_request().to_string()),
         string_to_sign: signed.string_to_sign().to_string(),
-        expected_signature: signed.signature().to_string(),
+        expected_signature: ExpectedSignature::new(signed.signature().to_string()),
         received_signature: a.signature.to_string(),
     };
     mismatch(
@@ -461,7 +461,7 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
     let computed = Computed {
         canonical_request: None,
         string_to_sign: sts.to_string(),
-        expected_signature: sig.to_string(),
+        expected_signature: ExpectedSignature::new(sig.to_string()),
         received_signature: a.signature.to_string(),
     };
     mismatch(&mut report, v, computed, 0, |computed| {
@@ -578,7 +578,7 @@ pub(crate) fn check_rpc(
     let computed = Computed {
         canonical_request: None,
         string_to_sign: sts.to_string(),
-        expected_signature: sig.to_string(),
+        expected_signature: ExpectedSignature::new(sig.to_string()),
         received_signature: received.to_string(),
     };
     mismatch(&mut report, v, computed, 0, |computed| {

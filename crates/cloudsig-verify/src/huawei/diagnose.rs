@@ -81,7 +81,7 @@ pub(crate) fn diagnose(case: &Case<'_>) -> Diagnosis {
 
 fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
     *tried += 1;
-    let expected = case.computed.expected_signature.as_str();
+    let expected = case.computed.expected_signature.reveal();
     if case.received != expected && case.received.eq_ignore_ascii_case(expected) {
         return Some(mistake(
             "upper-case-hex",

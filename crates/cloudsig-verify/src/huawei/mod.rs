@@ -23,7 +23,7 @@ pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization
 
 use crate::auth::AuthForm;
 use crate::capture::RequestView;
-use crate::report::{Computed, Report, Scheme};
+use crate::report::{Computed, ExpectedSignature, Report, Scheme};
 use crate::verifier::{Verifier, request_of};
 
 /// API Gateway's code for every IAM AK/SK authentication failure.
@@ -216,7 +216,7 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
     let computed = Computed {
         canonical_request: Some(signed.canonical_request().to_string()),
         string_to_sign: signed.string_to_sign().to_string(),
-        expected_signature: signed.signature().to_string(),
+        expected_signature: ExpectedSignature::new(signed.signature().to_string()),
         received_signature: a.signature.to_string(),
     };
     let d = crate::diagnose::diagnosis(
