@@ -10,6 +10,7 @@ use cloudsig_canonical::tencent::{Clock, SystemClock};
 use cloudsig_verify::capture::detect::{DETECT_MAX, Format, detect_reader};
 use cloudsig_verify::capture::{CaptureError, Item, Limits, Location, curl, har, http};
 use cloudsig_verify::conformance::ReplayGuard;
+use cloudsig_verify::escape::Escaped;
 use cloudsig_verify::keys::{
     ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, ENV_HUAWEI_AK, ENV_HUAWEI_SK,
     ENV_SECRET_ID, ENV_SECRET_KEY, KeyRing, KeySources,
@@ -157,7 +158,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
                     Watched::new(f, &read_error),
                 )),
                 Err(e) => {
-                    eprintln!("cloudsig: error: {name}: {e}");
+                    eprintln!("cloudsig: error: {}: {e}", Escaped(&name));
                     not_read += 1;
                     continue;
                 }
@@ -168,7 +169,8 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             )),
         };
         // The header line goes out before the file's first shown report.
-        let mut header = (several && a.format == Output::Text).then(|| format!("== {name}"));
+        let mut header =
+            (several && a.format == Output::Text).then(|| format!("== {}", Escaped(&name)));
         replay.set_source(name.clone());
         let shown = |r: &cloudsig_verify::Report| {
             !(a.only_invalid && matches!(r.verdict, Verdict::Valid | Verdict::Unsigned))
@@ -210,7 +212,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             Err(e) if e.read_failed => Err(io::Error::other(e.message)),
             // Counted and reported as one unreadable request, as a named format would.
             Err(e) => {
-                eprintln!("cloudsig: warning: {name}: {}", e.message);
+                eprintln!("cloudsig: warning: {}: {}", Escaped(&name), e.message);
                 let item = Err(CaptureError {
                     location: Location::default(),
                     reason: e.message,
@@ -235,7 +237,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
             Err(e) => Some(read_error.get().cloned().unwrap_or_else(|| e.to_string())),
         };
         if let Some(e) = failed {
-            eprintln!("cloudsig: error: {name}: {e}");
+            eprintln!("cloudsig: error: {}: {e}", Escaped(&name));
             not_read += 1;
         }
     }

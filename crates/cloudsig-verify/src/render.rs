@@ -6,6 +6,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::escape::Escaped;
 use crate::report::Report;
 
 /// What a rendering may show beyond the report's safe fields.
@@ -80,7 +81,9 @@ pub fn to_json(r: &Report, reveal: Reveal) -> Value {
 /// Writes the report as one line of JSON, the object of [`to_json`] with a last field
 /// `"file"` when `file` is given, followed by `\n`: the same bytes as printing
 /// `to_json`'s value with `file` inserted, without building the value (which cost more
-/// than verifying the request). `reveal` as for [`to_json`].
+/// than verifying the request), except that DEL and the C1 controls are written as
+/// `\u007f`–`\u009f` (serde_json escapes only C0), so that no line printed on a terminal
+/// plays an escape sequence of the request. `reveal` as for [`to_json`].
 ///
 /// ```
 /// use cloudsig_verify::{capture::{CaptureError, Location}, render::{self, Reveal}, unreadable};
@@ -131,8 +134,40 @@ pub fn write_json(
         }),
         file,
     };
-    serde_json::to_writer(&mut *out, &line)?;
+    line.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut *out,
+        TerminalSafe,
+    ))?;
     out.write_all(b"\n")
+}
+
+/// serde_json's compact output, but writing DEL and the C1 controls as `\u` escapes
+/// too (serde_json escapes C0 only; the others are valid JSON as they are, but a
+/// terminal may act on them when the JSON lines are printed).
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // DEL is 0x7f and every C1 control 0xc2 0x80..=0x9f in UTF-8: bytes that no
+        // other character's encoding starts with, so most fragments take the fast path.
+        if !fragment.bytes().any(|b| b == 0x7f || b == 0xc2) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '\u{7f}'..='\u{9f}'))
+        {
+            w.write_all(fragment.get(start..i).unwrap_or_default().as_bytes())?;
+            write!(w, "\\u{:04x}", u32::from(c))?;
+            start = i + c.len_utf8();
+        }
+        w.write_all(fragment.get(start..).unwrap_or_default().as_bytes())
+    }
 }
 
 /// [`to_json`]'s object, field for field in the same order.
@@ -180,14 +215,15 @@ struct JsonMistake<'a> {
 
 /// The one-line report followed by every finding, note and, for a mismatch, where the
 /// stages diverge and what the verifier computed at each stage it may show (`reveal`
-/// as for [`to_json`]).
+/// as for [`to_json`]). The request's text is written with its control characters
+/// escaped ([`Escaped`]), so that no report plays a terminal escape sequence.
 pub fn explain(r: &Report, reveal: Reveal) -> String {
     let mut out = format!("{r}\n");
     for f in &r.findings {
-        let _ = writeln!(out, "    {} [{}]: {}", f.code, f.rule, f.message);
+        let _ = writeln!(out, "    {} [{}]: {}", f.code, f.rule, Escaped(&f.message));
     }
     for n in &r.notes {
-        let _ = writeln!(out, "    note: {n}");
+        let _ = writeln!(out, "    note: {}", Escaped(n));
     }
     if let Some(d) = &r.diagnosis {
         let _ = match &d.mistake {
@@ -213,11 +249,11 @@ pub fn explain(r: &Report, reveal: Reveal) -> String {
         let _ = writeln!(
             out,
             "    received signature: {}",
-            d.computed.received_signature
+            Escaped(&d.computed.received_signature)
         );
         match &d.mistake {
             Some(m) => {
-                let _ = writeln!(out, "    diagnosis ({}): {}", m.id, m.description);
+                let _ = writeln!(out, "    diagnosis ({}): {}", m.id, Escaped(&m.description));
             }
             None if d.tried == 0 => {
                 let _ = writeln!(out, "    diagnosis: no client mistake was searched for");
@@ -234,9 +270,11 @@ pub fn explain(r: &Report, reveal: Reveal) -> String {
     out
 }
 
+/// Each line of `text` after `        | `, escaped; a line ends at `\n` only, so that a
+/// CR in the request shows.
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("        | {l}"))
+    text.split_terminator('\n')
+        .map(|l| format!("        | {}", Escaped(l)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -346,6 +384,52 @@ mod tests {
                 expected.as_str()
             );
             assert_eq!(d.computed.expected_signature.reveal(), expected);
+        }
+    }
+
+    /// Issue 11, item 12: no text report, and no JSON line, carries a control character
+    /// of the request: each is written as a visible escape.
+    #[test]
+    fn control_characters_of_the_request_are_escaped() {
+        let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{7f}\u{9b}31m\u{85}y";
+        let mut r = reports().swap_remove(2);
+        r.secret_id = Some(evil.into());
+        r.findings[0].message = format!("bad {evil}");
+        r.notes.push(evil.into());
+        if let Some(d) = r.diagnosis.as_mut() {
+            d.computed.canonical_request = Some(format!("POST\n/{evil}\nhost:{evil}\n"));
+            d.computed.string_to_sign = evil.into();
+            d.computed.received_signature = evil.into();
+            if let Some(m) = d.mistake.as_mut() {
+                m.description = evil.into();
+            }
+        }
+        let raw =
+            |c: char| matches!(c, '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
+        let line = r.to_string();
+        assert!(!line.contains(raw) && !line.contains('\n'), "{line:?}");
+        assert!(
+            line.contains("x\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x7f\\u{9b}31m\\u{85}y"),
+            "{line}"
+        );
+        for reveal in [Reveal::Nothing, Reveal::ExpectedSignature] {
+            let text = explain(&r, reveal);
+            assert!(!text.contains(raw), "{text:?}");
+            assert_eq!(text.matches(evil).count(), 0);
+            assert_eq!(text.matches("\\x1b]0;pwned").count(), 10, "{text}");
+            let mut out = Vec::new();
+            write_json(&r, Some("f"), reveal, &mut out).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(
+                !out.trim_end_matches('\n')
+                    .contains(|c: char| c.is_control()),
+                "{out:?}"
+            );
+            let mut want = to_json(&r, reveal);
+            if let Some(obj) = want.as_object_mut() {
+                obj.insert("file".into(), "f".into());
+            }
+            assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), want);
         }
     }
 }

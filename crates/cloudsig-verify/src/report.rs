@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::capture::Location;
+use crate::escape::Escaped;
 
 /// The authorization form a request uses.
 #[non_exhaustive]
@@ -257,7 +258,9 @@ impl Report {
 }
 
 impl fmt::Display for Report {
-    /// One line for people: `#N verdict scheme [SecretId] [code: reason]`.
+    /// One line for people: `#N verdict scheme [SecretId] [code: reason]`, the request's
+    /// text with its control characters escaped ([`Escaped`]). An unreadable request
+    /// is located after its scheme: `(byte OFFSET, line LINE)` (the line where known).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -266,11 +269,18 @@ impl fmt::Display for Report {
             self.verdict.name(),
             self.scheme
         )?;
+        if self.verdict == Verdict::Unreadable {
+            write!(f, " (byte {}", self.location.offset)?;
+            if let Some(line) = self.location.line {
+                write!(f, ", line {line}")?;
+            }
+            f.write_str(")")?;
+        }
         if let Some(id) = &self.secret_id {
-            write!(f, " {id}")?;
+            write!(f, " {}", Escaped(id))?;
         }
         if let Some(first) = self.findings.first() {
-            write!(f, " {}: {}", first.code, first.message)?;
+            write!(f, " {}: {}", first.code, Escaped(&first.message))?;
             let mut shown = 1;
             if let Some(d) = &self.diagnosis {
                 if first.rule != "signature" {
@@ -278,7 +288,7 @@ impl fmt::Display for Report {
                     shown += 1;
                 }
                 match &d.mistake {
-                    Some(m) => write!(f, "; cause: {}", m.description)?,
+                    Some(m) => write!(f, "; cause: {}", Escaped(&m.description))?,
                     // --no-diagnose, or a request too large to search (see its notes).
                     None if d.tried == 0 => f.write_str("; no client mistake was searched for")?,
                     None => {
