@@ -240,6 +240,15 @@ impl Report {
         });
     }
 
+    /// Notes that the body is not covered by the signature, saying why (`why`, such as
+    /// `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`): the request verifies whatever body it
+    /// carries. The same words for every cloud.
+    pub(crate) fn note_body_not_signed(&mut self, why: &str) {
+        self.notes.push(format!(
+            "the body is not covered by the signature ({why}): anyone on the path could change it and the request would still verify"
+        ));
+    }
+
     /// Orders the findings so the most decisive comes first: the order in which the
     /// service checks (malformed request, unknown key, expiry, then the signature).
     pub(crate) fn sort_findings(&mut self) {

@@ -301,6 +301,12 @@ impl Verifier {
                     .into(),
             ),
         }
+        if cap
+            .header("x-tc-content-sha256")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(tc3::UNSIGNED_PAYLOAD))
+        {
+            report.note_body_not_signed("X-TC-Content-SHA256: UNSIGNED-PAYLOAD");
+        }
         for name in ["X-TC-Action", "X-TC-Version", "X-TC-Timestamp"] {
             if cap.header(name).is_none() {
                 report.fail(

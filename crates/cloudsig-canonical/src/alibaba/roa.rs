@@ -55,8 +55,9 @@ pub enum ResourceQuery {
 pub struct Settings {
     /// How the query enters the resource.
     pub resource_query: ResourceQuery,
-    /// An empty value written as `name=` (aliyun-python-sdk-core) instead of the name
-    /// alone (alibabacloud-tea-openapi, the default).
+    /// An empty value written as `name=` (aliyun-python-sdk-core, `@alicloud/openapi-client`,
+    /// `@alicloud/pop-core`) instead of the name alone (alibabacloud-tea-openapi, the
+    /// default).
     pub empty_with_equals: bool,
     /// How `+` in the received query is read.
     pub plus: PlusIs,

@@ -373,6 +373,11 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
     report.secret_id = Some(a.access_key_id.to_string());
     note_form(&mut report, a.form, "acs AccessKeyId:Signature");
     content_md5(&mut report, cap);
+    if cap.header("content-md5").is_none() && !cap.body.is_empty() {
+        report.note_body_not_signed(
+            "ROA signs Content-MD5 in place of the body, and the request has no Content-MD5",
+        );
+    }
     // aliyun-python-sdk-core sends ROA requests without a signature nonce.
     if cap.header("x-acs-signature-nonce").is_none() {
         report
@@ -440,7 +445,9 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
         report.authenticated = true;
         return report;
     }
-    // aliyun-python-sdk-core writes an empty query value as `name=` in the resource.
+    // aliyun-python-sdk-core, @alicloud/openapi-client (through @alicloud/openapi-util's
+    // getStringToSign) and @alicloud/pop-core write an empty query value as `name=` in
+    // the resource (`${key}=${query[key]}` in the Node SDKs' getCanonicalizedResource).
     if cap
         .query()
         .split('&')
@@ -453,7 +460,7 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
         )
     {
         report.notes.push(
-            "an empty query value was signed as `name=` in the resource, as aliyun-python-sdk-core does".into(),
+            "an empty query value was signed as `name=` in the resource, as aliyun-python-sdk-core, @alicloud/openapi-client and @alicloud/pop-core do".into(),
         );
         report.authenticated = true;
         return report;

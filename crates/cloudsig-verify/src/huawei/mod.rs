@@ -17,7 +17,7 @@ mod diagnose;
 use cloudsig_canonical::Stage;
 use cloudsig_canonical::huawei::{self as hw, Settings, SignedHeaders};
 use cloudsig_core::constant_time_eq;
-use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate};
+use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD};
 
 pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization};
 
@@ -76,6 +76,15 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
         _ => report
             .notes
             .push("Authorization parts are separated irregularly (the SDKs write `, `)".into()),
+    }
+    // The content header's value is the canonical request's payload line in place of
+    // the body's hash.
+    let content = a.algorithm.content_header();
+    if cap
+        .header(content)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(UNSIGNED_PAYLOAD))
+    {
+        report.note_body_not_signed(&format!("{content}: {UNSIGNED_PAYLOAD}"));
     }
 
     // X-Sdk-Date: present, well formed, within 15 minutes (or the window given).
