@@ -60,7 +60,9 @@ pub struct VerifyArgs {
     /// (Tencent 300 s, Alibaba and Huawei 15 minutes).
     #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = non_negative)]
     window: i64,
-    /// For each request that fails, print every finding and what was computed at each stage.
+    /// For each request that fails, print every finding, where the stages diverge, and
+    /// the canonical request and string to sign that were computed (not the expected
+    /// signature: see --reveal-expected-signature).
     #[arg(long)]
     explain: bool,
     /// With --explain or --format json, also print the expected signature of each failed
