@@ -355,6 +355,17 @@ impl Verifier {
         }
         conformance::size_limits(&mut report, cap, Scheme::Tc3);
         conformance::content_type_pairing(&mut report, cap, Scheme::Tc3);
+        if cap.method == "GET" && !cap.body.is_empty() {
+            report.fail(
+                codes::INVALID_PARAMETER,
+                "get-body",
+                format!(
+                    "{}; this one has a body of {} bytes",
+                    tc3::GET_HAS_NO_BODY,
+                    cap.body.len()
+                ),
+            );
+        }
 
         if a.terminator != cloudsig_core::tc3::TERMINATOR {
             report.fail(
@@ -531,7 +542,15 @@ impl Verifier {
         };
         let mut report = Report::new(cap.location, scheme);
         report.secret_id = params.get("SecretId").map(str::to_string);
+        // Version: required by the API 3.0 hosts, as the signer requires it
+        // (`tencent::v1_requires_version`); legacy v1 hosts take none.
+        let version_required = cap
+            .host()
+            .is_none_or(cloudsig_canonical::tencent::v1_requires_version);
         for name in ["Action", "Version", "Timestamp", "Nonce", "SecretId"] {
+            if name == "Version" && !version_required {
+                continue;
+            }
             if params.get(name).is_none() {
                 report.fail(
                     codes::MISSING_PARAMETER,
