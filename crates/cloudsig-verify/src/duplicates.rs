@@ -263,6 +263,18 @@ mod tests {
     }
 
     #[test]
+    fn many_duplicates_give_one_note_and_one_finding_per_name() {
+        // 100,000 copies, same then different values: the report stays small.
+        let mut h: Vec<(&str, &str)> = vec![("X-TC-Action", "A"); 50_000];
+        h.extend(std::iter::repeat_n(("x-tc-action", "B"), 50_000));
+        h.extend(std::iter::repeat_n(("X-Other", "1"), 10_000));
+        let mut r = report();
+        headers(&mut r, &h, TENCENT);
+        assert_eq!((r.findings.len(), r.notes.len()), (1, 1), "{r}");
+        assert!(r.findings[0].message.contains("#1 and #50001"), "{r}");
+    }
+
+    #[test]
     fn unwatched_headers_and_single_ones_pass() {
         let mut r = report();
         let h = [("X-Custom", "1"), ("X-Custom", "2"), ("Host", "a")];
