@@ -472,6 +472,12 @@ def build_cases():
          "(form bodies require v1).",
          "InvalidParameter", "content-type-algorithm",
          tc3_request(headers=tc3_headers(ct=FORM_CT), body="Limit=1"))
+    rule("tc3-get-body",
+         "TC3 GET /?Limit=1 with Content-Type application/x-www-form-urlencoded and the JSON body, the body's "
+         "SHA-256 signed as the payload (the signature matches): the documentation has a GET carry its "
+         "parameters in the query with an empty payload, and cloudsig sign refuses a GET body.",
+         "InvalidParameter", "get-body",
+         tc3_request(method="GET", target="/?Limit=1", headers=tc3_headers(ct=FORM_CT), body=BODY))
     data, _ = v1_request(method="POST", params=v1_params(), placement="query", content_type="application/json",
                          body=BODY)
     rule("v1-json-body",

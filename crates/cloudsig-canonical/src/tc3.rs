@@ -44,6 +44,14 @@ use crate::request::{Payload, Request};
 /// The literal that replaces the body hash's input when the payload is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The one rule for a TC3 GET's body, in the words both `sign` and `verify` use: a GET
+/// carries its parameters in the query and sends no body. The API documentation ("Signature
+/// v3") says "For GET requests, RequestPayload is always an empty string" and that GET
+/// supports only `Content-Type: application/x-www-form-urlencoded`; the official SDKs put
+/// a GET's parameters in the query and send no body. So a signer refuses a GET body, and a
+/// verifier reports one (`InvalidParameter`, rule `get-body`) even when its hash was signed.
+pub const GET_HAS_NO_BODY: &str = "a TC3-HMAC-SHA256 GET carries its parameters in the query and sends no body (the documentation: for GET requests the payload is always the empty string); use POST for a JSON body";
+
 /// How the values of signed headers enter the canonical request.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -317,7 +317,7 @@ pub struct V1Call {
     method: String,
     path: String,
     action: String,
-    version: String,
+    version: Option<String>,
     region: Option<String>,
     params: v1::Params,
     algorithm: Algorithm,
@@ -326,18 +326,39 @@ pub struct V1Call {
 }
 
 impl V1Call {
-    /// A GET to `host` signed with HmacSHA1.
+    /// A GET to `/` on `host` signed with HmacSHA1.
     pub fn new(
         host: impl Into<String>,
         action: impl Into<String>,
         version: impl Into<String>,
     ) -> Self {
+        Self::without_version(host, action).version(version)
+    }
+
+    /// A GET to `/` on `host` without a `Version` parameter, as the legacy v1 APIs
+    /// (such as `cvm.api.qcloud.com`) are called; signing refuses it for an API 3.0 host
+    /// (see [`v1_requires_version`]) unless a `Version` parameter is given.
+    ///
+    /// ```
+    /// use cloudsig_canonical::tencent::{sign_v1, Credentials, FixedClock, V1Call};
+    /// let creds = Credentials::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")?;
+    /// let call = V1Call::without_version("cvm.api.qcloud.com", "DescribeInstances")
+    ///     .path("/v2/index.php")
+    ///     .nonce(1);
+    /// let signed = sign_v1(&creds, &call, &FixedClock(1465185768))?;
+    /// assert_eq!(signed.path(), "/v2/index.php");
+    /// assert!(!signed.query().contains("Version="));
+    /// let api3 = V1Call::without_version("cvm.tencentcloudapi.com", "DescribeInstances").nonce(1);
+    /// assert_eq!(sign_v1(&creds, &api3, &FixedClock(1465185768)).unwrap_err().field(), "Version");
+    /// # Ok::<(), cloudsig_canonical::Error>(())
+    /// ```
+    pub fn without_version(host: impl Into<String>, action: impl Into<String>) -> Self {
         Self {
             host: host.into(),
             method: "GET".into(),
             path: "/".into(),
             action: action.into(),
-            version: version.into(),
+            version: None,
             region: None,
             params: v1::Params::new(),
             algorithm: Algorithm::HmacSha1,
@@ -349,6 +370,19 @@ impl V1Call {
     /// `GET` or `POST` (a form body).
     pub fn method(mut self, method: impl Into<String>) -> Self {
         self.method = method.into();
+        self
+    }
+
+    /// The path (default `/`), as sent and signed: legacy v1 APIs use paths such as
+    /// `/v2/index.php`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// The `Version` parameter.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
         self
     }
 
@@ -438,11 +472,7 @@ pub fn sign_tc3(
         ));
     }
     if method == "GET" && !call.body.is_empty() {
-        return Err(Error::new(
-            Stage::Request,
-            "body",
-            "a GET request has no body",
-        ));
+        return Err(Error::new(Stage::Request, "body", tc3::GET_HAS_NO_BODY));
     }
     let host = call
         .host
@@ -551,8 +581,56 @@ pub fn sign_tc3(
     ))
 }
 
+/// Whether a v1 call to `host` must carry `Version`: the API 3.0 endpoints
+/// (`*.tencentcloudapi.com`, which also take v1 signatures) require it, as every API 3.0
+/// call does; the legacy v1 APIs (such as `cvm.api.qcloud.com/v2/index.php`) take none.
+/// `sign_v1` refuses a call without one for such a host and the verifier reports one as
+/// `MissingParameter`; for any other host a missing Version is allowed.
+///
+/// ```
+/// use cloudsig_canonical::tencent::v1_requires_version;
+/// assert!(v1_requires_version("cvm.tencentcloudapi.com"));
+/// assert!(v1_requires_version("CVM.TencentCloudAPI.com:443"));
+/// assert!(!v1_requires_version("cvm.api.qcloud.com"));
+/// ```
+pub fn v1_requires_version(host: &str) -> bool {
+    // The host without a port (an IPv6 literal never is an API 3.0 host).
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let len = name.len();
+    let suffix = DEFAULT_DOMAIN.len();
+    name.get(len.saturating_sub(suffix)..)
+        .is_some_and(|s| s.eq_ignore_ascii_case(DEFAULT_DOMAIN))
+        && (len == suffix
+            || name
+                .as_bytes()
+                .get(len.wrapping_sub(suffix + 1))
+                .is_some_and(|b| *b == b'.'))
+}
+
+/// The common v1 parameters the caller may give as parameters too (with
+/// [`V1Call::params`]): the call's own value and the parameter must not disagree.
+fn v1_fixed(params: &v1::Params, name: &str, fixed: Option<&str>) -> Result<(), Error> {
+    match (params.get(name), fixed) {
+        (Some(given), Some(own)) if given != own => Err(Error::new(
+            Stage::Parameters,
+            name,
+            "is given both as a parameter and by the call, with different values",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Signs a v1 call at the clock's time; the signed parameters go into the query (GET) or
 /// a form body (POST).
+///
+/// The signer adds `Action`, `Version` and `Region` (from the call), `Timestamp` (the
+/// clock's), `Nonce` (random, or the call's), `SecretId` and `Token` (the credentials'),
+/// and `SignatureMethod` for HmacSHA256. A `Timestamp` or `Nonce` given among the
+/// parameters replaces that default, so that each is sent and signed once; an `Action`,
+/// `Version` or `Region` parameter must agree with the call's (and stands for it when the
+/// call has none); `SecretId` and `Token` are refused as parameters. `Version` is required
+/// for an API 3.0 host ([`v1_requires_version`]).
 pub fn sign_v1(
     creds: &Credentials,
     call: &V1Call,
@@ -560,17 +638,47 @@ pub fn sign_v1(
 ) -> Result<SignedRequest, Error> {
     let method = call.method.as_str();
     let mut params = call.params.clone();
+    for name in ["SecretId", "Token"] {
+        if params.get(name).is_some() {
+            return Err(Error::new(
+                Stage::Parameters,
+                name,
+                "is set by the signer from the credentials",
+            ));
+        }
+    }
+    v1_fixed(&params, "Action", Some(&call.action))?;
+    v1_fixed(&params, "Version", call.version.as_deref())?;
+    v1_fixed(&params, "Region", call.region.as_deref())?;
     params.set("Action", call.action.clone());
-    params.set("Version", call.version.clone());
+    if let Some(v) = &call.version {
+        params.set("Version", v.clone());
+    }
+    if params.get("Version").is_none() && v1_requires_version(&call.host) {
+        return Err(Error::new(
+            Stage::Parameters,
+            "Version",
+            "is required by the API 3.0 endpoints (*.tencentcloudapi.com); only legacy v1 hosts such as cvm.api.qcloud.com take none",
+        ));
+    }
     if let Some(r) = &call.region {
         params.set("Region", r.clone());
     }
-    params.set("Timestamp", clock.now_unix().to_string());
-    let nonce = match call.nonce {
-        Some(n) => n,
-        None => random_nonce()?,
-    };
-    params.set("Nonce", nonce.to_string());
+    if params.get("Timestamp").is_none() {
+        params.set("Timestamp", clock.now_unix().to_string());
+    }
+    match (params.get("Nonce").is_some(), call.nonce) {
+        (true, Some(_)) => {
+            return Err(Error::new(
+                Stage::Parameters,
+                "Nonce",
+                "is given both as a parameter and by the call",
+            ));
+        }
+        (true, None) => {}
+        (false, Some(n)) => params.set("Nonce", n.to_string()),
+        (false, None) => params.set("Nonce", random_nonce()?.to_string()),
+    }
     params.set("SecretId", creds.secret_id());
     if let Some(t) = creds.token() {
         params.set("Token", t);

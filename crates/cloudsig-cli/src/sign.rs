@@ -134,16 +134,25 @@ pub struct V1Args {
     /// The API action, such as DescribeInstances.
     #[arg(long)]
     action: String,
-    /// The API version, such as 2017-03-12.
+    /// The API version (the Version parameter), such as 2017-03-12: required for the API
+    /// 3.0 hosts (*.tencentcloudapi.com), optional for legacy v1 hosts such as
+    /// cvm.api.qcloud.com, which take none.
     #[arg(long = "api-version", alias = "version", value_name = "VERSION")]
-    version: String,
+    version: Option<String>,
     /// The region.
     #[arg(long)]
     region: Option<String>,
     /// GET (parameters in the query) or POST (a form body).
     #[arg(long, default_value = "GET")]
     method: String,
-    /// An API parameter, NAME=VALUE (repeatable), such as InstanceIds.0=ins-09dx96dg.
+    /// The path, as sent and signed (legacy v1 APIs use paths such as /v2/index.php).
+    #[arg(long, default_value = "/")]
+    path: String,
+    /// An API parameter, NAME=VALUE (repeatable), such as InstanceIds.0=ins-09dx96dg. A
+    /// Timestamp or Nonce given here replaces the signer's default (the signing time, a
+    /// random nonce), so each is sent and signed once; Action, Version and Region must
+    /// agree with --action, --api-version and --region (and stand for the last two when they
+    /// are not given); SecretId and Token come from the key and are refused here.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
     params: Vec<String>,
     /// API parameters as a JSON object (text, @FILE or @-), flattened as the SDKs do.
@@ -289,8 +298,9 @@ fn run_v1(a: V1Args) -> Result<(), String> {
             .ok_or_else(|| format!("--param {p:?}: expected NAME=VALUE"))?;
         params.push(n, v);
     }
-    let mut call = V1Call::new(a.host, a.action, a.version)
+    let mut call = V1Call::without_version(a.host, a.action)
         .method(a.method.to_ascii_uppercase())
+        .path(a.path)
         .params(params)
         .algorithm(match a.signature_method {
             Method::HmacSha1 => Algorithm::HmacSha1,
@@ -301,6 +311,9 @@ fn run_v1(a: V1Args) -> Result<(), String> {
         } else {
             NameRule::AsIs
         });
+    if let Some(v) = a.version {
+        call = call.version(v);
+    }
     if let Some(r) = a.region {
         call = call.region(r);
     }

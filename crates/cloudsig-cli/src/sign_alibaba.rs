@@ -101,7 +101,11 @@ pub struct RpcArgs {
     /// The API action (Action).
     #[arg(long)]
     action: String,
-    /// An API parameter, NAME=VALUE (repeatable), such as RegionId=cn-hangzhou.
+    /// An API parameter, NAME=VALUE (repeatable), such as RegionId=cn-hangzhou. One
+    /// named Format, SignatureNonce, SignatureVersion or Timestamp replaces that default
+    /// (Format=JSON, a random nonce, 1.0, the signing time): each is sent and signed once.
+    /// AccessKeyId, Action, Version, SignatureMethod, SecurityToken and Signature are set
+    /// by the signer and refused here.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
     params: Vec<String>,
     #[command(flatten)]

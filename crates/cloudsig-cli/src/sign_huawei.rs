@@ -33,9 +33,14 @@ pub struct HuaweiArgs {
     /// The project id, sent and signed as X-Project-Id.
     #[arg(long)]
     project_id: Option<String>,
-    /// Add a header, NAME:VALUE (signed, as the SDKs sign every header).
+    /// Add a header, NAME:VALUE (signed, unless also named by --unsigned-header).
     #[arg(long, short = 'H', value_name = "NAME:VALUE")]
     header: Vec<String>,
+    /// Send this header without signing it (repeatable; any case): it is left out of
+    /// SignedHeaders, as the Java and Python SDKs leave Content-Type out. Host and
+    /// X-Sdk-Date are always signed; a name the request does not send is refused.
+    #[arg(long, value_name = "NAME")]
+    unsigned_header: Vec<String>,
     /// The body: text, @FILE, or @- for standard input.
     #[arg(long, short = 'd')]
     data: Option<String>,
@@ -132,6 +137,9 @@ pub fn run(a: HuaweiArgs) -> Result<(), String> {
             .split_once(':')
             .ok_or_else(|| format!("--header {h:?}: expected NAME:VALUE"))?;
         call = call.header(n.trim(), v.trim());
+    }
+    for name in a.unsigned_header {
+        call = call.unsigned_header(name);
     }
     if let Some(r) = a.region {
         call = call.region(r);

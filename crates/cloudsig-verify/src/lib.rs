@@ -12,6 +12,7 @@ pub mod capture;
 pub mod codes;
 pub mod conformance;
 mod diagnose;
+mod duplicates;
 pub mod escape;
 pub mod huawei;
 pub mod keys;

@@ -15,7 +15,7 @@ use crate::conformance::{self, DEFAULT_WINDOW, ReplayGuard};
 use crate::keys::{IdMap, KeyRing};
 use crate::params::decode_form;
 use crate::report::{ExpectedSignature, Report, Scheme, Verdict};
-use crate::{codes, diagnose};
+use crate::{codes, diagnose, duplicates};
 
 /// How to verify.
 #[non_exhaustive]
@@ -227,11 +227,24 @@ impl Verifier {
                 );
                 r
             }
-            None => match crate::alibaba::rpc_params(cap) {
-                Some(params) => crate::alibaba::check_rpc(self, cap, &params),
+            None => match crate::alibaba::rpc_params_split(cap) {
+                Some((params, from_query)) => {
+                    crate::alibaba::check_rpc(self, cap, &params, from_query)
+                }
                 None => self.check_unauthorized(cap),
             },
         };
+        let watched = match report.scheme {
+            Scheme::Acs3HmacSha256
+            | Scheme::Acs3HmacSm3
+            | Scheme::RoaHmacSha1
+            | Scheme::RpcHmacSha1 => duplicates::ALIBABA,
+            Scheme::HuaweiSdkHmacSha256
+            | Scheme::HuaweiSdkHmacSm3
+            | Scheme::HuaweiV11HmacSha256 => duplicates::HUAWEI,
+            _ => duplicates::TENCENT,
+        };
+        duplicates::headers(&mut report, &cap.headers, watched);
         // Tencent Cloud's rule; other clouds take every method.
         let tencent = matches!(
             report.scheme,
@@ -259,7 +272,18 @@ impl Verifier {
     /// Tencent v1, or unsigned.
     fn check_unauthorized(&self, cap: &RequestView<'_>) -> Report {
         match v1_params(cap) {
-            Ok(Some(params)) => self.check_v1(cap, &params),
+            Ok(Some(found)) => {
+                let mut report = self.check_v1(cap, &found.signed);
+                if let Some((other, other_place)) = &found.other {
+                    duplicates::parameters(
+                        &mut report,
+                        codes::INVALID_PARAMETER,
+                        (found.place, found.signed.iter()),
+                        (other_place, other.iter()),
+                    );
+                }
+                report
+            }
             Ok(None) => {
                 let mut r = Report::new(cap.location, Scheme::Unknown);
                 r.fail(
@@ -337,6 +361,17 @@ impl Verifier {
         }
         conformance::size_limits(&mut report, cap, Scheme::Tc3);
         conformance::content_type_pairing(&mut report, cap, Scheme::Tc3);
+        if cap.method == "GET" && !cap.body.is_empty() {
+            report.fail(
+                codes::INVALID_PARAMETER,
+                "get-body",
+                format!(
+                    "{}; this one has a body of {} bytes",
+                    tc3::GET_HAS_NO_BODY,
+                    cap.body.len()
+                ),
+            );
+        }
 
         if a.terminator != cloudsig_core::tc3::TERMINATOR {
             report.fail(
@@ -513,7 +548,15 @@ impl Verifier {
         };
         let mut report = Report::new(cap.location, scheme);
         report.secret_id = params.get("SecretId").map(str::to_string);
+        // Version: required by the API 3.0 hosts, as the signer requires it
+        // (`tencent::v1_requires_version`); legacy v1 hosts take none.
+        let version_required = cap
+            .host()
+            .is_none_or(cloudsig_canonical::tencent::v1_requires_version);
         for name in ["Action", "Version", "Timestamp", "Nonce", "SecretId"] {
+            if name == "Version" && !version_required {
+                continue;
+            }
             if params.get(name).is_none() {
                 report.fail(
                     codes::MISSING_PARAMETER,
@@ -697,9 +740,21 @@ pub(crate) fn request_of<'c>(cap: &'c RequestView<'_>, unsigned: bool) -> Reques
         })
 }
 
+/// The v1 parameters of a request, as [`v1_params`] finds them.
+struct V1Found {
+    /// The list holding `Signature`.
+    signed: Params,
+    /// Where it is, for messages.
+    place: &'static str,
+    /// The other list of a POST (the query beside a signed form body, or a form body
+    /// beside a signed query), which the signature does not cover, and where it is.
+    other: Option<(Params, &'static str)>,
+}
+
 /// The v1 parameters of a request: its query for GET, its form body for POST (or the
-/// query when the body has no Signature), if a Signature parameter is present.
-fn v1_params(cap: &RequestView<'_>) -> Result<Option<Params>, String> {
+/// query when the body has no Signature), if a Signature parameter is present; for a
+/// POST, with the other list, which is not signed.
+fn v1_params(cap: &RequestView<'_>) -> Result<Option<V1Found>, String> {
     let query = decode_form(cap.query())?;
     let form = if cap.method == "POST" {
         match std::str::from_utf8(cap.body) {
@@ -709,11 +764,23 @@ fn v1_params(cap: &RequestView<'_>) -> Result<Option<Params>, String> {
     } else {
         None
     };
-    let with_signature = form
-        .into_iter()
-        .chain(std::iter::once(query))
-        .find(|p| p.get(v1::SIGNATURE).is_some());
-    Ok(with_signature)
+    const FORM: &str = "the form body (signed)";
+    const QUERY: &str = "the query (not signed)";
+    Ok(match form {
+        Some(form) if form.get(v1::SIGNATURE).is_some() => Some(V1Found {
+            signed: form,
+            place: FORM,
+            other: (!query.is_empty()).then_some((query, QUERY)),
+        }),
+        form if query.get(v1::SIGNATURE).is_some() => Some(V1Found {
+            signed: query,
+            place: "the query (signed)",
+            other: form
+                .filter(|f| !f.is_empty())
+                .map(|f| (f, "the form body (not signed)")),
+        }),
+        _ => None,
+    })
 }
 
 /// A verifier with its key cache and the in-order replay guard: verify a capture's

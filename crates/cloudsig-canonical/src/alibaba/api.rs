@@ -482,10 +482,29 @@ pub fn sign_roa(
     ))
 }
 
+/// The RPC parameters only the signer sets: given as a parameter of the call, they are
+/// refused (the action and version are the call's, the key id and token the credentials',
+/// the method is the one the signer uses, and the signature its result).
+const RPC_SIGNER_SETS: [&str; 6] = [
+    "AccessKeyId",
+    "Action",
+    "Version",
+    "SignatureMethod",
+    "SecurityToken",
+    rpc::SIGNATURE,
+];
+
 /// Signs an RPC call at the clock's time: the common parameters (AccessKeyId, Action,
 /// Format, SignatureMethod, SignatureNonce, SignatureVersion, Timestamp, Version,
 /// SecurityToken) are added, and `Signature` goes last into the query (GET) or the form
 /// body (POST).
+///
+/// `Format` (default `JSON`), `SignatureNonce` (default random, or the call's nonce),
+/// `SignatureVersion` (default `1.0`) and `Timestamp` (default the clock's) are defaults:
+/// a parameter of that name given with [`RpcCall::param`] or `query_param` replaces the
+/// default, so that each is sent and signed once. The parameters only the signer sets
+/// (AccessKeyId, Action, Version, SignatureMethod, SecurityToken, Signature) are refused
+/// as parameters.
 ///
 /// ```
 /// use cloudsig_canonical::alibaba::{Credentials, FixedClock, RpcCall, sign_rpc};
@@ -520,28 +539,38 @@ pub fn sign_rpc(
             "an RPC call sends its parameters, not a body: use param",
         ));
     }
+    let explicit = || call.params.iter().chain(c.query.iter());
+    if let Some((name, _)) = explicit().find(|(n, _)| RPC_SIGNER_SETS.contains(&n.as_str())) {
+        return Err(Error::new(
+            Stage::Parameters,
+            name.clone(),
+            "is set by the signer (from the credentials, the action and the version of the call)",
+        ));
+    }
+    let given = |name: &str| explicit().any(|(n, _)| n == name);
     let mut params: Vec<(String, String)> = alloc::vec![
         ("AccessKeyId".into(), creds.secret_id().into()),
         ("Action".into(), call.action.clone()),
-        ("Format".into(), "JSON".into()),
-        ("SignatureMethod".into(), HMAC_SHA1.into()),
-        ("SignatureNonce".into(), c.nonce()?),
-        ("SignatureVersion".into(), SIGNATURE_VERSION_1_0.into()),
-        ("Timestamp".into(), time::iso8601(clock.now_unix())?),
-        ("Version".into(), call.version.clone()),
     ];
+    // A defaulted parameter given explicitly replaces the default (one `Format`, not two).
+    if !given("Format") {
+        params.push(("Format".into(), "JSON".into()));
+    }
+    params.push(("SignatureMethod".into(), HMAC_SHA1.into()));
+    if !given("SignatureNonce") {
+        params.push(("SignatureNonce".into(), c.nonce()?));
+    }
+    if !given("SignatureVersion") {
+        params.push(("SignatureVersion".into(), SIGNATURE_VERSION_1_0.into()));
+    }
+    if !given("Timestamp") {
+        params.push(("Timestamp".into(), time::iso8601(clock.now_unix())?));
+    }
+    params.push(("Version".into(), call.version.clone()));
     if let Some(t) = creds.token() {
         params.push(("SecurityToken".into(), t.into()));
     }
-    params.extend(call.params.iter().cloned());
-    params.extend(c.query.iter().cloned());
-    if params.iter().any(|(n, _)| n == rpc::SIGNATURE) {
-        return Err(Error::new(
-            Stage::Parameters,
-            "Signature",
-            "is set by the signer",
-        ));
-    }
+    params.extend(explicit().cloned());
     let sts = rpc::StringToSign::new(
         method,
         params.iter().map(|(n, v)| (n.as_str(), v.as_str())),

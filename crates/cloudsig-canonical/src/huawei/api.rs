@@ -141,6 +141,7 @@ pub struct Call {
     unsigned_payload: bool,
     region: Option<String>,
     service: Option<String>,
+    unsigned_headers: Vec<String>,
 }
 
 impl Call {
@@ -164,7 +165,31 @@ impl Call {
             unsigned_payload: false,
             region: None,
             service: None,
+            unsigned_headers: Vec::new(),
         }
+    }
+
+    /// Sends the header `name` (any case) without signing it: it is left out of
+    /// `SignedHeaders`, as the Java and Python SDKs leave `Content-Type` out. `Host` and
+    /// `X-Sdk-Date` are always signed (API Gateway requires them), and a name that is not
+    /// among the headers sent is refused when signing.
+    ///
+    /// ```
+    /// use cloudsig_canonical::huawei::{Call, Credentials, sign_request};
+    /// use cloudsig_canonical::tencent::FixedClock;
+    /// let creds = Credentials::new("HPUAEXAMPLEAK0000001", "cloudsigExampleHuaweiSecretKey0000000001")?;
+    /// let call = Call::new("POST", "ecs.cn-north-4.myhuaweicloud.com", "/v1/servers")
+    ///     .content_type("application/json")
+    ///     .body(&b"{}"[..])
+    ///     .unsigned_header("content-type");
+    /// let signed = sign_request(&creds, &call, &FixedClock(1763194150))?;
+    /// let auth = &signed.headers().iter().find(|(n, _)| n == "Authorization").unwrap().1;
+    /// assert!(auth.contains("SignedHeaders=host;x-sdk-date,"), "{auth}");
+    /// # Ok::<(), cloudsig_canonical::Error>(())
+    /// ```
+    pub fn unsigned_header(mut self, name: impl Into<String>) -> Self {
+        self.unsigned_headers.push(name.into());
+        self
     }
 
     /// The algorithm (V11 also needs [`Call::region`] and [`Call::service`]).
@@ -246,7 +271,8 @@ pub type SignedRequest = crate::wire::Signed<Stages>;
 
 /// Signs `call` at the clock's time: adds `Host`, `Content-Type`, `X-Project-Id`,
 /// `X-Security-Token`, `X-Sdk-Date` (and `X-Sdk-Content-Sha256` for an unsigned body),
-/// signs every header, and adds `Authorization`.
+/// signs every header but those named by [`Call::unsigned_header`], and adds
+/// `Authorization`.
 pub fn sign_request(
     creds: &Credentials,
     call: &Call,
@@ -314,7 +340,28 @@ pub fn sign_request(
         None
     };
 
-    let signed_headers = SignedHeaders::new(headers.iter().map(|(n, _)| n.as_str()))?;
+    for name in &call.unsigned_headers {
+        if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case(DATE_HEADER) {
+            return Err(Error::new(
+                Stage::Request,
+                alloc::format!("header `{}`", name.escape_debug()),
+                "is always signed (API Gateway requires host and x-sdk-date in SignedHeaders)",
+            ));
+        }
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            return Err(Error::new(
+                Stage::Request,
+                alloc::format!("header `{}`", name.escape_debug()),
+                "is to be left unsigned but the request does not send it",
+            ));
+        }
+    }
+    let signed_headers = SignedHeaders::new(headers.iter().map(|(n, _)| n.as_str()).filter(|n| {
+        !call
+            .unsigned_headers
+            .iter()
+            .any(|u| u.eq_ignore_ascii_case(n))
+    }))?;
     let mut req = Request::new(&call.method, &call.path)
         .query(&query)
         .body(&call.body);

@@ -6,9 +6,10 @@
 //! - [`api`]: the high-level API a service calls ([`Credentials`], [`Call`], a clock →
 //!   a [`SignedRequest`] rendered as curl or raw HTTP).
 //!
-//! The official SDKs sign every header they send (lower-cased names, sorted); the signer
-//! here does the same with the headers it adds (`Host`, `Content-Type`, `X-Sdk-Date`,
-//! `X-Project-Id`, `X-Security-Token`, `X-Sdk-Content-Sha256`).
+//! The signer signs the headers it adds (`Host`, `Content-Type`, `X-Sdk-Date`,
+//! `X-Project-Id`, `X-Security-Token`, `X-Sdk-Content-Sha256`; lower-cased names,
+//! sorted) unless told to leave one unsigned ([`Call::unsigned_header`]), as the Java and
+//! Python SDKs send `Content-Type` unsigned.
 
 pub mod api;
 pub mod sdk_hmac;

@@ -23,7 +23,14 @@ use crate::verifier::Verifier;
 /// `SignatureNonce`, `SignatureVersion` or `SignatureMethod=HMAC-SHA1`, and a `Signature`
 /// or an `AccessKeyId`.
 pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
+    rpc_params_split(cap).map(|(params, _)| params)
+}
+
+/// [`rpc_params`], with how many of them come from the query (the rest come from the
+/// form body).
+pub(crate) fn rpc_params_split(cap: &RequestView<'_>) -> Option<(Vec<(String, String)>, usize)> {
     let mut params = decode_pairs(cap.query(), PlusIs::Space);
+    let from_query = params.len();
     if cap.method == "POST"
         && let Ok(text) = std::str::from_utf8(cap.body)
         && !text.trim_start().starts_with(['{', '['])
@@ -41,7 +48,8 @@ pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
     // parameter names makes the request Alibaba's, so that a request with one of them
     // damaged or missing is still answered with Alibaba's codes.
     let alibaba = has("AccessKeyId") || has("SignatureNonce") || has("SignatureVersion") || sha1;
-    (!has("SecretId") && alibaba && (has(rpc::SIGNATURE) || has("AccessKeyId"))).then_some(params)
+    (!has("SecretId") && alibaba && (has(rpc::SIGNATURE) || has("AccessKeyId")))
+        .then_some((params, from_query))
 }
 
 /// The timestamp is within the window; a timestamp off by whole hours is named as local
@@ -487,8 +495,26 @@ pub(crate) fn check_rpc(
     v: &Verifier,
     cap: &RequestView<'_>,
     params: &[(String, String)],
+    from_query: usize,
 ) -> Report {
     let mut report = Report::new(cap.location, Scheme::RpcHmacSha1);
+    // Both lists are signed, but which one the gateway reads is not documented.
+    if let (Some(query), Some(form)) = (params.get(..from_query), params.get(from_query..))
+        && !form.is_empty()
+    {
+        crate::duplicates::parameters(
+            &mut report,
+            codes::INCOMPLETE_SIGNATURE,
+            (
+                "the query",
+                query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            ),
+            (
+                "the form body",
+                form.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            ),
+        );
+    }
     let get = |name: &str| {
         params
             .iter()
