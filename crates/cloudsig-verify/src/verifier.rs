@@ -2,6 +2,8 @@
 //! the same canonical builders as signing, compare in constant time, apply the protocol
 //! rules, and diagnose a mismatch.
 
+use std::sync::Arc;
+
 use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
 use cloudsig_canonical::v1::{self, NameRule, Params};
 use cloudsig_canonical::{Payload, Request, Stage};
@@ -30,6 +32,12 @@ pub struct Options {
     pub header_value_case: HeaderValueCase,
     /// Whether to search for the client mistake behind a mismatch (default true).
     pub diagnose: bool,
+    /// Whether a TC3 request's credential service must be its Host's first label, as
+    /// on the cloud's own endpoints (default true). A server that clients reach
+    /// through their endpoint setting (`cloudsig serve`) is signed with its own
+    /// address as the Host: there the service is taken from the credential scope and
+    /// a host that is not the cloud's is a note, not a failure.
+    pub host_names_service: bool,
 }
 
 impl Options {
@@ -40,7 +48,15 @@ impl Options {
             window: DEFAULT_WINDOW,
             header_value_case: HeaderValueCase::Lowercase,
             diagnose: true,
+            host_names_service: true,
         }
+    }
+
+    /// Whether the Host's first label must be the credential service (see
+    /// [`Self::host_names_service`]).
+    pub fn host_names_service(mut self, yes: bool) -> Self {
+        self.host_names_service = yes;
+        self
     }
 
     /// With another skew window.
@@ -171,14 +187,37 @@ struct Tc3Time {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    keys: KeyRing,
+    keys: Arc<KeyRing>,
     options: Options,
 }
 
 impl Verifier {
     /// A verifier for `keys` with `options`.
     pub fn new(keys: KeyRing, options: Options) -> Self {
+        Self::shared(Arc::new(keys), options)
+    }
+
+    /// A verifier for a key ring shared with others (a server's, replaced whole when
+    /// its key file is reloaded).
+    pub fn shared(keys: Arc<KeyRing>, options: Options) -> Self {
         Self { keys, options }
+    }
+
+    /// The same keys and options, checking timestamps against `now` (Unix seconds):
+    /// a server verifies each request at the time it arrives. Costs a reference count.
+    ///
+    /// ```
+    /// use cloudsig_verify::{keys::KeyRing, Options, Verifier};
+    /// let v = Verifier::new(KeyRing::default(), Options::at(0));
+    /// assert_eq!(v.at(1_700_000_000).options().now, 1_700_000_000);
+    /// ```
+    pub fn at(&self, now: i64) -> Self {
+        let mut options = self.options;
+        options.now = now;
+        Self {
+            keys: Arc::clone(&self.keys),
+            options,
+        }
     }
 
     /// The key ring.
@@ -369,14 +408,22 @@ impl Verifier {
         if let Some(host_service) = cap.host().and_then(tc3::service_of_host)
             && host_service != a.service
         {
-            report.fail(
-                codes::SIGNATURE_FAILURE,
-                "credential-service",
-                format!(
-                    "the credential service `{}` is not the host's first label `{host_service}`",
+            if self.options.host_names_service {
+                report.fail(
+                    codes::SIGNATURE_FAILURE,
+                    "credential-service",
+                    format!(
+                        "the credential service `{}` is not the host's first label `{host_service}`",
+                        a.service.escape_debug()
+                    ),
+                );
+            } else {
+                report.notes.push(format!(
+                    "the host's first label `{}` is not the credential service `{}`: the service is taken from the credential scope",
+                    host_service.escape_debug(),
                     a.service.escape_debug()
-                ),
-            );
+                ));
+            }
         }
         let (text, signed_headers) = match cache.take_signed_headers(a.signed_headers) {
             Ok(s) => s,
