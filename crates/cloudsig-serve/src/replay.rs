@@ -149,20 +149,38 @@ impl RedisStore {
         format!("cloudsig:nonce:{}", base16ct::lower::encode_string(&digest))
     }
 
-    /// Sets `key` if absent; `Ok(true)` when it was already there (a replay).
+    /// Sets `key` if absent; `Ok(true)` when it was already there (a replay). A
+    /// connection that broke (Redis went away and came back) is re-established by the
+    /// manager, and the command is sent once more on the new one.
     async fn taken(&self, key: &str, seconds: i64) -> Result<bool, StoreError> {
         let ms = seconds.saturating_mul(2_000).max(1);
-        let mut connection = self.connection.clone();
-        let set: Option<String> = redis::cmd("SET")
-            .arg(key)
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(ms)
-            .query_async(&mut connection)
-            .await
-            .map_err(|e| StoreError::new(e.to_string()))?;
-        Ok(set.is_none())
+        let mut last = None;
+        for _ in 0..2 {
+            let mut connection = self.connection.clone();
+            let set: Result<Option<String>, redis::RedisError> = redis::cmd("SET")
+                .arg(key)
+                .arg(1)
+                .arg("NX")
+                .arg("PX")
+                .arg(ms)
+                .query_async(&mut connection)
+                .await;
+            match set {
+                Ok(set) => return Ok(set.is_none()),
+                Err(e)
+                    if e.is_io_error()
+                        || e.is_connection_dropped()
+                        || e.is_connection_refusal() =>
+                {
+                    last = Some(e);
+                }
+                Err(e) => return Err(StoreError::new(e.to_string())),
+            }
+        }
+        Err(StoreError::new(last.map_or_else(
+            || "unreachable".to_string(),
+            |e| e.to_string(),
+        )))
     }
 }
 
