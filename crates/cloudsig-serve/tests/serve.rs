@@ -554,3 +554,72 @@ async fn a_dead_or_silent_upstream_gives_502_or_504_in_the_clouds_shape() {
         assert_eq!(a.body["error_code"], code, "{a:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_sender_is_cut_off_after_the_head_timeout() {
+    let s = Settings::default().header_timeout(Duration::from_millis(200));
+    let store = Arc::new(MemoryStore::new(s.window));
+    let (addr, _) = start_with(s, store, None).await;
+    let mut slow = TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The head never ends: the server closes the connection (bounded wait, no timing
+    // asserted: only that it is closed and nothing was accepted).
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), slow.read_to_end(&mut out)).await;
+    assert!(read.is_ok(), "the connection was not closed");
+    assert!(!String::from_utf8_lossy(&out).contains(" 200 "), "{out:?}");
+    // Others are still served.
+    let a = send(addr, &tc3(addr, ID, SECRET, &SystemClock)).await;
+    assert_eq!(tencent_code(&a), None, "{a:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_a_request_in_flight_finish_and_accepts_no_more() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let s = Settings::default();
+    let store = Arc::new(MemoryStore::new(s.window));
+    let app = Arc::new(App::new(s, keys(), store, None));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, app, async {
+        let _ = stopped.await;
+    }));
+    let raw = with_close(&tc3(addr, ID, SECRET, &SystemClock));
+    let (head, tail) = raw.split_at(raw.len() - 1);
+    let mut inflight = TcpStream::connect(addr).await.unwrap();
+    inflight.write_all(head).await.unwrap();
+    // Let the server take the head before it is told to stop.
+    let probe = send_raw(
+        addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&probe).ends_with("ok\n"));
+    stop.send(()).unwrap();
+    // New connections are refused once the listener is gone (bounded poll).
+    let mut refused = false;
+    for _ in 0..200 {
+        if TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "still accepting after shutdown");
+    assert!(
+        !server.is_finished(),
+        "the server stopped with a request in flight"
+    );
+    inflight.write_all(tail).await.unwrap();
+    let mut out = Vec::new();
+    inflight.read_to_end(&mut out).await.unwrap();
+    let a = parse(&out);
+    assert_tencent(&a);
+    assert_eq!(tencent_code(&a), None, "{a:?}");
+    tokio::time::timeout(Duration::from_secs(20), server)
+        .await
+        .unwrap()
+        .unwrap();
+}

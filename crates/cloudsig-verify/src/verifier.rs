@@ -816,3 +816,55 @@ pub fn unreadable(e: &crate::capture::CaptureError) -> Report {
     });
     r
 }
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+    use crate::capture::Location;
+    use cloudsig_canonical::tencent::{Credentials, FixedClock, Tc3Call, sign_tc3};
+
+    /// A TC3 request signed by the canonical signer for service `cvm`, sent to a
+    /// server's own address (an SDK whose endpoint setting points at a local server).
+    fn to_local_server() -> Captured {
+        let creds = Credentials::new("AKIDhost", "hostSecret").unwrap();
+        let call = Tc3Call::new("cvm", "DescribeInstances", "2017-03-12")
+            .host("127.0.0.1:8080")
+            .body("{}");
+        let signed = sign_tc3(&creds, &call, &FixedClock(1_700_000_000)).unwrap();
+        Captured {
+            location: Location::default(),
+            method: signed.method().into(),
+            target: signed.path().into(),
+            headers: signed.headers().to_vec(),
+            body: signed.body().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_host_that_is_not_the_clouds_is_a_failure_by_default_and_a_note_when_told() {
+        let keys = KeyRing::parse("AKIDhost hostSecret", "test").unwrap();
+        let cap = to_local_server();
+        let strict = Verifier::new(keys.clone(), Options::at(1_700_000_000));
+        let r = strict.check(&cap, &mut KeyCache::default());
+        assert_eq!(r.code(), Some(codes::SIGNATURE_FAILURE), "{r}");
+        assert_eq!(
+            r.findings.first().map(|f| f.rule),
+            Some("credential-service")
+        );
+        let lenient = Verifier::new(keys, Options::at(1_700_000_000).host_names_service(false));
+        let r = lenient.check(&cap, &mut KeyCache::default());
+        assert_eq!(r.verdict, Verdict::Valid, "{r}");
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("`127`") && n.contains("`cvm`")),
+            "{:?}",
+            r.notes
+        );
+        // The time is per verifier: the same ring at another time, an hour later, expired.
+        let later = lenient
+            .at(1_700_003_600)
+            .check(&cap, &mut KeyCache::default());
+        assert_eq!(later.code(), Some(codes::SIGNATURE_EXPIRE), "{later}");
+    }
+}
