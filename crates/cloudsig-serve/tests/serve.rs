@@ -623,3 +623,18 @@ async fn shutdown_lets_a_request_in_flight_finish_and_accepts_no_more() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsigned_skip_request_is_refused() {
+    let addr = start().await;
+    let creds = Credentials::new(ID, SECRET).unwrap();
+    let call = Tc3Call::new("cvm", "DescribeInstances", "2017-03-12")
+        .host(addr.to_string())
+        .body("{}")
+        .skip_sign(true);
+    let skip = sign_tc3(&creds, &call, &SystemClock).unwrap();
+    assert_eq!(skip.header("Authorization"), Some("SKIP"));
+    let a = send(addr, &skip).await;
+    assert_tencent(&a);
+    assert_eq!(tencent_code(&a), Some("AuthFailure.InvalidAuthorization"), "{a:?}");
+}
