@@ -636,5 +636,9 @@ async fn an_unsigned_skip_request_is_refused() {
     assert_eq!(skip.header("Authorization"), Some("SKIP"));
     let a = send(addr, &skip).await;
     assert_tencent(&a);
-    assert_eq!(tencent_code(&a), Some("AuthFailure.InvalidAuthorization"), "{a:?}");
+    assert_eq!(
+        tencent_code(&a),
+        Some("AuthFailure.InvalidAuthorization"),
+        "{a:?}"
+    );
 }
