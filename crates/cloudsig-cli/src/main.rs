@@ -4,6 +4,7 @@
 //! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
 //! file (`--key-file`), never from the command line.
 
+mod serve;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;
@@ -31,6 +32,9 @@ enum Command {
     /// Verify captured requests (raw HTTP, curl, HAR, JSON lines) and diagnose failures.
     #[command(after_help = verify::EXIT_STATUS_HELP)]
     Verify(verify::VerifyArgs),
+    /// Serve an endpoint that verifies every request and answers like the cloud
+    /// (emulator), or forwards valid requests to an upstream (gateway).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
         Command::Verify(args) => verify::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),

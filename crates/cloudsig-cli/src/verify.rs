@@ -270,7 +270,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
 
 /// Gathers the keys: the three clouds' environment variables, then each key file in
 /// order; a later source replacing a different key for the same id is warned about.
-fn load_keys(files: &[PathBuf]) -> Result<KeyRing, String> {
+pub(crate) fn load_keys(files: &[PathBuf]) -> Result<KeyRing, String> {
     let warn = &mut crate::warn;
     let mut sources = KeySources::new();
     sources.add(

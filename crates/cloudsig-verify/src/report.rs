@@ -249,6 +249,15 @@ impl Report {
         ));
     }
 
+    /// Adds a broken rule found outside the verifier (a replay found by a shared
+    /// replay store, as [`crate::conformance::ReplayGuard`] adds its own): the verdict
+    /// becomes invalid and the findings stay most decisive first. `message` is shown
+    /// to people: never a secret.
+    pub fn reject(&mut self, code: &'static str, rule: &'static str, message: impl Into<String>) {
+        self.fail(code, rule, message);
+        self.sort_findings();
+    }
+
     /// Orders the findings so the most decisive comes first: the order in which the
     /// service checks (malformed request, unknown key, expiry, then the signature).
     pub(crate) fn sort_findings(&mut self) {

@@ -2,6 +2,8 @@
 //! the same canonical builders as signing, compare in constant time, apply the protocol
 //! rules, and diagnose a mismatch.
 
+use std::sync::Arc;
+
 use cloudsig_canonical::tc3::{self, CredentialScope, HeaderValueCase, SignedHeaders};
 use cloudsig_canonical::v1::{self, NameRule, Params};
 use cloudsig_canonical::{Payload, Request, Stage};
@@ -30,6 +32,12 @@ pub struct Options {
     pub header_value_case: HeaderValueCase,
     /// Whether to search for the client mistake behind a mismatch (default true).
     pub diagnose: bool,
+    /// Whether a TC3 request's credential service must be its Host's first label, as
+    /// on the cloud's own endpoints (default true). A server that clients reach
+    /// through their endpoint setting (`cloudsig serve`) is signed with its own
+    /// address as the Host: there the service is taken from the credential scope and
+    /// a host that is not the cloud's is a note, not a failure.
+    pub host_names_service: bool,
 }
 
 impl Options {
@@ -40,7 +48,15 @@ impl Options {
             window: DEFAULT_WINDOW,
             header_value_case: HeaderValueCase::Lowercase,
             diagnose: true,
+            host_names_service: true,
         }
+    }
+
+    /// Whether the Host's first label must be the credential service (see
+    /// [`Self::host_names_service`]).
+    pub fn host_names_service(mut self, yes: bool) -> Self {
+        self.host_names_service = yes;
+        self
     }
 
     /// With another skew window.
@@ -171,14 +187,37 @@ struct Tc3Time {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    keys: KeyRing,
+    keys: Arc<KeyRing>,
     options: Options,
 }
 
 impl Verifier {
     /// A verifier for `keys` with `options`.
     pub fn new(keys: KeyRing, options: Options) -> Self {
+        Self::shared(Arc::new(keys), options)
+    }
+
+    /// A verifier for a key ring shared with others (a server's, replaced whole when
+    /// its key file is reloaded).
+    pub fn shared(keys: Arc<KeyRing>, options: Options) -> Self {
         Self { keys, options }
+    }
+
+    /// The same keys and options, checking timestamps against `now` (Unix seconds):
+    /// a server verifies each request at the time it arrives. Costs a reference count.
+    ///
+    /// ```
+    /// use cloudsig_verify::{keys::KeyRing, Options, Verifier};
+    /// let v = Verifier::new(KeyRing::default(), Options::at(0));
+    /// assert_eq!(v.at(1_700_000_000).options().now, 1_700_000_000);
+    /// ```
+    pub fn at(&self, now: i64) -> Self {
+        let mut options = self.options;
+        options.now = now;
+        Self {
+            keys: Arc::clone(&self.keys),
+            options,
+        }
     }
 
     /// The key ring.
@@ -410,14 +449,22 @@ impl Verifier {
         if let Some(host_service) = cap.host().and_then(tc3::service_of_host)
             && host_service != a.service
         {
-            report.fail(
-                codes::SIGNATURE_FAILURE,
-                "credential-service",
-                format!(
-                    "the credential service `{}` is not the host's first label `{host_service}`",
+            if self.options.host_names_service {
+                report.fail(
+                    codes::SIGNATURE_FAILURE,
+                    "credential-service",
+                    format!(
+                        "the credential service `{}` is not the host's first label `{host_service}`",
+                        a.service.escape_debug()
+                    ),
+                );
+            } else {
+                report.notes.push(format!(
+                    "the host's first label `{}` is not the credential service `{}`: the service is taken from the credential scope",
+                    host_service.escape_debug(),
                     a.service.escape_debug()
-                ),
-            );
+                ));
+            }
         }
         let (text, signed_headers) = match cache.take_signed_headers(a.signed_headers) {
             Ok(s) => s,
@@ -841,4 +888,56 @@ pub fn unreadable(e: &crate::capture::CaptureError) -> Report {
         message: e.reason.clone(),
     });
     r
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+    use crate::capture::Location;
+    use cloudsig_canonical::tencent::{Credentials, FixedClock, Tc3Call, sign_tc3};
+
+    /// A TC3 request signed by the canonical signer for service `cvm`, sent to a
+    /// server's own address (an SDK whose endpoint setting points at a local server).
+    fn to_local_server() -> Captured {
+        let creds = Credentials::new("AKIDhost", "hostSecret").unwrap();
+        let call = Tc3Call::new("cvm", "DescribeInstances", "2017-03-12")
+            .host("127.0.0.1:8080")
+            .body("{}");
+        let signed = sign_tc3(&creds, &call, &FixedClock(1_700_000_000)).unwrap();
+        Captured {
+            location: Location::default(),
+            method: signed.method().into(),
+            target: signed.path().into(),
+            headers: signed.headers().to_vec(),
+            body: signed.body().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_host_that_is_not_the_clouds_is_a_failure_by_default_and_a_note_when_told() {
+        let keys = KeyRing::parse("AKIDhost hostSecret", "test").unwrap();
+        let cap = to_local_server();
+        let strict = Verifier::new(keys.clone(), Options::at(1_700_000_000));
+        let r = strict.check(&cap, &mut KeyCache::default());
+        assert_eq!(r.code(), Some(codes::SIGNATURE_FAILURE), "{r}");
+        assert_eq!(
+            r.findings.first().map(|f| f.rule),
+            Some("credential-service")
+        );
+        let lenient = Verifier::new(keys, Options::at(1_700_000_000).host_names_service(false));
+        let r = lenient.check(&cap, &mut KeyCache::default());
+        assert_eq!(r.verdict, Verdict::Valid, "{r}");
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("`127`") && n.contains("`cvm`")),
+            "{:?}",
+            r.notes
+        );
+        // The time is per verifier: the same ring at another time, an hour later, expired.
+        let later = lenient
+            .at(1_700_003_600)
+            .check(&cap, &mut KeyCache::default());
+        assert_eq!(later.code(), Some(codes::SIGNATURE_EXPIRE), "{later}");
+    }
 }

@@ -1,0 +1,266 @@
+//! The clouds' answers: which cloud a request speaks, and each cloud's response
+//! envelope, status and headers for an error, a refusal and a success.
+//!
+//! The shapes, statuses and texts are the clouds' own as documented in
+//! `crates/cloudsig-serve/RESPONSES.md` (with the source of each); every cloud is a module of the
+//! same shape, and none imports another.
+
+pub mod alibaba;
+pub mod huawei;
+pub mod tencent;
+
+use bytes::Bytes;
+use cloudsig_verify::{Report, Scheme};
+use hyper::StatusCode;
+
+/// The cloud a request speaks.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cloud {
+    /// Tencent Cloud API 3.0 (TC3, v1).
+    Tencent,
+    /// Alibaba Cloud's OpenAPI gateway (ACS3, ROA, RPC).
+    Alibaba,
+    /// Huawei Cloud's API Gateway (SDK-HMAC, V11-HMAC).
+    Huawei,
+}
+
+impl Cloud {
+    /// The cloud of a verified request's scheme, if the scheme names one.
+    pub fn of_scheme(scheme: Scheme) -> Option<Self> {
+        match scheme {
+            Scheme::Tc3 | Scheme::V1HmacSha1 | Scheme::V1HmacSha256 | Scheme::Skip => {
+                Some(Self::Tencent)
+            }
+            Scheme::Acs3HmacSha256
+            | Scheme::Acs3HmacSm3
+            | Scheme::RoaHmacSha1
+            | Scheme::RpcHmacSha1 => Some(Self::Alibaba),
+            Scheme::HuaweiSdkHmacSha256
+            | Scheme::HuaweiSdkHmacSm3
+            | Scheme::HuaweiV11HmacSha256 => Some(Self::Huawei),
+            _ => None,
+        }
+    }
+
+    /// The cloud a request speaks, told from its headers and query alone (before its
+    /// body is read, so that a refused body is answered in the right shape): the
+    /// Authorization algorithm, else each cloud's own header prefix or date header,
+    /// else the query's signature parameters. Tencent Cloud when nothing tells.
+    pub fn guess<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>, query: &str) -> Self {
+        let mut by_header = None;
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                let v = value.trim_start();
+                if v.starts_with("TC3-") {
+                    return Self::Tencent;
+                }
+                if v.starts_with("ACS3-") || v.starts_with("acs ") {
+                    return Self::Alibaba;
+                }
+                if v.starts_with("SDK-HMAC-") || v.starts_with("V11-HMAC-") {
+                    return Self::Huawei;
+                }
+            } else if by_header.is_none() {
+                by_header = if starts_with_ignore_case(name, "x-tc-") {
+                    Some(Self::Tencent)
+                } else if starts_with_ignore_case(name, "x-acs-") {
+                    Some(Self::Alibaba)
+                } else if name.eq_ignore_ascii_case("x-sdk-date") {
+                    Some(Self::Huawei)
+                } else {
+                    None
+                };
+            }
+        }
+        if let Some(cloud) = by_header {
+            return cloud;
+        }
+        // RPC: `SignatureMethod=HMAC-SHA1` and `AccessKeyId`; v1: `SecretId`.
+        let has = |name: &str| {
+            query
+                .split('&')
+                .any(|p| p.split('=').next().is_some_and(|n| n == name))
+        };
+        if has("AccessKeyId") || has("SignatureNonce") {
+            Self::Alibaba
+        } else {
+            Self::Tencent
+        }
+    }
+
+    /// The cloud of a report: its scheme's, else the one guessed before verifying.
+    pub fn of_report(report: &Report, guessed: Self) -> Self {
+        Self::of_scheme(report.scheme).unwrap_or(guessed)
+    }
+
+    /// The name used in logs and metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tencent => "tencent",
+            Self::Alibaba => "alibaba",
+            Self::Huawei => "huawei",
+        }
+    }
+
+    /// A fresh request id in this cloud's format.
+    pub fn request_id(self) -> String {
+        let id = uuid::Uuid::new_v4();
+        match self {
+            Self::Tencent => id.hyphenated().to_string(),
+            Self::Alibaba => id.hyphenated().to_string().to_ascii_uppercase(),
+            Self::Huawei => id.simple().to_string(),
+        }
+    }
+
+    /// The answer to a request the verifier refused (`report` is invalid or
+    /// unreadable). Names the code of the first finding; never a signature.
+    pub fn rejection(self, report: &Report, ctx: &Context<'_>) -> Answer {
+        let finding = report.findings.first();
+        let code = finding.map_or("InvalidParameter", |f| f.code);
+        let detail = finding.map_or("the request cannot be read", |f| f.message.as_str());
+        let rule = finding.map_or("", |f| f.rule);
+        let id = report.secret_id.as_deref();
+        match self {
+            Self::Tencent => tencent::rejection(code, rule, detail, ctx),
+            Self::Alibaba => alibaba::rejection(code, rule, detail, ctx),
+            Self::Huawei => huawei::rejection(code, rule, detail, id, ctx),
+        }
+    }
+
+    /// The answer to a request refused before or after verification for a reason of
+    /// the server's own (see [`Refusal`]).
+    pub fn refusal(self, why: Refusal, ctx: &Context<'_>) -> Answer {
+        match self {
+            Self::Tencent => tencent::refusal(why, ctx),
+            Self::Alibaba => alibaba::refusal(why, ctx),
+            Self::Huawei => huawei::refusal(why, ctx),
+        }
+    }
+
+    /// The emulator's answer to a valid request: an empty success with a request id.
+    pub fn success(self, ctx: &Context<'_>) -> Answer {
+        match self {
+            Self::Tencent => tencent::success(ctx),
+            Self::Alibaba => alibaba::success(ctx),
+            Self::Huawei => huawei::success(ctx),
+        }
+    }
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// What an answer is about: the request id to put in it and the host the request was
+/// sent to (Alibaba's `HostId`).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The request id, in the cloud's format ([`Cloud::request_id`]).
+    pub request_id: &'a str,
+    /// The Host the request named, if any.
+    pub host: Option<&'a str>,
+    /// The body limit in bytes, for the too-large message.
+    pub max_body: u64,
+}
+
+/// A refusal of the server's own, not a verdict of the verifier.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The body is larger than the limit.
+    TooLarge,
+    /// The body did not arrive in time.
+    Timeout,
+    /// A nonce-bearing request could not be checked: the replay store is unreachable
+    /// (fail closed: 503, never accepted unchecked).
+    StoreUnavailable,
+    /// The upstream could not be reached or failed (502).
+    BadGateway,
+    /// The upstream did not answer in time (504).
+    GatewayTimeout,
+    /// The request cannot be read as text (a header that is not UTF-8).
+    Unreadable,
+}
+
+/// One answer: status, headers and a JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The headers beyond `Content-Length` (content type, request id headers).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Bytes,
+    /// The error code the body carries, if an error (for logs and metrics).
+    pub code: Option<String>,
+}
+
+impl Answer {
+    pub(crate) fn json(
+        status: StatusCode,
+        content_type: &'static str,
+        body: &serde_json::Value,
+        code: Option<&str>,
+    ) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type", content_type.to_string())],
+            body: Bytes::from(body.to_string()),
+            code: code.map(str::to_string),
+        }
+    }
+
+    pub(crate) fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cloud_is_told_from_headers_and_query() {
+        let h = |pairs: &'static [(&'static str, &'static str)]| pairs.iter().copied();
+        assert_eq!(
+            Cloud::guess(h(&[("Authorization", "TC3-HMAC-SHA256 Credential=x")]), ""),
+            Cloud::Tencent
+        );
+        assert_eq!(
+            Cloud::guess(h(&[("authorization", "ACS3-HMAC-SHA256 Credential=x")]), ""),
+            Cloud::Alibaba
+        );
+        assert_eq!(
+            Cloud::guess(h(&[("Authorization", "SDK-HMAC-SHA256 Access=x")]), ""),
+            Cloud::Huawei
+        );
+        assert_eq!(Cloud::guess(h(&[("X-Sdk-Date", "x")]), ""), Cloud::Huawei);
+        assert_eq!(Cloud::guess(h(&[("x-acs-date", "x")]), ""), Cloud::Alibaba);
+        assert_eq!(
+            Cloud::guess(h(&[]), "Action=X&AccessKeyId=a&Signature=s"),
+            Cloud::Alibaba
+        );
+        assert_eq!(Cloud::guess(h(&[]), "Action=X&SecretId=a"), Cloud::Tencent);
+    }
+
+    #[test]
+    fn request_ids_have_each_clouds_form() {
+        let t = Cloud::Tencent.request_id();
+        assert_eq!(t.len(), 36);
+        assert!(
+            t.bytes()
+                .all(|b| b == b'-' || b.is_ascii_digit() || b.is_ascii_lowercase())
+        );
+        let a = Cloud::Alibaba.request_id();
+        assert!(
+            a.bytes()
+                .all(|b| b == b'-' || b.is_ascii_digit() || b.is_ascii_uppercase())
+        );
+        let h = Cloud::Huawei.request_id();
+        assert_eq!(h.len(), 32);
+        assert!(h.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""The official Python SDKs as clients of `cloudsig serve` (emulator mode), offline, on 127.0.0.1.
+
+Starts `cloudsig serve --listen 127.0.0.1:0` with a key file of three fictitious keys, then, in each oracle
+venv (the pinned packages of python/, alibaba/ and huawei/requirements.txt, created as those harnesses do),
+points the SDK's endpoint setting at the server over http and checks:
+  - with the right key the call succeeds and the SDK parses the answer (a request id);
+  - with a wrong key, an unknown key id (and, for Tencent, a clock an hour off) the SDK raises its own exception
+    carrying the cloud's error code:
+      tencentcloud-sdk-python-common  TencentCloudSDKException.code   AuthFailure.SignatureFailure /
+                                      AuthFailure.SecretIdNotFound / AuthFailure.SignatureExpire
+      alibabacloud-tea-openapi        exception .code (status 400/404) SignatureDoesNotMatch /
+                                      InvalidAccessKeyId.NotFound
+      huaweicloudsdkcore              ClientRequestException 401 APIGW.0301, request_id from X-Request-Id
+
+Usage: python3 vectors/oracle/serve_clients.py [--bin target/debug/cloudsig]
+Exit 0 when every SDK behaves as above or a registry cannot be reached (said so, skipped); 2 on a failure.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+
+TC_ID, TC_KEY = "AKIDserveSdkClient", "serveSdkClientTencentKey"
+ALI_ID, ALI_KEY = "LTAIserveSdkClient", "serveSdkClientAlibabaKey"
+HW_AK, HW_SK = "HWAKSERVESDKCLIENT", "serveSdkClientHuaweiKey"
+PROJECT_ID = "0123456789abcdef0123456789abcdef"
+
+CLOUDS = {
+    "tencent": (".venv", "python/requirements.txt", ("TENCENTCLOUD_",)),
+    "alibaba": (".venv-alibaba", "alibaba/requirements.txt", ("ALIBABA_CLOUD_", "ALICLOUD_")),
+    "huawei": (".venv-huawei", "huawei/requirements.txt", ("HUAWEICLOUD_",)),
+}
+
+
+def expect_error(name, call, code, status=None):
+    try:
+        call()
+    except Exception as e:  # each SDK's own exception type; its code is what is checked
+        got = getattr(e, "code", None) or getattr(e, "error_code", None)
+        got_status = getattr(e, "status_code", None) or getattr(e, "statusCode", None)
+        if got != code or (status is not None and got_status != status):
+            raise RuntimeError("%s: expected %s %s, got %s %r (%s: %s)"
+                               % (name, status, code, got_status, got, type(e).__name__, e))
+        print("ok %s: %s raised with %s%s" % (name, type(e).__name__, code,
+                                              "" if status is None else " (%d)" % status))
+        return e
+    raise RuntimeError("%s: no exception, expected %s" % (name, code))
+
+
+def tencent(endpoint):
+    from tencentcloud.common import credential
+    from tencentcloud.common.common_client import CommonClient
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+    import tencentcloud.common.abstract_client as abstract_client
+
+    def client(sid, key):
+        profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=endpoint, reqTimeout=10))
+        return CommonClient("cvm", "2017-03-12", credential.Credential(sid, key), "ap-guangzhou", profile=profile)
+
+    resp = client(TC_ID, TC_KEY).call_json("DescribeInstances", {"Limit": 1})
+    if "Error" in resp["Response"] or not resp["Response"].get("RequestId"):
+        raise RuntimeError("tencent ok: %r" % resp)
+    print("ok tencent success: parsed, RequestId %s" % resp["Response"]["RequestId"])
+    expect_error("tencent wrong key", lambda: client(TC_ID, "wrongKey").call_json("DescribeInstances", {}),
+                 "AuthFailure.SignatureFailure")
+    expect_error("tencent unknown id", lambda: client("AKIDnobodyAtAll", TC_KEY).call_json("DescribeInstances", {}),
+                 "AuthFailure.SecretIdNotFound")
+    real_time = abstract_client.time
+
+    class HourAgo(object):  # the SDK's clock, an hour behind (its module's `time` only)
+        def __getattr__(self, name):
+            return getattr(real_time, name)
+
+        def time(self):
+            return real_time.time() - 3600
+
+    abstract_client.time = HourAgo()
+    try:
+        expect_error("tencent expired clock", lambda: client(TC_ID, TC_KEY).call_json("DescribeInstances", {}),
+                     "AuthFailure.SignatureExpire")
+    finally:
+        abstract_client.time = real_time
+
+
+def alibaba(endpoint):
+    from alibabacloud_tea_openapi.client import Client
+    from alibabacloud_tea_openapi import utils_models as m
+    from darabonba.runtime import RuntimeOptions
+
+    def call(aid, key):
+        config = m.Config(access_key_id=aid, access_key_secret=key, endpoint=endpoint, protocol="http",
+                          read_timeout=10000, connect_timeout=10000)
+        params = m.Params(action="DescribeRegions", version="2014-05-26", protocol="HTTP", pathname="/",
+                          method="POST", auth_type="AK", style="RPC", req_body_type="json", body_type="json")
+        return Client(config).call_api(params, m.OpenApiRequest(), RuntimeOptions(autoretry=False, max_attempts=0))
+
+    result = call(ALI_ID, ALI_KEY)
+    body = result.get("body")
+    if result.get("statusCode") != 200 or not isinstance(body, dict) or not body.get("RequestId"):
+        raise RuntimeError("alibaba ok: %r" % result)
+    print("ok alibaba success: parsed, RequestId %s" % body["RequestId"])
+    expect_error("alibaba wrong key", lambda: call(ALI_ID, "wrongKey"), "SignatureDoesNotMatch", 400)
+    expect_error("alibaba unknown id", lambda: call("LTAInobodyAtAll", ALI_KEY), "InvalidAccessKeyId.NotFound", 404)
+
+
+def huawei(endpoint):
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.client import Client, ClientBuilder
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+    from huaweicloudsdkcore.sdk_response import SdkResponse
+
+    class EmptyResponse(SdkResponse):
+        openapi_types = {}
+        attribute_map = {}
+
+    class GenericClient(Client):  # the core's generic path, no service package
+        def __init__(self):
+            super().__init__()
+            self.model_package = type("models", (), {"EmptyResponse": EmptyResponse})
+
+    def call(ak, sk):
+        cfg = HttpConfig.get_default_config()
+        cfg.retry_times = 0
+        cfg.timeout = (10, 10)
+        client = (ClientBuilder(GenericClient).with_http_config(cfg)
+                  .with_credentials(BasicCredentials(ak, sk, PROJECT_ID)).with_endpoint("http://" + endpoint).build())
+        try:
+            return client.do_http_request(method="GET", resource_path="/v1/{project_id}/cloudservers/detail",
+                                          path_params={}, query_params=[("limit", "1")], header_params={},
+                                          body=None, response_type="EmptyResponse", collection_formats={})
+        finally:
+            client.get_http_client().close()
+
+    resp = call(HW_AK, HW_SK)
+    if resp.status_code != 200:
+        raise RuntimeError("huawei ok: %r" % resp)
+    print("ok huawei success: parsed (status %d)" % resp.status_code)
+    e = expect_error("huawei wrong key", lambda: call(HW_AK, "wrongSecretKey"), "APIGW.0301", 401)
+    if not e.request_id:
+        raise RuntimeError("huawei wrong key: no request_id (the SDK reads X-Request-Id)")
+    expect_error("huawei unknown id", lambda: call("HWAKNOBODYATALL", HW_SK), "APIGW.0301", 401)
+
+
+def inner(cloud, endpoint):
+    try:
+        {"tencent": tencent, "alibaba": alibaba, "huawei": huawei}[cloud](endpoint)
+    except Exception as e:
+        print("FAILED %s: %s: %s" % (cloud, type(e).__name__, e))
+        return harness.EXIT_FAILURE
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default=os.path.join(harness.REPO, "target", "debug", "cloudsig"))
+    ap.add_argument("--inner", help=argparse.SUPPRESS)
+    ap.add_argument("--endpoint", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if os.environ.get("CLOUDSIG_ORACLE_IN_VENV") == "1":
+        return inner(args.inner, args.endpoint)
+
+    tmp = tempfile.mkdtemp(prefix="cloudsig-serve-sdk-")
+    keys = os.path.join(tmp, "keys")
+    with open(keys, "w") as f:
+        f.write("%s %s\n%s %s\n%s %s\n" % (TC_ID, TC_KEY, ALI_ID, ALI_KEY, HW_AK, HW_SK))
+    os.chmod(keys, 0o600)
+    env = harness.clean_env(os.environ, ("TENCENTCLOUD_", "ALIBABA_CLOUD_", "ALICLOUD_", "HUAWEICLOUD_"))
+    server = subprocess.Popen([args.bin, "serve", "--listen", "127.0.0.1:0", "--key-file", keys],
+                              stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, "serve.log"), "w"),
+                              text=True, env=env)
+    status = 0
+    try:
+        line = server.stdout.readline()  # "cloudsig serve: listening on http://127.0.0.1:PORT (emulator)"
+        if "listening on http://" not in line:
+            print("serve_clients.py: the server did not start: %r" % line)
+            return harness.EXIT_FAILURE
+        endpoint = line.split("http://", 1)[1].split()[0]
+        for cloud, (venv, requirements, drop) in CLOUDS.items():
+            h = harness.Harness(name="serve_clients.py " + cloud, script=__file__,
+                                venv=os.path.join(HERE, venv), requirements=os.path.join(HERE, requirements),
+                                captures_root=None, canned_body=None, real_host=None, drop_env=drop,
+                                home=tmp)
+            rc = h.bootstrap(["--inner", cloud, "--endpoint", endpoint])
+            if rc == harness.EXIT_UNREACHABLE:
+                print("serve_clients.py: %s: registry unreachable, SDK not checked (skipped)" % cloud)
+            elif rc != 0:
+                status = harness.EXIT_FAILURE
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if status == 0:
+        print("serve_clients.py: passed")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
