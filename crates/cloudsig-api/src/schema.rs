@@ -160,6 +160,14 @@ pub(crate) fn issues(validator: &jsonschema::Validator, instance: &Value) -> Vec
             rule,
         });
     }
+    // one finding per value: a wrong type also fails the enum / length rules of the same
+    // value; the type is what the cloud reports first
+    let typed: Vec<String> = out
+        .iter()
+        .filter(|i| i.violation == Violation::WrongType)
+        .map(|i| i.path.clone())
+        .collect();
+    out.retain(|i| i.violation != Violation::BadValue || !typed.contains(&i.path));
     out
 }
 
