@@ -4,6 +4,7 @@
 //! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
 //! file (`--key-file`), never from the command line.
 
+mod api;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;
@@ -31,6 +32,8 @@ enum Command {
     /// Verify captured requests (raw HTTP, curl, HAR, JSON lines) and diagnose failures.
     #[command(after_help = verify::EXIT_STATUS_HELP)]
     Verify(verify::VerifyArgs),
+    /// List what the API-level checker knows: products, actions, one action's parameters.
+    Api(api::ApiArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
         Command::Verify(args) => verify::run(args),
+        Command::Api(args) => api::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),
