@@ -12,6 +12,13 @@ pub struct ApiArgs {
     product: Option<String>,
     /// An action of the product; without it, the product's actions are listed.
     action: Option<String>,
+    /// Check a Tencent request's JSON body (a file, `-` for standard input) against the action
+    /// instead of listing its parameters; prints the findings with the cloud's codes.
+    #[arg(long, value_name = "FILE", requires = "action")]
+    check: Option<std::path::PathBuf>,
+    /// The region of the checked request (`X-TC-Region`).
+    #[arg(long, requires = "check")]
+    region: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -95,8 +102,62 @@ fn action_json(a: &Action) -> Value {
     json!({"name": a.name, "method": a.method, "path": a.path, "regions": a.regions})
 }
 
-/// Runs `cloudsig api`.
-pub fn run(args: ApiArgs) -> Result<(), String> {
+/// `cloudsig api PRODUCT ACTION --check FILE`: the verdict on one Tencent request body.
+fn check(
+    catalog: &Catalog,
+    product: &Product,
+    action: &Action,
+    file: &std::path::Path,
+    region: Option<&str>,
+    format: Format,
+) -> Result<bool, String> {
+    if product.cloud != "tencent" {
+        return Err("--check takes a Tencent request body; Alibaba and Huawei requests are checked by the library".to_owned());
+    }
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?
+    };
+    let body: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+    let call = cloudsig_api::tencent::TencentCall {
+        service: &product.name,
+        action: &action.name,
+        version: &product.version,
+        region,
+        params: &body,
+    };
+    let verdict = cloudsig_api::tencent::check(catalog, &call);
+    let findings = verdict.findings();
+    match format {
+        Format::Json => {
+            let rows: Vec<Value> = findings
+                .iter()
+                .map(|f| json!({"code": f.code, "path": f.path, "rule": f.rule, "message": f.message}))
+                .collect();
+            let v = json!({"valid": verdict.is_valid(), "findings": rows});
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+            );
+        }
+        Format::Table if verdict.is_valid() => println!("valid: {} {}", product.name, action.name),
+        Format::Table => {
+            for f in findings {
+                println!("{f}");
+            }
+        }
+    }
+    Ok(verdict.is_valid())
+}
+
+/// Runs `cloudsig api`; false when a checked request has findings.
+pub fn run(args: ApiArgs) -> Result<bool, String> {
+    list(args)
+}
+
+fn list(args: ApiArgs) -> Result<bool, String> {
     let catalog = Catalog::builtin().map_err(|e| e.to_string())?;
     let Some(product_name) = args.product else {
         let rows: Vec<Value> = catalog.products.iter().map(product_json).collect();
@@ -104,7 +165,8 @@ pub fn run(args: ApiArgs) -> Result<(), String> {
             args.format,
             &rows,
             &["cloud", "product", "version", "actions"],
-        );
+        )
+        .map(|()| true);
     };
     let product = catalog
         .products
@@ -115,13 +177,23 @@ pub fn run(args: ApiArgs) -> Result<(), String> {
         })?;
     let Some(action_name) = args.action else {
         let rows: Vec<Value> = product.actions.iter().map(action_json).collect();
-        return print(args.format, &rows, &["name", "method", "path"]);
+        return print(args.format, &rows, &["name", "method", "path"]).map(|()| true);
     };
     let action = product.action(&action_name).ok_or_else(|| {
         format!(
             "`{product_name}` has no action `{action_name}` (see `cloudsig api {product_name}`)"
         )
     })?;
+    if let Some(file) = &args.check {
+        return check(
+            &catalog,
+            product,
+            action,
+            file,
+            args.region.as_deref(),
+            args.format,
+        );
+    }
     let rows = parameters(action);
     match args.format {
         Format::Json => {
@@ -133,7 +205,7 @@ pub fn run(args: ApiArgs) -> Result<(), String> {
                 "{}",
                 serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
             );
-            Ok(())
+            Ok(true)
         }
         Format::Table => {
             println!("{} {} {}", action.name, action.method, action.path);
@@ -145,6 +217,7 @@ pub fn run(args: ApiArgs) -> Result<(), String> {
                 &rows,
                 &["name", "in", "required", "type", "constraints", "code"],
             )
+            .map(|()| true)
         }
     }
 }

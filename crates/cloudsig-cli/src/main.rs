@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
         Command::Verify(args) => verify::run(args),
-        Command::Api(args) => api::run(args).map(|()| true),
+        Command::Api(args) => api::run(args),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),

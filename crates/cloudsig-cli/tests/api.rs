@@ -47,3 +47,49 @@ fn lists_products_actions_and_parameters() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn check_reports_the_cloud_code_and_exits_invalid() {
+    let dir = std::env::temp_dir().join(format!("cloudsig-api-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.json");
+    std::fs::write(
+        &body,
+        r#"{"IndexType": "normal", "IndexName": "logs", "IndexMetaJson": "{}"}"#,
+    )
+    .unwrap();
+    let out = common::cloudsig()
+        .args([
+            "api",
+            "es",
+            "CreateIndex",
+            "--region",
+            "ap-guangzhou",
+            "--format",
+            "json",
+            "--check",
+        ])
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "MissingParameter");
+    assert_eq!(v["findings"][0]["path"], "InstanceId");
+    std::fs::write(&body, r#"{"InstanceId": "es-1", "IndexType": "normal", "IndexName": "logs", "IndexMetaJson": "{}"}"#).unwrap();
+    let out = common::cloudsig()
+        .args([
+            "api",
+            "es",
+            "CreateIndex",
+            "--region",
+            "ap-nowhere",
+            "--check",
+        ])
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("UnsupportedRegion"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
