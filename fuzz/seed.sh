@@ -11,6 +11,7 @@
 #                   inputs that the target expands past the input length cap, and JSON
 #                   lines after a metadata line and a broken record
 #   alibaba_params  every ACS3 / ROA Authorization value and query string, and a few dates
+#   api_check       every Input Example of the API definitions in specs/, as a call line + body
 #
 # Deterministic: running it twice gives the same files. Needs python3 only.
 # Usage: bash fuzz/seed.sh
@@ -26,7 +27,7 @@ import base64, hashlib, json, os, pathlib, re
 root = pathlib.Path("vectors/captures")
 out = pathlib.Path("fuzz/seeds")
 targets = ["http_capture", "curl_command", "har", "jsonl_record", "authorization",
-           "v1_params", "verify_any", "alibaba_params"]
+           "v1_params", "verify_any", "alibaba_params", "api_check"]
 for t in targets:
     (out / t).mkdir(parents=True, exist_ok=True)
 
@@ -283,6 +284,22 @@ for ext in ("jsonl", "har", "curl", "http"):
     write("verify_any", f"expand-tencent-valid-tc3-post-json.{ext}", data + b"\xffEXPAND" + bytes([150]))
 write("verify_any", "hand-jsonl-after-metadata.jsonl",
       b'{"note": "capture 1"}\n{"method": "GET", "url": oops}\n' + valid.with_suffix(".jsonl").read_bytes())
+
+# api_check: the definitions' examples, one call line and the JSON body
+for spec_file in sorted(pathlib.Path("specs").glob("*/*.json")):
+    if spec_file.parent.name == "tools":
+        continue
+    spec = json.loads(spec_file.read_text())
+    for action in spec["actions"]:
+        for n, ex in enumerate(action["examples"]):
+            body = json.dumps(ex.get("body") or {}, sort_keys=True)
+            if spec["cloud"] == "tencent":
+                head = f"tencent {action['name']} ap-guangzhou {spec['version']}"
+            elif spec["cloud"] == "alibaba":
+                head = f"alibaba {action['method']} {ex.get('path', action['path'])}?dryRun=true"
+            else:
+                head = f"huawei {spec['product']}.x {action['method']} {ex.get('path', action['path'])}"
+            write("api_check", f"{spec['product']}-{action['name']}-{n}", (head + "\n" + body).encode())
 
 total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 for t in targets:

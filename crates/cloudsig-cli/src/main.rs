@@ -5,6 +5,7 @@
 //! file (`--key-file`), never from the command line.
 
 mod serve;
+mod api;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;
@@ -35,6 +36,8 @@ enum Command {
     /// Serve an endpoint that verifies every request and answers like the cloud
     /// (emulator), or forwards valid requests to an upstream (gateway).
     Serve(serve::ServeArgs),
+    /// List what the API-level checker knows: products, actions, one action's parameters.
+    Api(api::ApiArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
         Command::Verify(args) => verify::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Api(args) => api::run(args),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),

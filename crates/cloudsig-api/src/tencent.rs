@@ -1,0 +1,141 @@
+//! Tencent Cloud API 3.0: action, version and region from the headers, parameters as the JSON
+//! body. Codes and message texts as the gateway returns them (HTTP 200 for all of them).
+
+use serde_json::Value;
+
+use crate::finding::{Finding, Verdict, Violation};
+use crate::schema;
+use crate::{Action, Catalog};
+
+/// One Tencent request as the checker needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct TencentCall<'a> {
+    /// The service (`es`): the host's first label or the credential scope's service.
+    pub service: &'a str,
+    /// `X-TC-Action`.
+    pub action: &'a str,
+    /// `X-TC-Version`.
+    pub version: &'a str,
+    /// `X-TC-Region`, if sent.
+    pub region: Option<&'a str>,
+    /// The JSON body.
+    pub params: &'a Value,
+}
+
+fn finding(violation: Violation, code: &str, path: &str, rule: &str, message: String) -> Finding {
+    Finding {
+        code: code.to_owned(),
+        http_status: Some(200),
+        path: path.to_owned(),
+        rule: rule.to_owned(),
+        message,
+        violation,
+    }
+}
+
+/// Checks one request against the catalog's Tencent products.
+pub fn check(catalog: &Catalog, call: &TencentCall<'_>) -> Verdict {
+    let mut versions = catalog
+        .of_cloud("tencent")
+        .filter(|p| p.name == call.service)
+        .peekable();
+    if versions.peek().is_none() {
+        return Verdict::NotChecked {
+            reason: format!("no API definition for Tencent service `{}`", call.service),
+        };
+    }
+    let Some(product) = catalog
+        .of_cloud("tencent")
+        .find(|p| p.name == call.service && p.version == call.version)
+    else {
+        return Verdict::Checked {
+            product: format!("tencent/{}", call.service),
+            action: None,
+            findings: vec![finding(
+                Violation::NoSuchVersion,
+                "NoSuchVersion",
+                "",
+                "a documented version",
+                format!(
+                    "The specified api version=`{}` does not exist in service=`{}`.",
+                    call.version, call.service
+                ),
+            )],
+        };
+    };
+    let product_name = format!("tencent/{}/{}", product.name, product.version);
+    let Some(action) = product.action(call.action) else {
+        return Verdict::Checked {
+            product: product_name,
+            action: None,
+            findings: vec![finding(
+                Violation::UnknownAction,
+                "InvalidAction",
+                "",
+                "a documented action",
+                "The request `Action` is invalid or not found.".to_owned(),
+            )],
+        };
+    };
+    let mut findings = Vec::new();
+    match (call.region, &action.regions) {
+        (None, _) => findings.push(finding(
+            Violation::Missing,
+            "MissingParameter",
+            "Region",
+            "required",
+            "The request is missing a required parameter `Region`.".to_owned(),
+        )),
+        (Some(r), Some(list)) if !list.iter().any(|x| x == r) => findings.push(finding(
+            Violation::UnsupportedRegion,
+            "UnsupportedRegion",
+            "Region",
+            "one of the action's regions",
+            "The action not support this region.".to_owned(),
+        )),
+        _ => {}
+    }
+    findings.extend(params(action, call.params));
+    Verdict::Checked {
+        product: product_name,
+        action: Some(action.name.clone()),
+        findings,
+    }
+}
+
+/// The parameter findings alone (body against the action's schema).
+pub(crate) fn params(action: &Action, body: &Value) -> Vec<Finding> {
+    let Some(validator) = action.validator("body") else {
+        return Vec::new();
+    };
+    schema::issues(validator, body)
+        .into_iter()
+        .map(|i| {
+            let own = action.parameter_codes.get(&i.top);
+            let (code, message) = match i.violation {
+                Violation::Missing => (
+                    "MissingParameter".to_owned(),
+                    format!("The request is missing a required parameter `{}`.", i.path),
+                ),
+                Violation::Unknown => (
+                    "UnknownParameter".to_owned(),
+                    format!("The parameter `{}` is not recognized.", i.path),
+                ),
+                Violation::WrongType => (
+                    own.cloned()
+                        .unwrap_or_else(|| "InvalidParameter".to_owned()),
+                    format!("The value type of parameter `{}` is not valid.", i.path),
+                ),
+                _ => (
+                    own.cloned()
+                        .unwrap_or_else(|| "InvalidParameterValue".to_owned()),
+                    format!(
+                        "A value specified in the parameter `{}` is not valid.",
+                        i.path
+                    ),
+                ),
+            };
+            finding(i.violation, &code, &i.path, &i.rule, message)
+        })
+        .collect()
+}
