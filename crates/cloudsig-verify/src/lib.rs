@@ -12,6 +12,8 @@ pub mod capture;
 pub mod codes;
 pub mod conformance;
 mod diagnose;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod huawei;
 pub mod keys;
 pub mod params;
