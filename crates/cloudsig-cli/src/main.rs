@@ -4,6 +4,8 @@
 //! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
 //! file (`--key-file`), never from the command line.
 
+mod endpoint;
+mod profile;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;
@@ -11,11 +13,22 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// `--version`: the version and the schemes this build signs and verifies.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (signs and verifies Tencent Cloud TC3-HMAC-SHA256 and v1 HmacSHA1/HmacSHA256; ",
+    "Alibaba Cloud ACS3-HMAC-SHA256/SM3, ROA and RPC HMAC-SHA1; ",
+    "Huawei Cloud SDK-HMAC-SHA256/SM3 and V11-HMAC-SHA256)"
+);
 
 /// Sign and verify cloud API requests.
+///
+/// Colour: clap colours help and errors only when writing to a terminal, and never when
+/// `NO_COLOR` is set; cloudsig's own output has no colour.
 #[derive(Debug, Parser)]
-#[command(name = "cloudsig", version, about, long_about = None)]
+#[command(name = "cloudsig", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,6 +44,14 @@ enum Command {
     /// Verify captured requests (raw HTTP, curl, HAR, JSON lines) and diagnose failures.
     #[command(after_help = verify::EXIT_STATUS_HELP)]
     Verify(verify::VerifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: `cloudsig man > cloudsig.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -38,6 +59,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sign(cmd) => sign::run(cmd).map(|()| true),
         Command::Verify(args) => verify::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "cloudsig", &mut std::io::stdout());
+            Ok(true)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command().version(env!("CARGO_PKG_VERSION")))
+            .render(&mut std::io::stdout())
+            .map(|()| true)
+            .map_err(|e| format!("standard output: {e}")),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),
