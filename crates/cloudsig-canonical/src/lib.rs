@@ -13,6 +13,7 @@
 //! - [`alibaba`]: Alibaba Cloud ACS3 (SHA-256 and SM3), ROA and RPC, and their high-level API.
 //! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
 //! - [`encode`]: RFC 3986 percent-encoding.
+//! - `http` (feature `http`, default): sign an `http::Request` in place for every scheme.
 //!
 //! ## Adding a scheme
 //!
@@ -44,6 +45,8 @@ extern crate alloc;
 pub mod alibaba;
 pub mod encode;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod huawei;
 mod lookup;
 mod request;

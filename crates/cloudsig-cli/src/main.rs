@@ -6,6 +6,8 @@
 
 mod serve;
 mod api;
+mod endpoint;
+mod profile;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;
@@ -13,11 +15,22 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// `--version`: the version and the schemes this build signs and verifies.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (signs and verifies Tencent Cloud TC3-HMAC-SHA256 and v1 HmacSHA1/HmacSHA256; ",
+    "Alibaba Cloud ACS3-HMAC-SHA256/SM3, ROA and RPC HMAC-SHA1; ",
+    "Huawei Cloud SDK-HMAC-SHA256/SM3 and V11-HMAC-SHA256)"
+);
 
 /// Sign and verify cloud API requests.
+///
+/// Colour: clap colours help and errors only when writing to a terminal, and never when
+/// `NO_COLOR` is set; cloudsig's own output has no colour.
 #[derive(Debug, Parser)]
-#[command(name = "cloudsig", version, about, long_about = None)]
+#[command(name = "cloudsig", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,6 +51,14 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List what the API-level checker knows: products, actions, one action's parameters.
     Api(api::ApiArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: `cloudsig man > cloudsig.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -47,6 +68,15 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Api(args) => api::run(args),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "cloudsig", &mut std::io::stdout());
+            Ok(true)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command().version(env!("CARGO_PKG_VERSION")))
+            .render(&mut std::io::stdout())
+            .map(|()| true)
+            .map_err(|e| format!("standard output: {e}")),
     };
     match result {
         Ok(true) => ExitCode::from(verify::EXIT_VALID),

@@ -39,6 +39,10 @@ pub struct KeyArgs {
     /// Which SecretId of the key file to sign with, when it holds several.
     #[arg(long, value_name = "ID")]
     secret_id: Option<String>,
+    /// A profile of the Tencent Cloud SDK's credentials file
+    /// (~/.tencentcloud/credentials, else /etc/tencentcloud/credentials).
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +56,10 @@ pub struct OutputArgs {
     /// The Unix timestamp to sign at (default: now).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub(crate) timestamp: Option<i64>,
+    /// Send the printed request to this URL's scheme, host and port (such as
+    /// http://127.0.0.1:8080); the Host header and the signature keep the cloud's host.
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<crate::endpoint::Endpoint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,6 +204,9 @@ pub fn run(cmd: SignCommand) -> Result<(), String> {
 }
 
 fn keyring(args: &KeyArgs) -> Result<KeyRing, String> {
+    if let Some(name) = &args.profile {
+        return crate::profile::keyring(crate::profile::Cloud::Tencent, name);
+    }
     match &args.key_file {
         Some(path) => KeyRing::read_file(path, &mut crate::warn),
         None => KeyRing::from_env(),
@@ -330,7 +341,9 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    write_request(signed, out.format, || to_json(signed))
+    write_request(signed, out.format, out.endpoint.as_ref(), || {
+        to_json(signed)
+    })
 }
 
 /// Writes a signed request of any cloud to standard output in `format`; `json` renders the
@@ -339,8 +352,13 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
 pub(crate) fn write_request(
     http: &HttpRequest,
     format: Format,
+    endpoint: Option<&crate::endpoint::Endpoint>,
     json: impl FnOnce() -> String,
 ) -> Result<(), String> {
+    let at_endpoint = |text: String| match endpoint {
+        Some(e) => e.rewrite(&text, &http.url()),
+        None => text,
+    };
     if matches!(format, Format::Curl) && !http.curl_can_carry_body() {
         return Err(
             "the body holds a NUL byte, which a shell argument cannot carry: use --format http"
@@ -349,9 +367,9 @@ pub(crate) fn write_request(
     }
     let mut stdout = std::io::stdout().lock();
     let written = match format {
-        Format::Curl => writeln!(stdout, "{}", http.to_curl()),
+        Format::Curl => writeln!(stdout, "{}", at_endpoint(http.to_curl())),
         Format::Http => stdout.write_all(&http.to_http()),
-        Format::Json => writeln!(stdout, "{}", json()),
+        Format::Json => writeln!(stdout, "{}", at_endpoint(json())),
     };
     written
         .and_then(|()| stdout.flush())

@@ -21,6 +21,10 @@ pub struct AlibabaKeyArgs {
     /// Which AccessKeyId of the key file to sign with, when it holds several.
     #[arg(long, value_name = "ID")]
     access_key_id: Option<String>,
+    /// A profile of the Alibaba Cloud CLI's ~/.aliyun/config.json or the SDK's
+    /// ~/.alibabacloud/credentials.ini (the CLI's file first, as the SDK reads them).
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -119,9 +123,10 @@ fn pair(text: &str, flag: &str) -> Result<(String, String), String> {
 }
 
 fn credentials(keys: &AlibabaKeyArgs) -> Result<Credentials, String> {
-    let ring = match &keys.key_file {
-        Some(path) => KeyRing::read_file(path, &mut crate::warn)?,
-        None => KeyRing::from_env_alibaba()?,
+    let ring = match (&keys.profile, &keys.key_file) {
+        (Some(name), _) => crate::profile::keyring(crate::profile::Cloud::Alibaba, name)?,
+        (None, Some(path)) => KeyRing::read_file(path, &mut crate::warn)?,
+        (None, None) => KeyRing::from_env_alibaba()?,
     };
     if ring.is_empty() {
         return Err(format!(
@@ -241,7 +246,9 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    write_request(signed, out.format, || to_json(signed))
+    write_request(signed, out.format, out.endpoint.as_ref(), || {
+        to_json(signed)
+    })
 }
 
 fn stages_text(stages: &Stages) -> String {

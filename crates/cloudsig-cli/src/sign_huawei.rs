@@ -60,6 +60,10 @@ pub struct HuaweiArgs {
     /// Which AK of the key file to sign with, when it holds several.
     #[arg(long, value_name = "AK")]
     ak: Option<String>,
+    /// A section of the Huawei Cloud SDK's credentials file (~/.huaweicloud/credentials,
+    /// or HUAWEICLOUD_SDK_CREDENTIALS_FILE): `basic` or `global`.
+    #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
+    profile: Option<String>,
     /// How to print the signed request.
     #[arg(long, value_enum, default_value_t = Format::Curl)]
     format: Format,
@@ -69,6 +73,10 @@ pub struct HuaweiArgs {
     /// The Unix timestamp to sign at (default: now).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     timestamp: Option<i64>,
+    /// Send the printed request to this URL's scheme, host and port (such as
+    /// http://127.0.0.1:8080); the Host header and the signature keep --host.
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<crate::endpoint::Endpoint>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,9 +90,10 @@ enum HuaweiAlgorithm {
 }
 
 pub fn run(a: HuaweiArgs) -> Result<(), String> {
-    let ring = match &a.key_file {
-        Some(path) => KeyRing::read_file(path, &mut crate::warn)?,
-        None => KeyRing::from_env_huawei()?,
+    let ring = match (&a.profile, &a.key_file) {
+        (Some(name), _) => crate::profile::keyring(crate::profile::Cloud::Huawei, name)?,
+        (None, Some(path)) => KeyRing::read_file(path, &mut crate::warn)?,
+        (None, None) => KeyRing::from_env_huawei()?,
     };
     let picked = match (&a.ak, ring.len()) {
         (_, 0) => {
@@ -152,10 +161,15 @@ pub fn run(a: HuaweiArgs) -> Result<(), String> {
         None => Box::new(SystemClock),
     };
     let signed = huawei::sign_request(&creds, &call, clock.as_ref()).map_err(|e| e.to_string())?;
-    print(&signed, a.format, a.show_stages)
+    print(&signed, a.format, a.endpoint.as_ref(), a.show_stages)
 }
 
-fn print(signed: &SignedRequest, format: Format, show_stages: bool) -> Result<(), String> {
+fn print(
+    signed: &SignedRequest,
+    format: Format,
+    endpoint: Option<&crate::endpoint::Endpoint>,
+    show_stages: bool,
+) -> Result<(), String> {
     let st = signed.stages();
     if show_stages {
         let mut text = format!(
@@ -171,7 +185,7 @@ fn print(signed: &SignedRequest, format: Format, show_stages: bool) -> Result<()
         ));
         eprint!("{text}");
     }
-    write_request(signed, format, || {
+    write_request(signed, format, endpoint, || {
         serde_json::json!({
             "method": signed.method(),
             "url": signed.url(),

@@ -14,6 +14,8 @@ pub mod conformance;
 mod diagnose;
 mod duplicates;
 pub mod escape;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod huawei;
 pub mod keys;
 pub mod params;

@@ -1,0 +1,224 @@
+//! Alibaba Cloud, in the order of credentials-python's `DefaultCredentialsProvider`
+//! (`alibabacloud_credentials/provider/default.py`):
+//!
+//! 1. **Environment**: `ALIBABA_CLOUD_ACCESS_KEY_ID` and `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
+//!    (both non-empty), with `ALIBABA_CLOUD_SECURITY_TOKEN` for STS credentials.
+//! 2. (OIDC role ARN, when `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are set: not implemented by cloudsig; such an
+//!    environment is reported as an error rather than silently skipped.)
+//! 3. **CLI profile**: `$HOME/.aliyun/config.json` (skipped when
+//!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`), the profile named by
+//!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
+//!    read (`RamRoleArn`, `EcsRamRole`, … need the network: an error names the mode).
+//! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
+//!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
+//!    (default `default`), `type = access_key` with `access_key_id` and
+//!    `access_key_secret` (a value's `#` comment cut off, as the SDK does).
+//! 5. **ECS RAM role** (feature `fetch`, [`crate::fetch::alibaba_ecs_ram_role`]), unless
+//!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED` is `true`: the role named by
+//!    `ALIBABA_CLOUD_ECS_METADATA` or listed by `http://100.100.100.200/latest/meta-data/ram/security-credentials/`.
+//!
+//! The SDK catches every provider's failure and goes on to the next; so does
+//! [`static_chain`], except that an explicit profile (`--profile`) is read alone.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::ini::Ini;
+use crate::{Credentials, Environment, Error};
+
+/// The AccessKeyId variable.
+pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+/// The AccessKeySecret variable.
+pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+/// The STS token variable.
+pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+/// The profile-name variable.
+pub const ENV_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
+/// The credentials-file variable.
+pub const ENV_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
+
+/// Provider 1: the environment.
+pub fn from_env(env: &Environment) -> Result<Credentials, Error> {
+    match (
+        env.non_empty(ENV_ACCESS_KEY_ID),
+        env.non_empty(ENV_ACCESS_KEY_SECRET),
+    ) {
+        (Some(id), Some(secret)) => Ok(Credentials::new(id, secret, "environment")
+            .with_token(env.get(ENV_SECURITY_TOKEN).map(str::to_string))),
+        _ => Err(Error::not_found(
+            "environment",
+            format!("{ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET} are not both set"),
+        )),
+    }
+}
+
+fn oidc_configured(env: &Environment) -> bool {
+    env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE").is_some()
+        && env.get("ALIBABA_CLOUD_ROLE_ARN").is_some()
+        && env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").is_some()
+}
+
+/// Provider 3: the Alibaba Cloud CLI's `~/.aliyun/config.json`.
+pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
+    let source = "cli profile ~/.aliyun/config.json";
+    if env
+        .get("ALIBABA_CLOUD_CLI_PROFILE_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Err(Error::not_found(source, "disabled"));
+    }
+    let Some(path) = env
+        .home_dir()
+        .map(|h| h.join(".aliyun").join("config.json"))
+    else {
+        return Err(Error::not_found(source, "no home directory"));
+    };
+    if !path.is_file() {
+        return Err(Error::not_found(source, "does not exist"));
+    }
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .map_err(|e| Error::not_found(source, format!("cannot be read: {e}")))?,
+    );
+    let config: Value =
+        serde_json::from_str(&text).map_err(|_| Error::not_found(source, "is not valid JSON"))?;
+    let name = profile
+        .or_else(|| env.non_empty(ENV_PROFILE))
+        .map(str::to_string)
+        .or_else(|| {
+            config
+                .get("current")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::not_found(source, "no profile selected"))?;
+    let entry = config
+        .get("profiles")
+        .and_then(Value::as_array)
+        .and_then(|ps| {
+            ps.iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
+        })
+        .ok_or_else(|| Error::not_found(source, format!("has no profile `{name}`")))?;
+    let field = |k: &str| entry.get(k).and_then(Value::as_str).unwrap_or_default();
+    let full = format!("{source} [{name}]");
+    let mode = field("mode");
+    let creds = match mode {
+        "AK" => Credentials::new(
+            field("access_key_id"),
+            field("access_key_secret"),
+            full.clone(),
+        ),
+        "StsToken" => Credentials::new(
+            field("access_key_id"),
+            field("access_key_secret"),
+            full.clone(),
+        )
+        .with_token(Some(field("sts_token").to_string())),
+        other => {
+            return Err(Error::invalid(
+                &full,
+                format!(
+                    "mode `{other}` needs the network, which cloudsig's static chain does not use"
+                ),
+            ));
+        }
+    };
+    if creds.id().is_empty() || creds.secret().is_empty() {
+        return Err(Error::invalid(
+            &full,
+            "access_key_id or access_key_secret is empty",
+        ));
+    }
+    Ok(creds)
+}
+
+/// The credentials file: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
+/// `~/.alibabacloud/credentials.ini`.
+pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
+    match env.non_empty(ENV_CREDENTIALS_FILE) {
+        Some(p) => Some(PathBuf::from(p)),
+        None => env
+            .home_dir()
+            .map(|h| h.join(".alibabacloud").join("credentials.ini")),
+    }
+}
+
+/// Provider 4: the credentials file, the section `ALIBABA_CLOUD_PROFILE` names (or
+/// `profile`, or `default`).
+pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
+    let Some(path) = credentials_file(env) else {
+        return Err(Error::not_found("credentials file", "no home directory"));
+    };
+    let source = format!("credentials file {}", path.display());
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => zeroize::Zeroizing::new(t),
+        Err(e) => return Err(Error::not_found(&source, format!("cannot be read: {e}"))),
+    };
+    let ini = Ini::parse(&text).map_err(|e| Error::not_found(&source, e))?;
+    let name = profile
+        .or_else(|| env.get(ENV_PROFILE))
+        .unwrap_or("default");
+    let section = ini
+        .section(name)
+        .ok_or_else(|| Error::not_found(&source, format!("has no [{name}]")))?;
+    // The SDK cuts a value at its first `#`.
+    let get = |k: &str| {
+        section
+            .get(k)
+            .map(|v| v.split('#').next().unwrap_or_default().trim())
+            .unwrap_or_default()
+    };
+    let full = format!("{source} [{name}]");
+    match get("type") {
+        "access_key" => {
+            let c = Credentials::new(get("access_key_id"), get("access_key_secret"), full.clone());
+            if c.id().is_empty() || c.secret().is_empty() {
+                return Err(Error::invalid(
+                    &full,
+                    "access_key_id or access_key_secret is empty",
+                ));
+            }
+            Ok(c)
+        }
+        other => Err(Error::invalid(
+            &full,
+            format!("type `{other}` is not one cloudsig's static chain reads"),
+        )),
+    }
+}
+
+/// Providers 1, 3 and 4 (those that need no network), in the SDK's order, each
+/// failure recorded and the next tried. With `profile` given, only the CLI profile and
+/// the credentials file are read, for that profile.
+pub fn static_chain(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
+    let mut reasons = Vec::new();
+    if profile.is_none() {
+        match from_env(env) {
+            Ok(c) => return Ok(c),
+            Err(e) => reasons.push(e.to_string()),
+        }
+        if oidc_configured(env) {
+            return Err(Error::invalid(
+                "oidc",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE, _ROLE_ARN and _OIDC_PROVIDER_ARN are set: OIDC role credentials come next in the SDK's chain, and cloudsig does not implement them",
+            ));
+        }
+    }
+    for provider in [from_cli_profile, from_profile] {
+        match provider(env, profile) {
+            Ok(c) => return Ok(c),
+            Err(e) => reasons.push(e.to_string()),
+        }
+    }
+    Err(Error::not_found(
+        "alibaba default chain",
+        format!(
+            "no provider in the chain gave credentials: {}",
+            reasons.join("; ")
+        ),
+    ))
+}

@@ -1,0 +1,209 @@
+//! # cloudsig-credentials
+//!
+//! Where the official SDKs of Tencent Cloud, Alibaba Cloud and Huawei Cloud find their
+//! credentials, in the same order and with the same precedence as each SDK's default
+//! provider, so that a program signing with cloudsig picks the credentials the official
+//! SDK would pick on the same machine.
+//!
+//! | cloud | order (first that yields credentials wins) | read from |
+//! |---|---|---|
+//! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata, feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
+//! | Alibaba ([`alibaba`]) | environment → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
+//! | Huawei ([`huawei`]) | environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
+//!
+//! Each cloud module documents the variables, files and profile selection rules it
+//! follows. The SDKs' source was read, not copied.
+//!
+//! Everything is read through an [`Environment`] (the process's by default; a test or a
+//! tool passes its own variables and home directory), so the same inputs select the
+//! same credentials wherever they come from. Secrets are wiped from memory when dropped
+//! and `Debug` never shows them.
+//!
+//! ```
+//! use cloudsig_credentials::{Environment, tencent};
+//! let env = Environment::empty()
+//!     .var("TENCENTCLOUD_SECRET_ID", "AKIDexample")
+//!     .var("TENCENTCLOUD_SECRET_KEY", "secret");
+//! let creds = tencent::static_chain(&env, None)?;
+//! assert_eq!(creds.id(), "AKIDexample");
+//! assert_eq!(creds.source(), "environment");
+//! assert_eq!(format!("{creds:?}"),
+//!     r#"Credentials { id: "AKIDexample", secret: <redacted>, token: None, expires_at: None, source: "environment" }"#);
+//! # Ok::<(), cloudsig_credentials::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod alibaba;
+mod environment;
+mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
+pub mod huawei;
+mod ini;
+pub mod tencent;
+#[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+mod time;
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+pub use environment::Environment;
+pub use error::{Error, ErrorKind};
+
+/// One set of credentials: an id (SecretId, AccessKeyId or AK), its secret, the token of
+/// temporary credentials, when they expire, and which provider gave them.
+///
+/// The secret and the token are wiped when dropped; `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    id: String,
+    secret: Zeroizing<String>,
+    token: Option<Zeroizing<String>>,
+    expires_at: Option<i64>,
+    source: String,
+}
+
+impl Credentials {
+    /// Long-term credentials.
+    pub fn new(
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        source: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            secret: Zeroizing::new(secret.into()),
+            token: None,
+            expires_at: None,
+            source: source.into(),
+        }
+    }
+
+    /// With the token of temporary credentials (an empty one counts as none).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token.filter(|t| !t.is_empty()).map(Zeroizing::new);
+        self
+    }
+
+    /// With the time they expire (seconds since the Unix epoch).
+    pub fn with_expiry(mut self, expires_at: Option<i64>) -> Self {
+        self.expires_at = expires_at;
+        self
+    }
+
+    /// The SecretId / AccessKeyId / AK.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The SecretKey / AccessKeySecret / SK.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// The token of temporary credentials.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref().map(String::as_str)
+    }
+
+    /// When they expire (seconds since the Unix epoch), for temporary credentials.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.expires_at
+    }
+
+    /// The provider that gave them (`environment`, `profile /path [name]`, …).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// As Tencent Cloud (and Alibaba Cloud) signing credentials.
+    pub fn to_tencent(&self) -> Result<cloudsig_canonical::tencent::Credentials, Error> {
+        let c = cloudsig_canonical::tencent::Credentials::new(self.id.clone(), &self.secret)
+            .map_err(|e| Error::invalid(&self.source, e.to_string()))?;
+        match self.token() {
+            Some(t) => c
+                .with_token(t)
+                .map_err(|e| Error::invalid(&self.source, e.to_string())),
+            None => Ok(c),
+        }
+    }
+
+    /// As Alibaba Cloud signing credentials (the same type as Tencent's).
+    pub fn to_alibaba(&self) -> Result<cloudsig_canonical::alibaba::Credentials, Error> {
+        self.to_tencent()
+    }
+
+    /// As Huawei Cloud signing credentials.
+    pub fn to_huawei(&self) -> Result<cloudsig_canonical::huawei::Credentials, Error> {
+        let c = cloudsig_canonical::huawei::Credentials::new(self.id.clone(), &self.secret)
+            .map_err(|e| Error::invalid(&self.source, e.to_string()))?;
+        match self.token() {
+            Some(t) => c
+                .with_security_token(t)
+                .map_err(|e| Error::invalid(&self.source, e.to_string())),
+            None => Ok(c),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Redacted(bool);
+        impl fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(if self.0 { "Some(<redacted>)" } else { "None" })
+            }
+        }
+        f.debug_struct("Credentials")
+            .field("id", &self.id)
+            .field("secret", &format_args!("<redacted>"))
+            .field("token", &Redacted(self.token.is_some()))
+            .field("expires_at", &self.expires_at)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+/// Runs `providers` in order and returns the first credentials; when none yields any,
+/// an error listing why each did not (as the SDKs' chains report).
+pub(crate) fn first_of(
+    chain: &str,
+    providers: &mut [&mut dyn FnMut() -> Result<Credentials, Error>],
+) -> Result<Credentials, Error> {
+    let mut reasons = Vec::new();
+    for p in providers.iter_mut() {
+        match p() {
+            Ok(c) => return Ok(c),
+            Err(e) if e.kind() == ErrorKind::NotFound => reasons.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::not_found(
+        chain,
+        format!(
+            "no provider in the chain gave credentials: {}",
+            reasons.join("; ")
+        ),
+    ))
+}
+
+/// A boxed future, `Send`, as [`ProvideCredentials`] returns.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Something that gives credentials, perhaps after fetching them: the form a signing
+/// middleware holds (`Arc<dyn ProvideCredentials>`). Fixed [`Credentials`] provide
+/// themselves; [`fetch::Refreshing`] caches fetched ones and refreshes them before they
+/// expire (feature `fetch`).
+pub trait ProvideCredentials: Send + Sync {
+    /// The credentials to sign with now.
+    fn provide(&self) -> BoxFuture<'_, Result<Credentials, Error>>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        let c = self.clone();
+        Box::pin(async move { Ok(c) })
+    }
+}
