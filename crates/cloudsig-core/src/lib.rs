@@ -37,8 +37,8 @@
 
 pub mod alibaba;
 mod date;
-mod digest;
 mod error;
+pub mod hash;
 pub mod huawei;
 mod secret;
 mod sha256;
@@ -46,6 +46,6 @@ pub mod tc3;
 pub mod v1;
 
 pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
-pub use digest::{HexDigest, Sha256Hasher, sha256_hex};
 pub use error::{Error, ErrorKind};
+pub use hash::{HexDigest, Sha256Hasher, sha256_hex};
 pub use secret::{MAX_SECRET_KEY_LEN, SecretKey, constant_time_eq};

@@ -287,7 +287,7 @@ fn huawei_signing_allocates_nothing() {
             let hashed = canonical.finalize_hex();
             let key = SigningKey::new(alg, "QTWAOYTTINDUT2QVKYUC", &sk, Some(&scope)).unwrap();
             let sig = key.sign_parts(&date, Some(&scope), &hashed);
-            got[i] = *sig.as_bytes();
+            got[i].copy_from_slice(sig.as_bytes());
         }
     });
     assert_eq!(n, 0, "Huawei signing allocated {n} times");

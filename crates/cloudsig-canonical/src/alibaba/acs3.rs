@@ -19,7 +19,7 @@
 //! use cloudsig_canonical::alibaba::acs3;
 //! use cloudsig_core::{SecretKey, alibaba::Algorithm};
 //!
-//! // ../shared/VECTORS.md, "Alibaba Cloud ACS3-HMAC-SHA256".
+//! // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances` (Alibaba Cloud's signature V3 document).
 //! let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 //! let req = Request::new("POST", "/")
 //!     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")

@@ -489,7 +489,7 @@ pub fn sign_roa(
 ///
 /// ```
 /// use cloudsig_canonical::alibaba::{Credentials, FixedClock, RpcCall, sign_rpc};
-/// // ../shared/VECTORS.md, "Alibaba Cloud RPC signature".
+/// // vectors/alibaba/rpc.json, `rpc-doc-describe-dedicated-hosts` (Alibaba Cloud's RPC signature document).
 /// let creds = Credentials::new("testid", "testsecret")?;
 /// let call = RpcCall::new("ecs.cn-beijing.aliyuncs.com", "DescribeDedicatedHosts", "2014-05-26")
 ///     .param("RegionId", "cn-beijing")

@@ -5,7 +5,7 @@
 //! ```
 //! use cloudsig_canonical::alibaba::rpc;
 //! use cloudsig_core::SecretKey;
-//! // ../shared/VECTORS.md, "Alibaba Cloud RPC signature".
+//! // vectors/alibaba/rpc.json, `rpc-doc-describe-dedicated-hosts` (Alibaba Cloud's RPC signature document).
 //! let params = [("AccessKeyId", "testid"), ("Action", "DescribeDedicatedHosts"),
 //!     ("Format", "JSON"), ("RegionId", "cn-beijing"), ("SignatureMethod", "HMAC-SHA1"),
 //!     ("SignatureNonce", "edb2b34af0af9a6d14deaf7c1a5315eb"), ("SignatureVersion", "1.0"),

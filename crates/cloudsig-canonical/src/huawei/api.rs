@@ -9,7 +9,7 @@
 //!     .query_param("limit", "2")
 //!     .query_param("marker", "13551d6b-755d-4757-b956-536f674975c0")
 //!     .content_type("application/json");
-//! // 2019-11-15T03:36:55Z, the X-Sdk-Date of shared/VECTORS.md's example.
+//! // 2019-11-15T03:36:55Z, the X-Sdk-Date of vectors/huawei/sdk_hmac.json's documented example.
 //! let signed = sign_request(&creds, &call, &FixedClock(1573789015))?;
 //! assert_eq!(signed.header("Authorization"), Some(
 //!     "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, \

@@ -441,7 +441,7 @@ impl<'a> Signed<'a> {
 /// ```
 /// use cloudsig_canonical::{Request, huawei};
 /// use cloudsig_core::{SecretKey, huawei::{Algorithm, SdkDate}};
-/// // shared/VECTORS.md, "Huawei Cloud SDK-HMAC-SHA256".
+/// // vectors/huawei/sdk_hmac.json, `sdk-hmac-sha256-vpcs-documented` (Huawei Cloud's AK/SK signing document).
 /// let req = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
 ///     .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
 ///     .header("Content-Type", "application/json")
