@@ -42,17 +42,25 @@
 extern crate alloc;
 
 pub mod alibaba;
+pub mod credentials;
 pub mod encode;
 mod error;
+pub mod headers;
 pub mod huawei;
 mod lookup;
 mod request;
 mod scan;
-pub mod tc3;
 pub mod tencent;
-pub mod v1;
 mod wire;
 
+#[cfg(feature = "std")]
+pub use credentials::SystemClock;
+pub use credentials::{Clock, Credentials, FixedClock};
 pub use error::{Error, Stage};
+pub use headers::SignedHeaders;
 pub use request::{Payload, Request};
+/// The TC3 builder at its old path (it lives in [`tencent::tc3`]).
+pub use tencent::tc3;
+/// The v1 builder at its old path (it lives in [`tencent::v1`]).
+pub use tencent::v1;
 pub use wire::{HttpRequest, Signed};

@@ -263,47 +263,7 @@ pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<(), Error
     Ok(())
 }
 
-/// `s` without leading and trailing spaces and horizontal tabs.
-#[inline]
-pub(crate) fn trim_blanks(s: &str) -> &str {
-    let blank = |b: &u8| *b == b' ' || *b == b'\t';
-    let bytes = s.as_bytes();
-    let Some(start) = bytes.iter().position(|b| !blank(b)) else {
-        return "";
-    };
-    let end = bytes
-        .iter()
-        .rposition(|b| !blank(b))
-        .map_or(start, |e| e + 1);
-    // Both ends are next to ASCII bytes, so they are character boundaries.
-    s.get(start..end).unwrap_or_default()
-}
-
-/// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~`` (one
-/// `match`, which compiles to range and bit tests rather than a search of a list).
-fn is_tchar(b: u8) -> bool {
-    matches!(
-        b,
-        b'0'..=b'9'
-            | b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'!'
-            | b'#'
-            | b'$'
-            | b'%'
-            | b'&'
-            | b'\''
-            | b'*'
-            | b'+'
-            | b'-'
-            | b'.'
-            | b'^'
-            | b'_'
-            | b'`'
-            | b'|'
-            | b'~'
-    )
-}
+pub(crate) use crate::headers::{is_tchar, trim_blanks};
 
 #[cfg(test)]
 mod tests {

@@ -51,8 +51,8 @@ use cloudsig_core::{HexDigest, SecretKey};
 
 use super::query::{PlusIs, decode_pairs, form_plus, join_sorted, rfc3986};
 use crate::error::{Error, Stage};
+pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request, trim_blanks};
-pub use crate::tc3::SignedHeaders;
 
 /// The header that carries the hex hash of the body.
 pub const CONTENT_SHA256: &str = "x-acs-content-sha256";
@@ -319,16 +319,7 @@ fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
             "must be 64 lower-case hex characters",
         )
     };
-    let bytes: &[u8; 64] = hex.as_bytes().try_into().map_err(|_| bad())?;
-    let mut raw = [0u8; 32];
-    for (dst, pair) in raw.iter_mut().zip(bytes.chunks_exact(2)) {
-        let s = core::str::from_utf8(pair).map_err(|_| bad())?;
-        if s.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(bad());
-        }
-        *dst = u8::from_str_radix(s, 16).map_err(|_| bad())?;
-    }
-    Ok(HexDigest::from_bytes(&raw))
+    HexDigest::parse_lower(hex).ok_or_else(bad)
 }
 
 /// The ACS3 string to sign: `Algorithm \n HashedCanonicalRequest`.

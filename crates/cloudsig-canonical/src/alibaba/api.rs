@@ -7,10 +7,10 @@ use alloc::vec::Vec;
 use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, SIGNATURE_VERSION_1_0, hash_hex};
 
 use super::{acs3, roa, rpc, time};
+use crate::credentials::{Clock, Credentials, NonceSource, SystemNonce};
 use crate::encode::query_string;
 use crate::error::{Error, Stage};
 use crate::request::{Request, validate_header};
-use crate::tencent::{Clock, Credentials};
 use crate::wire::HttpRequest;
 
 /// The JSON content type the SDKs send with a JSON body.
@@ -578,34 +578,20 @@ pub fn sign_rpc(
     ))
 }
 
-#[cfg(feature = "std")]
+/// 32 random lowercase hex digits, from the operating system.
 fn random_nonce() -> Result<String, Error> {
-    use core::fmt::Write;
-    use core::hash::{BuildHasher, Hasher};
-    // RandomState is seeded from the operating system's randomness; a nonce must not
-    // repeat, it need not be secret.
-    let mut out = String::new();
-    for i in 0..2u64 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(i);
-        let _ = write!(out, "{:016x}", h.finish());
-    }
-    Ok(out)
-}
-
-#[cfg(not(feature = "std"))]
-fn random_nonce() -> Result<String, Error> {
-    Err(Error::new(
-        Stage::Request,
-        "nonce",
-        "give a nonce: without std there is no randomness",
-    ))
+    let mut bytes = [0u8; 16];
+    SystemNonce.fill(&mut bytes)?;
+    let mut hex = [0u8; 32];
+    let text = base16ct::lower::encode_str(&bytes, &mut hex)
+        .map_err(|_| Error::new(Stage::Request, "nonce", "could not be encoded"))?;
+    Ok(String::from(text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tencent::FixedClock;
+    use crate::credentials::FixedClock;
 
     #[test]
     fn sign_header_adds_a_named_header_to_signed_headers() {

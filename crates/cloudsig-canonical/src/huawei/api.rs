@@ -26,10 +26,10 @@ use cloudsig_core::SecretKey;
 use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD};
 use percent_encoding::utf8_percent_encode;
 
+use crate::credentials::Clock;
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
 use crate::request::Request;
-use crate::tencent::Clock;
 use crate::wire::HttpRequest;
 
 use super::sdk_hmac::{self, Settings, SignedHeaders};
@@ -59,7 +59,7 @@ impl Credentials {
     /// whitespace (a key read with its newline signs wrongly).
     pub fn new(ak: impl Into<String>, sk: &str) -> Result<Self, Error> {
         let ak = ak.into();
-        crate::tencent::validate_secret_id(&ak)
+        crate::credentials::validate_secret_id(&ak)
             .map_err(|e| Error::new(Stage::Credentials, "access key", e.reason()))?;
         if sk.is_empty() {
             return Err(Error::new(Stage::Credentials, "secret key", "is empty"));

@@ -24,12 +24,12 @@ use cloudsig_core::huawei::{
     Algorithm, Hasher, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD, hash_hex, write_string_to_sign,
 };
 use cloudsig_core::{HexDigest, SecretKey};
-use percent_encoding::{percent_decode_str, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
+pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request};
-pub use crate::tc3::SignedHeaders;
 
 /// How the canonical URI is formed. The default is the SDKs'; the others are client
 /// mistakes, which the verifier's diagnosis applies one at a time.
@@ -116,7 +116,7 @@ impl Settings {
 pub fn canonical_uri(path: &str, form: UriForm) -> String {
     let decoded: Cow<'_, str> = match form {
         UriForm::Sdk | UriForm::NoTrailingSlash | UriForm::NotEncoded => {
-            percent_decode_str(path).decode_utf8_lossy()
+            crate::encode::decode_lossy(path, crate::encode::PlusIs::Plus)
         }
         UriForm::DoubleEncoded => Cow::Borrowed(path),
     };
@@ -155,8 +155,8 @@ pub fn canonical_query(raw: &str, form: QueryForm) -> String {
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (
-                percent_decode_str(k).decode_utf8_lossy(),
-                percent_decode_str(v).decode_utf8_lossy(),
+                crate::encode::decode_lossy(k, crate::encode::PlusIs::Plus),
+                crate::encode::decode_lossy(v, crate::encode::PlusIs::Plus),
             )
         })
         .collect();
@@ -307,7 +307,7 @@ pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String
                     "SDK-HMAC-SM3 hashes the body with SM3, not SHA-256",
                 ));
             }
-            if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            if HexDigest::parse_lower(hex).is_none() {
                 return Err(Error::new(
                     Stage::CanonicalRequest,
                     "payload hash",
