@@ -44,10 +44,16 @@ impl Credentials {
         let secret_id = secret_id.into();
         validate_secret_id(&secret_id)?;
         if secret_key.is_empty() {
-            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
+            return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
+                Stage::Credentials,
+                "secret key",
+                "is empty",
+            ));
         }
         if secret_key.trim() != secret_key {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "has leading or trailing whitespace",
@@ -55,6 +61,7 @@ impl Credentials {
         }
         if !secret_key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "must be printable ASCII",
@@ -72,7 +79,12 @@ impl Credentials {
     /// Adds the token of temporary credentials (sent as `X-TC-Token` or `Token`).
     pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        Error::require_printable(Stage::Credentials, "token", &token)?;
+        Error::require_printable(
+            crate::ErrorKind::InvalidCredentials,
+            Stage::Credentials,
+            "token",
+            &token,
+        )?;
         self.token = Some(token);
         Ok(self)
     }
@@ -112,10 +124,16 @@ impl fmt::Debug for Credentials {
 /// `/`, `,`, `;` or `=`.
 pub fn validate_secret_id(id: &str) -> Result<(), Error> {
     if id.is_empty() {
-        return Err(Error::new(Stage::Credentials, "secret id", "is empty"));
+        return Err(Error::new(
+            crate::ErrorKind::InvalidCredentials,
+            Stage::Credentials,
+            "secret id",
+            "is empty",
+        ));
     }
     if !id.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidCredentials,
             Stage::Credentials,
             "secret id",
             "must be printable ASCII without spaces",
@@ -123,6 +141,7 @@ pub fn validate_secret_id(id: &str) -> Result<(), Error> {
     }
     if id.bytes().any(|b| matches!(b, b'/' | b',' | b';' | b'=')) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidCredentials,
             Stage::Credentials,
             "secret id",
             "contains `/`, `,`, `;` or `=`",
@@ -190,6 +209,7 @@ impl NonceSource for SystemNonce {
     fn fill(&self, buf: &mut [u8]) -> Result<(), Error> {
         getrandom::fill(buf).map_err(|_| {
             Error::new(
+                crate::ErrorKind::InvalidNonce,
                 Stage::Request,
                 "nonce",
                 "the operating system's random source failed",
@@ -200,6 +220,7 @@ impl NonceSource for SystemNonce {
     #[cfg(not(feature = "std"))]
     fn fill(&self, _buf: &mut [u8]) -> Result<(), Error> {
         Err(Error::new(
+            crate::ErrorKind::InvalidNonce,
             Stage::Request,
             "nonce",
             "give a nonce: without std there is no randomness",

@@ -60,6 +60,7 @@ impl SignedHeaders {
             .find(|n| n.bytes().any(|b| b.is_ascii_uppercase()))
         {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderName,
                 Stage::CanonicalRequest,
                 "SignedHeaders",
                 alloc::format!("`{}` is not lower case", n.escape_debug()),
@@ -71,6 +72,7 @@ impl SignedHeaders {
     fn checked(names: Vec<String>) -> Result<Self, Error> {
         if names.is_empty() || names.iter().any(String::is_empty) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderName,
                 Stage::CanonicalRequest,
                 "SignedHeaders",
                 "is empty or has an empty name",
@@ -79,6 +81,7 @@ impl SignedHeaders {
         for n in &names {
             crate::request::validate_header(n, "").map_err(|_| {
                 Error::new(
+                    crate::ErrorKind::InvalidHeaderName,
                     Stage::CanonicalRequest,
                     "SignedHeaders",
                     alloc::format!("`{}` is not an HTTP token", n.escape_debug()),

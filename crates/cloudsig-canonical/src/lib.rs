@@ -56,7 +56,7 @@ mod wire;
 #[cfg(feature = "std")]
 pub use credentials::SystemClock;
 pub use credentials::{Clock, Credentials, FixedClock};
-pub use error::{Error, Stage};
+pub use error::{Error, ErrorKind, Stage};
 pub use headers::SignedHeaders;
 pub use request::{Payload, Request};
 /// The TC3 builder at its old path (it lives in [`tencent::tc3`]).

@@ -212,16 +212,23 @@ impl<'a> Request<'a> {
     pub(crate) fn validate_target(&self) -> Result<(), Error> {
         if self.method.is_empty() || !self.method.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidMethod,
                 Stage::Request,
                 "method",
                 "must be upper-case ASCII letters, such as GET or POST",
             ));
         }
         if !self.path.starts_with('/') {
-            return Err(Error::new(Stage::Request, "path", "must start with `/`"));
+            return Err(Error::new(
+                crate::ErrorKind::InvalidPath,
+                Stage::Request,
+                "path",
+                "must start with `/`",
+            ));
         }
         if scan::any_ctl_space_or(self.path, [b'?', b'#']) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidPath,
                 Stage::Request,
                 "path",
                 "contains a space, a control character, `?` or `#`",
@@ -229,6 +236,7 @@ impl<'a> Request<'a> {
         }
         if scan::any_ctl_space_or(self.query, [b'#', b'#']) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidQuery,
                 Stage::Request,
                 "query",
                 "contains a space, a control character or `#`; encode it first",
@@ -243,6 +251,7 @@ impl<'a> Request<'a> {
 pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
     if name.is_empty() || !name.bytes().all(is_tchar) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHeaderName,
             Stage::Request,
             alloc::format!("header `{}`", name.escape_debug()),
             "the name is not an HTTP token",
@@ -255,6 +264,7 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
 pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<(), Error> {
     if scan::any_line_break_or_nul(value) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHeaderValue,
             Stage::Request,
             alloc::format!("header `{name}`"),
             "the value contains CR, LF or NUL",

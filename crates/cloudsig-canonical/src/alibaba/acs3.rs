@@ -233,6 +233,7 @@ impl<'a> CanonicalRequest<'a> {
             }
             if found.is_empty() {
                 return Err(Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -250,6 +251,7 @@ impl<'a> CanonicalRequest<'a> {
             Payload::Sha256Hex(hex) => parse_hex(hex)?,
             Payload::Unsigned => {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload",
                     "ACS3 signs the body hash; there is no unsigned payload",
@@ -314,6 +316,7 @@ impl fmt::Display for CanonicalRequest<'_> {
 fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
     let bad = || {
         Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::CanonicalRequest,
             "payload hash",
             "must be 64 lower-case hex characters",

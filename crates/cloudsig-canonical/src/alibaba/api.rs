@@ -86,7 +86,10 @@ impl Common {
 
     fn nonce(&self) -> Result<String, Error> {
         match &self.nonce {
-            Some(n) => Error::require_printable(Stage::Request, "nonce", n).map(|()| n.clone()),
+            Some(n) => {
+                Error::require_printable(crate::ErrorKind::InvalidNonce, Stage::Request, "nonce", n)
+                    .map(|()| n.clone())
+            }
             None => random_nonce(),
         }
     }
@@ -305,6 +308,7 @@ fn check_host(host: &str) -> Result<(), Error> {
             .any(|b| b <= b' ' || b == 0x7f || b"/?#@".contains(&b))
     {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHost,
             Stage::Request,
             "host",
             "is empty or not a host name",
@@ -508,6 +512,7 @@ pub fn sign_rpc(
     let method = c.method.as_str();
     if method != "GET" && method != "POST" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidMethod,
             Stage::Request,
             "method",
             "RPC calls are GET or POST",
@@ -515,6 +520,7 @@ pub fn sign_rpc(
     }
     if !matches!(c.body, Body::Empty) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "an RPC call sends its parameters, not a body: use param",
@@ -537,6 +543,7 @@ pub fn sign_rpc(
     params.extend(c.query.iter().cloned());
     if params.iter().any(|(n, _)| n == rpc::SIGNATURE) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             "Signature",
             "is set by the signer",
@@ -583,8 +590,14 @@ fn random_nonce() -> Result<String, Error> {
     let mut bytes = [0u8; 16];
     SystemNonce.fill(&mut bytes)?;
     let mut hex = [0u8; 32];
-    let text = base16ct::lower::encode_str(&bytes, &mut hex)
-        .map_err(|_| Error::new(Stage::Request, "nonce", "could not be encoded"))?;
+    let text = base16ct::lower::encode_str(&bytes, &mut hex).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidNonce,
+            Stage::Request,
+            "nonce",
+            "could not be encoded",
+        )
+    })?;
     Ok(String::from(text))
 }
 

@@ -89,6 +89,7 @@ impl<'a> StringToSign<'a> {
     ) -> Result<Self, Error> {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidMethod,
                 Stage::StringToSign,
                 "method",
                 "must be upper-case ASCII letters, such as GET or POST",

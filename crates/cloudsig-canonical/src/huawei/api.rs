@@ -59,13 +59,25 @@ impl Credentials {
     /// whitespace (a key read with its newline signs wrongly).
     pub fn new(ak: impl Into<String>, sk: &str) -> Result<Self, Error> {
         let ak = ak.into();
-        crate::credentials::validate_secret_id(&ak)
-            .map_err(|e| Error::new(Stage::Credentials, "access key", e.reason()))?;
+        crate::credentials::validate_secret_id(&ak).map_err(|e| {
+            Error::new(
+                crate::ErrorKind::InvalidCredentials,
+                Stage::Credentials,
+                "access key",
+                e.reason(),
+            )
+        })?;
         if sk.is_empty() {
-            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
+            return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
+                Stage::Credentials,
+                "secret key",
+                "is empty",
+            ));
         }
         if sk.trim() != sk {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "has leading or trailing whitespace",
@@ -73,6 +85,7 @@ impl Credentials {
         }
         if !sk.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "must be printable ASCII",
@@ -90,7 +103,12 @@ impl Credentials {
     /// `X-Security-Token`).
     pub fn with_security_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        Error::require_printable(Stage::Credentials, "security token", &token)?;
+        Error::require_printable(
+            crate::ErrorKind::InvalidCredentials,
+            Stage::Credentials,
+            "security token",
+            &token,
+        )?;
         self.security_token = Some(token);
         Ok(self)
     }
@@ -253,7 +271,12 @@ pub fn sign_request(
     clock: &dyn Clock,
 ) -> Result<SignedRequest, Error> {
     let date = SdkDate::from_unix(clock.now_unix()).map_err(|e| Error::core(Stage::Request, e))?;
-    Error::require_printable(Stage::Request, "host", &call.host)?;
+    Error::require_printable(
+        crate::ErrorKind::InvalidHost,
+        Stage::Request,
+        "host",
+        &call.host,
+    )?;
     let mut pairs: Vec<(&str, &str)> = call
         .query
         .iter()
@@ -297,6 +320,7 @@ pub fn sign_request(
     let scope = if call.algorithm.uses_scope() {
         let region = call.region.as_deref().ok_or_else(|| {
             Error::new(
+                crate::ErrorKind::InvalidScope,
                 Stage::StringToSign,
                 "region",
                 "V11-HMAC-SHA256 needs a region",
@@ -304,6 +328,7 @@ pub fn sign_request(
         })?;
         let service = call.service.as_deref().ok_or_else(|| {
             Error::new(
+                crate::ErrorKind::InvalidScope,
                 Stage::StringToSign,
                 "service",
                 "V11-HMAC-SHA256 needs a service",

@@ -227,6 +227,7 @@ impl<'a> CanonicalRequest<'a> {
             // The SDKs keep the last value of a header given twice.
             let value = lookup.values(name).last().ok_or_else(|| {
                 Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -302,6 +303,7 @@ pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String
         Payload::Sha256Hex(hex) => {
             if algorithm.uses_sm3() {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload hash",
                     "SDK-HMAC-SM3 hashes the body with SM3, not SHA-256",
@@ -309,6 +311,7 @@ pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String
             }
             if HexDigest::parse_lower(hex).is_none() {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload hash",
                     "must be 64 lower-case hex characters",
@@ -486,6 +489,7 @@ pub fn sign_with_key<'a>(
     let algorithm = key.algorithm();
     if algorithm.uses_scope() && scope.is_none() {
         return Err(Error::new(
+            crate::ErrorKind::InvalidScope,
             Stage::StringToSign,
             "credential scope",
             "V11-HMAC-SHA256 needs a region and a service",

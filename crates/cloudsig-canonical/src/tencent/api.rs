@@ -285,6 +285,7 @@ pub fn sign_tc3(
     let method = call.method.as_str();
     if method != "GET" && method != "POST" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidMethod,
             Stage::Request,
             "method",
             "TC3 calls are GET or POST",
@@ -292,6 +293,7 @@ pub fn sign_tc3(
     }
     if method == "GET" && !call.body.is_empty() {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "a GET request has no body",
@@ -311,6 +313,7 @@ pub fn sign_tc3(
     });
     if is_text_content_type(&content_type) && core::str::from_utf8(&call.body).is_err() {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "is not valid UTF-8, which a JSON or form body must be",
@@ -323,6 +326,7 @@ pub fn sign_tc3(
     ] {
         if value.is_empty() {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderValue,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is empty",

@@ -189,6 +189,7 @@ impl<'a> CanonicalRequest<'a> {
             }
             let Some(value) = found else {
                 return Err(Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -196,6 +197,7 @@ impl<'a> CanonicalRequest<'a> {
             };
             if twice {
                 return Err(Error::new(
+                    crate::ErrorKind::DuplicateHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is signed but sent more than once",
@@ -285,6 +287,7 @@ pub fn hash_payload(payload: Payload<'_>) -> Result<HexDigest, Error> {
 
 fn bad_hash() -> Error {
     Error::new(
+        crate::ErrorKind::InvalidPayload,
         Stage::CanonicalRequest,
         "payload hash",
         "must be 64 lower-case hex characters",
