@@ -1,5 +1,5 @@
 //! The one hash and HMAC abstraction of the core: SHA-1, SHA-256 and SM3 behind
-//! [`Hash`], [`Hasher`] and [`Mac`], and the two ways a signature is printed
+//! [`Hash`](enum@Hash), [`Hasher`] and [`Mac`], and the two ways a signature is printed
 //! ([`HexDigest`], [`Base64Signature`]).
 //!
 //! Every scheme module (`tc3`, `v1`, `alibaba`, `huawei`) hashes and MACs through these
@@ -55,7 +55,7 @@ impl Hash {
     }
 }
 
-/// The longest digest of a [`Hash`].
+/// The longest digest of a [`Hash`](enum@Hash).
 const MAX_OUTPUT: usize = 32;
 
 /// A digest or MAC of up to 32 bytes (20 for SHA-1), on the stack.
@@ -272,7 +272,7 @@ pub fn sha256_hex(data: &[u8]) -> HexDigest {
     HexDigest::from_bytes(&crate::sha256::digest(data))
 }
 
-/// An incremental hash of any [`Hash`] that accepts bytes and `write!` text.
+/// An incremental hash of any [`Hash`](enum@Hash) that accepts bytes and `write!` text.
 ///
 /// It hashes public data (canonical requests, payloads) and is not wiped on drop.
 ///
@@ -348,7 +348,7 @@ pub fn hash_hex(hash: Hash, data: &[u8]) -> HexDigest {
     h.finalize_hex()
 }
 
-/// An incremental HMAC over any [`Hash`], keyed with a key of any length; accepts bytes
+/// An incremental HMAC over any [`Hash`](enum@Hash), keyed with a key of any length; accepts bytes
 /// and `write!` text. Nothing is allocated.
 ///
 /// The keyed state is a secret: it is wiped on drop and `Debug` is redacted.
