@@ -7,35 +7,38 @@
 //! so a signer and a verifier go through exactly the same code, and a diagnosis can
 //! print what was computed at each step.
 //!
-//! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256.
-//! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256.
-//! - [`tencent`]: the high-level API a service calls (credentials, call, clock → headers).
+//! - [`tencent`]: Tencent Cloud TC3-HMAC-SHA256 ([`tencent::tc3`]) and v1 HmacSHA1 /
+//!   HmacSHA256 ([`tencent::v1`]), and the high-level API a service calls.
 //! - [`alibaba`]: Alibaba Cloud ACS3 (SHA-256 and SM3), ROA and RPC, and their high-level API.
 //! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256.
-//! - [`encode`]: RFC 3986 percent-encoding.
+//! - Shared by every cloud, below them: [`credentials`] (credentials, clocks, nonce
+//!   sources), [`headers`] (signed-header lists, the token-character test, trimming),
+//!   [`encode`] (RFC 3986 percent-encoding and the one percent/form decoder), [`Request`],
+//!   and [`Error`] with its [`ErrorKind`].
 //! - `http` (feature `http`, default): sign an `http::Request` in place for every scheme.
 //!
-//! ## Adding a scheme
+//! No cloud's module imports another cloud's; [`tc3`] and [`v1`] are kept at the crate root
+//! as re-exports of their old paths.
 //!
-//! A scheme is a module beside [`tc3`] that reads a [`Request`] and never changes it.
-//! It defines its own canonical-request value (holding borrowed parts of the request and
-//! the per-scheme choices, such as which headers are signed and how their values are
-//! cased), implements `Display` for it, and hashes it by writing that `Display` into a
-//! [`cloudsig_core::Sha256Hasher`], so the text printed for a diagnosis is by
-//! construction the text that was hashed. Alibaba's ACS3-HMAC-SHA256 has TC3's shape
-//! with a sorted, RFC 3986 canonical query and `x-acs-*` headers; Huawei's
-//! SDK-HMAC-SHA256 adds a canonical URI that always ends with `/`. Both are new builder
-//! modules over the same `Request`, with their settings as small `#[non_exhaustive]`
-//! enums, and their key derivation and final HMAC as functions in `cloudsig-core`.
+//! ## Adding a cloud
 //!
-//! What a scheme must not do is parse wire formats or read clocks: captured requests are
-//! turned into a [`Request`] by `cloudsig-verify`, and time comes in as a number. The
-//! verifier then detects the scheme from the request (an Authorization prefix or a
-//! signature parameter), calls the same builder with the values the request claims, and
-//! compares signatures in constant time; its diagnosis re-runs the builder with one
-//! known client mistake applied at a time. A new scheme therefore plugs in with one
-//! builder module here, one signing function in the core, and one detection arm and one
-//! list of mistakes in the verifier, without any change to [`Request`].
+//! A cloud is a folder beside `tencent/`, `alibaba/` and `huawei/`:
+//!
+//! - `src/<cloud>/mod.rs`: the module docs and re-exports; declare it in `src/lib.rs`.
+//! - `src/<cloud>/<scheme>.rs`: per scheme, its canonical-request value (borrowed parts of
+//!   a [`Request`] and the scheme's choices: URI and query form, how signed header values
+//!   are cased, duplicate headers), its `Display`, hashed by writing that `Display` into the
+//!   core's hasher, so the text printed for a diagnosis is the text that was hashed; its
+//!   string to sign, `Authorization` and `Settings` (small `#[non_exhaustive]` enums).
+//! - `src/<cloud>/api.rs`: the high-level call (`Call` → headers or parameters), taking
+//!   [`Credentials`], a [`Clock`] and, for nonces, [`credentials::SystemNonce`].
+//! - Its key derivation and final HMAC go into `cloudsig-core` (`src/<cloud>.rs`); its
+//!   vectors into `vectors/<cloud>/` with a `tools/recompute_<cloud>.py` oracle and a
+//!   `tests/<cloud>_vectors.rs`.
+//!
+//! A scheme reads a [`Request`] and never changes it, never parses wire formats and never
+//! reads a clock: captured requests become a [`Request`] in `cloudsig-verify`, and time
+//! comes in as a number.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -43,19 +46,27 @@
 extern crate alloc;
 
 pub mod alibaba;
+pub mod credentials;
 pub mod encode;
 mod error;
+pub mod headers;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod huawei;
 mod lookup;
 mod request;
 mod scan;
-pub mod tc3;
 pub mod tencent;
-pub mod v1;
 mod wire;
 
-pub use error::{Error, Stage};
+#[cfg(feature = "std")]
+pub use credentials::SystemClock;
+pub use credentials::{Clock, Credentials, FixedClock};
+pub use error::{Error, ErrorKind, Stage};
+pub use headers::SignedHeaders;
 pub use request::{Payload, Request};
+/// The TC3 builder at its old path (it lives in [`tencent::tc3`]).
+pub use tencent::tc3;
+/// The v1 builder at its old path (it lives in [`tencent::v1`]).
+pub use tencent::v1;
 pub use wire::{HttpRequest, Signed};

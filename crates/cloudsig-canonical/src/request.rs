@@ -212,16 +212,23 @@ impl<'a> Request<'a> {
     pub(crate) fn validate_target(&self) -> Result<(), Error> {
         if self.method.is_empty() || !self.method.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidMethod,
                 Stage::Request,
                 "method",
                 "must be upper-case ASCII letters, such as GET or POST",
             ));
         }
         if !self.path.starts_with('/') {
-            return Err(Error::new(Stage::Request, "path", "must start with `/`"));
+            return Err(Error::new(
+                crate::ErrorKind::InvalidPath,
+                Stage::Request,
+                "path",
+                "must start with `/`",
+            ));
         }
         if scan::any_ctl_space_or(self.path, [b'?', b'#']) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidPath,
                 Stage::Request,
                 "path",
                 "contains a space, a control character, `?` or `#`",
@@ -229,6 +236,7 @@ impl<'a> Request<'a> {
         }
         if scan::any_ctl_space_or(self.query, [b'#', b'#']) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidQuery,
                 Stage::Request,
                 "query",
                 "contains a space, a control character or `#`; encode it first",
@@ -243,6 +251,7 @@ impl<'a> Request<'a> {
 pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
     if name.is_empty() || !name.bytes().all(is_tchar) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHeaderName,
             Stage::Request,
             alloc::format!("header `{}`", name.escape_debug()),
             "the name is not an HTTP token",
@@ -255,6 +264,7 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<(), Error> {
 pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<(), Error> {
     if scan::any_line_break_or_nul(value) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHeaderValue,
             Stage::Request,
             alloc::format!("header `{name}`"),
             "the value contains CR, LF or NUL",
@@ -263,47 +273,7 @@ pub(crate) fn validate_header_value(name: &str, value: &str) -> Result<(), Error
     Ok(())
 }
 
-/// `s` without leading and trailing spaces and horizontal tabs.
-#[inline]
-pub(crate) fn trim_blanks(s: &str) -> &str {
-    let blank = |b: &u8| *b == b' ' || *b == b'\t';
-    let bytes = s.as_bytes();
-    let Some(start) = bytes.iter().position(|b| !blank(b)) else {
-        return "";
-    };
-    let end = bytes
-        .iter()
-        .rposition(|b| !blank(b))
-        .map_or(start, |e| e + 1);
-    // Both ends are next to ASCII bytes, so they are character boundaries.
-    s.get(start..end).unwrap_or_default()
-}
-
-/// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~`` (one
-/// `match`, which compiles to range and bit tests rather than a search of a list).
-fn is_tchar(b: u8) -> bool {
-    matches!(
-        b,
-        b'0'..=b'9'
-            | b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'!'
-            | b'#'
-            | b'$'
-            | b'%'
-            | b'&'
-            | b'\''
-            | b'*'
-            | b'+'
-            | b'-'
-            | b'.'
-            | b'^'
-            | b'_'
-            | b'`'
-            | b'|'
-            | b'~'
-    )
-}
+pub(crate) use crate::headers::{is_tchar, trim_blanks};
 
 #[cfg(test)]
 mod tests {

@@ -236,7 +236,7 @@ fn shell_quote(s: &str) -> String {
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
     {
-        return s.to_string();
+        return String::from(s);
     }
     alloc::format!("'{}'", s.replace('\'', r"'\''"))
 }

@@ -1,7 +1,7 @@
 //! Every Alibaba vector in `vectors/alibaba/` through the public API, at every stage:
 //! the builders over the request as sent, and the high-level API from the call's inputs.
 //!
-//! Expected values come from ../shared/VECTORS.md and the independent Python oracle
+//! Expected values come from the documents cited in vectors/alibaba/*.json and the independent Python oracle
 //! `vectors/tools/recompute_alibaba.py`, never from this code.
 #![allow(
     clippy::unwrap_used,

@@ -1,5 +1,5 @@
 //! Every stage of every vector in vectors/huawei/sdk_hmac.json (the documented one of
-//! shared/VECTORS.md, and the ones computed by vectors/tools/recompute_huawei.py).
+//! the documents cited in vectors/huawei/sdk_hmac.json, and the ones computed by vectors/tools/recompute_huawei.py).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -124,7 +124,7 @@ fn every_vector_reproduces_at_every_stage() {
 
 #[test]
 fn the_documented_vector_carries_the_documented_values() {
-    // Guards the JSON against drift: these literals are shared/VECTORS.md's.
+    // Guards the JSON against drift: these literals are the documented example's (vectors/huawei/sdk_hmac.json, provenance).
     let v = vectors()
         .into_iter()
         .find(|v| v["id"] == "sdk-hmac-sha256-vpcs-documented")

@@ -99,7 +99,7 @@ fn tc3_canonical_request_and_signing_allocate_nothing() {
         n, 0,
         "TC3 canonical request and signing allocated {n} times"
     );
-    // From ../shared/VECTORS.md, TC3 item 1 with SecretKey = 32 `*`.
+    // From vectors/tencent/tc3.json (the documented TC3 example, SecretKey = 32 `*`).
     let seed = "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2";
     assert_eq!(signatures[..2], [seed, seed]);
     assert_ne!(signatures[2], seed);

@@ -4,10 +4,10 @@
 //! Credentials come from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` or a key
 //! file (`--key-file`), never from the command line.
 
-mod serve;
 mod api;
 mod endpoint;
 mod profile;
+mod serve;
 mod sign;
 mod sign_alibaba;
 mod sign_huawei;

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use cloudsig_core::{SecretKey, alibaba};
-//! // ../shared/VECTORS.md, "Alibaba Cloud ACS3-HMAC-SHA256".
+//! // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances` (Alibaba Cloud's signature V3 document).
 //! let secret = SecretKey::new(b"YourAccessKeySecret")?;
 //! let sts = "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259";
 //! let sig = alibaba::sign_acs3(&secret, alibaba::Algorithm::HmacSha256, sts.as_bytes());
@@ -23,14 +23,8 @@
 
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
-use sha2::{Digest, Sha256};
-use sm3::Sm3;
-use zeroize::Zeroize;
-
-use crate::digest::HexDigest;
-use crate::secret::{MAX_SECRET_KEY_LEN, SecretKey};
+use crate::hash::{Hash, HexDigest, Mac};
+use crate::secret::SecretKey;
 use crate::v1::Signature;
 
 /// The Authorization scheme of ROA V2 signatures: `acs AccessKeyId:Signature`.
@@ -67,6 +61,14 @@ impl Algorithm {
         }
     }
 
+    /// The hash of the canonical request, the payload and the HMAC.
+    pub const fn hash(&self) -> Hash {
+        match self {
+            Self::HmacSha256 => Hash::Sha256,
+            Self::HmacSm3 => Hash::Sm3,
+        }
+    }
+
     /// The algorithm named exactly `name`.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
@@ -96,39 +98,22 @@ impl fmt::Display for Algorithm {
 ///            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 /// ```
 #[derive(Clone)]
-pub struct Hasher(HasherInner);
-
-#[derive(Clone)]
-enum HasherInner {
-    Sha256(Sha256),
-    Sm3(Sm3),
-}
+pub struct Hasher(crate::hash::Hasher);
 
 impl Hasher {
     /// An empty hasher for `algorithm`.
     pub fn new(algorithm: Algorithm) -> Self {
-        Self(match algorithm {
-            Algorithm::HmacSha256 => HasherInner::Sha256(Sha256::new()),
-            Algorithm::HmacSm3 => HasherInner::Sm3(Sm3::new()),
-        })
+        Self(crate::hash::Hasher::new(algorithm.hash()))
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.0 {
-            HasherInner::Sha256(h) => Digest::update(h, data),
-            HasherInner::Sm3(h) => Digest::update(h, data),
-        }
+        self.0.update(data);
     }
 
     /// The digest as 64 lowercase hex characters.
     pub fn finalize_hex(self) -> HexDigest {
-        let mut out = [0u8; 32];
-        match self.0 {
-            HasherInner::Sha256(h) => out.copy_from_slice(&h.finalize()),
-            HasherInner::Sm3(h) => out.copy_from_slice(&h.finalize()),
-        }
-        HexDigest::from_bytes(&out)
+        self.0.finalize_hex()
     }
 }
 
@@ -161,50 +146,22 @@ pub fn hash_hex(algorithm: Algorithm, data: &[u8]) -> HexDigest {
 /// An incremental ACS3 signer: HMAC (SHA-256 or SM3) keyed with the AccessKey secret,
 /// fed the string to sign; the result is lowercase hex. Nothing is allocated.
 #[derive(Clone)]
-pub struct Acs3Signer(SignerInner);
-
-#[derive(Clone)]
-enum SignerInner {
-    Sha256(Hmac<Sha256>),
-    Sm3(Hmac<Sm3>),
-}
+pub struct Acs3Signer(Mac);
 
 impl Acs3Signer {
     /// A signer keyed with `secret`.
     pub fn new(secret: &SecretKey, algorithm: Algorithm) -> Self {
-        let key = secret.expose_secret();
-        // HMAC accepts keys of every length, so new_from_slice cannot fail; the
-        // fallbacks only satisfy the type checker.
-        Self(match algorithm {
-            Algorithm::HmacSha256 => SignerInner::Sha256(
-                Hmac::<Sha256>::new_from_slice(key)
-                    .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default())),
-            ),
-            Algorithm::HmacSm3 => SignerInner::Sm3(
-                Hmac::<Sm3>::new_from_slice(key)
-                    .unwrap_or_else(|_| Hmac::<Sm3>::new(&Default::default())),
-            ),
-        })
+        Self(Mac::new(algorithm.hash(), &[secret.expose_secret()]))
     }
 
     /// Feeds part of the string to sign.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.0 {
-            SignerInner::Sha256(m) => m.update(data),
-            SignerInner::Sm3(m) => m.update(data),
-        }
+        self.0.update(data);
     }
 
     /// The signature as 64 lowercase hex characters.
     pub fn finish(self) -> HexDigest {
-        let mut out = [0u8; 32];
-        match self.0 {
-            SignerInner::Sha256(m) => out.copy_from_slice(&m.finalize().into_bytes()),
-            SignerInner::Sm3(m) => out.copy_from_slice(&m.finalize().into_bytes()),
-        }
-        let hex = HexDigest::from_bytes(&out);
-        out.zeroize();
-        hex
+        self.0.finalize().to_hex()
     }
 }
 
@@ -255,25 +212,12 @@ pub fn sign_roa(secret: &SecretKey, string_to_sign: &[u8]) -> Signature {
 
 /// An incremental RPC signer: HMAC-SHA1 keyed with `secret + "&"`, base64.
 #[derive(Clone)]
-pub struct RpcSigner(Hmac<Sha1>);
+pub struct RpcSigner(Mac);
 
 impl RpcSigner {
     /// A signer keyed with `secret` followed by `&`.
     pub fn new(secret: &SecretKey) -> Self {
-        let key = secret.expose_secret();
-        let mut buf = [0u8; MAX_SECRET_KEY_LEN + 1];
-        let len = key.len();
-        if let Some(dst) = buf.get_mut(..len) {
-            dst.copy_from_slice(key);
-        }
-        if let Some(amp) = buf.get_mut(len) {
-            *amp = b'&';
-        }
-        let full = buf.get(..len + 1).unwrap_or_default();
-        let mac = Hmac::<Sha1>::new_from_slice(full)
-            .unwrap_or_else(|_| Hmac::<Sha1>::new(&Default::default()));
-        buf.zeroize();
-        Self(mac)
+        Self(Mac::new(Hash::Sha1, &[secret.expose_secret(), b"&"]))
     }
 
     /// Feeds part of the string to sign.
@@ -283,7 +227,7 @@ impl RpcSigner {
 
     /// The base64 signature.
     pub fn finish(self) -> Signature {
-        Signature::from_mac(&self.0.finalize().into_bytes())
+        self.0.finalize().to_base64()
     }
 }
 
@@ -304,7 +248,7 @@ impl fmt::Debug for RpcSigner {
 ///
 /// ```
 /// use cloudsig_core::{SecretKey, alibaba};
-/// // ../shared/VECTORS.md, "Alibaba Cloud RPC signature".
+/// // vectors/alibaba/rpc.json, `rpc-doc-describe-dedicated-hosts` (Alibaba Cloud's RPC signature document).
 /// let sts = "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeDedicatedHosts%26Format%3DJSON\
 ///            %26RegionId%3Dcn-beijing%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce\
 ///            %3Dedb2b34af0af9a6d14deaf7c1a5315eb%26SignatureVersion%3D1.0%26Timestamp\
@@ -322,6 +266,7 @@ pub fn sign_rpc(secret: &SecretKey, string_to_sign: &[u8]) -> Signature {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::MAX_SECRET_KEY_LEN;
 
     #[test]
     fn sm3_spec_example_2() {

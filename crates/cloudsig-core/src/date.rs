@@ -1,4 +1,8 @@
-//! UTC calendar dates and times of Unix timestamps, without `std`.
+//! UTC calendar dates and times of Unix timestamps, without `std`: the one date module
+//! of the workspace. It formats and parses the three forms the clouds send: extended
+//! ISO 8601 (`2019-02-25T16:44:25Z`: Alibaba's `x-acs-date` and `Timestamp`), basic
+//! ISO 8601 (`20191115T033655Z`: Huawei's `X-Sdk-Date`) and RFC 1123
+//! (`Thu, 26 Oct 2023 10:22:32 GMT`: Alibaba ROA's `Date`).
 //!
 //! Written by hand rather than taken from `time` or `chrono`: the whole job is one
 //! days-to-civil conversion (Howard Hinnant's `civil_from_days`, exact for the
@@ -16,6 +20,11 @@ pub const MIN_TIMESTAMP: i64 = -62_167_219_200;
 pub const MAX_TIMESTAMP: i64 = 253_402_300_799;
 
 const SECONDS_PER_DAY: i64 = 86_400;
+
+const WEEKDAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
 
 /// A UTC date and time of day, to the second, with a year from 0 to 9999.
 ///
@@ -89,6 +98,210 @@ impl UtcDateTime {
         self.second
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z.
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDateTime;
+    /// assert_eq!(UtcDateTime::from_unix(1551113065)?.to_unix(), 1551113065);
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn to_unix(&self) -> i64 {
+        self.date.days() * SECONDS_PER_DAY
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+
+    fn from_parts(date: UtcDate, hour: u8, minute: u8, second: u8) -> Option<Self> {
+        (hour <= 23 && minute <= 59 && second <= 59).then_some(Self {
+            date,
+            hour,
+            minute,
+            second,
+        })
+    }
+
+    /// Parses extended ISO 8601 in UTC, exactly `YYYY-MM-DDTHH:MM:SSZ`, checking that it
+    /// names a real date and time.
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDateTime;
+    /// assert_eq!(UtcDateTime::parse_extended("2023-10-26T10:22:32Z")?.to_unix(), 1698315752);
+    /// assert!(UtcDateTime::parse_extended("2023-10-26T18:22:32+08:00").is_err());
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn parse_extended(text: &str) -> Result<Self, Error> {
+        let malformed = || Error::new(ErrorKind::Malformed, "date and time");
+        let b: &[u8; 20] = text.as_bytes().try_into().map_err(|_| malformed())?;
+        let [
+            y0,
+            y1,
+            y2,
+            y3,
+            a,
+            m0,
+            m1,
+            b2,
+            d0,
+            d1,
+            t,
+            h0,
+            h1,
+            c1,
+            n0,
+            n1,
+            c2,
+            s0,
+            s1,
+            z,
+        ] = *b;
+        if [a, b2, t, c1, c2, z] != *b"--T::Z" {
+            return Err(malformed());
+        }
+        let date =
+            UtcDate::from_digits([y0, y1, y2, y3], [m0, m1], [d0, d1]).ok_or_else(malformed)?;
+        let (h, m, s) = (two(h0, h1), two(n0, n1), two(s0, s1));
+        Self::from_parts(
+            date,
+            h.ok_or_else(malformed)?,
+            m.ok_or_else(malformed)?,
+            s.ok_or_else(malformed)?,
+        )
+        .ok_or_else(malformed)
+    }
+
+    /// Parses basic ISO 8601 in UTC, exactly `YYYYMMDDTHHMMSSZ`, checking that it names a
+    /// real date and time.
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDateTime;
+    /// assert_eq!(UtcDateTime::parse_basic("20191115T033015Z")?.to_unix(), 1573788615);
+    /// assert!(UtcDateTime::parse_basic("20191115T033015").is_err());
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn parse_basic(text: &str) -> Result<Self, Error> {
+        let malformed = || Error::new(ErrorKind::Malformed, "date and time");
+        let b: &[u8; 16] = text.as_bytes().try_into().map_err(|_| malformed())?;
+        let [y0, y1, y2, y3, m0, m1, d0, d1, t, h0, h1, n0, n1, s0, s1, z] = *b;
+        if t != b'T' || z != b'Z' {
+            return Err(malformed());
+        }
+        let date =
+            UtcDate::from_digits([y0, y1, y2, y3], [m0, m1], [d0, d1]).ok_or_else(malformed)?;
+        let (h, m, s) = (two(h0, h1), two(n0, n1), two(s0, s1));
+        Self::from_parts(
+            date,
+            h.ok_or_else(malformed)?,
+            m.ok_or_else(malformed)?,
+            s.ok_or_else(malformed)?,
+        )
+        .ok_or_else(malformed)
+    }
+
+    /// Parses an RFC 1123 date in GMT, `Thu, 26 Oct 2023 10:22:32 GMT` (the weekday is
+    /// required in form but not checked against the date, as HTTP servers read it).
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDateTime;
+    /// assert_eq!(UtcDateTime::parse_rfc1123("Thu, 26 Oct 2023 10:22:32 GMT")?.to_unix(), 1698315752);
+    /// assert!(UtcDateTime::parse_rfc1123("26 Oct 2023").is_err());
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn parse_rfc1123(text: &str) -> Result<Self, Error> {
+        let malformed = || Error::new(ErrorKind::Malformed, "date and time");
+        let b: &[u8; 29] = text.as_bytes().try_into().map_err(|_| malformed())?;
+        let [
+            w0,
+            w1,
+            w2,
+            comma,
+            sp1,
+            d0,
+            d1,
+            sp2,
+            m0,
+            m1,
+            m2,
+            sp3,
+            y0,
+            y1,
+            y2,
+            y3,
+            sp4,
+            h0,
+            h1,
+            c1,
+            n0,
+            n1,
+            c2,
+            s0,
+            s1,
+            sp5,
+            g,
+            mm,
+            t,
+        ] = *b;
+        if [comma, sp1, sp2, sp3, sp4, c1, c2, sp5, g, mm, t] != *b",    :: GMT"
+            || !WEEKDAYS.contains(&&[w0, w1, w2])
+        {
+            return Err(malformed());
+        }
+        let month = MONTHS
+            .iter()
+            .position(|m| **m == [m0, m1, m2])
+            .and_then(|i| u8::try_from(i + 1).ok())
+            .ok_or_else(malformed)?;
+        let month = [b'0' + month / 10, b'0' + month % 10];
+        let date = UtcDate::from_digits([y0, y1, y2, y3], month, [d0, d1]).ok_or_else(malformed)?;
+        let (h, m, s) = (two(h0, h1), two(n0, n1), two(s0, s1));
+        Self::from_parts(
+            date,
+            h.ok_or_else(malformed)?,
+            m.ok_or_else(malformed)?,
+            s.ok_or_else(malformed)?,
+        )
+        .ok_or_else(malformed)
+    }
+
+    /// `Thu, 26 Oct 2023 10:22:32 GMT` (RFC 1123) as ASCII bytes.
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDateTime;
+    /// let t = UtcDateTime::from_unix(1698315752)?;
+    /// assert_eq!(&t.to_rfc1123(), b"Thu, 26 Oct 2023 10:22:32 GMT");
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn to_rfc1123(&self) -> [u8; 29] {
+        let mut out = *b"Thu, 00 Jan 0000 00:00:00 GMT";
+        let days = self.date.days();
+        let weekday = WEEKDAYS
+            .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+            .copied()
+            .unwrap_or(b"Thu");
+        let month = MONTHS
+            .get(usize::from(self.date.month.saturating_sub(1)))
+            .copied()
+            .unwrap_or(b"Jan");
+        let iso = self.date.to_iso();
+        let (w, rest) = out.split_at_mut(3);
+        w.copy_from_slice(weekday);
+        let (_, rest) = rest.split_at_mut(2);
+        let (d, rest) = rest.split_at_mut(2);
+        write_2(d, 0, self.date.day);
+        let (_, rest) = rest.split_at_mut(1);
+        let (m, rest) = rest.split_at_mut(3);
+        m.copy_from_slice(month);
+        let (_, rest) = rest.split_at_mut(1);
+        let (y, rest) = rest.split_at_mut(4);
+        let (iso_y, _) = iso.split_at(4);
+        y.copy_from_slice(iso_y);
+        let (_, rest) = rest.split_at_mut(1);
+        write_2(rest, 0, self.hour);
+        write_2(rest, 3, self.minute);
+        write_2(rest, 6, self.second);
+        out
+    }
+
     /// `YYYYMMDDTHHMMSSZ`, the basic ISO 8601 form some schemes put in a header.
     pub fn to_basic_iso(&self) -> [u8; 16] {
         let mut out = *b"00000000T000000Z";
@@ -97,11 +310,10 @@ impl UtcDateTime {
         for (dst, src) in ymd.iter_mut().zip(d.iter().filter(|b| **b != b'-')) {
             *dst = *src;
         }
-        if let Some(hms) = out.get_mut(9..15) {
-            write_2(hms, 0, self.hour);
-            write_2(hms, 2, self.minute);
-            write_2(hms, 4, self.second);
-        }
+        let (_, hms) = out.split_at_mut(9);
+        write_2(hms, 0, self.hour);
+        write_2(hms, 2, self.minute);
+        write_2(hms, 4, self.second);
         out
     }
 }
@@ -169,6 +381,29 @@ impl UtcDate {
         Ok(Self { year, month, day })
     }
 
+    /// The date of four year, two month and two day ASCII digits, if it exists.
+    fn from_digits(y: [u8; 4], m: [u8; 2], d: [u8; 2]) -> Option<Self> {
+        let [y0, y1, y2, y3] = y;
+        let year = u16::from(two(y0, y1)?) * 100 + u16::from(two(y2, y3)?);
+        let ([m0, m1], [d0, d1]) = (m, d);
+        let (month, day) = (two(m0, m1)?, two(d0, d1)?);
+        ((1..=12).contains(&month) && day != 0 && day <= days_in_month(year, month))
+            .then_some(Self { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`, exact for the
+    /// proleptic Gregorian calendar; the only copy in the workspace).
+    pub const fn days(&self) -> i64 {
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     fn from_days(days: i64) -> Result<Self, Error> {
         // civil_from_days, from Howard Hinnant, "chrono-Compatible Low-Level Date
         // Algorithms". Inputs here are bounded by MIN/MAX_TIMESTAMP, far from overflow.
@@ -226,11 +461,17 @@ impl fmt::Display for UtcDate {
     }
 }
 
+/// The value of two ASCII digits.
+fn two(hi: u8, lo: u8) -> Option<u8> {
+    (hi.is_ascii_digit() && lo.is_ascii_digit()).then(|| (hi - b'0') * 10 + (lo - b'0'))
+}
+
 fn out_of_range() -> Error {
     Error::new(ErrorKind::OutOfRange, "timestamp")
 }
 
 fn write_2(buf: &mut [u8], at: usize, value: u8) {
+    debug_assert!(buf.len() >= at + 2, "write_2 past the end of its buffer");
     if let Some([hi, lo]) = buf
         .get_mut(at..at + 2)
         .and_then(|s| <&mut [u8; 2]>::try_from(s).ok())
@@ -334,5 +575,87 @@ mod tests {
         assert!(UtcDate::parse_iso("2019-01-0a").is_err());
         assert!(UtcDate::parse_iso("２019-01-01").is_err());
         assert!(UtcDate::parse_iso("").is_err());
+    }
+
+    #[test]
+    fn parses_and_formats_the_three_forms_round_trip() {
+        for ts in [
+            MIN_TIMESTAMP,
+            0,
+            1,
+            951_782_400,
+            1_573_788_615,
+            1_698_315_752,
+            4_102_444_799,
+            MAX_TIMESTAMP,
+        ] {
+            let t = UtcDateTime::from_unix(ts).unwrap();
+            let basic = t.to_basic_iso();
+            let rfc = t.to_rfc1123();
+            let mut ext = [0u8; 20];
+            let mut w = Buf(&mut ext, 0);
+            fmt::write(&mut w, format_args!("{t}")).unwrap();
+            assert_eq!(
+                UtcDateTime::parse_basic(core::str::from_utf8(&basic).unwrap())
+                    .unwrap()
+                    .to_unix(),
+                ts
+            );
+            assert_eq!(
+                UtcDateTime::parse_rfc1123(core::str::from_utf8(&rfc).unwrap())
+                    .unwrap()
+                    .to_unix(),
+                ts
+            );
+            assert_eq!(
+                UtcDateTime::parse_extended(core::str::from_utf8(&ext).unwrap())
+                    .unwrap()
+                    .to_unix(),
+                ts
+            );
+            assert_eq!(t.to_unix(), ts);
+        }
+        // Python: email.utils.formatdate(0, usegmt=True) and formatdate(951782400, usegmt=True).
+        assert_eq!(
+            &UtcDateTime::from_unix(0).unwrap().to_rfc1123(),
+            b"Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+        assert_eq!(
+            &UtcDateTime::from_unix(951_782_400).unwrap().to_rfc1123(),
+            b"Tue, 29 Feb 2000 00:00:00 GMT"
+        );
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2023-10-26T24:00:00Z",
+            "2023-10-26T10:22:60Z",
+            "2023-10-26 10:22:32Z",
+            "2023-10-26T10:22:32z",
+        ] {
+            assert!(UtcDateTime::parse_extended(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "Thu, 26 Oct 10000 10:22:32 GMT",
+            "Thu, 26 Oct 9223372036854775807 10:22:32 GMT",
+            "Thu, 26 Oct 2023 10:22:32 UTC",
+            "Xyz, 26 Oct 2023 10:22:32 GMT",
+            "Thu, 26 Okt 2023 10:22:32 GMT",
+            "Thu, 31 Nov 2023 10:22:32 GMT",
+            "Thu,  6 Oct 2023 10:22:32 GMT",
+        ] {
+            assert!(UtcDateTime::parse_rfc1123(bad).is_err(), "{bad}");
+        }
+    }
+
+    struct Buf<'a>(&'a mut [u8], usize);
+    impl fmt::Write for Buf<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.1 + s.len();
+            self.0
+                .get_mut(self.1..end)
+                .ok_or(fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.1 = end;
+            Ok(())
+        }
     }
 }

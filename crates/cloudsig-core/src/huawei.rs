@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use cloudsig_core::{SecretKey, huawei::{Algorithm, SdkDate, SigningKey, hash_hex}};
-//! // shared/VECTORS.md, "Huawei Cloud SDK-HMAC-SHA256".
+//! // vectors/huawei/sdk_hmac.json, `sdk-hmac-sha256-vpcs-documented` (Huawei Cloud's AK/SK signing document).
 //! let sk = SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")?;
 //! let key = SigningKey::new(Algorithm::SdkHmacSha256, "QTWAOYTTINDUT2QVKYUC", &sk, None)?;
 //! let date = SdkDate::parse("20191115T033655Z")?;
@@ -33,14 +33,12 @@
 
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use sm3::{Digest, Sm3};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::date::{UtcDate, UtcDateTime};
-use crate::digest::{HexDigest, Sha256Hasher};
+use crate::date::UtcDateTime;
 use crate::error::{Error, ErrorKind};
+use crate::hash::{Hash, HexDigest, Mac};
 use crate::secret::SecretKey;
 
 /// The header that carries the request time, `YYYYMMDDTHHMMSSZ`.
@@ -100,6 +98,15 @@ impl Algorithm {
         matches!(self, Algorithm::V11HmacSha256)
     }
 
+    /// The hash of the canonical request, the payload and the HMAC.
+    pub const fn hash(self) -> Hash {
+        if self.uses_sm3() {
+            Hash::Sm3
+        } else {
+            Hash::Sha256
+        }
+    }
+
     /// Whether the hashes are SM3 (otherwise SHA-256).
     pub const fn uses_sm3(self) -> bool {
         matches!(self, Algorithm::SdkHmacSm3)
@@ -157,34 +164,11 @@ impl SdkDate {
 
     /// Parses `YYYYMMDDTHHMMSSZ`, checking that it names a real date and time.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        let malformed = || Error::new(ErrorKind::Malformed, "X-Sdk-Date");
-        let b: &[u8; 16] = text.as_bytes().try_into().map_err(|_| malformed())?;
-        let [y0, y1, y2, y3, m0, m1, d0, d1, t, h0, h1, n0, n1, s0, s1, z] = *b;
-        if t != b'T' || z != b'Z' {
-            return Err(malformed());
-        }
-        let iso = [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1];
-        let date = UtcDate::parse_iso(core::str::from_utf8(&iso).map_err(|_| malformed())?)
-            .map_err(|_| malformed())?;
-        let two = |a: u8, b: u8| -> Result<i64, Error> {
-            if a.is_ascii_digit() && b.is_ascii_digit() {
-                Ok(i64::from(a - b'0') * 10 + i64::from(b - b'0'))
-            } else {
-                Err(malformed())
-            }
-        };
-        let (hour, minute, second) = (two(h0, h1)?, two(n0, n1)?, two(s0, s1)?);
-        if hour > 23 || minute > 59 || second > 59 {
-            return Err(malformed());
-        }
-        let days = days_from_civil(
-            i64::from(date.year()),
-            i64::from(date.month()),
-            i64::from(date.day()),
-        );
+        let t = UtcDateTime::parse_basic(text)
+            .map_err(|_| Error::new(ErrorKind::Malformed, "X-Sdk-Date"))?;
         Ok(Self {
-            text: *b,
-            unix: days * 86_400 + hour * 3600 + minute * 60 + second,
+            text: t.to_basic_iso(),
+            unix: t.to_unix(),
         })
     }
 
@@ -195,7 +179,8 @@ impl SdkDate {
 
     /// The `YYYYMMDD` day that starts the V11 scope.
     pub fn day(&self) -> &str {
-        self.as_str().get(..8).unwrap_or_default()
+        let (day, _) = self.text.split_at(8);
+        core::str::from_utf8(day).unwrap_or_default()
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
@@ -208,18 +193,6 @@ impl fmt::Display for SdkDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`); the inputs come from a validated [`UtcDate`].
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The V11 credential scope `YYYYMMDD/region/service`; `Display` prints it.
@@ -244,8 +217,8 @@ impl<'a> Scope<'a> {
     pub fn new(date: &SdkDate, region: &'a str, service: &'a str) -> Result<Self, Error> {
         check_scope_part(region, "region")?;
         check_scope_part(service, "service")?;
-        let mut day = [0u8; 8];
-        day.copy_from_slice(date.day().as_bytes().get(..8).unwrap_or(b"00000000"));
+        let [y0, y1, y2, y3, m0, m1, d0, d1, ..] = date.text;
+        let day = [y0, y1, y2, y3, m0, m1, d0, d1];
         Ok(Self {
             day,
             region,
@@ -301,38 +274,22 @@ fn check_scope_part(part: &str, field: &'static str) -> Result<(), Error> {
 ///            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 /// ```
 #[derive(Clone)]
-pub struct Hasher(HasherInner);
-
-#[derive(Clone)]
-enum HasherInner {
-    Sha256(Sha256Hasher),
-    Sm3(Sm3),
-}
+pub struct Hasher(crate::hash::Hasher);
 
 impl Hasher {
     /// An empty hasher for `algorithm`'s hash.
     pub fn new(algorithm: Algorithm) -> Self {
-        if algorithm.uses_sm3() {
-            Self(HasherInner::Sm3(Sm3::new()))
-        } else {
-            Self(HasherInner::Sha256(Sha256Hasher::new()))
-        }
+        Self(crate::hash::Hasher::new(algorithm.hash()))
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.0 {
-            HasherInner::Sha256(h) => h.update(data),
-            HasherInner::Sm3(h) => Digest::update(h, data),
-        }
+        self.0.update(data);
     }
 
     /// The digest as 64 lowercase hex characters.
     pub fn finalize_hex(self) -> HexDigest {
-        match self.0 {
-            HasherInner::Sha256(h) => h.finalize_hex(),
-            HasherInner::Sm3(h) => HexDigest::from_bytes(&h.finalize().into()),
-        }
+        self.0.finalize_hex()
     }
 }
 
@@ -410,7 +367,9 @@ impl DerivedKey {
         )
         .map_err(|_| Error::new(ErrorKind::OutOfRange, "derived key"))?;
         let mut hex = [b'0'; 64];
-        let _ = base16ct::lower::encode(&okm, &mut hex);
+        // 32 bytes encode to exactly 64 characters.
+        let written = base16ct::lower::encode(&okm, &mut hex).map_or(0, <[u8]>::len);
+        debug_assert_eq!(written, 64);
         okm.zeroize();
         Ok(Self(hex))
     }
@@ -434,13 +393,7 @@ impl fmt::Debug for DerivedKey {
 #[derive(Clone)]
 pub struct SigningKey {
     algorithm: Algorithm,
-    mac: MacState,
-}
-
-#[derive(Clone)]
-enum MacState {
-    Sha256(Hmac<Sha256>),
-    Sm3(Hmac<Sm3>),
+    mac: Mac,
 }
 
 impl SigningKey {
@@ -452,18 +405,14 @@ impl SigningKey {
         secret: &SecretKey,
         scope: Option<&Scope<'_>>,
     ) -> Result<Self, Error> {
-        let bad_key = |_| Error::new(ErrorKind::OutOfRange, "secret key");
         let mac = match algorithm {
-            Algorithm::SdkHmacSha256 => MacState::Sha256(
-                Hmac::<Sha256>::new_from_slice(secret.expose_secret()).map_err(bad_key)?,
-            ),
-            Algorithm::SdkHmacSm3 => {
-                MacState::Sm3(Hmac::<Sm3>::new_from_slice(secret.expose_secret()).map_err(bad_key)?)
+            Algorithm::SdkHmacSha256 | Algorithm::SdkHmacSm3 => {
+                Mac::new(algorithm.hash(), &[secret.expose_secret()])
             }
             Algorithm::V11HmacSha256 => {
                 let scope = scope.ok_or(Error::new(ErrorKind::Empty, "credential scope"))?;
                 let derived = DerivedKey::derive(access_key, secret, scope)?;
-                MacState::Sha256(Hmac::<Sha256>::new_from_slice(&derived.0).map_err(bad_key)?)
+                Mac::new(Hash::Sha256, &[&derived.0])
             }
         };
         Ok(Self { algorithm, mac })
@@ -476,9 +425,9 @@ impl SigningKey {
 
     /// Signs a complete string to sign.
     pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
-        let mut w = MacWriter(self.mac.clone());
-        w.feed(string_to_sign);
-        w.finish()
+        let mut mac = self.mac.clone();
+        mac.update(string_to_sign);
+        mac.finalize().to_hex()
     }
 
     /// Signs the string to sign given as its parts, streaming them into the HMAC (the
@@ -489,47 +438,22 @@ impl SigningKey {
         scope: Option<&Scope<'_>>,
         hashed_canonical_request: &HexDigest,
     ) -> HexDigest {
-        let mut w = MacWriter(self.mac.clone());
+        let mut mac = self.mac.clone();
         // Writing into the MAC cannot fail.
         let _ = write_string_to_sign(
-            &mut w,
+            &mut mac,
             self.algorithm,
             date,
             scope,
             hashed_canonical_request.as_str(),
         );
-        w.finish()
+        mac.finalize().to_hex()
     }
 }
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "huawei::SigningKey({}, <redacted>)", self.algorithm)
-    }
-}
-
-struct MacWriter(MacState);
-
-impl MacWriter {
-    fn feed(&mut self, data: &[u8]) {
-        match &mut self.0 {
-            MacState::Sha256(m) => m.update(data),
-            MacState::Sm3(m) => m.update(data),
-        }
-    }
-
-    fn finish(self) -> HexDigest {
-        match self.0 {
-            MacState::Sha256(m) => HexDigest::from_bytes(&m.finalize().into_bytes().into()),
-            MacState::Sm3(m) => HexDigest::from_bytes(&m.finalize().into_bytes().into()),
-        }
-    }
-}
-
-impl fmt::Write for MacWriter {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.feed(s.as_bytes());
-        Ok(())
     }
 }
 

@@ -8,12 +8,23 @@
 //! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256, base64.
 //! - [`alibaba`]: Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (hex) and the ROA and RPC
 //!   HMAC-SHA1 signatures (base64).
-//! - [`UtcDateTime`] / [`UtcDate`]: the UTC date of a Unix timestamp, for credential scopes.
+//! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256 (HKDF key
+//!   derivation), and the `X-Sdk-Date` value.
+//! - [`hash`]: the one hash/MAC abstraction over SHA-1, SHA-256 and SM3 ([`hash::Hasher`],
+//!   [`hash::Mac`]), SHA-256 on the crate's measured fast path; [`Sha256Hasher`] and
+//!   [`HexDigest`].
+//! - [`UtcDateTime`] / [`UtcDate`]: the one date module: UTC dates of Unix timestamps, and
+//!   extended and basic ISO 8601 and RFC 1123, parsed and formatted.
 //! - [`SecretKey`]: a key that is wiped on drop and never printed; [`constant_time_eq`].
-//! - [`Sha256Hasher`]: incremental hashing that `write!` can feed, so a canonical request
-//!   or payload is hashed without being materialised in one buffer.
 //!
 //! Building the canonical request itself needs `alloc` and lives in `cloudsig-canonical`.
+//!
+//! ## Adding a cloud
+//!
+//! One file, `src/<cloud>.rs`, declared in this file: its algorithm names (an `Algorithm`
+//! enum with `name`/`from_name` and the [`hash::Hash`](enum@hash::Hash) it uses), its key derivation and
+//! its string-to-sign writer and signer, all built on [`hash::Mac`], [`hash::Hasher`] and
+//! the date module, without allocating. Extend `tests/no_alloc.rs` to the new signer.
 //!
 //! ```
 //! use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3};
@@ -37,8 +48,8 @@
 
 pub mod alibaba;
 mod date;
-mod digest;
 mod error;
+pub mod hash;
 pub mod huawei;
 mod secret;
 mod sha256;
@@ -46,6 +57,6 @@ pub mod tc3;
 pub mod v1;
 
 pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
-pub use digest::{HexDigest, Sha256Hasher, sha256_hex};
 pub use error::{Error, ErrorKind};
+pub use hash::{HexDigest, Sha256Hasher, sha256_hex};
 pub use secret::{MAX_SECRET_KEY_LEN, SecretKey, constant_time_eq};

@@ -80,14 +80,12 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let ((wa, ra), (wb, rb)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
     let mut diff = 0u64;
-    for (x, y) in (&mut wa).zip(&mut wb) {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(x).unwrap_or_default());
-        let y = u64::from_le_bytes(<[u8; 8]>::try_from(y).unwrap_or_default());
-        diff |= x ^ y;
+    for (x, y) in wa.iter().zip(wb) {
+        diff |= u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y);
     }
-    for (x, y) in wa.remainder().iter().zip(wb.remainder()) {
+    for (x, y) in ra.iter().zip(rb) {
         diff |= u64::from(x ^ y);
     }
     diff.ct_eq(&0).into()

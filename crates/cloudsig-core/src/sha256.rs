@@ -83,6 +83,7 @@ impl Sha256 {
             let free = BLOCK_LEN - self.pos;
             if data.len() < free {
                 let end = self.pos + data.len();
+                debug_assert!(end < BLOCK_LEN, "buffered bytes exceed a block");
                 if let Some(dst) = self.buf.get_mut(self.pos..end) {
                     copy_short(dst, data);
                 }
@@ -90,6 +91,7 @@ impl Sha256 {
                 return;
             }
             let (head, rest) = data.split_at(free);
+            debug_assert!(self.pos < BLOCK_LEN, "buffered bytes exceed a block");
             if let Some(dst) = self.buf.get_mut(self.pos..) {
                 dst.copy_from_slice(head);
             }
@@ -104,6 +106,7 @@ impl Sha256 {
             compress256(&mut self.state, blocks);
             self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
         }
+        debug_assert!(tail.len() < BLOCK_LEN, "as_chunks left a whole block");
         if let Some(dst) = self.buf.get_mut(..tail.len()) {
             dst.copy_from_slice(tail);
         }
@@ -119,6 +122,7 @@ impl Sha256 {
             .wrapping_mul(BLOCK_LEN as u64)
             .wrapping_add(self.pos as u64)
             .wrapping_mul(8);
+        debug_assert!(self.pos < BLOCK_LEN, "buffered bytes exceed a block");
         let (_, free) = self.buf.split_at_mut(self.pos);
         if let Some((first, rest)) = free.split_first_mut() {
             *first = 0x80;
@@ -218,6 +222,10 @@ impl HmacKey {
         if len <= BLOCK_LEN {
             let (p, rest) = block.split_at_mut(prefix.len());
             xor_into(p, prefix);
+            debug_assert!(
+                key.len() <= rest.len(),
+                "key longer than the rest of the block"
+            );
             if let Some(k) = rest.get_mut(..key.len()) {
                 xor_into(k, key);
             }
@@ -232,6 +240,34 @@ impl HmacKey {
             xor_into(k, &d);
         }
         Self::from_ipad_block(block)
+    }
+
+    /// Keys HMAC with the concatenation of `parts` (one key).
+    pub(crate) fn from_parts(parts: &[&[u8]]) -> Self {
+        let mut block = [IPAD; BLOCK_LEN];
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len <= BLOCK_LEN {
+            let mut rest: &mut [u8] = &mut block;
+            for part in parts {
+                let taken = core::mem::take(&mut rest);
+                let (dst, tail) = taken.split_at_mut(part.len().min(taken.len()));
+                xor_into(dst, part);
+                rest = tail;
+            }
+        } else {
+            // Keys longer than a block are hashed first (RFC 2104).
+            let mut h = Sha256::new();
+            for part in parts {
+                h.update(part);
+            }
+            let mut d = h.finalize();
+            h.wipe();
+            xor_into(&mut block, &d);
+            d.zeroize();
+        }
+        let k = Self::from_ipad_block(&mut block);
+        block.zeroize();
+        k
     }
 
     /// Keys HMAC with a 32-byte key given as the words of a SHA-256 state (the MAC that

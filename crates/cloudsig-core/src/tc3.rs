@@ -12,8 +12,8 @@ use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::date::UtcDate;
-use crate::digest::HexDigest;
 use crate::error::{Error, ErrorKind};
+use crate::hash::HexDigest;
 use crate::secret::SecretKey;
 use crate::sha256::{BLOCK_LEN, HmacKey, words_bytes};
 
@@ -134,7 +134,10 @@ impl SigningKey {
 
     /// Signs into a caller's buffer and returns the 64 hex characters written.
     pub fn sign_into<'b>(&self, string_to_sign: &[u8], out: &'b mut [u8; 64]) -> &'b str {
-        *out = *self.sign(string_to_sign).as_bytes();
+        let sig = self.sign(string_to_sign);
+        for (d, s) in out.iter_mut().zip(sig.as_bytes()) {
+            *d = *s;
+        }
         core::str::from_utf8(out).unwrap_or_default()
     }
 
@@ -207,13 +210,8 @@ impl SigningKey {
         mac.update(HEAD);
         mac.update(decimal(timestamp, &mut digits));
         let iso = date.to_iso();
-        let mut date_part = [b'\n'; 12];
-        if let Some(d) = date_part.get_mut(1..11) {
-            d.copy_from_slice(&iso);
-        }
-        if let Some(slash) = date_part.last_mut() {
-            *slash = b'/';
-        }
+        let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = iso;
+        let date_part = [b'\n', y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1, b'/'];
         mac.update(&date_part);
         mac.update(service.as_bytes());
         mac.update(TAIL);
@@ -275,6 +273,7 @@ pub(crate) fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut m = n.unsigned_abs();
     loop {
         i -= 1;
+        debug_assert!(i < buf.len(), "an i64 has at most 20 characters");
         if let Some(b) = buf.get_mut(i) {
             // m % 10 < 10, so the cast cannot truncate.
             *b = b'0' + (m % 10) as u8;

@@ -2,12 +2,7 @@
 
 use core::fmt;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
-use sha2::Sha256;
-
+use crate::hash::{Hash, Mac};
 use crate::secret::SecretKey;
 
 /// The HMAC of a v1 signature, chosen by the `SignatureMethod` parameter.
@@ -38,6 +33,14 @@ impl Algorithm {
         }
     }
 
+    /// The hash of the HMAC.
+    pub const fn hash(&self) -> Hash {
+        match self {
+            Self::HmacSha1 => Hash::Sha1,
+            Self::HmacSha256 => Hash::Sha256,
+        }
+    }
+
     /// The `SignatureMethod` value that names this algorithm.
     pub const fn signature_method(&self) -> &'static str {
         match self {
@@ -54,40 +57,7 @@ impl fmt::Display for Algorithm {
 }
 
 /// A v1 signature in base64 (28 characters for SHA-1, 44 for SHA-256), on the stack.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Signature {
-    buf: [u8; 44],
-    len: usize,
-}
-
-impl Signature {
-    pub(crate) fn from_mac(mac: &[u8]) -> Self {
-        let mut buf = [0u8; 44];
-        // 32 bytes of MAC encode to 44 characters at most.
-        let len = STANDARD.encode_slice(mac, &mut buf).unwrap_or(0);
-        Self { buf, len }
-    }
-
-    /// The base64 text.
-    pub fn as_str(&self) -> &str {
-        self.buf
-            .get(..self.len)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-}
-
-impl fmt::Display for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for Signature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Signature({})", self.as_str())
-    }
-}
+pub use crate::hash::Base64Signature as Signature;
 
 /// An incremental v1 signer: feed the string to sign in pieces (or with `write!`), then
 /// finish. Nothing is allocated.
@@ -103,46 +73,22 @@ impl fmt::Debug for Signature {
 /// # Ok::<(), cloudsig_core::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Signer(Inner);
-
-#[derive(Clone)]
-enum Inner {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
-}
+pub struct Signer(Mac);
 
 impl Signer {
     /// A signer keyed with `secret` for `algorithm`.
     pub fn new(secret: &SecretKey, algorithm: Algorithm) -> Self {
-        let key = secret.expose_secret();
-        // HMAC accepts keys of every length, so new_from_slice cannot fail; the
-        // fallbacks only satisfy the type checker.
-        Self(match algorithm {
-            Algorithm::HmacSha1 => Inner::Sha1(
-                Hmac::<Sha1>::new_from_slice(key)
-                    .unwrap_or_else(|_| Hmac::<Sha1>::new(&Default::default())),
-            ),
-            Algorithm::HmacSha256 => Inner::Sha256(
-                Hmac::<Sha256>::new_from_slice(key)
-                    .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default())),
-            ),
-        })
+        Self(Mac::new(algorithm.hash(), &[secret.expose_secret()]))
     }
 
     /// Feeds part of the string to sign.
     pub fn update(&mut self, data: &[u8]) {
-        match &mut self.0 {
-            Inner::Sha1(m) => m.update(data),
-            Inner::Sha256(m) => m.update(data),
-        }
+        self.0.update(data);
     }
 
     /// The base64 signature.
     pub fn finish(self) -> Signature {
-        match self.0 {
-            Inner::Sha1(m) => Signature::from_mac(&m.finalize().into_bytes()),
-            Inner::Sha256(m) => Signature::from_mac(&m.finalize().into_bytes()),
-        }
+        self.0.finalize().to_base64()
     }
 }
 
@@ -175,7 +121,6 @@ pub fn sign_into<'b>(
 ) -> &'b str {
     let sig = sign(secret, algorithm, string_to_sign);
     *out = sig.buf;
-    out.get(..sig.len)
-        .and_then(|b| core::str::from_utf8(b).ok())
-        .unwrap_or_default()
+    let (head, _) = out.split_at(sig.len.min(44));
+    core::str::from_utf8(head).unwrap_or_default()
 }

@@ -19,7 +19,7 @@
 //! use cloudsig_canonical::alibaba::acs3;
 //! use cloudsig_core::{SecretKey, alibaba::Algorithm};
 //!
-//! // ../shared/VECTORS.md, "Alibaba Cloud ACS3-HMAC-SHA256".
+//! // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances` (Alibaba Cloud's signature V3 document).
 //! let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 //! let req = Request::new("POST", "/")
 //!     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
@@ -51,8 +51,8 @@ use cloudsig_core::{HexDigest, SecretKey};
 
 use super::query::{PlusIs, decode_pairs, form_plus, join_sorted, rfc3986};
 use crate::error::{Error, Stage};
+pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request, trim_blanks};
-pub use crate::tc3::SignedHeaders;
 
 /// The header that carries the hex hash of the body.
 pub const CONTENT_SHA256: &str = "x-acs-content-sha256";
@@ -233,6 +233,7 @@ impl<'a> CanonicalRequest<'a> {
             }
             if found.is_empty() {
                 return Err(Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -250,6 +251,7 @@ impl<'a> CanonicalRequest<'a> {
             Payload::Sha256Hex(hex) => parse_hex(hex)?,
             Payload::Unsigned => {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload",
                     "ACS3 signs the body hash; there is no unsigned payload",
@@ -314,21 +316,13 @@ impl fmt::Display for CanonicalRequest<'_> {
 fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
     let bad = || {
         Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::CanonicalRequest,
             "payload hash",
             "must be 64 lower-case hex characters",
         )
     };
-    let bytes: &[u8; 64] = hex.as_bytes().try_into().map_err(|_| bad())?;
-    let mut raw = [0u8; 32];
-    for (dst, pair) in raw.iter_mut().zip(bytes.chunks_exact(2)) {
-        let s = core::str::from_utf8(pair).map_err(|_| bad())?;
-        if s.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(bad());
-        }
-        *dst = u8::from_str_radix(s, 16).map_err(|_| bad())?;
-    }
-    Ok(HexDigest::from_bytes(&raw))
+    HexDigest::parse_lower(hex).ok_or_else(bad)
 }
 
 /// The ACS3 string to sign: `Algorithm \n HashedCanonicalRequest`.

@@ -7,10 +7,10 @@ use alloc::vec::Vec;
 use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, SIGNATURE_VERSION_1_0, hash_hex};
 
 use super::{acs3, roa, rpc, time};
+use crate::credentials::{Clock, Credentials, NonceSource, SystemNonce};
 use crate::encode::query_string;
 use crate::error::{Error, Stage};
 use crate::request::{Request, validate_header};
-use crate::tencent::{Clock, Credentials};
 use crate::wire::HttpRequest;
 
 /// The JSON content type the SDKs send with a JSON body.
@@ -86,7 +86,10 @@ impl Common {
 
     fn nonce(&self) -> Result<String, Error> {
         match &self.nonce {
-            Some(n) => Error::require_printable(Stage::Request, "nonce", n).map(|()| n.clone()),
+            Some(n) => {
+                Error::require_printable(crate::ErrorKind::InvalidNonce, Stage::Request, "nonce", n)
+                    .map(|()| n.clone())
+            }
             None => random_nonce(),
         }
     }
@@ -305,6 +308,7 @@ fn check_host(host: &str) -> Result<(), Error> {
             .any(|b| b <= b' ' || b == 0x7f || b"/?#@".contains(&b))
     {
         return Err(Error::new(
+            crate::ErrorKind::InvalidHost,
             Stage::Request,
             "host",
             "is empty or not a host name",
@@ -508,7 +512,7 @@ const RPC_SIGNER_SETS: [&str; 6] = [
 ///
 /// ```
 /// use cloudsig_canonical::alibaba::{Credentials, FixedClock, RpcCall, sign_rpc};
-/// // ../shared/VECTORS.md, "Alibaba Cloud RPC signature".
+/// // vectors/alibaba/rpc.json, `rpc-doc-describe-dedicated-hosts` (Alibaba Cloud's RPC signature document).
 /// let creds = Credentials::new("testid", "testsecret")?;
 /// let call = RpcCall::new("ecs.cn-beijing.aliyuncs.com", "DescribeDedicatedHosts", "2014-05-26")
 ///     .param("RegionId", "cn-beijing")
@@ -527,6 +531,7 @@ pub fn sign_rpc(
     let method = c.method.as_str();
     if method != "GET" && method != "POST" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidMethod,
             Stage::Request,
             "method",
             "RPC calls are GET or POST",
@@ -534,6 +539,7 @@ pub fn sign_rpc(
     }
     if !matches!(c.body, Body::Empty) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "an RPC call sends its parameters, not a body: use param",
@@ -542,6 +548,7 @@ pub fn sign_rpc(
     let explicit = || call.params.iter().chain(c.query.iter());
     if let Some((name, _)) = explicit().find(|(n, _)| RPC_SIGNER_SETS.contains(&n.as_str())) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             name.clone(),
             "is set by the signer (from the credentials, the action and the version of the call)",
@@ -607,34 +614,26 @@ pub fn sign_rpc(
     ))
 }
 
-#[cfg(feature = "std")]
+/// 32 random lowercase hex digits, from the operating system.
 fn random_nonce() -> Result<String, Error> {
-    use core::fmt::Write;
-    use core::hash::{BuildHasher, Hasher};
-    // RandomState is seeded from the operating system's randomness; a nonce must not
-    // repeat, it need not be secret.
-    let mut out = String::new();
-    for i in 0..2u64 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(i);
-        let _ = write!(out, "{:016x}", h.finish());
-    }
-    Ok(out)
-}
-
-#[cfg(not(feature = "std"))]
-fn random_nonce() -> Result<String, Error> {
-    Err(Error::new(
-        Stage::Request,
-        "nonce",
-        "give a nonce: without std there is no randomness",
-    ))
+    let mut bytes = [0u8; 16];
+    SystemNonce.fill(&mut bytes)?;
+    let mut hex = [0u8; 32];
+    let text = base16ct::lower::encode_str(&bytes, &mut hex).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidNonce,
+            Stage::Request,
+            "nonce",
+            "could not be encoded",
+        )
+    })?;
+    Ok(String::from(text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tencent::FixedClock;
+    use crate::credentials::FixedClock;
 
     #[test]
     fn sign_header_adds_a_named_header_to_signed_headers() {

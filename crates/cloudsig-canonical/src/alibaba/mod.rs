@@ -7,8 +7,8 @@
 //! - [`rpc`]: the canonicalized query and `METHOD&%2F&…` string to sign.
 //! - [`query`], [`time`]: parameter decoding and encodings; `x-acs-date` and `Date`.
 //!
-//! Credentials, clocks and the signed request are those of the Tencent API
-//! ([`Credentials`] holds an AccessKeyId, its secret and an STS token).
+//! Credentials and clocks are the crate's shared ones ([`crate::credentials`]:
+//! [`Credentials`] holds an AccessKeyId, its secret and an STS token).
 
 pub mod acs3;
 mod api;
@@ -18,8 +18,8 @@ pub mod rpc;
 pub mod time;
 
 #[cfg(feature = "std")]
-pub use crate::tencent::SystemClock;
-pub use crate::tencent::{Clock, Credentials, FixedClock};
+pub use crate::credentials::SystemClock;
+pub use crate::credentials::{Clock, Credentials, FixedClock};
 pub use api::{
     Acs3Call, Body, FORM, JSON, RoaCall, RpcCall, SignedRequest, Stages, sign_acs3, sign_roa,
     sign_rpc,

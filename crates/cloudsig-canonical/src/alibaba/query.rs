@@ -1,25 +1,14 @@
 //! Query and form parameters: decoding what was sent, and the encodings of each scheme.
 
-use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
-use percent_encoding::{percent_decode, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
 use crate::encode::RFC3986;
 
-/// How `+` in a received query or form body is read.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum PlusIs {
-    /// `+` is a space, as form decoding (and the service's web server) reads it. The
-    /// default.
-    #[default]
-    Space,
-    /// `+` is a literal plus sign.
-    Plus,
-}
+pub use crate::encode::PlusIs;
 
 /// Splits a raw query or form body at `&` and `=` and percent-decodes names and values
 /// (invalid UTF-8 is replaced, `+` read per `plus`). Empty pieces (`a&&b`) are skipped;
@@ -40,13 +29,9 @@ pub fn decode_pairs(raw: &str, plus: PlusIs) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Percent-decodes one name or value.
+/// Percent-decodes one name or value (invalid UTF-8 replaced): [`crate::encode::decode_lossy`].
 pub fn decode(text: &str, plus: PlusIs) -> String {
-    let text: Cow<'_, str> = match plus {
-        PlusIs::Space if text.contains('+') => Cow::Owned(text.replace('+', " ")),
-        _ => Cow::Borrowed(text),
-    };
-    String::from_utf8_lossy(&percent_decode(text.as_bytes()).collect::<Vec<u8>>()).into_owned()
+    crate::encode::decode_lossy(text, plus).into_owned()
 }
 
 /// RFC 3986 encoding of one name or value (`%20`, `%2A`, `~` kept).

@@ -110,6 +110,7 @@ impl<'a> StringToSign<'a> {
                 let lower = n.to_ascii_lowercase();
                 if acs_headers.iter().any(|(k, _)| *k == lower) {
                     return Err(Error::new(
+                        crate::ErrorKind::DuplicateHeader,
                         Stage::StringToSign,
                         alloc::format!("header `{lower}`"),
                         "is signed but sent more than once",

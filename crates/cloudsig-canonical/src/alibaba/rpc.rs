@@ -5,7 +5,7 @@
 //! ```
 //! use cloudsig_canonical::alibaba::rpc;
 //! use cloudsig_core::SecretKey;
-//! // ../shared/VECTORS.md, "Alibaba Cloud RPC signature".
+//! // vectors/alibaba/rpc.json, `rpc-doc-describe-dedicated-hosts` (Alibaba Cloud's RPC signature document).
 //! let params = [("AccessKeyId", "testid"), ("Action", "DescribeDedicatedHosts"),
 //!     ("Format", "JSON"), ("RegionId", "cn-beijing"), ("SignatureMethod", "HMAC-SHA1"),
 //!     ("SignatureNonce", "edb2b34af0af9a6d14deaf7c1a5315eb"), ("SignatureVersion", "1.0"),
@@ -89,6 +89,7 @@ impl<'a> StringToSign<'a> {
     ) -> Result<Self, Error> {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidMethod,
                 Stage::StringToSign,
                 "method",
                 "must be upper-case ASCII letters, such as GET or POST",

@@ -68,6 +68,7 @@ impl Options {
 fn required<'a>(parts: &'a Parts, name: &str) -> Result<&'a str, Error> {
     header_text(parts, name)?.ok_or_else(|| {
         Error::new(
+            crate::ErrorKind::InvalidHeaderValue,
             Stage::Request,
             alloc::format!("header `{name}`"),
             "is missing: the request names its API version (and ACS3 its action) in headers",
@@ -221,6 +222,7 @@ pub fn sign_rpc_parts(
     };
     let missing = |name: &str| {
         Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             alloc::format!("parameter `{name}`"),
             "is missing",

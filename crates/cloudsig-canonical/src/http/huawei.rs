@@ -104,6 +104,7 @@ pub fn sign_parts(
     for name in &options.sign_headers {
         let value = header_text(parts, name)?.ok_or_else(|| {
             Error::new(
+                crate::ErrorKind::InvalidHeaderValue,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is to be signed but the request does not have it",

@@ -55,6 +55,7 @@ pub(crate) fn header_text<'a>(parts: &'a Parts, name: &str) -> Result<Option<&'a
         None => Ok(None),
         Some(v) => core::str::from_utf8(v.as_bytes()).map(Some).map_err(|_| {
             Error::new(
+                crate::ErrorKind::InvalidHeaderValue,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is not UTF-8 text",
@@ -71,6 +72,7 @@ pub(crate) fn host_of(parts: &Parts) -> Result<String, Error> {
     }
     let authority = parts.uri.authority().ok_or_else(|| {
         Error::new(
+            crate::ErrorKind::InvalidHost,
             Stage::Request,
             "host",
             "the request has neither a Host header nor an absolute URI",
@@ -109,6 +111,7 @@ pub(crate) fn decode_params(text: &str, what: &str) -> Result<Vec<(String, Strin
                 .map(|c| c.into_owned())
                 .map_err(|_| {
                     Error::new(
+                        crate::ErrorKind::InvalidQuery,
                         Stage::Parameters,
                         alloc::format!("{what} parameter `{name}`"),
                         "is not UTF-8 once percent-decoded",
@@ -127,6 +130,7 @@ pub(crate) fn apply_headers(parts: &mut Parts, signed: &HttpRequest) -> Result<(
     for (name, value) in signed.headers() {
         let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
             Error::new(
+                crate::ErrorKind::InvalidHeaderName,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is not a valid header name",
@@ -134,6 +138,7 @@ pub(crate) fn apply_headers(parts: &mut Parts, signed: &HttpRequest) -> Result<(
         })?;
         let v = HeaderValue::from_str(value).map_err(|_| {
             Error::new(
+                crate::ErrorKind::InvalidHeaderValue,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is not a valid header value",
@@ -165,10 +170,17 @@ pub(crate) fn set_query(parts: &mut Parts, query: &str) -> Result<(), Error> {
     if let Some(a) = parts.uri.authority() {
         builder = builder.authority(a.clone());
     }
-    let pq = PathAndQuery::try_from(pq.as_str())
-        .map_err(|_| Error::new(Stage::Request, "query", "is not valid in a URI"))?;
+    let pq = PathAndQuery::try_from(pq.as_str()).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidQuery,
+            Stage::Request,
+            "query",
+            "is not valid in a URI",
+        )
+    })?;
     parts.uri = builder.path_and_query(pq).build().map_err(|_| {
         Error::new(
+            crate::ErrorKind::InvalidPath,
             Stage::Request,
             "uri",
             "cannot be rebuilt with the signed query",
@@ -191,13 +203,20 @@ pub(crate) fn form_params(parts: &Parts, body: &[u8]) -> Result<Vec<(String, Str
     });
     if !is_form {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "a parameter-signed request (v1, RPC) carries its parameters in the query or a form body",
         ));
     }
-    let text = core::str::from_utf8(body)
-        .map_err(|_| Error::new(Stage::Request, "body", "the form body is not UTF-8"))?;
+    let text = core::str::from_utf8(body).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidPayload,
+            Stage::Request,
+            "body",
+            "the form body is not UTF-8",
+        )
+    })?;
     decode_params(text, "form")
 }
 
@@ -210,8 +229,14 @@ pub(crate) fn apply_params(parts: &mut Parts, signed: &HttpRequest) -> Result<Ve
         parts.headers.remove(::http::header::CONTENT_LENGTH);
     } else {
         let len = signed.body().len().to_string();
-        let v = HeaderValue::from_str(&len)
-            .map_err(|_| Error::new(Stage::Request, "content-length", "cannot be written"))?;
+        let v = HeaderValue::from_str(&len).map_err(|_| {
+            Error::new(
+                crate::ErrorKind::InvalidPayload,
+                Stage::Request,
+                "content-length",
+                "cannot be written",
+            )
+        })?;
         parts.headers.insert(::http::header::CONTENT_LENGTH, v);
     }
     Ok(signed.body().to_vec())

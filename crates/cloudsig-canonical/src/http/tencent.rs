@@ -79,6 +79,7 @@ impl V1Options {
 fn required<'a>(parts: &'a Parts, name: &str) -> Result<&'a str, Error> {
     header_text(parts, name)?.ok_or_else(|| {
         Error::new(
+            crate::ErrorKind::InvalidHeaderValue,
             Stage::Request,
             alloc::format!("header `{name}`"),
             "is missing: a TC3 request names its action and version in headers",
@@ -98,6 +99,7 @@ pub fn sign_tc3_parts(
     let host = host_of(parts)?;
     if path_of(parts) != "/" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPath,
             Stage::Request,
             "path",
             "TC3 API 3.0 calls are sent to `/`",
@@ -135,6 +137,7 @@ pub fn sign_tc3_parts(
         if !lower.starts_with("x-tc-") {
             let value = header_text(parts, &lower)?.ok_or_else(|| {
                 Error::new(
+                    crate::ErrorKind::InvalidHeaderValue,
                     Stage::Request,
                     alloc::format!("header `{name}`"),
                     "is to be signed but the request does not have it",
@@ -180,6 +183,7 @@ pub fn sign_v1_parts(
     };
     let missing = |name: &str| {
         Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             alloc::format!("parameter `{name}`"),
             "is missing",
@@ -204,6 +208,7 @@ pub fn sign_v1_parts(
     }
     if path_of(parts) != "/" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPath,
             Stage::Request,
             "path",
             "v1 calls are sent to `/`",

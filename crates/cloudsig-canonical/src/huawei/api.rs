@@ -9,7 +9,7 @@
 //!     .query_param("limit", "2")
 //!     .query_param("marker", "13551d6b-755d-4757-b956-536f674975c0")
 //!     .content_type("application/json");
-//! // 2019-11-15T03:36:55Z, the X-Sdk-Date of shared/VECTORS.md's example.
+//! // 2019-11-15T03:36:55Z, the X-Sdk-Date of vectors/huawei/sdk_hmac.json's documented example.
 //! let signed = sign_request(&creds, &call, &FixedClock(1573789015))?;
 //! assert_eq!(signed.header("Authorization"), Some(
 //!     "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, \
@@ -26,10 +26,10 @@ use cloudsig_core::SecretKey;
 use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAYLOAD};
 use percent_encoding::utf8_percent_encode;
 
+use crate::credentials::Clock;
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
 use crate::request::Request;
-use crate::tencent::Clock;
 use crate::wire::HttpRequest;
 
 use super::sdk_hmac::{self, Settings, SignedHeaders};
@@ -59,13 +59,25 @@ impl Credentials {
     /// whitespace (a key read with its newline signs wrongly).
     pub fn new(ak: impl Into<String>, sk: &str) -> Result<Self, Error> {
         let ak = ak.into();
-        crate::tencent::validate_secret_id(&ak)
-            .map_err(|e| Error::new(Stage::Credentials, "access key", e.reason()))?;
+        crate::credentials::validate_secret_id(&ak).map_err(|e| {
+            Error::new(
+                crate::ErrorKind::InvalidCredentials,
+                Stage::Credentials,
+                "access key",
+                e.reason(),
+            )
+        })?;
         if sk.is_empty() {
-            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
+            return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
+                Stage::Credentials,
+                "secret key",
+                "is empty",
+            ));
         }
         if sk.trim() != sk {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "has leading or trailing whitespace",
@@ -73,6 +85,7 @@ impl Credentials {
         }
         if !sk.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidCredentials,
                 Stage::Credentials,
                 "secret key",
                 "must be printable ASCII",
@@ -90,7 +103,12 @@ impl Credentials {
     /// `X-Security-Token`).
     pub fn with_security_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        Error::require_printable(Stage::Credentials, "security token", &token)?;
+        Error::require_printable(
+            crate::ErrorKind::InvalidCredentials,
+            Stage::Credentials,
+            "security token",
+            &token,
+        )?;
         self.security_token = Some(token);
         Ok(self)
     }
@@ -279,7 +297,12 @@ pub fn sign_request(
     clock: &dyn Clock,
 ) -> Result<SignedRequest, Error> {
     let date = SdkDate::from_unix(clock.now_unix()).map_err(|e| Error::core(Stage::Request, e))?;
-    Error::require_printable(Stage::Request, "host", &call.host)?;
+    Error::require_printable(
+        crate::ErrorKind::InvalidHost,
+        Stage::Request,
+        "host",
+        &call.host,
+    )?;
     let mut pairs: Vec<(&str, &str)> = call
         .query
         .iter()
@@ -323,6 +346,7 @@ pub fn sign_request(
     let scope = if call.algorithm.uses_scope() {
         let region = call.region.as_deref().ok_or_else(|| {
             Error::new(
+                crate::ErrorKind::InvalidScope,
                 Stage::StringToSign,
                 "region",
                 "V11-HMAC-SHA256 needs a region",
@@ -330,6 +354,7 @@ pub fn sign_request(
         })?;
         let service = call.service.as_deref().ok_or_else(|| {
             Error::new(
+                crate::ErrorKind::InvalidScope,
                 Stage::StringToSign,
                 "service",
                 "V11-HMAC-SHA256 needs a service",
@@ -343,6 +368,7 @@ pub fn sign_request(
     for name in &call.unsigned_headers {
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case(DATE_HEADER) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderName,
                 Stage::Request,
                 alloc::format!("header `{}`", name.escape_debug()),
                 "is always signed (API Gateway requires host and x-sdk-date in SignedHeaders)",
@@ -350,6 +376,7 @@ pub fn sign_request(
         }
         if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderName,
                 Stage::Request,
                 alloc::format!("header `{}`", name.escape_debug()),
                 "is to be left unsigned but the request does not send it",

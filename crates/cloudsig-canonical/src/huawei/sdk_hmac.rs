@@ -24,12 +24,12 @@ use cloudsig_core::huawei::{
     Algorithm, Hasher, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD, hash_hex, write_string_to_sign,
 };
 use cloudsig_core::{HexDigest, SecretKey};
-use percent_encoding::{percent_decode_str, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
+pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request};
-pub use crate::tc3::SignedHeaders;
 
 /// How the canonical URI is formed. The default is the SDKs'; the others are client
 /// mistakes, which the verifier's diagnosis applies one at a time.
@@ -116,7 +116,7 @@ impl Settings {
 pub fn canonical_uri(path: &str, form: UriForm) -> String {
     let decoded: Cow<'_, str> = match form {
         UriForm::Sdk | UriForm::NoTrailingSlash | UriForm::NotEncoded => {
-            percent_decode_str(path).decode_utf8_lossy()
+            crate::encode::decode_lossy(path, crate::encode::PlusIs::Plus)
         }
         UriForm::DoubleEncoded => Cow::Borrowed(path),
     };
@@ -155,8 +155,8 @@ pub fn canonical_query(raw: &str, form: QueryForm) -> String {
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (
-                percent_decode_str(k).decode_utf8_lossy(),
-                percent_decode_str(v).decode_utf8_lossy(),
+                crate::encode::decode_lossy(k, crate::encode::PlusIs::Plus),
+                crate::encode::decode_lossy(v, crate::encode::PlusIs::Plus),
             )
         })
         .collect();
@@ -227,6 +227,7 @@ impl<'a> CanonicalRequest<'a> {
             // The SDKs keep the last value of a header given twice.
             let value = lookup.values(name).last().ok_or_else(|| {
                 Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -302,13 +303,15 @@ pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String
         Payload::Sha256Hex(hex) => {
             if algorithm.uses_sm3() {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload hash",
                     "SDK-HMAC-SM3 hashes the body with SM3, not SHA-256",
                 ));
             }
-            if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            if HexDigest::parse_lower(hex).is_none() {
                 return Err(Error::new(
+                    crate::ErrorKind::InvalidPayload,
                     Stage::CanonicalRequest,
                     "payload hash",
                     "must be 64 lower-case hex characters",
@@ -441,7 +444,7 @@ impl<'a> Signed<'a> {
 /// ```
 /// use cloudsig_canonical::{Request, huawei};
 /// use cloudsig_core::{SecretKey, huawei::{Algorithm, SdkDate}};
-/// // shared/VECTORS.md, "Huawei Cloud SDK-HMAC-SHA256".
+/// // vectors/huawei/sdk_hmac.json, `sdk-hmac-sha256-vpcs-documented` (Huawei Cloud's AK/SK signing document).
 /// let req = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
 ///     .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
 ///     .header("Content-Type", "application/json")
@@ -486,6 +489,7 @@ pub fn sign_with_key<'a>(
     let algorithm = key.algorithm();
     if algorithm.uses_scope() && scope.is_none() {
         return Err(Error::new(
+            crate::ErrorKind::InvalidScope,
             Stage::StringToSign,
             "credential scope",
             "V11-HMAC-SHA256 needs a region and a service",

@@ -21,7 +21,7 @@ pub extern "C" fn cloudsig_nostd_tc3(out: &mut [u8; 64]) -> bool {
         "cvm",
         "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a",
     );
-    *out = *sig.as_bytes();
+    out.copy_from_slice(sig.as_bytes());
     let _ = v1::sign(&secret, v1::Algorithm::HmacSha256, b"x");
     true
 }

@@ -31,9 +31,8 @@
 //! ```
 
 use alloc::borrow::Cow;
-use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt::{self, Write};
+use core::fmt;
 
 use cloudsig_core::tc3::{ALGORITHM, SigningKey, TERMINATOR};
 use cloudsig_core::{HexDigest, SecretKey, Sha256Hasher, UtcDate, sha256_hex};
@@ -81,131 +80,7 @@ impl Settings {
     }
 }
 
-/// The list of signed header names, lower case, in the order they are signed.
-///
-/// [`SignedHeaders::new`] sorts and de-duplicates, as a signer must;
-/// [`SignedHeaders::parse`] keeps the order of a received `SignedHeaders=` value so a
-/// verifier recomputes exactly what the client claimed. The default is
-/// `content-type;host`, what every official SDK signs.
-///
-/// ```
-/// use cloudsig_canonical::tc3::SignedHeaders;
-/// let s = SignedHeaders::new(["X-TC-Action", "Host", "content-type", "host"])?;
-/// assert_eq!(s.to_string(), "content-type;host;x-tc-action");
-/// assert_eq!(SignedHeaders::parse("content-type;host")?, SignedHeaders::default());
-/// # Ok::<(), cloudsig_canonical::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SignedHeaders {
-    names: Vec<String>,
-}
-
-impl Default for SignedHeaders {
-    fn default() -> Self {
-        Self {
-            names: alloc::vec!["content-type".into(), "host".into()],
-        }
-    }
-}
-
-impl SignedHeaders {
-    /// Lower-cases, sorts by byte order and de-duplicates the names.
-    pub fn new<I, S>(names: I) -> Result<Self, Error>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut names: Vec<String> = names
-            .into_iter()
-            .map(|n| n.as_ref().to_ascii_lowercase())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        Self::checked(names)
-    }
-
-    /// Parses a `SignedHeaders` value (`a;b;c`) keeping its order. Names must already be
-    /// lower case, as the scheme requires.
-    pub fn parse(value: &str) -> Result<Self, Error> {
-        let names: Vec<String> = value.split(';').map(ToString::to_string).collect();
-        if let Some(n) = names
-            .iter()
-            .find(|n| n.bytes().any(|b| b.is_ascii_uppercase()))
-        {
-            return Err(Error::new(
-                Stage::CanonicalRequest,
-                "SignedHeaders",
-                alloc::format!("`{}` is not lower case", n.escape_debug()),
-            ));
-        }
-        Self::checked(names)
-    }
-
-    fn checked(names: Vec<String>) -> Result<Self, Error> {
-        if names.is_empty() || names.iter().any(String::is_empty) {
-            return Err(Error::new(
-                Stage::CanonicalRequest,
-                "SignedHeaders",
-                "is empty or has an empty name",
-            ));
-        }
-        for n in &names {
-            crate::request::validate_header(n, "").map_err(|_| {
-                Error::new(
-                    Stage::CanonicalRequest,
-                    "SignedHeaders",
-                    alloc::format!("`{}` is not an HTTP token", n.escape_debug()),
-                )
-            })?;
-        }
-        Ok(Self { names })
-    }
-
-    /// The names in signing order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
-    }
-
-    /// Whether `name` (lower case) is signed.
-    pub fn contains(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name)
-    }
-
-    /// The first name, in signing order, that no header of `headers` carries (names
-    /// compared without regard to ASCII case): what a verifier reports before it builds
-    /// the canonical request. Sorts the headers once when many names are signed, so a
-    /// list of thousands of names costs n log n, not names × headers.
-    ///
-    /// ```
-    /// use cloudsig_canonical::tc3::SignedHeaders;
-    /// let s = SignedHeaders::parse("content-type;host;x-tc-region")?;
-    /// let headers = [("Host", "cvm.tencentcloudapi.com"), ("Content-Type", "application/json")];
-    /// assert_eq!(s.first_missing(&headers), Some("x-tc-region"));
-    /// assert_eq!(SignedHeaders::default().first_missing(&headers), None);
-    /// # Ok::<(), cloudsig_canonical::Error>(())
-    /// ```
-    pub fn first_missing(&self, headers: &[(&str, &str)]) -> Option<&str> {
-        let lookup = crate::lookup::Lookup::new(headers, self.names.len());
-        self.names().find(|n| lookup.values(n).next().is_none())
-    }
-
-    /// Whether the names are sorted and unique, as the documentation requires.
-    pub fn is_sorted(&self) -> bool {
-        self.names.windows(2).all(|w| matches!(w, [a, b] if a < b))
-    }
-}
-
-impl fmt::Display for SignedHeaders {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, n) in self.names.iter().enumerate() {
-            if i > 0 {
-                f.write_char(';')?;
-            }
-            f.write_str(n)?;
-        }
-        Ok(())
-    }
-}
+pub use crate::headers::SignedHeaders;
 
 /// The TC3 canonical request of a [`Request`]; `Display` renders its exact text, and
 /// [`CanonicalRequest::hashed`] hashes that text without materialising it.
@@ -308,10 +183,10 @@ impl<'a> CanonicalRequest<'a> {
         // query, and each signed header (its name is a token by construction of
         // SignedHeaders; its value must not carry CR or LF into the text).
         req.validate_target()?;
-        let mut values = Values::with_capacity(signed_headers.names.len());
+        let mut values = Values::with_capacity(signed_headers.len());
         // A scan per name for the usual few; one sort of the headers for many, so that a
         // request with thousands of signed names costs n log n, not n².
-        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.names.len());
+        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
         for name in signed_headers.names() {
             // One lookup finds the value and any second one.
             let mut found = None;
@@ -322,6 +197,7 @@ impl<'a> CanonicalRequest<'a> {
             }
             let Some(value) = found else {
                 return Err(Error::new(
+                    crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
@@ -329,6 +205,7 @@ impl<'a> CanonicalRequest<'a> {
             };
             if twice {
                 return Err(Error::new(
+                    crate::ErrorKind::DuplicateHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is signed but sent more than once",
@@ -412,23 +289,13 @@ pub fn hash_payload(payload: Payload<'_>) -> Result<HexDigest, Error> {
     match payload {
         Payload::Bytes(b) => Ok(sha256_hex(b)),
         Payload::Unsigned => Ok(sha256_hex(UNSIGNED_PAYLOAD.as_bytes())),
-        Payload::Sha256Hex(hex) => {
-            let bytes: &[u8; 64] = hex.as_bytes().try_into().map_err(|_| bad_hash())?;
-            if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-                return Err(bad_hash());
-            }
-            let mut raw = [0u8; 32];
-            for (dst, pair) in raw.iter_mut().zip(bytes.chunks_exact(2)) {
-                let s = core::str::from_utf8(pair).map_err(|_| bad_hash())?;
-                *dst = u8::from_str_radix(s, 16).map_err(|_| bad_hash())?;
-            }
-            Ok(HexDigest::from_bytes(&raw))
-        }
+        Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex).ok_or_else(bad_hash),
     }
 }
 
 fn bad_hash() -> Error {
     Error::new(
+        crate::ErrorKind::InvalidPayload,
         Stage::CanonicalRequest,
         "payload hash",
         "must be 64 lower-case hex characters",

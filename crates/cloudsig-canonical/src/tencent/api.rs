@@ -1,5 +1,6 @@
 //! The high-level Tencent Cloud signing API: credentials, a call, a clock; out come the
-//! headers (TC3) or the signed parameters (v1) to send.
+//! headers (TC3) or the signed parameters (v1) to send. Credentials and clocks are the
+//! crate's shared ones ([`crate::credentials`]).
 //!
 //! ```
 //! use cloudsig_canonical::tencent::{Credentials, FixedClock, Tc3Call, sign_tc3};
@@ -18,165 +19,17 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt;
 
-use cloudsig_core::SecretKey;
 use cloudsig_core::v1::Algorithm;
 
+use super::{tc3, v1};
+use crate::credentials::{Clock, Credentials, NonceSource};
 use crate::error::{Error, Stage};
 use crate::request::{Payload, Request, validate_header};
 use crate::wire::HttpRequest;
-use crate::{tc3, v1};
 
 /// The domain that `<service>.` is prefixed to when no host is given.
 pub const DEFAULT_DOMAIN: &str = "tencentcloudapi.com";
-
-/// A SecretId, its SecretKey and, for temporary credentials, a token.
-///
-/// `Debug` shows the SecretId only.
-///
-/// ```
-/// use cloudsig_canonical::tencent::Credentials;
-/// let c = Credentials::new("AKIDexample", "secret")?;
-/// assert_eq!(format!("{c:?}"), r#"Credentials { secret_id: "AKIDexample", secret_key: <redacted>, token: None }"#);
-/// let err = Credentials::new("AKIDexample", "secret\n").unwrap_err();
-/// assert_eq!(err.to_string(), "credentials: secret key: has leading or trailing whitespace");
-/// # Ok::<(), cloudsig_canonical::Error>(())
-/// ```
-#[derive(Clone)]
-pub struct Credentials {
-    secret_id: String,
-    secret_key: SecretKey,
-    token: Option<String>,
-}
-
-impl Credentials {
-    /// Checks and keeps a SecretId and SecretKey.
-    ///
-    /// The SecretId must be printable ASCII without `/`, `,`, `;` or `=` (it is placed in
-    /// the Authorization header); the SecretKey must be printable ASCII with no
-    /// surrounding whitespace (a key read with its newline signs wrongly).
-    pub fn new(secret_id: impl Into<String>, secret_key: &str) -> Result<Self, Error> {
-        let secret_id = secret_id.into();
-        validate_secret_id(&secret_id)?;
-        if secret_key.is_empty() {
-            return Err(Error::new(Stage::Credentials, "secret key", "is empty"));
-        }
-        if secret_key.trim() != secret_key {
-            return Err(Error::new(
-                Stage::Credentials,
-                "secret key",
-                "has leading or trailing whitespace",
-            ));
-        }
-        if !secret_key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::new(
-                Stage::Credentials,
-                "secret key",
-                "must be printable ASCII",
-            ));
-        }
-        let secret_key = SecretKey::new(secret_key.as_bytes())
-            .map_err(|e| Error::core(Stage::Credentials, e))?;
-        Ok(Self {
-            secret_id,
-            secret_key,
-            token: None,
-        })
-    }
-
-    /// Adds the token of temporary credentials (sent as `X-TC-Token` or `Token`).
-    pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, Error> {
-        let token = token.into();
-        Error::require_printable(Stage::Credentials, "token", &token)?;
-        self.token = Some(token);
-        Ok(self)
-    }
-
-    /// The SecretId.
-    pub fn secret_id(&self) -> &str {
-        &self.secret_id
-    }
-
-    /// The SecretKey.
-    pub fn secret_key(&self) -> &SecretKey {
-        &self.secret_key
-    }
-
-    /// The token, if any.
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Credentials {{ secret_id: {:?}, secret_key: <redacted>, token: {} }}",
-            self.secret_id,
-            if self.token.is_some() {
-                "Some(<redacted>)"
-            } else {
-                "None"
-            }
-        )
-    }
-}
-
-/// Checks a SecretId: non-empty printable ASCII without `/`, `,`, `;` or `=`.
-pub fn validate_secret_id(id: &str) -> Result<(), Error> {
-    if id.is_empty() {
-        return Err(Error::new(Stage::Credentials, "secret id", "is empty"));
-    }
-    if !id.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::new(
-            Stage::Credentials,
-            "secret id",
-            "must be printable ASCII without spaces",
-        ));
-    }
-    if id.bytes().any(|b| matches!(b, b'/' | b',' | b';' | b'=')) {
-        return Err(Error::new(
-            Stage::Credentials,
-            "secret id",
-            "contains `/`, `,`, `;` or `=`",
-        ));
-    }
-    Ok(())
-}
-
-/// Where the signer reads the time from; inject a fixed one in tests.
-pub trait Clock {
-    /// Seconds since 1970-01-01T00:00:00Z.
-    fn now_unix(&self) -> i64;
-}
-
-/// A clock that always says the same time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FixedClock(pub i64);
-
-impl Clock for FixedClock {
-    fn now_unix(&self) -> i64 {
-        self.0
-    }
-}
-
-/// The system clock.
-#[cfg(feature = "std")]
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-#[cfg(feature = "std")]
-impl Clock for SystemClock {
-    fn now_unix(&self) -> i64 {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        match now {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
-        }
-    }
-}
 
 /// One API 3.0 call to sign with TC3-HMAC-SHA256 (or to send unsigned with
 /// `Authorization: SKIP`).
@@ -466,13 +319,19 @@ pub fn sign_tc3(
     let method = call.method.as_str();
     if method != "GET" && method != "POST" {
         return Err(Error::new(
+            crate::ErrorKind::InvalidMethod,
             Stage::Request,
             "method",
             "TC3 calls are GET or POST",
         ));
     }
     if method == "GET" && !call.body.is_empty() {
-        return Err(Error::new(Stage::Request, "body", tc3::GET_HAS_NO_BODY));
+        return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
+            Stage::Request,
+            "body",
+            tc3::GET_HAS_NO_BODY,
+        ));
     }
     let host = call
         .host
@@ -488,6 +347,7 @@ pub fn sign_tc3(
     });
     if is_text_content_type(&content_type) && core::str::from_utf8(&call.body).is_err() {
         return Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
             Stage::Request,
             "body",
             "is not valid UTF-8, which a JSON or form body must be",
@@ -500,6 +360,7 @@ pub fn sign_tc3(
     ] {
         if value.is_empty() {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHeaderValue,
                 Stage::Request,
                 alloc::format!("header `{name}`"),
                 "is empty",
@@ -613,6 +474,7 @@ pub fn v1_requires_version(host: &str) -> bool {
 fn v1_fixed(params: &v1::Params, name: &str, fixed: Option<&str>) -> Result<(), Error> {
     match (params.get(name), fixed) {
         (Some(given), Some(own)) if given != own => Err(Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             name,
             "is given both as a parameter and by the call, with different values",
@@ -641,6 +503,7 @@ pub fn sign_v1(
     for name in ["SecretId", "Token"] {
         if params.get(name).is_some() {
             return Err(Error::new(
+                crate::ErrorKind::InvalidQuery,
                 Stage::Parameters,
                 name,
                 "is set by the signer from the credentials",
@@ -656,6 +519,7 @@ pub fn sign_v1(
     }
     if params.get("Version").is_none() && v1_requires_version(&call.host) {
         return Err(Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             "Version",
             "is required by the API 3.0 endpoints (*.tencentcloudapi.com); only legacy v1 hosts such as cvm.api.qcloud.com take none",
@@ -670,6 +534,7 @@ pub fn sign_v1(
     match (params.get("Nonce").is_some(), call.nonce) {
         (true, Some(_)) => {
             return Err(Error::new(
+                crate::ErrorKind::InvalidQuery,
                 Stage::Parameters,
                 "Nonce",
                 "is given both as a parameter and by the call",
@@ -726,28 +591,17 @@ pub fn sign_v1(
     ))
 }
 
-#[cfg(feature = "std")]
+/// A random v1 `Nonce` in 1..=4294967295, from the operating system.
 fn random_nonce() -> Result<u64, Error> {
-    use core::hash::{BuildHasher, Hasher};
-    // RandomState is seeded from the operating system's randomness; a nonce must be
-    // unpredictable enough not to repeat, not secret.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(0x636c_6f75_6473_6967);
-    Ok(h.finish() % 4_294_967_295 + 1)
-}
-
-#[cfg(not(feature = "std"))]
-fn random_nonce() -> Result<u64, Error> {
-    Err(Error::new(
-        Stage::Parameters,
-        "Nonce",
-        "give a nonce: without std there is no randomness",
-    ))
+    let mut bytes = [0u8; 8];
+    crate::credentials::SystemNonce.fill(&mut bytes)?;
+    Ok(u64::from_le_bytes(bytes) % 4_294_967_295 + 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::FixedClock;
 
     #[test]
     fn invalid_utf8_json_body_is_refused_but_binary_is_signed() {

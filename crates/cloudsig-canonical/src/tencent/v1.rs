@@ -135,6 +135,7 @@ impl Params {
     pub fn from_json(value: &Value, bools: BoolText) -> Result<Self, Error> {
         let Value::Object(map) = value else {
             return Err(Error::new(
+                crate::ErrorKind::InvalidQuery,
                 Stage::Parameters,
                 "parameters",
                 "must be a JSON object",
@@ -170,6 +171,7 @@ fn flatten(
 ) -> Result<(), Error> {
     if depth > MAX_DEPTH {
         return Err(Error::new(
+            crate::ErrorKind::InvalidQuery,
             Stage::Parameters,
             prefix,
             "is nested more than 64 levels deep",
@@ -222,6 +224,7 @@ impl<'a> StringToSign<'a> {
     ) -> Result<Self, Error> {
         if method != "GET" && method != "POST" {
             return Err(Error::new(
+                crate::ErrorKind::InvalidMethod,
                 Stage::StringToSign,
                 "method",
                 "v1 signs only GET and POST",
@@ -233,6 +236,7 @@ impl<'a> StringToSign<'a> {
                 .any(|b| b <= b' ' || b == 0x7f || b == b'/' || b == b'?')
         {
             return Err(Error::new(
+                crate::ErrorKind::InvalidHost,
                 Stage::StringToSign,
                 "host",
                 "is empty or not a host name",
@@ -240,6 +244,7 @@ impl<'a> StringToSign<'a> {
         }
         if !path.starts_with('/') || path.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'?') {
             return Err(Error::new(
+                crate::ErrorKind::InvalidPath,
                 Stage::StringToSign,
                 "path",
                 "must start with `/` and hold no spaces or `?`",
