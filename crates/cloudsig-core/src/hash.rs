@@ -126,7 +126,8 @@ impl HexDigest {
     fn from_slice(bytes: &[u8]) -> Self {
         let mut buf = [b'0'; 64];
         // base16ct fails only when the output is too short: a digest is at most 32 bytes
-        // (64 characters), which `Output` guarantees.
+        // (64 characters), which `Output` guarantees. (A 16-entry table measured more
+        // instructions under callgrind: base16ct's arithmetic is vectorised.)
         let len = base16ct::lower::encode(bytes, &mut buf).map_or(0, <[u8]>::len);
         debug_assert_eq!(len, bytes.len() * 2, "digest longer than 32 bytes");
         Self { buf, len }
