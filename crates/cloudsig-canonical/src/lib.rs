@@ -56,6 +56,7 @@ pub mod huawei;
 mod lookup;
 mod request;
 mod scan;
+mod sigv4;
 pub mod tencent;
 mod wire;
 
