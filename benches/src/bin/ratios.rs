@@ -148,5 +148,73 @@ fn main() -> Result {
         );
         println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
     }
+    // Where the cached TC3 signature's time goes: each stage alone, fastest batch, the
+    // 8-block floor alternating with it as above.
+    let date = cloudsig_core::UtcDate::from_unix(seed::TIMESTAMP)?;
+    let canonical = tc3::CanonicalRequest::new(&req, &sh, &settings)?;
+    let hashed = canonical.hashed();
+    let floor8 = floor_of(counts.cached())?;
+    let digest = [0xa7u8; 32];
+    let stages: [(&str, Box<dyn Fn() + '_>); 6] = [
+        (
+            "hex of a digest",
+            Box::new(|| {
+                black_box(cloudsig_core::HexDigest::from_bytes(black_box(&digest)));
+            }),
+        ),
+        (
+            "scope (for_timestamp)",
+            Box::new(|| {
+                let _ = black_box(CredentialScope::for_timestamp(
+                    black_box(seed::TIMESTAMP),
+                    seed::SERVICE,
+                ));
+            }),
+        ),
+        (
+            "payload hash (2 blocks)",
+            Box::new(|| {
+                black_box(cloudsig_core::sha256_hex(black_box(seed::BODY)));
+            }),
+        ),
+        (
+            "canonical new (+ payload)",
+            Box::new(|| {
+                let _ = black_box(tc3::CanonicalRequest::new(black_box(&req), &sh, &settings));
+            }),
+        ),
+        (
+            "canonical hashed (3 blocks)",
+            Box::new(|| {
+                black_box(black_box(&canonical).hashed());
+            }),
+        ),
+        (
+            "sign_hashed (3 blocks)",
+            Box::new(|| {
+                black_box(key.sign_hashed(
+                    black_box(seed::TIMESTAMP),
+                    &date,
+                    seed::SERVICE,
+                    black_box(&hashed),
+                ));
+            }),
+        ),
+    ];
+    println!();
+    println!(
+        "{:<28} {:>11} {:>16}",
+        "TC3 cached, stage", "ns", "of 8-block floor"
+    );
+    for (name, stage) in stages {
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || stage(),
+        );
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+    }
     Ok(())
 }

@@ -29,12 +29,24 @@ use crate::headers::SignedHeaders;
 pub(crate) trait Sink {
     /// Appends `s`.
     fn put(&mut self, s: &str) -> fmt::Result;
+
+    /// Appends one ASCII separator (`\n`, `:`, `;`).
+    fn put_byte(&mut self, b: u8) -> fmt::Result {
+        let c = [b];
+        self.put(core::str::from_utf8(&c).map_err(|_| fmt::Error)?)
+    }
 }
 
 impl Sink for Sha256Hasher {
     #[inline]
     fn put(&mut self, s: &str) -> fmt::Result {
         self.update(s.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn put_byte(&mut self, b: u8) -> fmt::Result {
+        self.update_byte(b);
         Ok(())
     }
 }
@@ -77,31 +89,27 @@ impl<'r, H: Iterator<Item = (&'r str, &'r str)>> Lines<'r, H> {
     /// Writes the canonical request text into `out`.
     #[inline]
     pub(crate) fn write_to<S: Sink + ?Sized>(self, out: &mut S) -> fmt::Result {
-        for part in [
-            self.method,
-            "\n",
-            self.uri,
-            self.uri_end,
-            "\n",
-            self.query,
-            "\n",
-        ] {
-            out.put(part)?;
-        }
+        out.put(self.method)?;
+        out.put_byte(b'\n')?;
+        out.put(self.uri)?;
+        out.put(self.uri_end)?;
+        out.put_byte(b'\n')?;
+        out.put(self.query)?;
+        out.put_byte(b'\n')?;
         for (name, value) in self.headers {
             out.put(name)?;
-            out.put(":")?;
+            out.put_byte(b':')?;
             out.put(value)?;
-            out.put("\n")?;
+            out.put_byte(b'\n')?;
         }
-        out.put("\n")?;
+        out.put_byte(b'\n')?;
         for (i, name) in self.signed_headers.names().enumerate() {
             if i > 0 {
-                out.put(";")?;
+                out.put_byte(b';')?;
             }
             out.put(name)?;
         }
-        out.put("\n")?;
+        out.put_byte(b'\n')?;
         out.put(self.payload)
     }
 
@@ -337,9 +345,15 @@ mod tests {
                 huawei::UriForm::DoubleEncoded,
             ] {
                 let slash = if path.ends_with('/') { "" } else { "/" };
-                assert_eq!(huawei::canonical_uri(path, form), alloc::format!("{path}{slash}"));
+                assert_eq!(
+                    huawei::canonical_uri(path, form),
+                    alloc::format!("{path}{slash}")
+                );
             }
-            assert_eq!(huawei::canonical_uri(path, huawei::UriForm::NoTrailingSlash), path);
+            assert_eq!(
+                huawei::canonical_uri(path, huawei::UriForm::NoTrailingSlash),
+                path
+            );
             assert_eq!(acs3::canonical_uri(path), path);
         }
     }

@@ -244,6 +244,12 @@ impl Sha256Hasher {
         self.0.update(data);
     }
 
+    /// Feeds one byte (a separator), cheaper than a one-byte slice.
+    #[inline]
+    pub fn update_byte(&mut self, byte: u8) {
+        self.0.update_byte(byte);
+    }
+
     /// The digest as 32 bytes.
     pub fn finalize(mut self) -> [u8; 32] {
         self.0.finalize()

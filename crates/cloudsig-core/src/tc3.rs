@@ -103,7 +103,9 @@ impl Template {
     fn new(date: &UtcDate, service: &str) -> Option<Self> {
         let mut blocks = [[0u8; BLOCK_LEN]; TEMPLATE_BLOCKS];
         let mut names = [0u8; MAX_SERVICE_LEN];
-        names.get_mut(..service.len())?.copy_from_slice(service.as_bytes());
+        names
+            .get_mut(..service.len())?
+            .copy_from_slice(service.as_bytes());
         let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = date.to_iso();
         let flat = blocks.as_flattened_mut();
         let mut at = 0;
@@ -142,17 +144,23 @@ impl Template {
     #[inline]
     fn fill(&self, timestamp: i64, hashed: &[u8]) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
         let hashed: &[u8; 64] = hashed.try_into().ok()?;
-        let mut n = u64::try_from(timestamp).ok()?;
+        let n = u64::try_from(timestamp).ok()?;
         if !(1_000_000_000..10_000_000_000).contains(&n) {
             return None;
         }
         let mut blocks = self.blocks;
         let flat = blocks.as_flattened_mut();
         let digits = flat.get_mut(DIGITS_AT..DIGITS_AT + TEMPLATE_DIGITS)?;
-        for d in digits.iter_mut().rev() {
-            // n % 10 < 10, so the cast cannot truncate.
-            *d = b'0' + (n % 10) as u8;
-            n /= 10;
+        let (high, low) = digits.split_at_mut(TEMPLATE_DIGITS / 2);
+        // Two independent chains of five divisions instead of one of ten: half the
+        // latency.
+        let (mut h, mut l) = (n / 100_000, n % 100_000);
+        for (dh, dl) in high.iter_mut().rev().zip(low.iter_mut().rev()) {
+            // Both remainders are below 10, so the casts cannot truncate.
+            *dh = b'0' + (h % 10) as u8;
+            *dl = b'0' + (l % 10) as u8;
+            h /= 10;
+            l /= 10;
         }
         *flat.get_mut(self.hash_at..)?.first_chunk_mut::<64>()? = *hashed;
         Some(blocks)
@@ -446,7 +454,13 @@ mod tests {
         let hashed = "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a";
         let long = [b's'; MAX_SERVICE_LEN];
         let long = core::str::from_utf8(&long).unwrap();
-        for service in ["c", "cvm", "a-b_c-0123456789", long.get(..40).unwrap(), long] {
+        for service in [
+            "c",
+            "cvm",
+            "a-b_c-0123456789",
+            long.get(..40).unwrap(),
+            long,
+        ] {
             for ts in [
                 999_999_999,
                 1_000_000_000,
@@ -455,20 +469,24 @@ mod tests {
                 10_000_000_000,
             ] {
                 let date = UtcDate::from_unix(ts).unwrap();
-                let (key, stages) = SigningKey::derive_with_stages(&secret, &date, service).unwrap();
+                let (key, stages) =
+                    SigningKey::derive_with_stages(&secret, &date, service).unwrap();
                 let other_day = UtcDate::from_unix(ts + 86_400).unwrap();
                 for (d, svc) in [(date, service), (other_day, service), (date, "cvn")] {
                     let mut sts = Buf([0; 256], 0);
                     write_string_to_sign(&mut sts, ts, &d, svc, hashed).unwrap();
                     let mut mac =
-                        hmac::Hmac::<sha2::Sha256>::new_from_slice(&stages.secret_signing)
-                            .unwrap();
+                        hmac::Hmac::<sha2::Sha256>::new_from_slice(&stages.secret_signing).unwrap();
                     mac.update(sts.0.get(..sts.1).unwrap());
                     let expected: [u8; 32] = mac.finalize().into_bytes().into();
                     let expected = HexDigest::from_bytes(&expected);
                     assert_eq!(key.sign_parts(ts, &d, svc, hashed), expected, "{ts} {svc}");
                     let parsed = HexDigest::parse_lower(hashed).unwrap();
-                    assert_eq!(key.sign_hashed(ts, &d, svc, &parsed), expected, "{ts} {svc}");
+                    assert_eq!(
+                        key.sign_hashed(ts, &d, svc, &parsed),
+                        expected,
+                        "{ts} {svc}"
+                    );
                 }
             }
         }
