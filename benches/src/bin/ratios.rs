@@ -187,7 +187,8 @@ fn main() -> Result {
     let canonical = tc3::CanonicalRequest::new(&req, &sh, &settings)?;
     let hashed = canonical.hashed();
     let digest = [0xa7u8; 32];
-    let stages: [(&str, Box<dyn Fn() + '_>); 6] = [
+    type Stage<'s> = Box<dyn Fn() + 's>;
+    let stages: [(&str, Stage<'_>); 6] = [
         (
             "hex of a digest",
             Box::new(|| {
