@@ -140,6 +140,110 @@ pub fn seed_block_counts() -> Result<BlockCounts, Box<dyn std::error::Error>> {
     })
 }
 
+/// The SHA-256 blocks of one signature of the SigV4-family schemes that sign with the
+/// secret itself (ACS3-HMAC-SHA256, SDK-HMAC-SHA256), keyed per call: no key cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyBlocks {
+    /// SHA-256 of the body (empty in both examples: one block).
+    pub payload: usize,
+    /// SHA-256 of the canonical request.
+    pub canonical_request: usize,
+    /// The HMAC of the string to sign with its key setup (the secret is under 64 bytes).
+    pub signature: usize,
+}
+
+impl FamilyBlocks {
+    /// Blocks of one signature.
+    pub const fn total(&self) -> usize {
+        self.payload + self.canonical_request + self.signature
+    }
+}
+
+/// Alibaba Cloud's documented ACS3-HMAC-SHA256 example (`vectors/alibaba/acs3.json`,
+/// `acs3-doc-ecs-run-instances`): POST RunInstances, a query, an empty body.
+pub mod acs3_seed {
+    use cloudsig_canonical::Request;
+
+    /// The AccessKey secret of the documentation.
+    pub const SECRET: &[u8] = b"YourAccessKeySecret";
+    /// The documented signature.
+    pub const SIGNATURE: &str = "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0";
+
+    /// The request.
+    pub fn request() -> Request<'static> {
+        Request::new("POST", "/")
+            .query(
+                "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
+            )
+            .header("host", "ecs.cn-shanghai.aliyuncs.com")
+            .header("x-acs-action", "RunInstances")
+            .header("x-acs-version", "2014-05-26")
+            .header("x-acs-date", "2023-10-26T10:22:32Z")
+            .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+            .header(
+                "x-acs-content-sha256",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            )
+    }
+}
+
+/// Huawei Cloud's SDK-HMAC-SHA256 example (`vectors/huawei/sdk_hmac.json`,
+/// `sdk-hmac-sha256-vpcs-documented`): GET the VPC list, no body.
+pub mod huawei_seed {
+    use cloudsig_canonical::Request;
+
+    /// The AK.
+    pub const AK: &str = "QTWAOYTTINDUT2QVKYUC";
+    /// The SK.
+    pub const SK: &[u8] = b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc";
+    /// `X-Sdk-Date`.
+    pub const DATE: &str = "20191115T033655Z";
+    /// The documented signature.
+    pub const SIGNATURE: &str = "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe";
+
+    /// The request.
+    pub fn request() -> Request<'static> {
+        Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+            .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
+            .header("Content-Type", "application/json")
+            .header("Host", "service.region.example.com")
+            .header("X-Sdk-Date", DATE)
+    }
+}
+
+/// Counts the blocks of the ACS3 example's signature from what cloudsig hashes.
+pub fn acs3_block_counts() -> Result<FamilyBlocks, Box<dyn std::error::Error>> {
+    use cloudsig_canonical::alibaba::acs3;
+    let req = acs3_seed::request();
+    let sh = acs3::signed_headers_of(&req)?;
+    let secret = SecretKey::new(acs3_seed::SECRET)?;
+    let algorithm = cloudsig_core::alibaba::Algorithm::HmacSha256;
+    let signed = acs3::sign(&req, &sh, algorithm, &acs3::Settings::default(), &secret)?;
+    Ok(FamilyBlocks {
+        payload: sha256_blocks(0),
+        canonical_request: sha256_blocks(signed.canonical_request().to_string().len()),
+        signature: hmac_blocks(signed.string_to_sign().to_string().len(), false),
+    })
+}
+
+/// Counts the blocks of the Huawei example's signature from what cloudsig hashes.
+pub fn huawei_block_counts() -> Result<FamilyBlocks, Box<dyn std::error::Error>> {
+    use cloudsig_canonical::huawei;
+    use cloudsig_core::huawei::{Algorithm, SdkDate, SigningKey};
+    let req = huawei_seed::request();
+    let sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    let sk = SecretKey::new(huawei_seed::SK)?;
+    let key = SigningKey::new(Algorithm::SdkHmacSha256, huawei_seed::AK, &sk, None)?;
+    let date = SdkDate::parse(huawei_seed::DATE)?;
+    let settings = huawei::Settings::default();
+    let signed = huawei::sign_with_key(&req, &key, &sh, &settings, date, None)?;
+    Ok(FamilyBlocks {
+        payload: sha256_blocks(0),
+        canonical_request: sha256_blocks(signed.canonical_request().to_string().len()),
+        signature: hmac_blocks(signed.string_to_sign().to_string().len(), false),
+    })
+}
+
 /// The seed request as a capture, as the verifier reads it (with the headers the
 /// documentation's curl sends).
 pub fn captured() -> cloudsig_verify::capture::Captured {
@@ -233,6 +337,32 @@ mod tests {
             }
         );
         assert_eq!((c.per_call(), c.cached()), (22, 8));
+    }
+
+    /// The expected counts come from the documented texts' lengths (the ACS3 canonical
+    /// request is 497 bytes, its string to sign 81; Huawei's 283 and 97), computed
+    /// outside cloudsig: `ceil((len + 9) / 64)`, the HMAC's inner hash after its ipad
+    /// block plus two blocks of outer hash and key setup.
+    #[test]
+    fn acs3_needs_14_blocks_and_sdk_hmac_sha256_11() {
+        assert_eq!(
+            acs3_block_counts().unwrap(),
+            FamilyBlocks {
+                payload: 1,
+                canonical_request: 8,
+                signature: 5,
+            }
+        );
+        assert_eq!(
+            huawei_block_counts().unwrap(),
+            FamilyBlocks {
+                payload: 1,
+                canonical_request: 5,
+                signature: 5,
+            }
+        );
+        assert_eq!(acs3_block_counts().unwrap().total(), 14);
+        assert_eq!(huawei_block_counts().unwrap().total(), 11);
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //! - Shared by every cloud, below them: [`credentials`] (credentials, clocks, nonce
 //!   sources), [`headers`] (signed-header lists, the token-character test, trimming),
 //!   [`encode`] (RFC 3986 percent-encoding and the one percent/form decoder), [`Request`],
-//!   and [`Error`] with its [`ErrorKind`].
+//!   and [`Error`] with its [`ErrorKind`]; and, private, `sigv4` (the SigV4 family's one
+//!   canonical request text, written into a hasher or a formatter, which TC3, ACS3 and
+//!   SDK-HMAC/V11 fill with their own rules).
 //! - `http` (feature `http`, default): sign an `http::Request` in place for every scheme.
 //!
 //! No cloud's module imports another cloud's; [`tc3`] and [`v1`] are kept at the crate root
@@ -27,9 +29,10 @@
 //! - `src/<cloud>/mod.rs`: the module docs and re-exports; declare it in `src/lib.rs`.
 //! - `src/<cloud>/<scheme>.rs`: per scheme, its canonical-request value (borrowed parts of
 //!   a [`Request`] and the scheme's choices: URI and query form, how signed header values
-//!   are cased, duplicate headers), its `Display`, hashed by writing that `Display` into the
-//!   core's hasher, so the text printed for a diagnosis is the text that was hashed; its
-//!   string to sign, `Authorization` and `Settings` (small `#[non_exhaustive]` enums).
+//!   are cased, duplicate headers); for a SigV4-family scheme its `Display` and its hash
+//!   both come from `sigv4::Lines` (so the text printed for a diagnosis is the text that
+//!   was hashed, streamed without allocating); its string to sign, `Authorization` and
+//!   `Settings` (small `#[non_exhaustive]` enums).
 //! - `src/<cloud>/api.rs`: the high-level call (`Call` → headers or parameters), taking
 //!   [`Credentials`], a [`Clock`] and, for nonces, [`credentials::SystemNonce`].
 //! - Its key derivation and final HMAC go into `cloudsig-core` (`src/<cloud>.rs`); its
@@ -56,6 +59,7 @@ pub mod huawei;
 mod lookup;
 mod request;
 mod scan;
+mod sigv4;
 pub mod tencent;
 mod wire;
 

@@ -104,3 +104,61 @@ fn tc3_canonical_request_and_signing_allocate_nothing() {
     assert_eq!(signatures[..2], [seed, seed]);
     assert_ne!(signatures[2], seed);
 }
+
+/// The family's other two schemes on their documented examples (vectors/alibaba/acs3.json
+/// `acs3-doc-ecs-run-instances`, vectors/huawei/sdk_hmac.json
+/// `sdk-hmac-sha256-vpcs-documented`): their queries are already sorted and unreserved
+/// and their values single, so the canonical request borrows everything, and building,
+/// hashing and signing touch no heap.
+#[test]
+fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
+    use cloudsig_canonical::{alibaba::acs3, huawei};
+    use cloudsig_core::alibaba::Algorithm as Acs3;
+    use cloudsig_core::huawei::{Algorithm, SdkDate, SigningKey};
+    let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    let acs3_req = Request::new("POST", "/")
+        .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+        .header("host", "ecs.cn-shanghai.aliyuncs.com")
+        .header("x-acs-action", "RunInstances")
+        .header("x-acs-version", "2014-05-26")
+        .header("x-acs-date", "2023-10-26T10:22:32Z")
+        .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+        .header("x-acs-content-sha256", empty);
+    let acs3_sh = acs3::signed_headers_of(&acs3_req).unwrap();
+    let acs3_secret = SecretKey::new(b"YourAccessKeySecret").unwrap();
+    let hw_req = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+        .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
+        .header("Content-Type", "application/json")
+        .header("Host", "service.region.example.com")
+        .header("X-Sdk-Date", "20191115T033655Z");
+    let hw_sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"]).unwrap();
+    let hw_sk = SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc").unwrap();
+    let date = SdkDate::parse("20191115T033655Z").unwrap();
+    let mut signatures = Vec::with_capacity(2);
+    let n = allocations(|| {
+        let settings = acs3::Settings::default();
+        let a = acs3::sign(
+            &acs3_req,
+            &acs3_sh,
+            Acs3::HmacSha256,
+            &settings,
+            &acs3_secret,
+        );
+        let a = a.unwrap();
+        let key = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &hw_sk, None).unwrap();
+        let settings = huawei::Settings::default();
+        let h = huawei::sign_with_key(&hw_req, &key, &hw_sh, &settings, date, None).unwrap();
+        COUNTING.with(|on| on.set(false));
+        signatures.push(a.signature().to_string());
+        signatures.push(h.signature().to_string());
+        COUNTING.with(|on| on.set(true));
+    });
+    assert_eq!(n, 0, "ACS3 and SDK-HMAC-SHA256 signing allocated {n} times");
+    assert_eq!(
+        signatures,
+        [
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+        ]
+    );
+}

@@ -126,7 +126,8 @@ impl HexDigest {
     fn from_slice(bytes: &[u8]) -> Self {
         let mut buf = [b'0'; 64];
         // base16ct fails only when the output is too short: a digest is at most 32 bytes
-        // (64 characters), which `Output` guarantees.
+        // (64 characters), which `Output` guarantees. (A 16-entry table measured more
+        // instructions under callgrind: base16ct's arithmetic is vectorised.)
         let len = base16ct::lower::encode(bytes, &mut buf).map_or(0, <[u8]>::len);
         debug_assert_eq!(len, bytes.len() * 2, "digest longer than 32 bytes");
         Self { buf, len }
@@ -241,6 +242,12 @@ impl Sha256Hasher {
     #[inline]
     pub fn update(&mut self, data: &[u8]) {
         self.0.update(data);
+    }
+
+    /// Feeds one byte (a separator), cheaper than a one-byte slice.
+    #[inline]
+    pub fn update_byte(&mut self, byte: u8) {
+        self.0.update_byte(byte);
     }
 
     /// The digest as 32 bytes.
@@ -363,6 +370,10 @@ pub fn hash_hex(hash: Hash, data: &[u8]) -> HexDigest {
 #[derive(Clone)]
 pub struct Mac(MacState);
 
+// The SHA-256 variant holds the streaming hash's four-block buffer (about 370 bytes
+// against the others' 200 or so). It cannot be boxed (the core has no allocator), and it
+// is the variant almost every signature uses, so the size is the one needed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum MacState {
     Sha1(Hmac<Sha1>),

@@ -39,6 +39,17 @@ const IV: [u32; 8] = [
 const IPAD: u8 = 0x36;
 const OPAD: u8 = 0x5c;
 
+/// Whole blocks the streaming hash buffers before it compresses them, in one call.
+///
+/// A canonical request (about three blocks) or a short body is then compressed by one
+/// call of `sha2`'s block function instead of one call per block: each call pays the
+/// backend's run-time dispatch and set-up (issue 17 measured 8 single-block calls at
+/// 1.06–1.12x one call of 8 blocks).
+pub(crate) const BUF_BLOCKS: usize = 4;
+
+/// The bytes the streaming hash buffers.
+const BUF_LEN: usize = BUF_BLOCKS * BLOCK_LEN;
+
 /// A streaming SHA-256.
 ///
 /// Not wiped on drop: it hashes public data (bodies, canonical requests). Where it
@@ -46,8 +57,8 @@ const OPAD: u8 = 0x5c;
 #[derive(Clone)]
 pub(crate) struct Sha256 {
     state: [u32; 8],
-    buf: [u8; BLOCK_LEN],
-    /// Bytes held in `buf`, always less than a block.
+    buf: [[u8; BLOCK_LEN]; BUF_BLOCKS],
+    /// Bytes held in `buf`, always less than [`BUF_LEN`].
     pos: usize,
     /// Whole blocks compressed so far.
     blocks: u64,
@@ -69,7 +80,7 @@ impl Sha256 {
     pub(crate) const fn resume(state: [u32; 8], blocks: u64) -> Self {
         Self {
             state,
-            buf: [0; BLOCK_LEN],
+            buf: [[0; BLOCK_LEN]; BUF_BLOCKS],
             pos: 0,
             blocks,
         }
@@ -79,24 +90,24 @@ impl Sha256 {
     #[inline]
     pub(crate) fn update(&mut self, data: &[u8]) {
         let mut data = data;
-        if self.pos != 0 || data.len() < BLOCK_LEN {
-            let free = BLOCK_LEN - self.pos;
-            if data.len() < free {
-                let end = self.pos + data.len();
-                debug_assert!(end < BLOCK_LEN, "buffered bytes exceed a block");
-                if let Some(dst) = self.buf.get_mut(self.pos..end) {
-                    copy_short(dst, data);
-                }
-                self.pos = end;
-                return;
+        let free = BUF_LEN - self.pos;
+        if data.len() < free {
+            let end = self.pos + data.len();
+            debug_assert!(end < BUF_LEN, "buffered bytes exceed the buffer");
+            if let Some(dst) = self.buf.as_flattened_mut().get_mut(self.pos..end) {
+                copy_short(dst, data);
             }
+            self.pos = end;
+            return;
+        }
+        if self.pos != 0 {
             let (head, rest) = data.split_at(free);
-            debug_assert!(self.pos < BLOCK_LEN, "buffered bytes exceed a block");
-            if let Some(dst) = self.buf.get_mut(self.pos..) {
+            debug_assert!(self.pos < BUF_LEN, "buffered bytes exceed the buffer");
+            if let Some(dst) = self.buf.as_flattened_mut().get_mut(self.pos..) {
                 dst.copy_from_slice(head);
             }
-            compress256(&mut self.state, slice::from_ref(&self.buf));
-            self.blocks = self.blocks.wrapping_add(1);
+            compress256(&mut self.state, &self.buf);
+            self.blocks = self.blocks.wrapping_add(BUF_BLOCKS as u64);
             self.pos = 0;
             data = rest;
         }
@@ -107,14 +118,30 @@ impl Sha256 {
             self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
         }
         debug_assert!(tail.len() < BLOCK_LEN, "as_chunks left a whole block");
-        if let Some(dst) = self.buf.get_mut(..tail.len()) {
+        if let Some(dst) = self.buf.as_flattened_mut().get_mut(..tail.len()) {
             dst.copy_from_slice(tail);
         }
         self.pos = tail.len();
     }
 
-    /// Pads, compresses the last block(s) and returns the digest. The hash must not be
-    /// fed again afterwards (its state then holds the digest).
+    /// Feeds one byte: the separators of a canonical request, cheaper than a slice.
+    #[inline]
+    pub(crate) fn update_byte(&mut self, byte: u8) {
+        debug_assert!(self.pos < BUF_LEN, "buffered bytes exceed the buffer");
+        if let Some(slot) = self.buf.as_flattened_mut().get_mut(self.pos) {
+            *slot = byte;
+        }
+        self.pos += 1;
+        if self.pos == BUF_LEN {
+            compress256(&mut self.state, &self.buf);
+            self.blocks = self.blocks.wrapping_add(BUF_BLOCKS as u64);
+            self.pos = 0;
+        }
+    }
+
+    /// Pads, compresses the buffered blocks (in one call when the padding fits the
+    /// buffer) and returns the digest. The hash must not be fed again afterwards (its
+    /// state then holds the digest).
     #[inline]
     pub(crate) fn finalize(&mut self) -> [u8; 32] {
         let bits = self
@@ -122,19 +149,36 @@ impl Sha256 {
             .wrapping_mul(BLOCK_LEN as u64)
             .wrapping_add(self.pos as u64)
             .wrapping_mul(8);
-        debug_assert!(self.pos < BLOCK_LEN, "buffered bytes exceed a block");
-        let (_, free) = self.buf.split_at_mut(self.pos);
+        debug_assert!(self.pos < BUF_LEN, "buffered bytes exceed the buffer");
+        // The message, 0x80, zeros up to 8 bytes before a block's end, the bit length.
+        let used = (self.pos + 9).div_ceil(BLOCK_LEN);
+        // Only the blocks that will be compressed are padded.
+        let padded = self.buf.get_mut(..used.min(BUF_BLOCKS)).unwrap_or_default();
+        let (_, free) = padded
+            .as_flattened_mut()
+            .split_at_mut(self.pos.min(used.min(BUF_BLOCKS) * BLOCK_LEN));
         if let Some((first, rest)) = free.split_first_mut() {
             *first = 0x80;
             rest.fill(0);
         }
-        if self.pos >= BLOCK_LEN - 8 {
-            compress256(&mut self.state, slice::from_ref(&self.buf));
-            self.buf = [0; BLOCK_LEN];
+        if used > BUF_BLOCKS {
+            // The length spills past the buffer: one more block of zeros and length.
+            compress256(&mut self.state, &self.buf);
+            let mut last = [0u8; BLOCK_LEN];
+            if let Some(len) = last.last_chunk_mut::<8>() {
+                *len = bits.to_be_bytes();
+            }
+            compress256(&mut self.state, slice::from_ref(&last));
+        } else {
+            if let Some(len) = self
+                .buf
+                .get_mut(used - 1)
+                .and_then(|b| b.last_chunk_mut::<8>())
+            {
+                *len = bits.to_be_bytes();
+            }
+            compress256(&mut self.state, self.buf.get(..used).unwrap_or_default());
         }
-        let (_, len) = self.buf.split_at_mut(BLOCK_LEN - 8);
-        len.copy_from_slice(&bits.to_be_bytes());
-        compress256(&mut self.state, slice::from_ref(&self.buf));
         state_bytes(&self.state)
     }
 
@@ -327,6 +371,23 @@ impl HmacKey {
         state
     }
 
+    /// The MAC of a message given already padded, as the blocks that follow the ipad
+    /// block (the message, `0x80`, zeros and the bit length of ipad block and message):
+    /// one call of the block function for the inner hash, one for the outer.
+    ///
+    /// This is how a cached TC3 key signs: its string to sign is a template with only
+    /// the timestamp and the hash to fill in, its padding written once.
+    #[inline]
+    pub(crate) fn mac_padded(&self, blocks: &[[u8; BLOCK_LEN]]) -> [u8; 32] {
+        let mut inner = self.inner;
+        compress256(&mut inner, blocks);
+        let mut outer = self.outer_words(&state_bytes(&inner));
+        inner.zeroize();
+        let out = state_bytes(&outer);
+        outer.zeroize();
+        out
+    }
+
     /// Finishes a MAC begun with [`HmacKey::start`] and fed the message.
     #[inline]
     pub(crate) fn finish(&self, inner: &mut Sha256) -> [u8; 32] {
@@ -379,6 +440,26 @@ fn xor_into(dst: &mut [u8], src: &[u8]) {
     }
 }
 
+/// Writes SHA-256's padding of a message of `len` bytes that starts `offset` whole blocks
+/// into the hash (1 after an HMAC's ipad block) into `blocks`: `0x80` after the message,
+/// zeros, the bit length at the end of the last block used. Returns how many blocks the
+/// padded message fills, or `None` when they do not fit in `blocks`.
+pub(crate) fn pad_into(blocks: &mut [[u8; BLOCK_LEN]], len: usize, offset: u64) -> Option<usize> {
+    let used = (len + 9).div_ceil(BLOCK_LEN);
+    let bits = offset
+        .wrapping_mul(BLOCK_LEN as u64)
+        .wrapping_add(len as u64)
+        .wrapping_mul(8);
+    let padded = blocks.get_mut(..used)?;
+    let (_, free) = padded.as_flattened_mut().split_at_mut(len);
+    if let Some((first, rest)) = free.split_first_mut() {
+        *first = 0x80;
+        rest.fill(0);
+    }
+    *padded.last_mut()?.last_chunk_mut::<8>()? = bits.to_be_bytes();
+    Some(used)
+}
+
 /// The bytes a MAC's words stand for.
 pub(crate) fn words_bytes(words: &[u32; 8]) -> [u8; 32] {
     state_bytes(words)
@@ -390,8 +471,8 @@ mod tests {
     use hmac::{KeyInit, Mac};
     use sha2::Digest;
 
-    fn bytes(n: usize, seed: u8) -> [u8; 300] {
-        let mut out = [0u8; 300];
+    fn bytes(n: usize, seed: u8) -> [u8; 700] {
+        let mut out = [0u8; 700];
         for (i, b) in out.iter_mut().enumerate().take(n) {
             *b = (i as u8).wrapping_mul(31).wrapping_add(seed);
         }
@@ -400,18 +481,33 @@ mod tests {
 
     #[test]
     fn sha256_matches_sha2_at_every_length_and_split() {
-        for n in 0..300 {
+        // Past the four-block buffer too, with pieces that end on and across its end.
+        for n in 0..700 {
             let data = bytes(n, 7);
             let data = &data[..n];
             let expected: [u8; 32] = sha2::Sha256::digest(data).into();
             assert_eq!(digest(data), expected, "length {n}");
-            for split in [1, 3, 55, 56, 63, 64, 65, 128] {
+            for split in [
+                1, 3, 55, 56, 63, 64, 65, 128, 200, 247, 248, 255, 256, 257, 300,
+            ] {
                 let mut h = Sha256::new();
                 for piece in data.chunks(split) {
                     h.update(piece);
                 }
                 h.update(b"");
                 assert_eq!(h.finalize(), expected, "length {n} in pieces of {split}");
+                // The same with every piece's last byte fed on its own.
+                let mut h = Sha256::new();
+                for piece in data.chunks(split) {
+                    let (last, head) = piece.split_last().unwrap();
+                    h.update(head);
+                    h.update_byte(*last);
+                }
+                assert_eq!(
+                    h.finalize(),
+                    expected,
+                    "length {n}, bytes, pieces of {split}"
+                );
             }
         }
     }

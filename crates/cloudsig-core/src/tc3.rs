@@ -15,7 +15,7 @@ use crate::date::UtcDate;
 use crate::error::{Error, ErrorKind};
 use crate::hash::HexDigest;
 use crate::secret::SecretKey;
-use crate::sha256::{BLOCK_LEN, HmacKey, words_bytes};
+use crate::sha256::{BLOCK_LEN, HmacKey, pad_into, words_bytes};
 
 /// The algorithm name that starts the string to sign and the Authorization header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -66,6 +66,105 @@ impl fmt::Debug for DerivedKeys {
 #[derive(Clone)]
 pub struct SigningKey {
     key: HmacKey,
+    /// The string to sign of the key's date and service, filled in and padded but for
+    /// the timestamp and the hash; `None` for a key made by
+    /// [`SigningKey::from_secret_signing`], which knows neither.
+    template: Option<Template>,
+}
+
+/// Where the timestamp's ten digits start in the string to sign (after `TC3-HMAC-SHA256\n`).
+const DIGITS_AT: usize = ALGORITHM.len() + 1;
+/// The digits of the timestamps the template serves: 1,000,000,000 (2001-09-09) to
+/// 9,999,999,999 (2286-11-20); a timestamp of any other length takes the streamed path.
+const TEMPLATE_DIGITS: usize = 10;
+/// Blocks of the longest templated string to sign: 16 + 10 + 1 + 10 + 1 + 64 (service)
+/// + 13 + 64 = 179 bytes, 188 with the padding.
+const TEMPLATE_BLOCKS: usize = 3;
+
+/// A cached key's string to sign, written once when the key is derived: the algorithm,
+/// room for a ten-digit timestamp, the key's date and service, room for the hashed
+/// canonical request, and SHA-256's padding (the inner hash continues after the ipad
+/// block). Signing fills in 74 bytes and compresses the blocks in one call.
+#[derive(Clone)]
+struct Template {
+    blocks: [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
+    /// Blocks the padded string to sign fills.
+    used: usize,
+    /// Where the 64 hex characters of the hashed canonical request go.
+    hash_at: usize,
+    date: UtcDate,
+    /// The service, as the key was derived for it (at most [`MAX_SERVICE_LEN`] bytes).
+    service: [u8; MAX_SERVICE_LEN],
+    service_len: usize,
+}
+
+impl Template {
+    /// The template for `date` and `service`, which `validate_service` accepted.
+    fn new(date: &UtcDate, service: &str) -> Option<Self> {
+        let mut blocks = [[0u8; BLOCK_LEN]; TEMPLATE_BLOCKS];
+        let mut names = [0u8; MAX_SERVICE_LEN];
+        names
+            .get_mut(..service.len())?
+            .copy_from_slice(service.as_bytes());
+        let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = date.to_iso();
+        let flat = blocks.as_flattened_mut();
+        let mut at = 0;
+        for piece in [
+            ALGORITHM.as_bytes(),
+            b"\n0000000000\n",
+            &[y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1, b'/'],
+            service.as_bytes(),
+            b"/",
+            TERMINATOR.as_bytes(),
+            b"\n",
+        ] {
+            flat.get_mut(at..at + piece.len())?.copy_from_slice(piece);
+            at += piece.len();
+        }
+        let hash_at = at;
+        let used = pad_into(&mut blocks, hash_at + 64, 1)?;
+        Some(Self {
+            blocks,
+            used,
+            hash_at,
+            date: *date,
+            service: names,
+            service_len: service.len(),
+        })
+    }
+
+    /// Whether the template is that of `date` and `service`.
+    #[inline]
+    fn serves(&self, date: &UtcDate, service: &str) -> bool {
+        self.date == *date && self.service.get(..self.service_len) == Some(service.as_bytes())
+    }
+
+    /// The padded string to sign of `timestamp` and `hashed`, if the timestamp has ten
+    /// digits and the hash 64 characters.
+    #[inline]
+    fn fill(&self, timestamp: i64, hashed: &[u8]) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
+        let hashed: &[u8; 64] = hashed.try_into().ok()?;
+        let n = u64::try_from(timestamp).ok()?;
+        if !(1_000_000_000..10_000_000_000).contains(&n) {
+            return None;
+        }
+        let mut blocks = self.blocks;
+        let flat = blocks.as_flattened_mut();
+        let digits = flat.get_mut(DIGITS_AT..DIGITS_AT + TEMPLATE_DIGITS)?;
+        let (high, low) = digits.split_at_mut(TEMPLATE_DIGITS / 2);
+        // Two independent chains of five divisions instead of one of ten: half the
+        // latency.
+        let (mut h, mut l) = (n / 100_000, n % 100_000);
+        for (dh, dl) in high.iter_mut().rev().zip(low.iter_mut().rev()) {
+            // Both remainders are below 10, so the casts cannot truncate.
+            *dh = b'0' + (h % 10) as u8;
+            *dl = b'0' + (l % 10) as u8;
+            h /= 10;
+            l /= 10;
+        }
+        *flat.get_mut(self.hash_at..)?.first_chunk_mut::<64>()? = *hashed;
+        Some(blocks)
+    }
 }
 
 impl SigningKey {
@@ -113,6 +212,7 @@ impl SigningKey {
             HmacKey::from_words_in(&mut block, &secret_service).mac_words(TERMINATOR.as_bytes());
         let key = Self {
             key: HmacKey::from_words_in(&mut block, &secret_signing),
+            template: Template::new(date, service),
         };
         block.zeroize();
         Ok((key, [secret_date, secret_service, secret_signing]))
@@ -122,6 +222,7 @@ impl SigningKey {
     pub fn from_secret_signing(secret_signing: &[u8; 32]) -> Self {
         Self {
             key: HmacKey::new(secret_signing),
+            template: None,
         }
     }
 
@@ -197,10 +298,22 @@ impl SigningKey {
         service: &str,
         hashed_canonical_request: &[u8],
     ) -> HexDigest {
-        // Fed piece by piece rather than through `write!`: this is the hot path, and the
-        // formatting machinery would cost more than the HMAC of these few bytes. The
-        // constant pieces are joined. The bytes are those `write_string_to_sign` writes
-        // (a test holds them equal).
+        // The key's own date and service with a ten-digit timestamp (every request
+        // from 2001 to 2286): the cached template, 74 bytes filled in, one call of the
+        // block function for the inner hash and one for the outer.
+        if let Some(blocks) = self
+            .template
+            .as_ref()
+            .filter(|t| t.serves(date, service))
+            .and_then(|t| Some((t.fill(timestamp, hashed_canonical_request)?, t.used)))
+            .and_then(|(blocks, used)| Some(self.key.mac_padded(blocks.get(..used)?)))
+        {
+            return HexDigest::from_bytes(&blocks);
+        }
+        // Any other: fed piece by piece rather than through `write!`: the formatting
+        // machinery would cost more than the HMAC of these few bytes. The constant
+        // pieces are joined. The bytes are those `write_string_to_sign` writes (a test
+        // holds them equal).
         const HEAD: &[u8] = b"TC3-HMAC-SHA256\n";
         const TAIL: &[u8] = b"/tc3_request\n";
         const _: () =
@@ -327,6 +440,65 @@ mod tests {
             fmt::write(&mut text, format_args!("{n}")).unwrap();
             assert_eq!(decimal(n, &mut buf), text.0.get(..text.1).unwrap(), "{n}");
         }
+    }
+
+    /// The cached template (ten-digit timestamps, the key's own date and service) and the
+    /// streamed path both sign exactly the written string to sign: checked against the
+    /// `hmac` crate keyed with the derived `SecretSigning`, at the edges of the ten
+    /// digits, for services that end the template in each of its three blocks, and for a
+    /// date or service other than the key's.
+    #[test]
+    fn the_cached_template_signs_the_written_string_to_sign() {
+        use hmac::{KeyInit, Mac};
+        let secret = SecretKey::new(b"********************************").unwrap();
+        let hashed = "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a";
+        let long = [b's'; MAX_SERVICE_LEN];
+        let long = core::str::from_utf8(&long).unwrap();
+        for service in [
+            "c",
+            "cvm",
+            "a-b_c-0123456789",
+            long.get(..40).unwrap(),
+            long,
+        ] {
+            for ts in [
+                999_999_999,
+                1_000_000_000,
+                1_551_113_065,
+                9_999_999_999,
+                10_000_000_000,
+            ] {
+                let date = UtcDate::from_unix(ts).unwrap();
+                let (key, stages) =
+                    SigningKey::derive_with_stages(&secret, &date, service).unwrap();
+                let other_day = UtcDate::from_unix(ts + 86_400).unwrap();
+                for (d, svc) in [(date, service), (other_day, service), (date, "cvn")] {
+                    let mut sts = Buf([0; 256], 0);
+                    write_string_to_sign(&mut sts, ts, &d, svc, hashed).unwrap();
+                    let mut mac =
+                        hmac::Hmac::<sha2::Sha256>::new_from_slice(&stages.secret_signing).unwrap();
+                    mac.update(sts.0.get(..sts.1).unwrap());
+                    let expected: [u8; 32] = mac.finalize().into_bytes().into();
+                    let expected = HexDigest::from_bytes(&expected);
+                    assert_eq!(key.sign_parts(ts, &d, svc, hashed), expected, "{ts} {svc}");
+                    let parsed = HexDigest::parse_lower(hashed).unwrap();
+                    assert_eq!(
+                        key.sign_hashed(ts, &d, svc, &parsed),
+                        expected,
+                        "{ts} {svc}"
+                    );
+                }
+            }
+        }
+        // The template is used where it should be: the seed's own date and service.
+        let date = UtcDate::from_unix(1_551_113_065).unwrap();
+        let key = SigningKey::derive(&secret, &date, "cvm").unwrap();
+        let t = key.template.as_ref().unwrap();
+        assert!(t.serves(&date, "cvm") && !t.serves(&date, "cv") && !t.serves(&date, "cvmx"));
+        assert_eq!((t.used, t.hash_at), (2, 54));
+        assert!(t.fill(1_551_113_065, hashed.as_bytes()).is_some());
+        assert!(t.fill(999_999_999, hashed.as_bytes()).is_none());
+        assert!(t.fill(1_551_113_065, b"ab").is_none());
     }
 
     #[test]

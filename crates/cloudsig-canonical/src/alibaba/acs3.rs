@@ -44,15 +44,17 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::{self, Write};
+use core::fmt;
 
-use cloudsig_core::alibaba::{Acs3Signer, Algorithm, Hasher, hash_hex};
+use cloudsig_core::alibaba::{Acs3Signer, Algorithm, hash_hex};
+use cloudsig_core::hash::{Hash, Hasher};
 use cloudsig_core::{HexDigest, SecretKey};
 
 use super::query::{PlusIs, decode_pairs, form_plus, join_sorted, rfc3986};
 use crate::error::{Error, Stage};
 pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request, trim_blanks};
+use crate::sigv4::{Lines, Values};
 
 /// The header that carries the hex hash of the body.
 pub const CONTENT_SHA256: &str = "x-acs-content-sha256";
@@ -204,9 +206,9 @@ pub fn signed_headers_of(req: &Request<'_>) -> Result<SignedHeaders, Error> {
 pub struct CanonicalRequest<'a> {
     method: &'a str,
     path: Cow<'a, str>,
-    query: String,
+    query: Cow<'a, str>,
     signed_headers: &'a SignedHeaders,
-    values: Vec<String>,
+    values: Values<'a>,
     hashed_payload: HexDigest,
     algorithm: Algorithm,
 }
@@ -222,29 +224,46 @@ impl<'a> CanonicalRequest<'a> {
         settings: &Settings,
     ) -> Result<Self, Error> {
         req.validate_target()?;
-        let mut values = Vec::new();
+        let mut values = Values::with_capacity(signed_headers.len());
         // One sort of the headers when many names are signed: n log n, not n².
-        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.names().count());
+        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
         for name in signed_headers.names() {
-            let mut found: Vec<&str> = Vec::new();
+            // The usual one value is borrowed; several are sorted and joined.
+            let mut first: Option<&'a str> = None;
+            let mut more: Vec<&'a str> = Vec::new();
             for v in lookup.values(name) {
                 crate::request::validate_header_value(name, v)?;
-                found.push(trim_blanks(v));
+                let v = trim_blanks(v);
+                match first {
+                    None => first = Some(v),
+                    Some(f) => {
+                        if more.is_empty() {
+                            more.push(f);
+                        }
+                        more.push(v);
+                    }
+                }
             }
-            if found.is_empty() {
+            let Some(first) = first else {
                 return Err(Error::new(
                     crate::ErrorKind::MissingSignedHeader,
                     Stage::CanonicalRequest,
                     alloc::format!("header `{name}`"),
                     "is listed in SignedHeaders but the request does not have it",
                 ));
+            };
+            let mut value = if more.is_empty() {
+                Cow::Borrowed(first)
+            } else {
+                more.sort_unstable();
+                Cow::Owned(more.join(","))
+            };
+            if settings.header_values == HeaderValues::Lowercased
+                && value.bytes().any(|b| b.is_ascii_uppercase())
+            {
+                value = Cow::Owned(value.to_ascii_lowercase());
             }
-            found.sort_unstable();
-            let mut joined = found.join(",");
-            if settings.header_values == HeaderValues::Lowercased {
-                joined.make_ascii_lowercase();
-            }
-            values.push(joined);
+            values.push(value);
         }
         let hashed_payload = match req.payload() {
             Payload::Bytes(b) => hash_hex(algorithm, b),
@@ -264,7 +283,16 @@ impl<'a> CanonicalRequest<'a> {
                 UriForm::Rfc3986 => canonical_uri(req.path()),
                 _ => Cow::Borrowed(req.path()),
             },
-            query: canonical_query(req.raw_query(), settings.query, settings.plus),
+            query: {
+                let raw = req.raw_query();
+                if settings.query == QueryForm::Rfc3986
+                    && crate::sigv4::sorted_unreserved_query(raw)
+                {
+                    Cow::Borrowed(raw)
+                } else {
+                    Cow::Owned(canonical_query(raw, settings.query, settings.plus))
+                }
+            },
             signed_headers,
             values,
             hashed_payload,
@@ -284,9 +312,7 @@ impl<'a> CanonicalRequest<'a> {
 
     /// `(name, value)` of the canonical headers, in order.
     pub fn canonical_headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.signed_headers
-            .names()
-            .zip(self.values.iter().map(String::as_str))
+        self.signed_headers.names().zip(self.values.iter())
     }
 
     /// The payload line: the hex hash of the body.
@@ -296,20 +322,29 @@ impl<'a> CanonicalRequest<'a> {
 
     /// The hex hash of this canonical request's text (SHA-256 or SM3), streamed.
     pub fn hashed(&self) -> HexDigest {
-        let mut h = Hasher::new(self.algorithm);
-        // Writing into a hasher cannot fail.
-        let _ = write!(h, "{self}");
-        h.finalize_hex()
+        match self.algorithm.hash() {
+            Hash::Sha256 => self.lines().sha256(),
+            hash => self.lines().hashed_with(Hasher::new(hash)),
+        }
+    }
+
+    /// The lines of the family's canonical request text.
+    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+        Lines {
+            method: self.method,
+            uri: &self.path,
+            uri_end: "",
+            query: &self.query,
+            headers: self.canonical_headers(),
+            signed_headers: self.signed_headers,
+            payload: self.hashed_payload.as_str(),
+        }
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
-        for (name, value) in self.canonical_headers() {
-            writeln!(f, "{name}:{value}")?;
-        }
-        write!(f, "\n{}\n{}", self.signed_headers, self.hashed_payload)
+        self.lines().write_to(f)
     }
 }
 
@@ -442,8 +477,10 @@ pub fn sign<'a>(
     let hashed = canonical_request.hashed();
     let string_to_sign = StringToSign::new(algorithm, hashed);
     let mut signer = Acs3Signer::new(secret, algorithm);
-    // Writing into a signer cannot fail.
-    let _ = write!(signer, "{string_to_sign}");
+    // The bytes `write_acs3_string_to_sign` writes, fed without `core::fmt`.
+    signer.update(algorithm.name().as_bytes());
+    signer.update(b"\n");
+    signer.update(hashed.as_bytes());
     Ok(Signed {
         canonical_request,
         hashed_canonical_request: hashed,

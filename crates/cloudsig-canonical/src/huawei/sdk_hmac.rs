@@ -20,8 +20,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write};
 
+use cloudsig_core::hash::{Hash, Hasher};
 use cloudsig_core::huawei::{
-    Algorithm, Hasher, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD, hash_hex, write_string_to_sign,
+    Algorithm, Scope, SdkDate, SigningKey, UNSIGNED_PAYLOAD, hash_hex, write_string_to_sign,
 };
 use cloudsig_core::{HexDigest, SecretKey};
 use percent_encoding::utf8_percent_encode;
@@ -30,6 +31,7 @@ use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
 pub use crate::headers::SignedHeaders;
 use crate::request::{Payload, Request};
+use crate::sigv4::{Lines, PayloadLine, Values};
 
 /// How the canonical URI is formed. The default is the SDKs'; the others are client
 /// mistakes, which the verifier's diagnosis applies one at a time.
@@ -203,11 +205,13 @@ fn form_encode(out: &mut String, s: &str) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalRequest<'a> {
     method: &'a str,
-    uri: String,
-    query: String,
+    uri: Cow<'a, str>,
+    /// Whether the URI is `uri` followed by `/` (a borrowed path without its slash).
+    uri_slash: bool,
+    query: Cow<'a, str>,
     signed_headers: &'a SignedHeaders,
-    values: Vec<&'a str>,
-    payload_hash: String,
+    values: Values<'a>,
+    payload_hash: PayloadLine<'a>,
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -220,9 +224,9 @@ impl<'a> CanonicalRequest<'a> {
         settings: &Settings,
     ) -> Result<Self, Error> {
         req.validate()?;
-        let mut values = Vec::new();
+        let mut values = Values::with_capacity(signed_headers.len());
         // One sort of the headers when many names are signed: n log n, not n².
-        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.names().count());
+        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
         for name in signed_headers.names() {
             // The SDKs keep the last value of a header given twice.
             let value = lookup.values(name).last().ok_or_else(|| {
@@ -233,28 +237,48 @@ impl<'a> CanonicalRequest<'a> {
                     "is listed in SignedHeaders but the request does not have it",
                 )
             })?;
-            values.push(match settings.header_values {
+            values.push(Cow::Borrowed(match settings.header_values {
                 HeaderValues::Trimmed => value.trim(),
                 HeaderValues::Untrimmed => value,
-            });
+            }));
         }
         let payload_hash = match req.header_value(algorithm.content_header()) {
-            Some(v) => String::from(v),
-            None => payload_hash(algorithm, req.payload())?,
+            Some(v) => PayloadLine::Text(v),
+            None => payload_line(algorithm, req.payload())?,
+        };
+        // The SDKs' paths and queries are usually already canonical: borrowed then.
+        let path = req.path();
+        let (uri, uri_slash) = if crate::sigv4::unreserved_path(path) {
+            let slash = settings.uri != UriForm::NoTrailingSlash && !path.ends_with('/');
+            (Cow::Borrowed(path), slash)
+        } else {
+            (Cow::Owned(canonical_uri(path, settings.uri)), false)
+        };
+        let raw = req.raw_query();
+        let query = match settings.query {
+            QueryForm::AsSent => Cow::Borrowed(raw),
+            QueryForm::Sorted if crate::sigv4::sorted_unreserved_query(raw) => Cow::Borrowed(raw),
+            form => Cow::Owned(canonical_query(raw, form)),
         };
         Ok(Self {
             method: req.method(),
-            uri: canonical_uri(req.path(), settings.uri),
-            query: canonical_query(req.raw_query(), settings.query),
+            uri,
+            uri_slash,
+            query,
             signed_headers,
             values,
             payload_hash,
         })
     }
 
-    /// The canonical URI line.
-    pub fn uri(&self) -> &str {
-        &self.uri
+    /// The canonical URI line (built when asked for: the hot path borrows the path and
+    /// writes the trailing `/` after it).
+    pub fn uri(&self) -> Cow<'_, str> {
+        if self.uri_slash {
+            Cow::Owned(alloc::format!("{}/", self.uri))
+        } else {
+            Cow::Borrowed(&self.uri)
+        }
     }
 
     /// The canonical query line.
@@ -269,37 +293,52 @@ impl<'a> CanonicalRequest<'a> {
 
     /// The payload line: a hex hash or `UNSIGNED-PAYLOAD`.
     pub fn payload_hash(&self) -> &str {
-        &self.payload_hash
+        self.payload_hash.as_str()
     }
 
     /// `(name, value)` of each canonical header line.
     pub fn canonical_headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.signed_headers.names().zip(self.values.iter().copied())
+        self.signed_headers.names().zip(self.values.iter())
     }
 
-    /// The hex hash of the text (SHA-256, or SM3 for SDK-HMAC-SM3), fed from `Display`.
+    /// The hex hash of the text (SHA-256, or SM3 for SDK-HMAC-SM3), streamed.
     pub fn hashed(&self, algorithm: Algorithm) -> HexDigest {
-        let mut h = Hasher::new(algorithm);
-        let _ = write!(h, "{self}");
-        h.finalize_hex()
+        match algorithm.hash() {
+            Hash::Sha256 => self.lines().sha256(),
+            hash => self.lines().hashed_with(Hasher::new(hash)),
+        }
+    }
+
+    /// The lines of the family's canonical request text.
+    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+        Lines {
+            method: self.method,
+            uri: &self.uri,
+            uri_end: if self.uri_slash { "/" } else { "" },
+            query: &self.query,
+            headers: self.canonical_headers(),
+            signed_headers: self.signed_headers,
+            payload: self.payload_hash.as_str(),
+        }
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}\n{}\n", self.method, self.uri, self.query)?;
-        for (name, value) in self.canonical_headers() {
-            writeln!(f, "{name}:{value}")?;
-        }
-        write!(f, "\n{}\n{}", self.signed_headers, self.payload_hash)
+        self.lines().write_to(f)
     }
 }
 
 /// The payload line for `payload` when the request has no `X-Sdk-Content-Sha256`.
 pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String, Error> {
+    payload_line(algorithm, payload).map(|line| String::from(line.as_str()))
+}
+
+/// [`payload_hash`] without allocating: a computed hash, or the request's own text.
+fn payload_line<'a>(algorithm: Algorithm, payload: Payload<'a>) -> Result<PayloadLine<'a>, Error> {
     match payload {
-        Payload::Bytes(b) => Ok(String::from(hash_hex(algorithm, b).as_str())),
-        Payload::Unsigned => Ok(String::from(UNSIGNED_PAYLOAD)),
+        Payload::Bytes(b) => Ok(PayloadLine::Hashed(hash_hex(algorithm, b))),
+        Payload::Unsigned => Ok(PayloadLine::Text(UNSIGNED_PAYLOAD)),
         Payload::Sha256Hex(hex) => {
             if algorithm.uses_sm3() {
                 return Err(Error::new(
@@ -317,7 +356,7 @@ pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String
                     "must be 64 lower-case hex characters",
                 ));
             }
-            Ok(String::from(hex))
+            Ok(PayloadLine::Text(hex))
         }
     }
 }

@@ -31,14 +31,14 @@
 //! ```
 
 use alloc::borrow::Cow;
-use alloc::vec::Vec;
 use core::fmt;
 
 use cloudsig_core::tc3::{ALGORITHM, SigningKey, TERMINATOR};
-use cloudsig_core::{HexDigest, SecretKey, Sha256Hasher, UtcDate, sha256_hex};
+use cloudsig_core::{HexDigest, SecretKey, UtcDate, sha256_hex};
 
 use crate::error::{Error, Stage};
 use crate::request::{Payload, Request};
+use crate::sigv4::{Lines, Values};
 
 /// The literal that replaces the body hash's input when the payload is not signed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -90,81 +90,13 @@ pub struct CanonicalRequest<'a> {
     path: &'a str,
     query: &'a str,
     signed_headers: &'a SignedHeaders,
-    values: Values<'a>,
+    values: Values<'a, INLINE_VALUES>,
     hashed_payload: HexDigest,
 }
 
-/// How many signed header values a canonical request holds without allocating: the
+/// How many signed header values a TC3 canonical request holds without allocating: the
 /// SDKs sign two, the current documentation three.
 const INLINE_VALUES: usize = 4;
-
-/// The trimmed values of the signed headers, in order: borrowed from the request and
-/// held inline when there are at most [`INLINE_VALUES`] and none had to be lower-cased,
-/// which is what signing and verifying almost always meet; in a vector otherwise.
-#[derive(Clone)]
-enum Values<'a> {
-    Inline {
-        len: usize,
-        items: [&'a str; INLINE_VALUES],
-    },
-    Heap(Vec<Cow<'a, str>>),
-}
-
-impl<'a> Values<'a> {
-    fn with_capacity(n: usize) -> Self {
-        if n <= INLINE_VALUES {
-            Self::Inline {
-                len: 0,
-                items: [""; INLINE_VALUES],
-            }
-        } else {
-            Self::Heap(Vec::with_capacity(n))
-        }
-    }
-
-    fn push(&mut self, value: Cow<'a, str>) {
-        match (&mut *self, value) {
-            (Self::Inline { len, items }, Cow::Borrowed(v)) if *len < INLINE_VALUES => {
-                if let Some(slot) = items.get_mut(*len) {
-                    *slot = v;
-                }
-                *len += 1;
-            }
-            (Self::Heap(list), value) => list.push(value),
-            (Self::Inline { len, items }, value) => {
-                let mut list: Vec<Cow<'a, str>> = Vec::with_capacity(*len + 1);
-                list.extend(items.iter().take(*len).map(|v| Cow::Borrowed(*v)));
-                list.push(value);
-                *self = Self::Heap(list);
-            }
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        let (inline, heap): (&[&str], &[Cow<'a, str>]) = match self {
-            Self::Inline { len, items } => (items.get(..*len).unwrap_or_default(), &[]),
-            Self::Heap(list) => (&[], list),
-        };
-        inline
-            .iter()
-            .copied()
-            .chain(heap.iter().map(|v| v.as_ref()))
-    }
-}
-
-impl PartialEq for Values<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.iter().eq(other.iter())
-    }
-}
-
-impl Eq for Values<'_> {}
-
-impl fmt::Debug for Values<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
 
 impl<'a> CanonicalRequest<'a> {
     /// Builds the canonical request of `req` for the given signed headers.
@@ -248,39 +180,30 @@ impl<'a> CanonicalRequest<'a> {
     /// Lower-case hex SHA-256 of the canonical request text, streamed.
     ///
     /// The pieces are fed directly rather than through `Display`, which costs more than
-    /// the hashing on this hot path; `hashed_is_the_hash_of_the_display_text` holds the
+    /// the hashing on this hot path; both write the family's one text
+    /// (`crate::sigv4::Lines`), and `hashed_is_the_hash_of_the_display_text` holds the
     /// two equal.
     pub fn hashed(&self) -> HexDigest {
-        let mut h = Sha256Hasher::new();
-        for part in [self.method, "\n", self.path, "\n", self.query, "\n"] {
-            h.update(part.as_bytes());
+        self.lines().sha256()
+    }
+
+    /// The lines of the family's canonical request text.
+    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+        Lines {
+            method: self.method,
+            uri: self.path,
+            uri_end: "",
+            query: self.query,
+            headers: self.canonical_headers(),
+            signed_headers: self.signed_headers,
+            payload: self.hashed_payload.as_str(),
         }
-        for (name, value) in self.canonical_headers() {
-            h.update(name.as_bytes());
-            h.update(b":");
-            h.update(value.as_bytes());
-            h.update(b"\n");
-        }
-        h.update(b"\n");
-        for (i, name) in self.signed_headers.names().enumerate() {
-            if i > 0 {
-                h.update(b";");
-            }
-            h.update(name.as_bytes());
-        }
-        h.update(b"\n");
-        h.update(self.hashed_payload.as_bytes());
-        h.finalize_hex()
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}\n{}\n", self.method, self.path, self.query)?;
-        for (name, value) in self.canonical_headers() {
-            writeln!(f, "{name}:{value}")?;
-        }
-        write!(f, "\n{}\n{}", self.signed_headers, self.hashed_payload)
+        self.lines().write_to(f)
     }
 }
 
@@ -498,6 +421,7 @@ pub fn service_of_host(host: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     fn seed() -> Request<'static> {
         Request::new("POST", "/")

@@ -1,0 +1,253 @@
+//! Ratios of signing to its SHA-256 compression floor that hold on a loaded machine:
+//! the floor and the signer are timed in alternating short batches, and each keeps its
+//! fastest batch (the one least disturbed by other work), so both minima come from the
+//! same moments of the same run.
+//!
+//! Usage: `ratios [ROUNDS]` (default 300 rounds; each round times one batch of each).
+//! Prints, for TC3 with a cached key and per call, ACS3-HMAC-SHA256 and SDK-HMAC-SHA256,
+//! the fastest batch's nanoseconds per call of the signer and of the floor, and their
+//! ratio. Criterion (`cargo bench -p cloudsig-benches`) gives the medians; this gives
+//! the ratio a quiet machine would show. See `benches/README.md`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use cloudsig_benches::{FLOOR_BLOCKS, acs3_seed, huawei_seed, seed, seed_block_counts};
+use cloudsig_canonical::tc3::{self, CredentialScope, Settings, SignedHeaders};
+use cloudsig_core::SecretKey;
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Calls per batch: about 0.2 to 2 ms a batch on the 2-core machine of the README.
+const BATCH: u32 = 1_000;
+
+/// Nanoseconds per call of the fastest of `rounds` batches of `floor` and of `subject`,
+/// timed alternately.
+fn fastest(rounds: u32, floor: &mut dyn FnMut(), subject: &mut dyn FnMut()) -> (f64, f64) {
+    let mut best = (f64::INFINITY, f64::INFINITY);
+    let batch = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        for _ in 0..BATCH {
+            f();
+        }
+        start.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH)
+    };
+    for _ in 0..rounds {
+        best.0 = best.0.min(batch(floor));
+        best.1 = best.1.min(batch(subject));
+    }
+    best
+}
+
+fn main() -> Result {
+    let rounds: u32 = match std::env::args().nth(1) {
+        Some(n) => n.parse()?,
+        None => 300,
+    };
+    let counts = seed_block_counts()?;
+    let acs3_blocks = cloudsig_benches::acs3_block_counts()?.total();
+    let huawei_blocks = cloudsig_benches::huawei_block_counts()?.total();
+    let floor_of = |n: usize| FLOOR_BLOCKS.get(..n).ok_or("not enough floor blocks");
+
+    // TC3: the same calls as the criterion benchmarks `tc3/cached` and `tc3/per_call`.
+    let req = cloudsig_benches::request();
+    let sh = SignedHeaders::default();
+    let settings = Settings::default();
+    let secret = cloudsig_benches::secret()?;
+    let key = cloudsig_benches::signing_key()?;
+    let tc3_cached = || -> Result<_> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = tc3::sign_with_key(black_box(&req), &sh, &settings, ts, scope, &key)?;
+        Ok(*signed.signature())
+    };
+    let tc3_per_call = || -> Result<_> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = tc3::sign(black_box(&req), &sh, &settings, ts, scope, &secret)?;
+        Ok(*signed.signature())
+    };
+
+    // ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples, keyed per call.
+    use cloudsig_canonical::{alibaba::acs3, huawei};
+    use cloudsig_core::huawei::{Algorithm, SdkDate, SigningKey};
+    let acs3_req = acs3_seed::request();
+    let acs3_sh = acs3::signed_headers_of(&acs3_req)?;
+    let acs3_secret = SecretKey::new(acs3_seed::SECRET)?;
+    let acs3_settings = acs3::Settings::default();
+    let acs3 = || -> Result<_> {
+        let alg = black_box(cloudsig_core::alibaba::Algorithm::HmacSha256);
+        let signed = acs3::sign(&acs3_req, &acs3_sh, alg, &acs3_settings, &acs3_secret)?;
+        Ok(*signed.signature())
+    };
+    let hw_req = huawei_seed::request();
+    let hw_sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    let hw_sk = SecretKey::new(huawei_seed::SK)?;
+    let hw_date = SdkDate::parse(huawei_seed::DATE)?;
+    let hw_settings = huawei::Settings::default();
+    let sdk_hmac = || -> Result<_> {
+        let key = SigningKey::new(Algorithm::SdkHmacSha256, huawei_seed::AK, &hw_sk, None)?;
+        let signed = huawei::sign_with_key(
+            black_box(&hw_req),
+            &key,
+            &hw_sh,
+            &hw_settings,
+            hw_date,
+            None,
+        )?;
+        Ok(*signed.signature())
+    };
+
+    type Signer<'s> = Box<dyn Fn() -> Result<cloudsig_core::HexDigest> + 's>;
+    let subjects: [(&str, usize, &str, Signer<'_>); 4] = [
+        (
+            "TC3 cached key",
+            counts.cached(),
+            seed::SIGNATURE,
+            Box::new(tc3_cached),
+        ),
+        (
+            "TC3 key per call",
+            counts.per_call(),
+            seed::SIGNATURE,
+            Box::new(tc3_per_call),
+        ),
+        (
+            "ACS3-HMAC-SHA256",
+            acs3_blocks,
+            acs3_seed::SIGNATURE,
+            Box::new(acs3),
+        ),
+        (
+            "SDK-HMAC-SHA256",
+            huawei_blocks,
+            huawei_seed::SIGNATURE,
+            Box::new(sdk_hmac),
+        ),
+    ];
+    println!("fastest of {rounds} batches of {BATCH} calls, floor and signer alternating");
+    println!(
+        "{:<18} {:>6} {:>11} {:>11} {:>7}",
+        "signer", "blocks", "signer ns", "floor ns", "ratio"
+    );
+    for (name, blocks, expected, sign) in subjects {
+        // Checked once before it is timed, so a failing signer cannot look fast.
+        let sig = sign()?;
+        if sig.as_str() != expected {
+            return Err(format!("{name}: wrong signature {sig}").into());
+        }
+        let floor = floor_of(blocks)?;
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor)));
+            },
+            &mut || {
+                let _ = black_box(sign());
+            },
+        );
+        println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+    }
+    // The call structure's own limit: the cached signature's 8 blocks as its four
+    // dependent chains (payload 2, canonical request 3, string to sign 2, outer 1), each
+    // one call of the block function starting from the previous chain's result, with no
+    // text work at all; against the same 8 blocks in one call.
+    let chains = |blocks: &[[u8; 64]]| -> [u32; 8] {
+        let (payload, rest) = blocks.split_at(2.min(blocks.len()));
+        let (canonical, rest) = rest.split_at(3.min(rest.len()));
+        let (sts, outer) = rest.split_at(2.min(rest.len()));
+        let mut state = cloudsig_benches::SHA256_IV;
+        for chain in [payload, canonical, sts, outer] {
+            let mut next = cloudsig_benches::SHA256_IV;
+            next[0] ^= state[0];
+            sha2::block_api::compress256(&mut next, chain);
+            state = next;
+        }
+        state
+    };
+    let floor8 = floor_of(counts.cached())?;
+    let (f, s) = fastest(
+        rounds,
+        &mut || {
+            black_box(cloudsig_benches::floor(black_box(floor8)));
+        },
+        &mut || {
+            black_box(chains(black_box(floor8)));
+        },
+    );
+    println!();
+    println!(
+        "8 blocks as 4 dependent calls (2, 3, 2, 1): {s:.1} ns, one call {f:.1} ns: {:.2}x",
+        s / f
+    );
+
+    // Where the cached TC3 signature's time goes: each stage alone, fastest batch, the
+    // 8-block floor alternating with it as above.
+    let date = cloudsig_core::UtcDate::from_unix(seed::TIMESTAMP)?;
+    let canonical = tc3::CanonicalRequest::new(&req, &sh, &settings)?;
+    let hashed = canonical.hashed();
+    let digest = [0xa7u8; 32];
+    type Stage<'s> = Box<dyn Fn() + 's>;
+    let stages: [(&str, Stage<'_>); 6] = [
+        (
+            "hex of a digest",
+            Box::new(|| {
+                black_box(cloudsig_core::HexDigest::from_bytes(black_box(&digest)));
+            }),
+        ),
+        (
+            "scope (for_timestamp)",
+            Box::new(|| {
+                let _ = black_box(CredentialScope::for_timestamp(
+                    black_box(seed::TIMESTAMP),
+                    seed::SERVICE,
+                ));
+            }),
+        ),
+        (
+            "payload hash (2 blocks)",
+            Box::new(|| {
+                black_box(cloudsig_core::sha256_hex(black_box(seed::BODY)));
+            }),
+        ),
+        (
+            "canonical new (+ payload)",
+            Box::new(|| {
+                let _ = black_box(tc3::CanonicalRequest::new(black_box(&req), &sh, &settings));
+            }),
+        ),
+        (
+            "canonical hashed (3 blocks)",
+            Box::new(|| {
+                black_box(black_box(&canonical).hashed());
+            }),
+        ),
+        (
+            "sign_hashed (3 blocks)",
+            Box::new(|| {
+                black_box(key.sign_hashed(
+                    black_box(seed::TIMESTAMP),
+                    &date,
+                    seed::SERVICE,
+                    black_box(&hashed),
+                ));
+            }),
+        ),
+    ];
+    println!();
+    println!(
+        "{:<28} {:>11} {:>16}",
+        "TC3 cached, stage", "ns", "of 8-block floor"
+    );
+    for (name, stage) in stages {
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || stage(),
+        );
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+    }
+    Ok(())
+}

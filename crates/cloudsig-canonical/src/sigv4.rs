@@ -1,0 +1,360 @@
+//! The SigV4 family's canonical request, written once for TC3, ACS3 and SDK-HMAC/V11.
+//!
+//! ```text
+//! CanonicalRequest = Method \n CanonicalURI \n CanonicalQuery \n
+//!                    (name:value \n)* \n SignedHeaders \n PayloadLine
+//! ```
+//!
+//! The three schemes share this text exactly (as aws-sigv4's V4 and V4a share one
+//! `CanonicalRequest`); each contributes only its rules, as the lines it hands to
+//! [`Lines`]: TC3 the path and query as sent and lower-cased values, ACS3 a sorted
+//! RFC 3986 query and joined repeated values, Huawei its encoded URI with a trailing `/`
+//! and the last of repeated values. Both the `Display` of each scheme's canonical request
+//! and its hash are written by [`Lines::write_to`], so the text shown for diagnosis and
+//! the bytes hashed cannot drift apart; the hash is streamed piece by piece into the
+//! hasher without materialising the text, and without `core::fmt` (which costs more than
+//! hashing these few hundred bytes).
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+use core::fmt;
+
+use cloudsig_core::HexDigest;
+use cloudsig_core::Sha256Hasher;
+use cloudsig_core::hash::Hasher;
+
+use crate::headers::SignedHeaders;
+
+/// Where a canonical request's text goes: a hasher or a formatter.
+pub(crate) trait Sink {
+    /// Appends `s`.
+    fn put(&mut self, s: &str) -> fmt::Result;
+
+    /// Appends one ASCII separator (`\n`, `:`, `;`).
+    fn put_byte(&mut self, b: u8) -> fmt::Result {
+        let c = [b];
+        self.put(core::str::from_utf8(&c).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl Sink for Sha256Hasher {
+    #[inline]
+    fn put(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn put_byte(&mut self, b: u8) -> fmt::Result {
+        self.update_byte(b);
+        Ok(())
+    }
+}
+
+impl Sink for Hasher {
+    #[inline]
+    fn put(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Sink for fmt::Formatter<'_> {
+    fn put(&mut self, s: &str) -> fmt::Result {
+        self.write_str(s)
+    }
+}
+
+/// The lines of one canonical request, as a scheme's rules made them: the parameters
+/// bundle every scheme fills in.
+pub(crate) struct Lines<'r, H> {
+    /// The method as sent.
+    pub(crate) method: &'r str,
+    /// The canonical URI.
+    pub(crate) uri: &'r str,
+    /// Appended to the URI: Huawei's trailing `/` when the path does not end with one
+    /// (so the path is borrowed, not copied); empty for the others.
+    pub(crate) uri_end: &'r str,
+    /// The canonical query.
+    pub(crate) query: &'r str,
+    /// `(name, value)` of each canonical header, in signing order.
+    pub(crate) headers: H,
+    /// The signed header names.
+    pub(crate) signed_headers: &'r SignedHeaders,
+    /// The payload line: a hex hash or a literal such as `UNSIGNED-PAYLOAD`.
+    pub(crate) payload: &'r str,
+}
+
+impl<'r, H: Iterator<Item = (&'r str, &'r str)>> Lines<'r, H> {
+    /// Writes the canonical request text into `out`.
+    #[inline]
+    pub(crate) fn write_to<S: Sink + ?Sized>(self, out: &mut S) -> fmt::Result {
+        out.put(self.method)?;
+        out.put_byte(b'\n')?;
+        out.put(self.uri)?;
+        out.put(self.uri_end)?;
+        out.put_byte(b'\n')?;
+        out.put(self.query)?;
+        out.put_byte(b'\n')?;
+        for (name, value) in self.headers {
+            out.put(name)?;
+            out.put_byte(b':')?;
+            out.put(value)?;
+            out.put_byte(b'\n')?;
+        }
+        out.put_byte(b'\n')?;
+        for (i, name) in self.signed_headers.names().enumerate() {
+            if i > 0 {
+                out.put_byte(b';')?;
+            }
+            out.put(name)?;
+        }
+        out.put_byte(b'\n')?;
+        out.put(self.payload)
+    }
+
+    /// The lower-case hex SHA-256 of the text, streamed.
+    #[inline]
+    pub(crate) fn sha256(self) -> HexDigest {
+        let mut h = Sha256Hasher::new();
+        // Writing into a hasher cannot fail.
+        let _ = self.write_to(&mut h);
+        h.finalize_hex()
+    }
+
+    /// The lower-case hex hash of the text with `hasher` (SHA-256 or SM3), streamed.
+    pub(crate) fn hashed_with(self, mut hasher: Hasher) -> HexDigest {
+        // Writing into a hasher cannot fail.
+        let _ = self.write_to(&mut hasher);
+        hasher.finalize_hex()
+    }
+}
+
+/// How many signed header values a canonical request holds without allocating, by
+/// default: the SDKs sign two to eight (TC3's two, Huawei's three, ACS3's six or seven).
+/// TC3 keeps four (its SDKs sign two, the documentation three), so that its `Signed`,
+/// which the hot path returns by value, stays small.
+pub(crate) const INLINE_VALUES: usize = 8;
+
+/// The values of the signed headers, in order: borrowed from the request and held
+/// inline when there are at most `N` and none had to be rewritten (lower-cased, or
+/// several values joined), which is what signing and verifying almost always meet; in a
+/// vector otherwise.
+#[derive(Clone)]
+pub(crate) enum Values<'a, const N: usize = INLINE_VALUES> {
+    /// Borrowed values, inline.
+    Inline {
+        /// How many of `items` are values.
+        len: usize,
+        /// The values.
+        items: [&'a str; N],
+    },
+    /// Any values.
+    Heap(Vec<Cow<'a, str>>),
+}
+
+impl<'a, const N: usize> Values<'a, N> {
+    /// Room for `n` values.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        if n <= N {
+            Self::Inline {
+                len: 0,
+                items: [""; N],
+            }
+        } else {
+            Self::Heap(Vec::with_capacity(n))
+        }
+    }
+
+    /// Appends a value.
+    pub(crate) fn push(&mut self, value: Cow<'a, str>) {
+        match (&mut *self, value) {
+            (Self::Inline { len, items }, Cow::Borrowed(v)) if *len < N => {
+                if let Some(slot) = items.get_mut(*len) {
+                    *slot = v;
+                }
+                *len += 1;
+            }
+            (Self::Heap(list), value) => list.push(value),
+            (Self::Inline { len, items }, value) => {
+                let mut list: Vec<Cow<'a, str>> = Vec::with_capacity(*len + 1);
+                list.extend(items.iter().take(*len).map(|v| Cow::Borrowed(*v)));
+                list.push(value);
+                *self = Self::Heap(list);
+            }
+        }
+    }
+
+    /// The values in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (inline, heap): (&[&str], &[Cow<'a, str>]) = match self {
+            Self::Inline { len, items } => (items.get(..*len).unwrap_or_default(), &[]),
+            Self::Heap(list) => (&[], list),
+        };
+        inline
+            .iter()
+            .copied()
+            .chain(heap.iter().map(|v| v.as_ref()))
+    }
+}
+
+impl<const N: usize> PartialEq for Values<'_, N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl<const N: usize> Eq for Values<'_, N> {}
+
+impl<const N: usize> fmt::Debug for Values<'_, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A canonical request's payload line: a hash this crate computed, or text from the
+/// request (a hash the caller gave, a payload header's value, `UNSIGNED-PAYLOAD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PayloadLine<'a> {
+    /// A computed hash.
+    Hashed(HexDigest),
+    /// Text used as it is.
+    Text(&'a str),
+}
+
+impl PayloadLine<'_> {
+    /// The line's text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Hashed(h) => h.as_str(),
+            Self::Text(t) => t,
+        }
+    }
+}
+
+/// Whether `b` is an RFC 3986 unreserved character, which every scheme of the family
+/// leaves as it is when it decodes and encodes again.
+#[inline]
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Whether a path is already its own canonical URI under every form of ACS3 and Huawei:
+/// `/`-separated segments of unreserved characters, so that decoding and encoding each
+/// segment gives it back (Huawei may still append its `/`).
+pub(crate) fn unreserved_path(path: &str) -> bool {
+    path.bytes().all(|b| b == b'/' || unreserved(b))
+}
+
+/// Whether a raw query is already the family's sorted canonical query: `name=value` pairs
+/// (the `=` always written) of unreserved characters only, so there is nothing to decode
+/// or encode, with non-empty names, in the order of `(name, value)` that the canonical
+/// forms sort by. The signers of the SDKs send their queries in this form, so signing
+/// and verifying borrow the query instead of rebuilding it; anything else is rebuilt.
+pub(crate) fn sorted_unreserved_query(raw: &str) -> bool {
+    if raw.is_empty() {
+        return true;
+    }
+    let mut previous: Option<(&str, &str)> = None;
+    for pair in raw.split('&') {
+        let Some((name, value)) = pair.split_once('=') else {
+            return false;
+        };
+        if name.is_empty()
+            || !name.bytes().all(unreserved)
+            || !value.bytes().all(unreserved)
+            || previous.is_some_and(|p| (name, value) < p)
+        {
+            return false;
+        }
+        previous = Some((name, value));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sorted_unreserved_pairs_are_already_canonical() {
+        for yes in [
+            "",
+            "a=1",
+            "a=&b=2",
+            "a=1&a=1&a=2",
+            "a=1&a-b=2",
+            "A=1&a=0",
+            "x=~._-",
+        ] {
+            assert!(sorted_unreserved_query(yes), "{yes}");
+        }
+        // Tuple order: `a` before `a-b` although `-` sorts before `=` as text.
+        for no in [
+            "a",
+            "b=1&a=2",
+            "a=2&a=1",
+            "a-b=1&a=2",
+            "=1",
+            "a=1&&b=2",
+            "a=x%20y",
+            "a=x+y",
+            "a=b=c",
+            "a=*",
+            "a=中",
+        ] {
+            assert!(!sorted_unreserved_query(no), "{no}");
+        }
+        assert!(unreserved_path("/v1/abc-_.~/vpcs") && unreserved_path("/") && unreserved_path(""));
+        assert!(!unreserved_path("/a%20b") && !unreserved_path("/a*b") && !unreserved_path("/a b"));
+    }
+
+    /// Where the fast checks say "already canonical", the schemes' own canonical forms
+    /// give the text back unchanged: every query of up to three pairs over a small
+    /// alphabet, and paths, through ACS3's and Huawei's builders.
+    #[test]
+    fn what_is_borrowed_is_what_the_builders_would_write() {
+        use crate::alibaba::acs3;
+        use crate::huawei;
+        let pairs = ["a=1", "a=", "a-b=2", "A=0", "b=x.y", "b=~", "a=2"];
+        let mut borrowed = 0;
+        let mut queries = Vec::new();
+        for x in pairs {
+            queries.push(alloc::string::String::from(x));
+            for y in pairs {
+                queries.push(alloc::format!("{x}&{y}"));
+                for z in pairs {
+                    queries.push(alloc::format!("{x}&{y}&{z}"));
+                }
+            }
+        }
+        for q in &queries {
+            if sorted_unreserved_query(q) {
+                borrowed += 1;
+                let plus = crate::encode::PlusIs::Plus;
+                assert_eq!(acs3::canonical_query(q, acs3::QueryForm::Rfc3986, plus), *q);
+                assert_eq!(huawei::canonical_query(q, huawei::QueryForm::Sorted), *q);
+            }
+        }
+        assert!(borrowed > 50, "{borrowed}");
+        for path in ["/", "/v1/abc/vpcs", "/v1/abc/vpcs/", "/a//b", "/~a.b-c_d"] {
+            assert!(unreserved_path(path));
+            for form in [
+                huawei::UriForm::Sdk,
+                huawei::UriForm::NotEncoded,
+                huawei::UriForm::DoubleEncoded,
+            ] {
+                let slash = if path.ends_with('/') { "" } else { "/" };
+                assert_eq!(
+                    huawei::canonical_uri(path, form),
+                    alloc::format!("{path}{slash}")
+                );
+            }
+            assert_eq!(
+                huawei::canonical_uri(path, huawei::UriForm::NoTrailingSlash),
+                path
+            );
+            assert_eq!(acs3::canonical_uri(path), path);
+        }
+    }
+}
