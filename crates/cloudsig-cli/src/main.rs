@@ -9,7 +9,9 @@ mod endpoint;
 mod profile;
 mod serve;
 mod sign;
+#[path = "sign/alibaba.rs"]
 mod sign_alibaba;
+#[path = "sign/huawei.rs"]
 mod sign_huawei;
 mod verify;
 

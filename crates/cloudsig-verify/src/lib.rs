@@ -7,9 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
-pub mod auth;
 pub mod capture;
-pub mod codes;
 pub mod conformance;
 mod diagnose;
 mod duplicates;
@@ -22,6 +20,8 @@ pub mod params;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+mod tencent;
+pub use tencent::{auth, codes};
 mod verifier;
 
 pub use report::{Report, Scheme, Verdict};
