@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+pub mod authorization;
 pub mod capture;
 pub mod conformance;
 mod diagnose;

@@ -13,7 +13,7 @@ use cloudsig_canonical::{Payload, Request};
 use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, hash_hex};
 use cloudsig_core::constant_time_eq;
 
-use crate::auth::AuthForm;
+use crate::authorization::AuthForm;
 use crate::capture::RequestView;
 use crate::report::{Computed, Diagnosis, ExpectedSignature, Report, Scheme};
 use crate::verifier::Verifier;

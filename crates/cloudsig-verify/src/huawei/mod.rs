@@ -21,7 +21,7 @@ use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAY
 
 pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization};
 
-use crate::auth::AuthForm;
+use crate::authorization::AuthForm;
 use crate::capture::RequestView;
 use crate::report::{Computed, ExpectedSignature, Report, Scheme};
 use crate::verifier::{Verifier, request_of};
