@@ -8,6 +8,7 @@
 
 pub mod alibaba;
 pub mod authorization;
+mod cache;
 pub mod capture;
 pub mod conformance;
 mod diagnose;
@@ -17,6 +18,7 @@ pub mod escape;
 pub mod http;
 pub mod huawei;
 pub mod keys;
+mod options;
 pub mod params;
 pub mod pipeline;
 pub mod render;
@@ -24,6 +26,9 @@ pub mod report;
 mod tencent;
 pub use tencent::{auth, codes};
 mod verifier;
+mod wing;
 
+pub use cache::KeyCache;
+pub use options::Options;
 pub use report::{Report, Scheme, Verdict};
-pub use verifier::{KeyCache, Options, Session, Verifier, unreadable};
+pub use verifier::{Session, Verifier, unreadable};

@@ -9,11 +9,12 @@ use std::io;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
+use crate::cache::KeyCache;
 use crate::capture::jsonl::{self, Scratch};
 use crate::capture::{CaptureError, Item, Limits, Location};
 use crate::conformance::ReplayGuard;
 use crate::report::{Report, Verdict};
-use crate::verifier::{KeyCache, Verifier, unreadable};
+use crate::verifier::{Verifier, unreadable};
 
 /// How many requests a unit of work holds.
 pub const BATCH: usize = 256;
