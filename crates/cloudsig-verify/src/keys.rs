@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
 use std::path::Path;
 
-use cloudsig_canonical::tencent::Credentials;
+use cloudsig_canonical::Credentials;
 use cloudsig_core::constant_time_eq;
 use zeroize::Zeroizing;
 
