@@ -6,13 +6,10 @@
 
 mod api;
 mod endpoint;
+mod output;
 mod profile;
 mod serve;
 mod sign;
-#[path = "sign/alibaba.rs"]
-mod sign_alibaba;
-#[path = "sign/huawei.rs"]
-mod sign_huawei;
 mod verify;
 
 use std::process::ExitCode;
