@@ -43,6 +43,7 @@ pub mod keys;
 mod options;
 pub mod params;
 pub mod pipeline;
+pub mod redact;
 pub mod render;
 pub mod report;
 mod tencent;

@@ -11,9 +11,9 @@ use crate::keys::KeyRing;
 pub struct Options {
     /// The time to check timestamps against (Unix seconds).
     pub now: i64,
-    /// The allowed clock skew in seconds (default 300, as Tencent Cloud; left at 300,
-    /// Alibaba and Huawei requests get their clouds' 15 minutes).
-    pub window: i64,
+    /// The allowed clock skew in seconds for every cloud; `None` (the default): each
+    /// cloud's own (Tencent Cloud 300 s, Alibaba Cloud and Huawei Cloud 15 minutes).
+    pub window: Option<i64>,
     /// How TC3 signed header values are cased (default: lower-cased, as documented).
     pub header_value_case: HeaderValueCase,
     /// Whether to search for the client mistake behind a mismatch (default true).
@@ -31,7 +31,7 @@ impl Options {
     pub fn at(now: i64) -> Self {
         Self {
             now,
-            window: crate::conformance::DEFAULT_WINDOW,
+            window: None,
             header_value_case: HeaderValueCase::Lowercase,
             diagnose: true,
             host_names_service: true,
@@ -45,10 +45,24 @@ impl Options {
         self
     }
 
-    /// With another skew window.
-    pub fn window(mut self, seconds: i64) -> Self {
-        self.window = seconds;
+    /// With one skew window for every cloud, in seconds (`None`: each cloud's own).
+    ///
+    /// ```
+    /// use cloudsig_verify::Options;
+    /// assert_eq!(Options::at(0).window, None);
+    /// assert_eq!(Options::at(0).window(300).window, Some(300));
+    /// assert_eq!(Options::at(0).window(None).window, None);
+    /// ```
+    pub fn window(mut self, seconds: impl Into<Option<i64>>) -> Self {
+        self.window = seconds.into();
         self
+    }
+
+    /// The window of the replay guard's numeric (Tencent v1) nonces: the configured
+    /// window, else Tencent Cloud's 300 s (the guard gives Alibaba's nonces its own
+    /// 15 minutes when that is longer).
+    pub fn replay_window(&self) -> i64 {
+        self.window_for(crate::conformance::DEFAULT_WINDOW)
     }
 
     /// With or without diagnosis.
@@ -58,13 +72,9 @@ impl Options {
     }
 
     /// The skew window for a cloud whose own window is `cloud_window` seconds: the
-    /// configured window, or the cloud's own when the window was left at the default
-    /// (300 s, Tencent Cloud's, which is also the command line's default).
+    /// configured window, or the cloud's own when none is configured.
     pub(crate) fn window_for(&self, cloud_window: i64) -> i64 {
-        match self.window {
-            crate::conformance::DEFAULT_WINDOW => cloud_window,
-            w => w,
-        }
+        self.window.unwrap_or(cloud_window)
     }
 }
 
@@ -89,5 +99,24 @@ impl<'a> Ctx<'a> {
     /// The options.
     pub(crate) fn options(&self) -> &'a Options {
         self.options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_explicit_window_of_300_is_not_each_clouds_own() {
+        // The old setting used 300 as "each cloud's own": a user asking for 300 s got
+        // Alibaba's and Huawei's 15 minutes.
+        let own = Options::at(0);
+        assert_eq!(own.window_for(900), 900);
+        assert_eq!(own.window_for(300), 300);
+        assert_eq!(own.replay_window(), 300);
+        let strict = Options::at(0).window(300);
+        assert_eq!(strict.window_for(900), 300);
+        let wide = Options::at(0).window(3600);
+        assert_eq!((wide.window_for(900), wide.replay_window()), (3600, 3600));
     }
 }

@@ -90,7 +90,7 @@ where
     I: Iterator<Item = Item> + Send,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     verify_items_with_replay(items, verifier, threads, &mut replay, sink)
 }
 
@@ -192,7 +192,7 @@ where
     K: Fn(&Report) -> bool + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     verify_jsonl_where_with_replay(reader, verifier, limits, threads, &mut replay, keep, sink)
 }
 
@@ -565,7 +565,7 @@ where
     W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     run_recycling(units, verifier, threads, work, sink, None, &mut replay)
 }
 

@@ -150,7 +150,7 @@ pub struct Session {
 impl Session {
     /// A session over `verifier`.
     pub fn new(verifier: Verifier) -> Self {
-        let mut replay = ReplayGuard::new(verifier.options.window);
+        let mut replay = ReplayGuard::new(verifier.options.replay_window());
         replay.advance(verifier.options.now);
         Self {
             verifier,

@@ -136,7 +136,7 @@ fn credentials(keys: &AlibabaKeyArgs) -> Result<Credentials, String> {
     }
     ring.pick(keys.key_id.as_deref())
         .cloned()
-        .map_err(|e| e.replace("--secret-id", "--key-id"))
+        .map_err(String::from)
 }
 
 /// The parts every call takes from the common flags.

@@ -97,9 +97,7 @@ pub(super) fn run(a: HuaweiArgs) -> Result<(), String> {
                     .into(),
             );
         }
-        (id, _) => ring
-            .pick(id.as_deref())
-            .map_err(|e| e.replace("--secret-id", "--key-id"))?,
+        (id, _) => ring.pick(id.as_deref()).map_err(String::from)?,
     };
     let sk = std::str::from_utf8(picked.secret_key().expose_secret())
         .map_err(|_| "the SK is not text".to_string())?;

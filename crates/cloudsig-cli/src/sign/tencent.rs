@@ -152,8 +152,8 @@ fn keyring(args: &KeyArgs) -> Result<KeyRing, String> {
         return crate::profile::keyring(crate::profile::Cloud::Tencent, name);
     }
     match &args.key_file {
-        Some(path) => KeyRing::read_file(path, &mut crate::warn),
-        None => KeyRing::from_env(),
+        Some(path) => KeyRing::read_file(path, &mut crate::warn).map_err(String::from),
+        None => KeyRing::from_env().map_err(String::from),
     }
 }
 
@@ -203,9 +203,7 @@ pub(super) fn run_tc3(a: Tc3Args) -> Result<(), String> {
             .ok_or_else(|| format!("--header {h:?}: expected NAME:VALUE"))?;
         call = call.extra_header(n.trim(), v.trim());
     }
-    let creds = ring
-        .pick(a.keys.key_id.as_deref())
-        .map_err(|e| e.replace("--secret-id", "--key-id"))?;
+    let creds = ring.pick(a.keys.key_id.as_deref()).map_err(String::from)?;
     let signed =
         tencent::sign_tc3(creds, &call, clock(&a.output).as_ref()).map_err(|e| e.to_string())?;
     print(&signed, &a.output)
@@ -255,9 +253,7 @@ pub(super) fn run_v1(a: V1Args) -> Result<(), String> {
     if let Some(n) = a.nonce {
         call = call.nonce(n);
     }
-    let creds = ring
-        .pick(a.keys.key_id.as_deref())
-        .map_err(|e| e.replace("--secret-id", "--key-id"))?;
+    let creds = ring.pick(a.keys.key_id.as_deref()).map_err(String::from)?;
     let signed =
         tencent::sign_v1(creds, &call, clock(&a.output).as_ref()).map_err(|e| e.to_string())?;
     print(&signed, &a.output)

@@ -249,7 +249,9 @@ fn check(verifier: &Ctx<'_>, cap: &RequestView<'_>, value: &str) -> Report {
     }
     fail(&mut report, "signature", "verify aksk signature fail");
     let computed = Computed {
-        canonical_request: Some(signed.canonical_request().to_string()),
+        canonical_request: Some(crate::redact::canonical_request(
+            &signed.canonical_request().to_string(),
+        )),
         string_to_sign: signed.string_to_sign().to_string(),
         expected_signature: ExpectedSignature::new(signed.signature().to_string()),
         received_signature: a.signature.to_string(),

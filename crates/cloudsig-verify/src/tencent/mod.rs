@@ -164,7 +164,12 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
     };
     report.timestamp = timestamp;
     if let Some(ts) = timestamp {
-        rules::timestamp_window(&mut report, ts, ctx.options().now, ctx.options().window);
+        rules::timestamp_window(
+            &mut report,
+            ts,
+            ctx.options().now,
+            ctx.options().window_for(crate::conformance::DEFAULT_WINDOW),
+        );
     }
     rules::size_limits(&mut report, cap, Scheme::Tc3);
     rules::content_type_pairing(&mut report, cap, Scheme::Tc3);
@@ -324,7 +329,9 @@ fn check_tc3_signed(
             "the signature does not match the request as sent",
         );
         let computed = Computed {
-            canonical_request: Some(signed.canonical_request().to_string()),
+            canonical_request: Some(crate::redact::canonical_request(
+                &signed.canonical_request().to_string(),
+            )),
             string_to_sign: signed.string_to_sign().to_string(),
             expected_signature: ExpectedSignature::new(signed.signature().to_string()),
             received_signature: a.signature.to_string(),
@@ -403,7 +410,12 @@ fn check_v1(ctx: &Ctx<'_>, cap: &RequestView<'_>, params: &Params) -> Report {
         None => {}
     }
     if let Some(ts) = timestamp {
-        rules::timestamp_window(&mut report, ts, ctx.options().now, ctx.options().window);
+        rules::timestamp_window(
+            &mut report,
+            ts,
+            ctx.options().now,
+            ctx.options().window_for(crate::conformance::DEFAULT_WINDOW),
+        );
     }
     rules::size_limits(&mut report, cap, scheme);
     rules::content_type_pairing(&mut report, cap, scheme);
