@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let parse = t.elapsed();
     let verifier = Verifier::new(
         KeyRing::from_file(keys.as_ref())?,
-        Options::at(now.parse()?).window(window.parse()?),
+        Options::at(now.parse()?).window(window.parse::<i64>()?),
     );
     let mut cache = KeyCache::default();
     let rounds: u32 = std::env::var("ROUNDS")

@@ -6,11 +6,10 @@
 
 mod api;
 mod endpoint;
+mod output;
 mod profile;
 mod serve;
 mod sign;
-mod sign_alibaba;
-mod sign_huawei;
 mod verify;
 
 use std::process::ExitCode;

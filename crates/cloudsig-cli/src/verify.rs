@@ -56,10 +56,10 @@ pub struct VerifyArgs {
     /// The time to check timestamps against, in Unix seconds (default: now).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     now: Option<i64>,
-    /// The allowed clock skew in seconds; left at 300, each cloud's own window applies
-    /// (Tencent 300 s, Alibaba and Huawei 15 minutes).
-    #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = non_negative)]
-    window: i64,
+    /// The allowed clock skew in seconds, for every cloud (default: each cloud's own,
+    /// Tencent 300 s, Alibaba and Huawei 15 minutes).
+    #[arg(long, value_name = "SECONDS", value_parser = non_negative)]
+    window: Option<i64>,
     /// For each request that fails, print every finding, where the stages diverge, and
     /// the canonical request and string to sign that were computed (not the expected
     /// signature: see --reveal-expected-signature).
@@ -147,7 +147,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     };
     let mut not_read = 0usize;
     // One replay store for the whole run: a nonce used in one file is a replay in the next.
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     for file in &files {
         let name = file
             .as_ref()

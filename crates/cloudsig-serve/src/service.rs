@@ -58,8 +58,12 @@ impl App {
     ) -> Self {
         // The diagnosis is never answered (it holds the expected signature), so it is
         // not searched for.
+        // Settings keep the command line's "300 means each cloud's own" (Tencent's is
+        // 300 s); the verifier's window is an Option.
+        let window = (settings.window != cloudsig_verify::conformance::DEFAULT_WINDOW)
+            .then_some(settings.window);
         let options = Options::at(0)
-            .window(settings.window)
+            .window(window)
             .diagnose(false)
             .host_names_service(settings.strict_host);
         Self {

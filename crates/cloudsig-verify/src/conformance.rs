@@ -1,172 +1,92 @@
-//! Protocol rules that hold whatever the signature: time window, sizes, content type and
-//! algorithm pairing, tokens, nonce replay. Each rule adds a finding with its code.
+//! The checks every cloud shares, below the clouds' own rules: the clock skew of a
+//! timestamp (with the whole-hours offset that names a local time written as UTC), the
+//! one token check, and the nonce replay guard. Each cloud words the findings with its
+//! own codes (`tencent/rules.rs`, `alibaba/mod.rs`, `huawei/mod.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::hash::{BuildHasher, RandomState};
 
-use cloudsig_canonical::tencent::Credentials;
+use cloudsig_canonical::Credentials;
 
-use crate::capture::RequestView;
-use crate::codes;
-use crate::report::{Report, Scheme};
+use crate::report::Report;
+use crate::tencent::codes;
 
 /// Tencent Cloud refuses timestamps further than this from its clock (seconds).
 pub const DEFAULT_WINDOW: i64 = 300;
-/// The largest GET request, in bytes ("up to 32 KB").
-pub const MAX_GET: usize = 32 * 1024;
-/// The largest v1 POST body ("up to 1 MB").
-pub const MAX_V1_POST: usize = 1024 * 1024;
-/// The largest TC3 POST body ("up to 10 MB").
-pub const MAX_TC3_POST: usize = 10 * 1024 * 1024;
-
-/// The media type of a Content-Type value, lower-cased, without parameters.
-pub fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// How far a timestamp is outside the window, as [`skew`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Skew {
+    /// The timestamp minus the verification time, in seconds (negative: behind).
+    pub seconds: i64,
+    /// The whole hours (UTC-12 to UTC+14, not 0) that bring the timestamp within the
+    /// window: a clock's local time written as UTC.
+    pub local_offset_h: Option<i64>,
 }
 
-/// The timestamp is within `window` seconds of `now`.
-pub fn timestamp_window(report: &mut Report, timestamp: i64, now: i64, window: i64) {
-    let skew = timestamp.saturating_sub(now);
-    if skew.unsigned_abs() > window.unsigned_abs() {
-        let (amount, side) = if skew < 0 {
-            (skew.unsigned_abs(), "behind")
+impl Skew {
+    /// `behind` or `ahead of`, for messages.
+    pub fn side(&self) -> &'static str {
+        if self.seconds < 0 {
+            "behind"
         } else {
-            (skew.unsigned_abs(), "ahead of")
-        };
-        report.fail(
-            codes::SIGNATURE_EXPIRE,
-            "timestamp-window",
-            format!("the timestamp is {amount} s {side} the verification time (at most {window} s allowed)"),
-        );
-    }
-}
-
-/// GET at most 32 KB; POST bodies at most 1 MB with v1 and 10 MB with TC3.
-pub fn size_limits(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
-    if cap.method == "GET" {
-        let size = cap.target.len()
-            + cap
-                .headers
-                .iter()
-                .map(|(n, v)| n.len() + v.len() + 4)
-                .sum::<usize>()
-            + cap.body.len();
-        if size > MAX_GET {
-            report.fail(
-                codes::REQUEST_SIZE_LIMIT_EXCEEDED,
-                "size-limit",
-                format!("a GET request is limited to 32 KB; this one is {size} bytes (use POST)"),
-            );
+            "ahead of"
         }
-        return;
-    }
-    let (limit, what) = match scheme {
-        Scheme::Tc3 => (
-            MAX_TC3_POST,
-            "TC3-HMAC-SHA256 POST bodies are limited to 10 MB",
-        ),
-        Scheme::V1HmacSha1 | Scheme::V1HmacSha256 => (
-            MAX_V1_POST,
-            "v1 POST bodies are limited to 1 MB (TC3-HMAC-SHA256 allows 10 MB)",
-        ),
-        _ => return,
-    };
-    if cap.body.len() > limit {
-        report.fail(
-            codes::REQUEST_SIZE_LIMIT_EXCEEDED,
-            "size-limit",
-            format!("{what}; this one is {} bytes", cap.body.len()),
-        );
     }
 }
 
-/// JSON and multipart need TC3; form bodies need v1; a TC3 GET is form-encoded.
-pub fn content_type_pairing(report: &mut Report, cap: &RequestView<'_>, scheme: Scheme) {
-    let raw = cap.header("content-type").unwrap_or_default();
-    // Byte-wise, `;` being ASCII: a `char` pattern costs more on a short value.
-    let essence = raw
-        .get(..raw.bytes().position(|b| b == b';').unwrap_or(raw.len()))
-        .unwrap_or_default()
-        .trim();
-    // The common case, checked without allocating.
-    if scheme == Scheme::Tc3
-        && cap.method == "POST"
-        && essence.eq_ignore_ascii_case("application/json")
-    {
-        return;
+/// The skew of `timestamp` from `now` when it is more than `window` seconds; `None`
+/// when it is within. Every cloud's time-window check.
+///
+/// ```
+/// use cloudsig_verify::conformance::skew;
+/// assert_eq!(skew(1000, 1000 + 300, 300), None);
+/// let s = skew(8 * 3600, 0, 900).unwrap();
+/// assert_eq!((s.seconds, s.side(), s.local_offset_h), (28800, "ahead of", Some(8)));
+/// ```
+pub fn skew(timestamp: i64, now: i64, window: i64) -> Option<Skew> {
+    let seconds = timestamp.saturating_sub(now);
+    let window = window.unsigned_abs();
+    if seconds.unsigned_abs() <= window {
+        return None;
     }
-    let media = media_type(raw);
-    let v1 = matches!(scheme, Scheme::V1HmacSha1 | Scheme::V1HmacSha256);
-    let problem = match (scheme, cap.method, media.as_str()) {
-        (
-            Scheme::Tc3,
-            "POST",
-            "application/json" | "multipart/form-data" | "application/octet-stream",
-        ) => None,
-        (Scheme::Tc3, "POST", "application/x-www-form-urlencoded") => Some(
-            "a form-encoded POST must be signed with HmacSHA1 or HmacSHA256, not TC3-HMAC-SHA256"
-                .to_string(),
-        ),
-        (Scheme::Tc3, "POST", other) => Some(format!(
-            "a TC3-HMAC-SHA256 POST carries application/json or multipart/form-data, not {}",
-            if other.is_empty() {
-                "no Content-Type"
-            } else {
-                other
-            }
-        )),
-        (Scheme::Tc3, "GET", "application/x-www-form-urlencoded") => None,
-        (Scheme::Tc3, "GET", other) => Some(format!(
-            "a TC3-HMAC-SHA256 GET must declare application/x-www-form-urlencoded, not {}",
-            if other.is_empty() {
-                "no Content-Type"
-            } else {
-                other
-            }
-        )),
-        (_, "POST", "application/json" | "multipart/form-data") if v1 => Some(format!(
-            "{media} bodies must be signed with TC3-HMAC-SHA256; HmacSHA1/HmacSHA256 sign form bodies only"
-        )),
-        (_, "POST", other) if v1 && other != "application/x-www-form-urlencoded" => Some(format!(
-            "a v1 POST carries application/x-www-form-urlencoded, not {}",
-            if other.is_empty() {
-                "no Content-Type"
-            } else {
-                other
-            }
-        )),
-        _ => None,
-    };
-    if let Some(message) = problem {
-        report.fail(codes::INVALID_PARAMETER, "content-type-algorithm", message);
-    }
+    let local_offset_h = (-12..=14i64)
+        .filter(|h| *h != 0)
+        .find(|h| seconds.saturating_sub(h * 3600).unsigned_abs() <= window);
+    Some(Skew {
+        seconds,
+        local_offset_h,
+    })
 }
 
-/// The token sent agrees with the key file's, when the key file has one.
-pub fn token(report: &mut Report, sent: Option<&str>, creds: &Credentials, header: &str) {
+/// What the one token check found: the token a request sent against the key's.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// The key has a token and the request sent it (or neither has one).
+    Agrees,
+    /// The key has a token and the request sent another (compared in constant time).
+    Mismatch,
+    /// The key has a token and the request sent none.
+    Missing,
+    /// The request sent a token and the key has none to check it against.
+    Unchecked,
+}
+
+/// The one token check: `sent` against the token of `creds`, byte for byte (a cloud
+/// that ignores surrounding whitespace passes `sent` trimmed).
+pub fn token_check(creds: &Credentials, sent: Option<&str>) -> TokenCheck {
     match (creds.token(), sent) {
-        (Some(want), Some(got)) if !cloudsig_core::constant_time_eq(want.as_bytes(), got.as_bytes()) => {
-            report.fail(
-                codes::TOKEN_FAILURE,
-                "token",
-                format!("{header} is not the key file's token for this SecretId (stale temporary credentials?)"),
-            );
+        (Some(want), Some(got)) => {
+            if cloudsig_core::constant_time_eq(want.as_bytes(), got.as_bytes()) {
+                TokenCheck::Agrees
+            } else {
+                TokenCheck::Mismatch
+            }
         }
-        (Some(_), None) => report.fail(
-            codes::TOKEN_FAILURE,
-            "token",
-            format!("the key file holds temporary credentials for this SecretId but the request has no {header}"),
-        ),
-        (None, Some(_)) => report
-            .notes
-            .push(format!("{header} is present; the key file has no token to check it against")),
-        _ => {}
+        (Some(_), None) => TokenCheck::Missing,
+        (None, Some(_)) => TokenCheck::Unchecked,
+        (None, None) => TokenCheck::Agrees,
     }
 }
 
@@ -526,124 +446,9 @@ impl ReplayGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{Captured, Location};
-    use crate::report::Verdict;
-
-    fn cap(method: &str, target: &str, ct: Option<&str>, body: Vec<u8>) -> Captured {
-        let mut headers = vec![("Host".to_string(), "cvm.tencentcloudapi.com".to_string())];
-        if let Some(ct) = ct {
-            headers.push(("Content-Type".to_string(), ct.to_string()));
-        }
-        Captured {
-            location: Location::default(),
-            method: method.into(),
-            target: target.into(),
-            headers,
-            body,
-        }
-    }
-
-    fn codes_of(f: impl FnOnce(&mut Report)) -> Vec<&'static str> {
-        let mut r = Report::new(Location::default(), Scheme::Tc3);
-        f(&mut r);
-        r.findings.iter().map(|f| f.code).collect()
-    }
-
-    #[test]
-    fn size_limits_by_method_and_scheme() {
-        let big_get = cap("GET", &format!("/?X={}", "a".repeat(MAX_GET)), None, vec![]);
-        assert_eq!(
-            codes_of(|r| size_limits(r, &big_get.view(), Scheme::Tc3)),
-            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
-        );
-        let v1_post = cap("POST", "/", None, vec![b'a'; MAX_V1_POST + 1]);
-        assert_eq!(
-            codes_of(|r| size_limits(r, &v1_post.view(), Scheme::V1HmacSha1)),
-            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
-        );
-        // The same body is fine with TC3, up to 10 MB.
-        assert!(codes_of(|r| size_limits(r, &v1_post.view(), Scheme::Tc3)).is_empty());
-        let tc3_post = cap("POST", "/", None, vec![b'a'; MAX_TC3_POST + 1]);
-        assert_eq!(
-            codes_of(|r| size_limits(r, &tc3_post.view(), Scheme::Tc3)),
-            [codes::REQUEST_SIZE_LIMIT_EXCEEDED]
-        );
-        let ok = cap("POST", "/", None, vec![b'a'; MAX_V1_POST]);
-        assert!(codes_of(|r| size_limits(r, &ok.view(), Scheme::V1HmacSha256)).is_empty());
-    }
-
-    #[test]
-    fn content_type_and_algorithm_pairing() {
-        let pairs = [
-            (
-                "POST",
-                Some("application/json; charset=utf-8"),
-                Scheme::Tc3,
-                true,
-            ),
-            (
-                "POST",
-                Some("multipart/form-data; boundary=x"),
-                Scheme::Tc3,
-                true,
-            ),
-            ("POST", Some("application/octet-stream"), Scheme::Tc3, true),
-            (
-                "POST",
-                Some("application/x-www-form-urlencoded"),
-                Scheme::Tc3,
-                false,
-            ),
-            ("POST", None, Scheme::Tc3, false),
-            (
-                "GET",
-                Some("application/x-www-form-urlencoded"),
-                Scheme::Tc3,
-                true,
-            ),
-            ("GET", Some("application/json"), Scheme::Tc3, false),
-            (
-                "POST",
-                Some("application/x-www-form-urlencoded"),
-                Scheme::V1HmacSha1,
-                true,
-            ),
-            ("POST", Some("application/json"), Scheme::V1HmacSha1, false),
-            (
-                "POST",
-                Some("multipart/form-data; boundary=x"),
-                Scheme::V1HmacSha256,
-                false,
-            ),
-            ("POST", Some("text/plain"), Scheme::V1HmacSha256, false),
-            ("GET", None, Scheme::V1HmacSha1, true),
-        ];
-        for (method, ct, scheme, ok) in pairs {
-            let c = cap(method, "/", ct, vec![]);
-            let got = codes_of(|r| content_type_pairing(r, &c.view(), scheme));
-            assert_eq!(got.is_empty(), ok, "{method} {ct:?} {scheme}: {got:?}");
-            if !ok {
-                assert_eq!(got, [codes::INVALID_PARAMETER]);
-            }
-        }
-    }
-
-    #[test]
-    fn timestamp_window_both_ways() {
-        assert!(codes_of(|r| timestamp_window(r, 1000, 1300, 300)).is_empty());
-        assert_eq!(
-            codes_of(|r| timestamp_window(r, 1000, 1301, 300)),
-            [codes::SIGNATURE_EXPIRE]
-        );
-        assert_eq!(
-            codes_of(|r| timestamp_window(r, 1301, 1000, 300)),
-            [codes::SIGNATURE_EXPIRE]
-        );
-        assert_eq!(
-            codes_of(|r| timestamp_window(r, i64::MIN, i64::MAX, 300)),
-            [codes::SIGNATURE_EXPIRE]
-        );
-    }
+    use crate::capture::Location;
+    use crate::report::{Scheme, Verdict};
+    use crate::tencent::codes;
 
     /// A v1 report with a nonce, from SecretId `AKID`.
     fn v1(index: usize, nonce: u64, ts: i64, authenticated: bool) -> Report {
@@ -787,7 +592,7 @@ mod tests {
         assert!(m.contains("request #2, signed 10 s earlier"), "{m}");
         // An expired request, even authenticated, uses nothing up.
         let mut expired = v1(3, 6, 1000, true);
-        timestamp_window(&mut expired, 1000, 2000, 300);
+        crate::tencent::rules::timestamp_window(&mut expired, 1000, 2000, 300);
         assert_eq!(replayed(&mut guard, expired), None);
         assert_eq!(replayed(&mut guard, v1(4, 6, 1000, true)), None);
         // An authenticated request breaking another rule does.

@@ -12,9 +12,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read};
 use std::path::Path;
 
-use cloudsig_canonical::tencent::Credentials;
+use cloudsig_canonical::Credentials;
 use cloudsig_core::constant_time_eq;
 use zeroize::Zeroizing;
+
+mod error;
+pub use error::{KeyError, KeyErrorKind};
 
 /// The official SDKs' variable holding the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -95,7 +98,7 @@ impl fmt::Debug for KeyRing {
 
 impl KeyRing {
     /// Parses a key file's text; errors name the line, never its content.
-    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
+    pub fn parse(text: &str, origin: &str) -> Result<Self, KeyError> {
         let mut ring = Self::default();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -107,23 +110,30 @@ impl KeyRing {
                 [id, key] => (*id, *key, None),
                 [id, key, token] => (*id, *key, Some(*token)),
                 _ => {
-                    return Err(format!(
-                        "{origin}, line {}: expected `SecretId SecretKey [Token]`",
-                        i + 1
+                    return Err(KeyError::new(
+                        KeyErrorKind::Syntax,
+                        format!(
+                            "{origin}, line {}: expected `SecretId SecretKey [Token]`",
+                            i + 1
+                        ),
                     ));
                 }
             };
-            let mut creds =
-                Credentials::new(id, key).map_err(|e| format!("{origin}, line {}: {e}", i + 1))?;
+            let invalid = |e: cloudsig_canonical::Error| {
+                KeyError::new(
+                    KeyErrorKind::InvalidCredentials,
+                    format!("{origin}, line {}: {e}", i + 1),
+                )
+                .with_source(e)
+            };
+            let mut creds = Credentials::new(id, key).map_err(invalid)?;
             if let Some(t) = token {
-                creds = creds
-                    .with_token(t)
-                    .map_err(|e| format!("{origin}, line {}: {e}", i + 1))?;
+                creds = creds.with_token(t).map_err(invalid)?;
             }
             if ring.by_id.insert(id.to_string(), creds).is_some() {
-                return Err(format!(
-                    "{origin}, line {}: SecretId {id} appears twice",
-                    i + 1
+                return Err(KeyError::new(
+                    KeyErrorKind::Duplicate,
+                    format!("{origin}, line {}: SecretId {id} appears twice", i + 1),
                 ));
             }
         }
@@ -131,7 +141,7 @@ impl KeyRing {
     }
 
     /// Reads a key file, silently; [`KeyRing::read_file`] also says what is amiss.
-    pub fn from_file(path: &Path) -> Result<Self, String> {
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         Self::read_file(path, &mut |_| {})
     }
 
@@ -140,10 +150,12 @@ impl KeyRing {
     /// as ssh checks), unless a comment line starts with [`EXAMPLE_KEYS_MARKER`]: git
     /// checks files out with the umask's mode, so the repository's example key files
     /// cannot be kept at 0600 and carry the marker instead. The text is wiped once parsed.
-    pub fn read_file(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Self, String> {
+    pub fn read_file(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Self, KeyError> {
         let origin = format!("key file {}", path.display());
-        let mut file = File::open(path).map_err(|e| format!("{origin}: {e}"))?;
-        let meta = file.metadata().map_err(|e| format!("{origin}: {e}"))?;
+        let io =
+            |e: io::Error| KeyError::new(KeyErrorKind::Io, format!("{origin}: {e}")).with_source(e);
+        let mut file = File::open(path).map_err(io)?;
+        let meta = file.metadata().map_err(io)?;
         let text = read_key_text(&mut file, meta.len(), &origin)?;
         #[cfg(unix)]
         {
@@ -162,7 +174,7 @@ impl KeyRing {
     }
 
     /// Reads `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`, if both are set.
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, KeyError> {
         Self::from_vars(
             &|name| std::env::var_os(name),
             ENV_SECRET_ID,
@@ -173,7 +185,7 @@ impl KeyRing {
 
     /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and
     /// `ALIBABA_CLOUD_SECURITY_TOKEN`), if both are set; errors never show a value.
-    pub fn from_env_alibaba() -> Result<Self, String> {
+    pub fn from_env_alibaba() -> Result<Self, KeyError> {
         Self::from_vars(
             &|name| std::env::var_os(name),
             ENV_ALIBABA_ACCESS_KEY_ID,
@@ -184,7 +196,7 @@ impl KeyRing {
 
     /// Reads Huawei Cloud's `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK` (and
     /// `HUAWEICLOUD_SDK_SECURITY_TOKEN`), if set: the AK is the id, the SK the secret.
-    pub fn from_env_huawei() -> Result<Self, String> {
+    pub fn from_env_huawei() -> Result<Self, KeyError> {
         Self::from_vars(
             &|name| std::env::var_os(name),
             ENV_HUAWEI_AK,
@@ -202,23 +214,34 @@ impl KeyRing {
         id_var: &str,
         key_var: &str,
         token_var: Option<&str>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, KeyError> {
         let mut ring = Self::default();
         match (text_var(var, id_var)?, text_var(var, key_var)?) {
             (Some(id), Some(key)) => {
-                let mut creds = Credentials::new(id.as_str(), &key)
-                    .map_err(|e| format!("{id_var}/{key_var}: {e}"))?;
+                let mut creds = Credentials::new(id.as_str(), &key).map_err(|e| {
+                    KeyError::new(
+                        KeyErrorKind::InvalidCredentials,
+                        format!("{id_var}/{key_var}: {e}"),
+                    )
+                    .with_source(e)
+                })?;
                 if let Some(name) = token_var
                     && let Some(token) = text_var(var, name)?.filter(|t| !t.is_empty())
                 {
-                    creds = creds
-                        .with_token(token.as_str())
-                        .map_err(|e| format!("{name}: {e}"))?;
+                    creds = creds.with_token(token.as_str()).map_err(|e| {
+                        KeyError::new(KeyErrorKind::InvalidCredentials, format!("{name}: {e}"))
+                            .with_source(e)
+                    })?;
                 }
                 ring.by_id.insert(id.to_string(), creds);
             }
             (None, None) => {}
-            _ => return Err(format!("set both {id_var} and {key_var}, or neither")),
+            _ => {
+                return Err(KeyError::new(
+                    KeyErrorKind::HalfSet,
+                    format!("set both {id_var} and {key_var}, or neither"),
+                ));
+            }
         }
         Ok(ring)
     }
@@ -241,21 +264,25 @@ impl KeyRing {
     }
 
     /// The only credentials, or those named by `id`.
-    pub fn pick(&self, id: Option<&str>) -> Result<&Credentials, String> {
+    pub fn pick(&self, id: Option<&str>) -> Result<&Credentials, KeyError> {
         match id {
-            Some(id) => self
-                .get(id)
-                .ok_or_else(|| format!("no key for SecretId {id}")),
+            Some(id) => self.get(id).ok_or_else(|| {
+                KeyError::new(KeyErrorKind::UnknownId, format!("no key for SecretId {id}"))
+            }),
             None => {
                 let mut all = self.by_id.values();
                 match (all.next(), all.next()) {
                     (Some(c), None) => Ok(c),
-                    (None, _) => Err(format!(
-                        "no credentials: set {ENV_SECRET_ID} and {ENV_SECRET_KEY}, or pass --key-file"
+                    (None, _) => Err(KeyError::new(
+                        KeyErrorKind::NoCredentials,
+                        format!(
+                            "no credentials: set {ENV_SECRET_ID} and {ENV_SECRET_KEY}, or pass --key-file"
+                        ),
                     )),
-                    (Some(_), Some(_)) => {
-                        Err("the key file holds several keys: choose one with --secret-id".into())
-                    }
+                    (Some(_), Some(_)) => Err(KeyError::new(
+                        KeyErrorKind::Several,
+                        "the key file holds several keys: choose one with --key-id",
+                    )),
                 }
             }
         }
@@ -335,13 +362,16 @@ fn same_key(a: &Credentials, b: &Credentials) -> bool {
 fn text_var(
     var: &dyn Fn(&str) -> Option<OsString>,
     name: &str,
-) -> Result<Option<Zeroizing<String>>, String> {
+) -> Result<Option<Zeroizing<String>>, KeyError> {
     match var(name).map(OsString::into_string) {
         None => Ok(None),
         Some(Ok(text)) => Ok(Some(Zeroizing::new(text))),
         Some(Err(raw)) => {
             drop(Zeroizing::new(raw.into_encoded_bytes()));
-            Err(format!("{name} is not valid UTF-8"))
+            Err(KeyError::new(
+                KeyErrorKind::NotUtf8,
+                format!("{name} is not valid UTF-8"),
+            ))
         }
     }
 }
@@ -352,13 +382,16 @@ fn read_key_text(
     r: &mut dyn Read,
     size_hint: u64,
     origin: &str,
-) -> Result<Zeroizing<String>, String> {
+) -> Result<Zeroizing<String>, KeyError> {
     let mut bytes = read_capped(r, size_hint, MAX_KEY_FILE_LEN)
-        .map_err(|e| format!("{origin}: {e}"))?
+        .map_err(|e| KeyError::new(KeyErrorKind::Io, format!("{origin}: {e}")).with_source(e))?
         .ok_or_else(|| {
-            format!(
-                "{origin}: larger than {} KiB, too large for a key file (lines of `SecretId SecretKey [Token]`)",
-                MAX_KEY_FILE_LEN >> 10
+            KeyError::new(
+                KeyErrorKind::TooLarge,
+                format!(
+                    "{origin}: larger than {} KiB, too large for a key file (lines of `SecretId SecretKey [Token]`)",
+                    MAX_KEY_FILE_LEN >> 10
+                ),
             )
         })?;
     match String::from_utf8(std::mem::take(&mut *bytes)) {
@@ -370,7 +403,10 @@ fn read_key_text(
                 .get(..valid)
                 .map_or(0, |p| p.iter().filter(|&&b| b == b'\n').count())
                 + 1;
-            Err(format!("{origin}, line {line}: not valid UTF-8"))
+            Err(KeyError::new(
+                KeyErrorKind::NotUtf8,
+                format!("{origin}, line {line}: not valid UTF-8"),
+            ))
         }
     }
 }
@@ -471,7 +507,7 @@ mod loading_tests {
     fn read(path: &Path) -> (Result<KeyRing, String>, Vec<String>) {
         let mut warnings = Vec::new();
         let ring = KeyRing::read_file(path, &mut |w| warnings.push(w));
-        (ring, warnings)
+        (ring.map_err(String::from), warnings)
     }
 
     #[test]
@@ -517,7 +553,7 @@ mod loading_tests {
             ),
         ] {
             let err = KeyRing::from_vars(&env, ENV_SECRET_ID, ENV_SECRET_KEY, None).unwrap_err();
-            assert_eq!(err, format!("{culprit} is not valid UTF-8"));
+            assert_eq!(err.to_string(), format!("{culprit} is not valid UTF-8"));
         }
         let env = vars(&[
             (ENV_HUAWEI_AK, "AK1".into()),
@@ -531,7 +567,10 @@ mod loading_tests {
             Some(ENV_HUAWEI_SECURITY_TOKEN),
         )
         .unwrap_err();
-        assert_eq!(err, "HUAWEICLOUD_SDK_SECURITY_TOKEN is not valid UTF-8");
+        assert_eq!(
+            err.to_string(),
+            "HUAWEICLOUD_SDK_SECURITY_TOKEN is not valid UTF-8"
+        );
         // Unset still means unset, and one of the pair alone is still an error.
         let none = vars(&[]);
         assert!(
@@ -541,7 +580,7 @@ mod loading_tests {
         );
         let half = vars(&[(ENV_SECRET_ID, "AKID1".into())]);
         let err = KeyRing::from_vars(&half, ENV_SECRET_ID, ENV_SECRET_KEY, None).unwrap_err();
-        assert!(err.starts_with("set both"), "{err}");
+        assert!(err.to_string().starts_with("set both"), "{err}");
     }
 
     #[test]
@@ -602,7 +641,7 @@ mod loading_tests {
     fn a_key_file_that_is_not_utf8_names_the_line() {
         let err =
             read_key_text(&mut &b"# ok\nAKID1 s3cr\xffet\n"[..], 0, "key file k").unwrap_err();
-        assert_eq!(err, "key file k, line 2: not valid UTF-8");
+        assert_eq!(err.to_string(), "key file k, line 2: not valid UTF-8");
     }
 
     #[cfg(unix)]

@@ -9,11 +9,12 @@ use std::io;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
+use crate::cache::KeyCache;
 use crate::capture::jsonl::{self, Scratch};
 use crate::capture::{CaptureError, Item, Limits, Location};
 use crate::conformance::ReplayGuard;
 use crate::report::{Report, Verdict};
-use crate::verifier::{KeyCache, Verifier, unreadable};
+use crate::verifier::{Verifier, unreadable};
 
 /// How many requests a unit of work holds.
 pub const BATCH: usize = 256;
@@ -89,7 +90,7 @@ where
     I: Iterator<Item = Item> + Send,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     verify_items_with_replay(items, verifier, threads, &mut replay, sink)
 }
 
@@ -191,7 +192,7 @@ where
     K: Fn(&Report) -> bool + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     verify_jsonl_where_with_replay(reader, verifier, limits, threads, &mut replay, keep, sink)
 }
 
@@ -564,7 +565,7 @@ where
     W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    let mut replay = ReplayGuard::new(verifier.options().window);
+    let mut replay = ReplayGuard::new(verifier.options().replay_window());
     run_recycling(units, verifier, threads, work, sink, None, &mut replay)
 }
 

@@ -2,19 +2,19 @@
 
 use cloudsig_core::alibaba::{Algorithm, ROA_SCHEME};
 
-use crate::auth::AuthForm;
+use crate::authorization::{AuthForm, AuthorizationError, AuthorizationErrorKind as Kind, parts};
 
 /// The parts of `ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex`.
 ///
 /// ```
 /// use cloudsig_verify::alibaba::auth::parse_acs3;
-/// use cloudsig_verify::auth::AuthForm;
+/// use cloudsig_verify::authorization::AuthForm;
 /// let a = parse_acs3("ACS3-HMAC-SM3 Credential=AK, SignedHeaders=host;x-acs-date, Signature=ab")?;
 /// assert_eq!((a.access_key_id, a.signed_headers, a.signature), ("AK", "host;x-acs-date", "ab"));
 /// assert_eq!(a.algorithm, cloudsig_core::alibaba::Algorithm::HmacSm3);
 /// // The SDKs send no space after the commas; with spaces it is still understood.
 /// assert_eq!(a.form, AuthForm::Irregular);
-/// # Ok::<(), String>(())
+/// # Ok::<(), cloudsig_verify::authorization::AuthorizationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Acs3Authorization<'a> {
@@ -45,42 +45,35 @@ pub fn is_roa(value: &str) -> bool {
 }
 
 /// Parses an ACS3 Authorization value; the error says what is malformed.
-pub fn parse_acs3(value: &str) -> Result<Acs3Authorization<'_>, String> {
+pub fn parse_acs3(value: &str) -> Result<Acs3Authorization<'_>, AuthorizationError> {
     let value = value.trim();
     let (name, rest) = value
         .split_once([' ', '\t'])
-        .ok_or("no space after the algorithm")?;
+        .ok_or(AuthorizationError::new(
+            Kind::Algorithm,
+            "no space after the algorithm",
+        ))?;
     let algorithm = Algorithm::from_name(name).ok_or_else(|| {
-        format!(
-            "unknown algorithm `{}` (ACS3-HMAC-SHA256 or ACS3-HMAC-SM3)",
-            name.escape_debug()
+        AuthorizationError::new(
+            Kind::Algorithm,
+            format!(
+                "unknown algorithm `{}` (ACS3-HMAC-SHA256 or ACS3-HMAC-SM3)",
+                name.escape_debug()
+            ),
         )
     })?;
-    let mut irregular = rest.starts_with([' ', '\t']);
-    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-    for (i, part) in rest.trim_start().split(',').enumerate() {
-        if part.trim() != part {
-            irregular = true;
-        }
-        let (key, val) = part
-            .trim()
-            .split_once('=')
-            .ok_or_else(|| format!("part {} has no `=`", i + 1))?;
-        let slot = match key.trim_end() {
-            "Credential" => &mut credential,
-            "SignedHeaders" => &mut signed_headers,
-            "Signature" => &mut signature,
-            other => return Err(format!("unknown part `{}`", other.escape_debug())),
-        };
-        if slot.replace(val.trim_start()).is_some() {
-            return Err(format!("`{}` appears twice", key.trim_end()));
-        }
-    }
-    let access_key_id = credential.ok_or("no Credential")?;
-    let signed_headers = signed_headers.ok_or("no SignedHeaders")?;
-    let signature = signature.ok_or("no Signature")?;
+    let p = parts(
+        rest.trim_start(),
+        ["Credential", "SignedHeaders", "Signature"],
+    )?;
+    // The documentation and the SDKs put no whitespace anywhere: any is irregular.
+    let irregular = rest.starts_with([' ', '\t']) || p.spaced > 0 || p.irregular > 0;
+    let [access_key_id, signed_headers, signature] = p.values;
     if access_key_id.is_empty() || signed_headers.is_empty() || signature.is_empty() {
-        return Err("an empty Credential, SignedHeaders or Signature".into());
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            "an empty Credential, SignedHeaders or Signature",
+        ));
     }
     Ok(Acs3Authorization {
         algorithm,
@@ -102,7 +95,7 @@ pub fn parse_acs3(value: &str) -> Result<Acs3Authorization<'_>, String> {
 /// let a = parse_roa("acs testid:7GSVtK7V9cEClVdx2LUJliJpW4o=")?;
 /// assert_eq!((a.access_key_id, a.signature), ("testid", "7GSVtK7V9cEClVdx2LUJliJpW4o="));
 /// assert!(parse_roa("acs testid").is_err());
-/// # Ok::<(), String>(())
+/// # Ok::<(), cloudsig_verify::authorization::AuthorizationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoaAuthorization<'a> {
@@ -115,12 +108,15 @@ pub struct RoaAuthorization<'a> {
 }
 
 /// Parses a ROA Authorization value.
-pub fn parse_roa(value: &str) -> Result<RoaAuthorization<'_>, String> {
+pub fn parse_roa(value: &str) -> Result<RoaAuthorization<'_>, AuthorizationError> {
     let value = value.trim();
     let rest = value
         .strip_prefix(ROA_SCHEME)
         .filter(|r| r.starts_with([' ', '\t']))
-        .ok_or("does not start with `acs `")?;
+        .ok_or(AuthorizationError::new(
+            Kind::Algorithm,
+            "does not start with `acs `",
+        ))?;
     let form = if rest.starts_with(' ') && !rest.get(1..).unwrap_or("").starts_with([' ', '\t']) {
         AuthForm::Documented
     } else {
@@ -129,9 +125,15 @@ pub fn parse_roa(value: &str) -> Result<RoaAuthorization<'_>, String> {
     let (id, sig) = rest
         .trim_start()
         .rsplit_once(':')
-        .ok_or("no `:` between the AccessKeyId and the signature")?;
+        .ok_or(AuthorizationError::new(
+            Kind::Malformed,
+            "no `:` between the AccessKeyId and the signature",
+        ))?;
     if id.is_empty() || sig.is_empty() || id.contains([' ', '\t']) || sig.contains([' ', '\t']) {
-        return Err("an empty or spaced AccessKeyId or signature".into());
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            "an empty or spaced AccessKeyId or signature",
+        ));
     }
     Ok(RoaAuthorization {
         access_key_id: id,

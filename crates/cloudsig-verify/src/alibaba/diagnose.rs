@@ -270,7 +270,12 @@ pub(crate) fn rpc(case: &RpcCase<'_>) -> Diagnosis {
     s.attempt(sign(other, d, case.secret, amp), "method", || {
         format!("the client signed the method {other} but sent {m}")
     });
-    let decoded = crate::params::decode(case.received).ok();
+    let decoded = cloudsig_canonical::encode::decode(
+        case.received,
+        cloudsig_canonical::encode::PlusIs::Space,
+        cloudsig_canonical::encode::InvalidUtf8::Reject,
+    )
+    .ok();
     let expected = case.computed.expected_signature.reveal();
     if decoded.as_deref() == Some(expected) && s.mistake.is_none() {
         s.tried += 1;

@@ -13,10 +13,14 @@ use cloudsig_canonical::{Payload, Request};
 use cloudsig_core::alibaba::{Algorithm, HMAC_SHA1, hash_hex};
 use cloudsig_core::constant_time_eq;
 
-use crate::auth::AuthForm;
+use crate::authorization::AuthForm;
+use crate::cache::KeyCache;
 use crate::capture::RequestView;
+use crate::conformance::{self, TokenCheck};
+use crate::duplicates;
+use crate::options::Ctx;
 use crate::report::{Computed, Diagnosis, ExpectedSignature, Report, Scheme};
-use crate::verifier::Verifier;
+use crate::wing::Wing;
 
 /// The RPC parameters of a request (query, plus a form body for POST), when they are
 /// Alibaba's: no `SecretId` (Tencent v1's key parameter), one of `AccessKeyId`,
@@ -28,7 +32,7 @@ pub fn rpc_params(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
 
 /// [`rpc_params`], with how many of them come from the query (the rest come from the
 /// form body).
-pub(crate) fn rpc_params_split(cap: &RequestView<'_>) -> Option<(Vec<(String, String)>, usize)> {
+fn rpc_params_split(cap: &RequestView<'_>) -> Option<(Vec<(String, String)>, usize)> {
     let mut params = decode_pairs(cap.query(), PlusIs::Space);
     let from_query = params.len();
     if cap.method == "POST"
@@ -52,22 +56,41 @@ pub(crate) fn rpc_params_split(cap: &RequestView<'_>) -> Option<(Vec<(String, St
         .then_some((params, from_query))
 }
 
+/// Alibaba Cloud's wing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Alibaba;
+
+impl Wing for Alibaba {
+    fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        cap: &RequestView<'_>,
+        authorization: Option<&str>,
+        _cache: &mut KeyCache,
+    ) -> Option<Report> {
+        match authorization {
+            Some(v) if auth::is_acs3(v) => Some(check_acs3(ctx, cap, v)),
+            Some(v) if auth::is_roa(v) => Some(check_roa(ctx, cap, v)),
+            Some(_) => None,
+            None => rpc_params_split(cap)
+                .map(|(params, from_query)| check_rpc(ctx, cap, &params, from_query)),
+        }
+    }
+
+    fn finish(&self, report: &mut Report, cap: &RequestView<'_>) {
+        duplicates::headers(report, &cap.headers, duplicates::ALIBABA);
+    }
+}
+
 /// The timestamp is within the window; a timestamp off by whole hours is named as local
 /// time written as UTC.
-fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
+fn time_window(report: &mut Report, ts: i64, v: &Ctx<'_>, field: &str) {
     let now = v.options().now;
     let w = v.options().window_for(codes::WINDOW);
-    let skew = ts.saturating_sub(now);
-    if skew.unsigned_abs() <= w.unsigned_abs() {
+    let Some(skew) = conformance::skew(ts, now, w) else {
         return;
-    }
-    let hours = (-12..=14i64).filter(|h| *h != 0).find(|h| {
-        ts.saturating_sub(h * 3600)
-            .saturating_sub(now)
-            .unsigned_abs()
-            <= w.unsigned_abs()
-    });
-    let hint = match hours {
+    };
+    let hint = match skew.local_offset_h {
         Some(h) => format!(
             " (it is {} by {} h: the local time of a UTC{h:+} clock written as UTC)",
             if h > 0 { "ahead" } else { "behind" },
@@ -80,8 +103,8 @@ fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
         "timestamp-window",
         format!(
             "{field} is {} s {} the verification time (at most {w} s allowed){hint}",
-            skew.unsigned_abs(),
-            if skew < 0 { "behind" } else { "ahead of" }
+            skew.seconds.unsigned_abs(),
+            skew.side()
         ),
     );
 }
@@ -90,12 +113,12 @@ fn time_window(report: &mut Report, ts: i64, v: &Verifier, field: &str) {
 /// checked against the key file's; `None`, with the failure reported, for an unknown
 /// AccessKeyId.
 fn credentials<'v>(
-    v: &'v Verifier,
+    v: &Ctx<'v>,
     report: &mut Report,
     access_key_id: &str,
     sent: Option<&str>,
     what: &str,
-) -> Option<&'v cloudsig_canonical::tencent::Credentials> {
+) -> Option<&'v cloudsig_canonical::Credentials> {
     let Some(creds) = v.keys().get(access_key_id) else {
         report.fail(
             codes::ACCESS_KEY_NOT_FOUND,
@@ -104,20 +127,18 @@ fn credentials<'v>(
         );
         return None;
     };
-    match (creds.token(), sent) {
-        (Some(want), Some(got)) if !constant_time_eq(want.as_bytes(), got.trim().as_bytes()) => {
-            report.fail(
-                codes::TOKEN_MISMATCH,
-                "token",
-                format!("{what} is not the key file's token for this AccessKeyId (stale STS credentials?)"),
-            );
-        }
-        (Some(_), None) => report.fail(
+    match conformance::token_check(creds, sent.map(str::trim)) {
+        TokenCheck::Mismatch => report.fail(
+            codes::TOKEN_MISMATCH,
+            "token",
+            format!("{what} is not the key file's token for this AccessKeyId (stale STS credentials?)"),
+        ),
+        TokenCheck::Missing => report.fail(
             codes::TOKEN_MISMATCH,
             "token",
             format!("the key file holds STS credentials for this AccessKeyId but the request has no {what}"),
         ),
-        (None, Some(_)) => report
+        TokenCheck::Unchecked => report
             .notes
             .push(format!("{what} is present; the key file has no token to check it against")),
         _ => {}
@@ -145,7 +166,7 @@ fn request_of<'c>(cap: &'c RequestView<'_>) -> Request<'c> {
 /// budget (`signed_headers`: how many headers it signs, 0 for ROA and RPC).
 fn mismatch(
     report: &mut Report,
-    v: &Verifier,
+    v: &Ctx<'_>,
     computed: Computed,
     signed_headers: usize,
     find: impl FnOnce(Computed) -> Diagnosis,
@@ -161,7 +182,7 @@ fn mismatch(
 }
 
 /// Verifies an `Authorization: ACS3-HMAC-…` request.
-pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+fn check_acs3(v: &Ctx<'_>, cap: &RequestView<'_>, value: &str) -> Report {
     let mut report = Report::new(cap.location, Scheme::Acs3HmacSha256);
     let a = match auth::parse_acs3(value) {
         Ok(a) => a,
@@ -317,7 +338,9 @@ pub(crate) fn check_acs3(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Re
         return report;
     }
     let computed = Computed {
-        canonical_request: Some(signed.canonical_request().to_string()),
+        canonical_request: Some(crate::redact::canonical_request(
+            &signed.canonical_request().to_string(),
+        )),
         string_to_sign: signed.string_to_sign().to_string(),
         expected_signature: ExpectedSignature::new(signed.signature().to_string()),
         received_signature: a.signature.to_string(),
@@ -365,7 +388,7 @@ fn content_md5(report: &mut Report, cap: &RequestView<'_>) {
     }
 }
 
-pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+fn check_roa(v: &Ctx<'_>, cap: &RequestView<'_>, value: &str) -> Report {
     let mut report = Report::new(cap.location, Scheme::RoaHmacSha1);
     let a = match auth::parse_roa(value) {
         Ok(a) => a,
@@ -491,8 +514,8 @@ pub(crate) fn check_roa(v: &Verifier, cap: &RequestView<'_>, value: &str) -> Rep
 }
 
 /// Verifies an RPC request (parameters with `Signature`).
-pub(crate) fn check_rpc(
-    v: &Verifier,
+fn check_rpc(
+    v: &Ctx<'_>,
     cap: &RequestView<'_>,
     params: &[(String, String)],
     from_query: usize,

@@ -770,9 +770,8 @@ fn looks_like_request_start(prefix: &[u8]) -> bool {
         && target.iter().all(|&b| is_word_byte(b) || b == b' ')
 }
 
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
+/// RFC 9110's token characters: canonical's one definition.
+use cloudsig_canonical::headers::is_tchar;
 
 /// A reader that counts the bytes and lines it has consumed.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 
 use cloudsig_core::huawei::Algorithm;
 
-use crate::auth::AuthForm;
+use crate::authorization::{AuthForm, AuthorizationError, AuthorizationErrorKind as Kind, parts};
 
 /// The parts of `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (also
 /// `SDK-HMAC-SM3`) or `V11-HMAC-SHA256 Credential=AK/YYYYMMDD/region/service,
@@ -10,13 +10,13 @@ use crate::auth::AuthForm;
 ///
 /// ```
 /// use cloudsig_verify::huawei::parse_authorization;
-/// use cloudsig_verify::auth::AuthForm;
+/// use cloudsig_verify::authorization::AuthForm;
 /// use cloudsig_core::huawei::Algorithm;
 /// let a = parse_authorization("V11-HMAC-SHA256 Credential=AK/20191115/cn-north-4/vpc,SignedHeaders=host;x-sdk-date,Signature=ab")?;
 /// assert_eq!(a.algorithm, Algorithm::V11HmacSha256);
 /// assert_eq!((a.access_key, a.scope), ("AK", Some(("20191115", "cn-north-4", "vpc"))));
 /// assert_eq!((a.signed_headers, a.signature, a.form), ("host;x-sdk-date", "ab", AuthForm::Compact));
-/// # Ok::<(), String>(())
+/// # Ok::<(), cloudsig_verify::authorization::AuthorizationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HuaweiAuthorization<'a> {
@@ -51,79 +51,62 @@ pub fn is_huawei(value: &str) -> bool {
 }
 
 /// Parses a Huawei Authorization value. The error says what is malformed, in words.
-pub fn parse_authorization(value: &str) -> Result<HuaweiAuthorization<'_>, String> {
+pub fn parse_authorization(value: &str) -> Result<HuaweiAuthorization<'_>, AuthorizationError> {
     let value = value.trim();
     let (head, rest) = value
         .split_once([' ', '\t'])
-        .ok_or("no space after the algorithm")?;
-    let algorithm = Algorithm::from_name(head)
-        .ok_or_else(|| format!("unknown algorithm `{}`", head.escape_debug()))?;
-    let rest = rest.trim_start();
-    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-    let (mut spaced, mut compact, mut irregular) = (0, 0, 0);
-    for (i, part) in rest.split(',').enumerate() {
-        if i > 0 {
-            let lead = part.len() - part.trim_start().len();
-            match (lead, part.starts_with(' ')) {
-                (0, _) => compact += 1,
-                (1, true) => spaced += 1,
-                _ => irregular += 1,
-            }
-        }
-        if part.ends_with(char::is_whitespace) {
-            irregular += 1;
-        }
-        let part = part.trim();
-        let (key, val) = part
-            .split_once('=')
-            .ok_or_else(|| format!("part {} has no `=`", i + 1))?;
-        let slot = match (key.trim_end(), algorithm.uses_scope()) {
-            ("Access", false) | ("Credential", true) => &mut credential,
-            ("SignedHeaders", _) => &mut signed_headers,
-            ("Signature", _) => &mut signature,
-            (other, _) => return Err(format!("unexpected part `{}`", other.escape_debug())),
-        };
-        if slot.replace(val.trim_start()).is_some() {
-            return Err(format!("`{}` appears twice", key.trim_end().escape_debug()));
-        }
-    }
+        .ok_or(AuthorizationError::new(
+            Kind::Algorithm,
+            "no space after the algorithm",
+        ))?;
+    let algorithm = Algorithm::from_name(head).ok_or_else(|| {
+        AuthorizationError::new(
+            Kind::Algorithm,
+            format!("unknown algorithm `{}`", head.escape_debug()),
+        )
+    })?;
     let want = if algorithm.uses_scope() {
         "Credential"
     } else {
         "Access"
     };
-    let credential = credential.ok_or_else(|| format!("no {want}"))?;
-    let signed_headers = signed_headers.ok_or("no SignedHeaders")?;
-    let signature = signature.ok_or("no Signature")?;
+    let p = parts(rest.trim_start(), [want, "SignedHeaders", "Signature"])?;
+    let [credential, signed_headers, signature] = p.values;
     let (access_key, scope) = if algorithm.uses_scope() {
         let mut it = credential.split('/');
         match (it.next(), it.next(), it.next(), it.next(), it.next()) {
             (Some(ak), Some(day), Some(region), Some(service), None) => {
                 (ak, Some((day, region, service)))
             }
-            _ => return Err("Credential is not AK/YYYYMMDD/region/service".into()),
+            _ => {
+                return Err(AuthorizationError::new(
+                    Kind::Malformed,
+                    "Credential is not AK/YYYYMMDD/region/service",
+                ));
+            }
         }
     } else {
         (credential, None)
     };
     if access_key.is_empty() {
-        return Err(format!("{want} names no AK"));
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            format!("{want} names no AK"),
+        ));
     }
     if signature.is_empty() {
-        return Err("the Signature is empty".into());
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            "the Signature is empty",
+        ));
     }
-    let form = match (spaced, compact, irregular) {
-        (_, 0, 0) => AuthForm::Documented,
-        (0, _, 0) => AuthForm::Compact,
-        _ => AuthForm::Irregular,
-    };
     Ok(HuaweiAuthorization {
         algorithm,
         access_key,
         scope,
         signed_headers,
         signature,
-        form,
+        form: p.form(),
     })
 }
 

@@ -21,10 +21,14 @@ use cloudsig_core::huawei::{Algorithm, DATE_HEADER, Scope, SdkDate, UNSIGNED_PAY
 
 pub use auth::{HuaweiAuthorization, algorithm_of, is_huawei, parse_authorization};
 
-use crate::auth::AuthForm;
+use crate::authorization::AuthForm;
+use crate::cache::KeyCache;
 use crate::capture::RequestView;
+use crate::conformance;
+use crate::duplicates;
+use crate::options::Ctx;
 use crate::report::{Computed, ExpectedSignature, Report, Scheme};
-use crate::verifier::{Verifier, request_of};
+use crate::wing::{Wing, request_of};
 
 /// API Gateway's code for every IAM AK/SK authentication failure.
 pub const INCORRECT_IAM_AUTH: &str = "APIGW.0301";
@@ -52,8 +56,30 @@ fn fail(report: &mut Report, rule: &'static str, message: impl Into<String>) {
     );
 }
 
+/// Huawei Cloud's wing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Huawei;
+
+impl Wing for Huawei {
+    fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        cap: &RequestView<'_>,
+        authorization: Option<&str>,
+        _cache: &mut KeyCache,
+    ) -> Option<Report> {
+        authorization
+            .filter(|v| is_huawei(v))
+            .map(|v| check(ctx, cap, v))
+    }
+
+    fn finish(&self, report: &mut Report, cap: &RequestView<'_>) {
+        duplicates::headers(report, &cap.headers, duplicates::HUAWEI);
+    }
+}
+
 /// Verifies one request whose Authorization value is `value` (a Huawei scheme).
-pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> Report {
+fn check(verifier: &Ctx<'_>, cap: &RequestView<'_>, value: &str) -> Report {
     let scheme = algorithm_of(value).map_or(Scheme::HuaweiSdkHmacSha256, scheme_of);
     let mut report = Report::new(cap.location, scheme);
     let a = match parse_authorization(value) {
@@ -223,7 +249,9 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
     }
     fail(&mut report, "signature", "verify aksk signature fail");
     let computed = Computed {
-        canonical_request: Some(signed.canonical_request().to_string()),
+        canonical_request: Some(crate::redact::canonical_request(
+            &signed.canonical_request().to_string(),
+        )),
         string_to_sign: signed.string_to_sign().to_string(),
         expected_signature: ExpectedSignature::new(signed.signature().to_string()),
         received_signature: a.signature.to_string(),
@@ -254,17 +282,14 @@ pub(crate) fn check(verifier: &Verifier, cap: &RequestView<'_>, value: &str) -> 
 /// X-Sdk-Date must be within `window` seconds of `now` (API Gateway: 15 minutes); a date
 /// off by whole hours was probably written in local time.
 fn date_window(report: &mut Report, date: &SdkDate, now: i64, window: i64) {
-    let skew = date.to_unix().saturating_sub(now);
-    let window = window.unsigned_abs();
-    if skew.unsigned_abs() <= window {
+    let Some(skew) = conformance::skew(date.to_unix(), now, window) else {
         return;
-    }
+    };
+    let window = window.unsigned_abs();
     let server = SdkDate::from_unix(now)
         .map(|d| d.to_string())
         .unwrap_or_default();
-    let local = (-12..=14)
-        .filter(|h| *h != 0)
-        .find(|h| skew.saturating_sub(h * 3600).unsigned_abs() <= window);
+    let local = skew.local_offset_h;
     match local {
         Some(h) => fail(
             report,
@@ -291,6 +316,7 @@ fn date_window(report: &mut Report, date: &SdkDate, now: i64, window: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Verifier;
     use crate::capture::{Captured, HEADER_LOOKUPS, Location};
     use crate::keys::KeyRing;
 
@@ -330,7 +356,11 @@ mod tests {
             body: Vec::new(),
         };
         let before = HEADER_LOOKUPS.with(std::cell::Cell::get);
-        let r = check(&verifier, &cap.view(), &authorization);
+        let r = check(
+            &Ctx::new(verifier.keys(), verifier.options()),
+            &cap.view(),
+            &authorization,
+        );
         let lookups = HEADER_LOOKUPS.with(std::cell::Cell::get) - before;
         assert!(lookups < 100, "{lookups} scans of the headers");
         assert_eq!(
@@ -339,7 +369,11 @@ mod tests {
         );
         // A missing one is still named, the first in signing order.
         cap.headers.retain(|(n, _)| n != "X-H2999" && n != "X-H5");
-        let r = check(&verifier, &cap.view(), &authorization);
+        let r = check(
+            &Ctx::new(verifier.keys(), verifier.options()),
+            &cap.view(),
+            &authorization,
+        );
         assert_eq!(r.findings[0].rule, "signed-headers");
         assert!(
             r.findings[0]

@@ -1,18 +1,11 @@
-//! Parsing the TC3 `Authorization` header, tolerantly, while reporting its form.
+//! Parsing the TC3 `Authorization` header, tolerantly, while reporting its form: the
+//! documented form read directly, anything else through the shared grammar of
+//! [`crate::authorization`].
 
 use cloudsig_core::tc3::ALGORITHM;
 
-/// How the parts of an Authorization header were separated.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AuthForm {
-    /// `, ` between the parts, as documented and as every official SDK sends it.
-    Documented,
-    /// `,` with no space, as some third-party signers send it.
-    Compact,
-    /// Mixed or extra whitespace.
-    Irregular,
-}
+pub use crate::authorization::{AuthForm, AuthorizationError};
+use crate::authorization::{AuthorizationErrorKind as Kind, parts, split_ascii, split_once_ascii};
 
 /// The parts of `TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request,
 /// SignedHeaders=<a;b>, Signature=<hex>`, borrowed from the header value.
@@ -23,7 +16,7 @@ pub enum AuthForm {
 /// assert_eq!((a.secret_id, a.date, a.service, a.signed_headers, a.signature),
 ///            ("AKIDx", "2019-02-25", "cvm", "content-type;host", "ab"));
 /// assert_eq!(a.form, AuthForm::Compact);
-/// # Ok::<(), String>(())
+/// # Ok::<(), cloudsig_verify::authorization::AuthorizationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tc3Authorization<'a> {
@@ -49,7 +42,7 @@ pub fn is_tc3(value: &str) -> bool {
 }
 
 /// Parses a TC3 Authorization value. The error says what is malformed, in words.
-pub fn parse_tc3(value: &str) -> Result<Tc3Authorization<'_>, String> {
+pub fn parse_tc3(value: &str) -> Result<Tc3Authorization<'_>, AuthorizationError> {
     let (credential, signed_headers, signature, form) = match documented_parts(value) {
         Some((c, h, s)) => (c, h, s, AuthForm::Documented),
         None => tolerant_parts(value)?,
@@ -62,10 +55,16 @@ pub fn parse_tc3(value: &str) -> Result<Tc3Authorization<'_>, String> {
         scope.next(),
         scope.next(),
     ) else {
-        return Err("Credential is not <SecretId>/<date>/<service>/tc3_request".into());
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            "Credential is not <SecretId>/<date>/<service>/tc3_request",
+        ));
     };
     if secret_id.is_empty() || date.is_empty() || service.is_empty() {
-        return Err("Credential has an empty SecretId, date or service".into());
+        return Err(AuthorizationError::new(
+            Kind::Malformed,
+            "Credential has an empty SecretId, date or service",
+        ));
     }
     Ok(Tc3Authorization {
         secret_id,
@@ -107,79 +106,22 @@ fn documented_parts(value: &str) -> Option<(&str, &str, &str)> {
 
 /// Credential, SignedHeaders and Signature in any order, with any whitespace around
 /// the parts, and the form the separators make.
-fn tolerant_parts(value: &str) -> Result<(&str, &str, &str, AuthForm), String> {
-    let rest = value
-        .trim()
-        .strip_prefix(ALGORITHM)
-        .ok_or_else(|| format!("does not start with {ALGORITHM}"))?;
+fn tolerant_parts(value: &str) -> Result<(&str, &str, &str, AuthForm), AuthorizationError> {
+    let rest = value.trim().strip_prefix(ALGORITHM).ok_or_else(|| {
+        AuthorizationError::new(Kind::Algorithm, format!("does not start with {ALGORITHM}"))
+    })?;
     if !rest.starts_with([' ', '\t']) {
-        return Err(format!("no space after {ALGORITHM}"));
+        return Err(AuthorizationError::new(
+            Kind::Algorithm,
+            format!("no space after {ALGORITHM}"),
+        ));
     }
-    let rest = rest.trim_start();
-    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
-    let (mut spaced, mut compact, mut irregular) = (0, 0, 0);
-    for (i, part) in split_ascii(rest, b',').enumerate() {
-        if i > 0 {
-            let lead = part.len() - part.trim_start().len();
-            match (lead, part.starts_with(' ')) {
-                (0, _) => compact += 1,
-                (1, true) => spaced += 1,
-                _ => irregular += 1,
-            }
-        }
-        if part.ends_with(char::is_whitespace) {
-            // Whitespace before a comma (the value as a whole is trimmed).
-            irregular += 1;
-        }
-        let part = part.trim();
-        let (key, val) =
-            split_once_ascii(part, b'=').ok_or_else(|| format!("part {} has no `=`", i + 1))?;
-        let slot = match key.trim_end() {
-            "Credential" => &mut credential,
-            "SignedHeaders" => &mut signed_headers,
-            "Signature" => &mut signature,
-            other => return Err(format!("unknown part `{}`", other.escape_debug())),
-        };
-        if slot.replace(val.trim_start()).is_some() {
-            return Err(format!("`{}` appears twice", key.trim_end()));
-        }
-    }
-    let credential = credential.ok_or("no Credential")?;
-    let signed_headers = signed_headers.ok_or("no SignedHeaders")?;
-    let signature = signature.ok_or("no Signature")?;
-    let form = match (spaced, compact, irregular) {
-        (_, 0, 0) => AuthForm::Documented,
-        (0, _, 0) => AuthForm::Compact,
-        _ => AuthForm::Irregular,
-    };
-    Ok((credential, signed_headers, signature, form))
-}
-
-/// `s.split(c)` for an ASCII `c`, with the `memchr` crate: the standard library's
-/// `char` pattern costs more to set up for each of an Authorization header's short
-/// pieces, and a plain byte loop takes a branch per byte. Cutting at an ASCII byte
-/// keeps every piece valid UTF-8.
-fn split_ascii(s: &str, c: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match memchr::memchr(c, r.as_bytes()) {
-            Some(i) => {
-                rest = r.get(i + 1..);
-                r.get(..i)
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
-}
-
-/// `s.split_once(c)` for an ASCII `c`, with the `memchr` crate.
-fn split_once_ascii(s: &str, c: u8) -> Option<(&str, &str)> {
-    let i = memchr::memchr(c, s.as_bytes())?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    let p = parts(
+        rest.trim_start(),
+        ["Credential", "SignedHeaders", "Signature"],
+    )?;
+    let [credential, signed_headers, signature] = p.values;
+    Ok((credential, signed_headers, signature, p.form()))
 }
 
 #[cfg(test)]
@@ -293,19 +235,5 @@ mod tests {
         // The fast path is not vacuous, nor does it take everything.
         let left = values.len() - taken;
         assert!(taken > 100 && left > 100, "{taken} of {}", values.len());
-    }
-
-    #[test]
-    fn ascii_splits_are_the_char_splits() {
-        for s in [
-            "", ",", "a", "a,", ",a", "a,,b", "é,ü,", "x=y=z", "=", "a=", "/a/b/",
-        ] {
-            for c in [',', '=', '/'] {
-                let want: Vec<&str> = s.split(c).collect();
-                let got: Vec<&str> = split_ascii(s, c as u8).collect();
-                assert_eq!(got, want, "{s:?} {c:?}");
-                assert_eq!(split_once_ascii(s, c as u8), s.split_once(c), "{s:?} {c:?}");
-            }
-        }
     }
 }

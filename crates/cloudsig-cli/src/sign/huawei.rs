@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use cloudsig_canonical::huawei::{self, Call, Credentials, SignedRequest};
-use cloudsig_canonical::tencent::{Clock, FixedClock, SystemClock};
 use cloudsig_core::huawei::Algorithm;
 use cloudsig_verify::keys::KeyRing;
 
-use crate::sign::{Format, write_request};
+use crate::output::{OutputArgs, clock, read_arg, write_request};
 
 #[derive(Debug, Args)]
 pub struct HuaweiArgs {
@@ -25,7 +24,13 @@ pub struct HuaweiArgs {
     #[arg(long)]
     path: String,
     /// A query parameter NAME=VALUE (unencoded; sent and signed in canonical order).
-    #[arg(long = "query-param", short = 'q', value_name = "NAME=VALUE")]
+    // `--query-param`: the old spelling, a hidden alias for one release.
+    #[arg(
+        long = "query",
+        alias = "query-param",
+        short = 'q',
+        value_name = "NAME=VALUE"
+    )]
     query: Vec<String>,
     /// The Content-Type (default application/json when there is a body).
     #[arg(long)]
@@ -58,25 +63,15 @@ pub struct HuaweiArgs {
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
     /// Which AK of the key file to sign with, when it holds several.
-    #[arg(long, value_name = "AK")]
-    ak: Option<String>,
+    // `--ak`: the old spelling, a hidden alias for one release.
+    #[arg(long = "key-id", alias = "ak", value_name = "AK")]
+    key_id: Option<String>,
     /// A section of the Huawei Cloud SDK's credentials file (~/.huaweicloud/credentials,
     /// or HUAWEICLOUD_SDK_CREDENTIALS_FILE): `basic` or `global`.
     #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
     profile: Option<String>,
-    /// How to print the signed request.
-    #[arg(long, value_enum, default_value_t = Format::Curl)]
-    format: Format,
-    /// Also print each intermediate stage on stderr.
-    #[arg(long)]
-    show_stages: bool,
-    /// The Unix timestamp to sign at (default: now).
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
-    timestamp: Option<i64>,
-    /// Send the printed request to this URL's scheme, host and port (such as
-    /// http://127.0.0.1:8080); the Host header and the signature keep --host.
-    #[arg(long, value_name = "URL")]
-    endpoint: Option<crate::endpoint::Endpoint>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,22 +84,20 @@ enum HuaweiAlgorithm {
     V11HmacSha256,
 }
 
-pub fn run(a: HuaweiArgs) -> Result<(), String> {
+pub(super) fn run(a: HuaweiArgs) -> Result<(), String> {
     let ring = match (&a.profile, &a.key_file) {
         (Some(name), _) => crate::profile::keyring(crate::profile::Cloud::Huawei, name)?,
         (None, Some(path)) => KeyRing::read_file(path, &mut crate::warn)?,
         (None, None) => KeyRing::from_env_huawei()?,
     };
-    let picked = match (&a.ak, ring.len()) {
+    let picked = match (&a.key_id, ring.len()) {
         (_, 0) => {
             return Err(
                 "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or pass --key-file"
                     .into(),
             );
         }
-        (id, _) => ring
-            .pick(id.as_deref())
-            .map_err(|e| e.replace("--secret-id", "--ak"))?,
+        (id, _) => ring.pick(id.as_deref()).map_err(String::from)?,
     };
     let sk = std::str::from_utf8(picked.secret_key().expose_secret())
         .map_err(|_| "the SK is not text".to_string())?;
@@ -125,7 +118,7 @@ pub fn run(a: HuaweiArgs) -> Result<(), String> {
         .algorithm(algorithm)
         .unsigned_payload(a.unsigned_payload);
     let body = match &a.data {
-        Some(d) => crate::sign::read_arg(d)?,
+        Some(d) => read_arg(d)?,
         None => Vec::new(),
     };
     match (a.content_type, body.is_empty()) {
@@ -156,22 +149,14 @@ pub fn run(a: HuaweiArgs) -> Result<(), String> {
     if let Some(s) = a.service {
         call = call.service(s);
     }
-    let clock: Box<dyn Clock> = match a.timestamp {
-        Some(ts) => Box::new(FixedClock(ts)),
-        None => Box::new(SystemClock),
-    };
-    let signed = huawei::sign_request(&creds, &call, clock.as_ref()).map_err(|e| e.to_string())?;
-    print(&signed, a.format, a.endpoint.as_ref(), a.show_stages)
+    let signed = huawei::sign_request(&creds, &call, clock(&a.output).as_ref())
+        .map_err(|e| e.to_string())?;
+    print(&signed, &a.output)
 }
 
-fn print(
-    signed: &SignedRequest,
-    format: Format,
-    endpoint: Option<&crate::endpoint::Endpoint>,
-    show_stages: bool,
-) -> Result<(), String> {
+fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     let st = signed.stages();
-    if show_stages {
+    if out.show_stages {
         let mut text = format!(
             "--- canonical request\n{}\n--- hashed canonical request\n{}\n",
             st.canonical_request, st.hashed_canonical_request
@@ -185,7 +170,7 @@ fn print(
         ));
         eprint!("{text}");
     }
-    write_request(signed, format, endpoint, || {
+    write_request(signed, out.format, out.endpoint.as_ref(), || {
         serde_json::json!({
             "method": signed.method(),
             "url": signed.url(),

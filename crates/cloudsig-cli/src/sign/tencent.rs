@@ -1,34 +1,15 @@
-//! `cloudsig sign tc3` and `cloudsig sign v1`.
+//! `cloudsig sign tc3` and `cloudsig sign v1`: Tencent Cloud.
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
-use cloudsig_canonical::HttpRequest;
+use clap::{Args, ValueEnum};
 use cloudsig_canonical::tc3::{self, HeaderValueCase};
-use cloudsig_canonical::tencent::{
-    self, Clock, FixedClock, SignedRequest, Stages, SystemClock, Tc3Call, V1Call,
-};
+use cloudsig_canonical::tencent::{self, SignedRequest, Stages, Tc3Call, V1Call};
 use cloudsig_canonical::v1::{BoolText, NameRule, Params};
 use cloudsig_core::v1::Algorithm;
-
 use cloudsig_verify::keys::KeyRing;
 
-#[derive(Debug, Subcommand)]
-pub enum SignCommand {
-    /// TC3-HMAC-SHA256 (API 3.0): prints the request with its Authorization header.
-    Tc3(Tc3Args),
-    /// v1 HmacSHA1 / HmacSHA256: prints the request with its Signature parameter.
-    V1(V1Args),
-    /// Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (signature V3).
-    Acs3(crate::sign_alibaba::Acs3Args),
-    /// Alibaba Cloud ROA HMAC-SHA1 (V2, `Authorization: acs AK:signature`).
-    Roa(crate::sign_alibaba::RoaArgs),
-    /// Alibaba Cloud RPC HMAC-SHA1 (V2, the Signature parameter).
-    Rpc(crate::sign_alibaba::RpcArgs),
-    /// Huawei Cloud SDK-HMAC-SHA256 / SDK-HMAC-SM3 / V11-HMAC-SHA256.
-    Huawei(crate::sign_huawei::HuaweiArgs),
-}
+use crate::output::{OutputArgs, clock, read_arg, write_request};
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
@@ -37,39 +18,13 @@ pub struct KeyArgs {
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
     /// Which SecretId of the key file to sign with, when it holds several.
-    #[arg(long, value_name = "ID")]
-    secret_id: Option<String>,
+    // `--secret-id`: the old spelling, a hidden alias for one release.
+    #[arg(long = "key-id", alias = "secret-id", value_name = "ID")]
+    key_id: Option<String>,
     /// A profile of the Tencent Cloud SDK's credentials file
     /// (~/.tencentcloud/credentials, else /etc/tencentcloud/credentials).
     #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
     profile: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// How to print the signed request.
-    #[arg(long, value_enum, default_value_t = Format::Curl)]
-    pub(crate) format: Format,
-    /// Also print each intermediate stage (canonical request, string to sign) on stderr.
-    #[arg(long)]
-    pub(crate) show_stages: bool,
-    /// The Unix timestamp to sign at (default: now).
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
-    pub(crate) timestamp: Option<i64>,
-    /// Send the printed request to this URL's scheme, host and port (such as
-    /// http://127.0.0.1:8080); the Host header and the signature keep the cloud's host.
-    #[arg(long, value_name = "URL")]
-    pub(crate) endpoint: Option<crate::endpoint::Endpoint>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// A curl command line.
-    Curl,
-    /// The raw HTTP/1.1 request, as `cloudsig verify` reads it.
-    Http,
-    /// JSON: method, url, headers, body and stages.
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -192,50 +147,17 @@ enum Method {
     HmacSha256,
 }
 
-pub fn run(cmd: SignCommand) -> Result<(), String> {
-    match cmd {
-        SignCommand::Tc3(a) => run_tc3(a),
-        SignCommand::V1(a) => run_v1(a),
-        SignCommand::Acs3(a) => crate::sign_alibaba::run_acs3(a),
-        SignCommand::Roa(a) => crate::sign_alibaba::run_roa(a),
-        SignCommand::Rpc(a) => crate::sign_alibaba::run_rpc(a),
-        SignCommand::Huawei(a) => crate::sign_huawei::run(a),
-    }
-}
-
 fn keyring(args: &KeyArgs) -> Result<KeyRing, String> {
     if let Some(name) = &args.profile {
         return crate::profile::keyring(crate::profile::Cloud::Tencent, name);
     }
     match &args.key_file {
-        Some(path) => KeyRing::read_file(path, &mut crate::warn),
-        None => KeyRing::from_env(),
+        Some(path) => KeyRing::read_file(path, &mut crate::warn).map_err(String::from),
+        None => KeyRing::from_env().map_err(String::from),
     }
 }
 
-pub(crate) fn clock(args: &OutputArgs) -> Box<dyn Clock> {
-    match args.timestamp {
-        Some(ts) => Box::new(FixedClock(ts)),
-        None => Box::new(SystemClock),
-    }
-}
-
-/// Reads `text`, `@FILE` or `@-` (standard input).
-pub(crate) fn read_arg(value: &str) -> Result<Vec<u8>, String> {
-    match value.strip_prefix('@') {
-        Some("-") => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("standard input: {e}"))?;
-            Ok(buf)
-        }
-        Some(path) => std::fs::read(path).map_err(|e| format!("{path}: {e}")),
-        None => Ok(value.as_bytes().to_vec()),
-    }
-}
-
-fn run_tc3(a: Tc3Args) -> Result<(), String> {
+pub(super) fn run_tc3(a: Tc3Args) -> Result<(), String> {
     let ring = keyring(&a.keys)?;
     let service = match (&a.service, &a.host) {
         (Some(s), _) => s.clone(),
@@ -281,13 +203,13 @@ fn run_tc3(a: Tc3Args) -> Result<(), String> {
             .ok_or_else(|| format!("--header {h:?}: expected NAME:VALUE"))?;
         call = call.extra_header(n.trim(), v.trim());
     }
-    let creds = ring.pick(a.keys.secret_id.as_deref())?;
+    let creds = ring.pick(a.keys.key_id.as_deref()).map_err(String::from)?;
     let signed =
         tencent::sign_tc3(creds, &call, clock(&a.output).as_ref()).map_err(|e| e.to_string())?;
     print(&signed, &a.output)
 }
 
-fn run_v1(a: V1Args) -> Result<(), String> {
+pub(super) fn run_v1(a: V1Args) -> Result<(), String> {
     let ring = keyring(&a.keys)?;
     let mut params = match &a.params_json {
         Some(j) => {
@@ -331,7 +253,7 @@ fn run_v1(a: V1Args) -> Result<(), String> {
     if let Some(n) = a.nonce {
         call = call.nonce(n);
     }
-    let creds = ring.pick(a.keys.secret_id.as_deref())?;
+    let creds = ring.pick(a.keys.key_id.as_deref()).map_err(String::from)?;
     let signed =
         tencent::sign_v1(creds, &call, clock(&a.output).as_ref()).map_err(|e| e.to_string())?;
     print(&signed, &a.output)
@@ -344,36 +266,6 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     write_request(signed, out.format, out.endpoint.as_ref(), || {
         to_json(signed)
     })
-}
-
-/// Writes a signed request of any cloud to standard output in `format`; `json` renders the
-/// JSON form, which differs per cloud by its stages. A body holding a NUL byte is refused for
-/// `curl`, since no shell argument can carry it.
-pub(crate) fn write_request(
-    http: &HttpRequest,
-    format: Format,
-    endpoint: Option<&crate::endpoint::Endpoint>,
-    json: impl FnOnce() -> String,
-) -> Result<(), String> {
-    let at_endpoint = |text: String| match endpoint {
-        Some(e) => e.rewrite(&text, &http.url()),
-        None => text,
-    };
-    if matches!(format, Format::Curl) && !http.curl_can_carry_body() {
-        return Err(
-            "the body holds a NUL byte, which a shell argument cannot carry: use --format http"
-                .into(),
-        );
-    }
-    let mut stdout = std::io::stdout().lock();
-    let written = match format {
-        Format::Curl => writeln!(stdout, "{}", at_endpoint(http.to_curl())),
-        Format::Http => stdout.write_all(&http.to_http()),
-        Format::Json => writeln!(stdout, "{}", at_endpoint(json())),
-    };
-    written
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("standard output: {e}"))
 }
 
 fn stages_text(stages: &Stages) -> String {

@@ -1217,9 +1217,8 @@ fn shown_name(name: &str) -> String {
     out
 }
 
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
+/// RFC 9110's token characters: canonical's one definition.
+use cloudsig_canonical::headers::is_tchar;
 
 fn trim(bytes: &[u8]) -> &[u8] {
     let blank = |b: &u8| matches!(b, b' ' | b'\t');

@@ -9,7 +9,7 @@ use cloudsig_canonical::alibaba::{
 use cloudsig_core::alibaba::Algorithm;
 use cloudsig_verify::keys::{ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, KeyRing};
 
-use crate::sign::{OutputArgs, clock, read_arg, write_request};
+use crate::output::{OutputArgs, clock, read_arg, write_request};
 
 #[derive(Debug, Args)]
 pub struct AlibabaKeyArgs {
@@ -19,8 +19,9 @@ pub struct AlibabaKeyArgs {
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
     /// Which AccessKeyId of the key file to sign with, when it holds several.
-    #[arg(long, value_name = "ID")]
-    access_key_id: Option<String>,
+    // `--access-key-id`: the old spelling, a hidden alias for one release.
+    #[arg(long = "key-id", alias = "access-key-id", value_name = "ID")]
+    key_id: Option<String>,
     /// A profile of the Alibaba Cloud CLI's ~/.aliyun/config.json or the SDK's
     /// ~/.alibabacloud/credentials.ini (the CLI's file first, as the SDK reads them).
     #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
@@ -133,9 +134,9 @@ fn credentials(keys: &AlibabaKeyArgs) -> Result<Credentials, String> {
             "no credentials: set {ENV_ALIBABA_ACCESS_KEY_ID} and {ENV_ALIBABA_ACCESS_KEY_SECRET}, or pass --key-file"
         ));
     }
-    ring.pick(keys.access_key_id.as_deref())
+    ring.pick(keys.key_id.as_deref())
         .cloned()
-        .map_err(|e| e.replace("--secret-id", "--access-key-id"))
+        .map_err(String::from)
 }
 
 /// The parts every call takes from the common flags.
@@ -200,7 +201,7 @@ macro_rules! apply_parts {
     }};
 }
 
-pub fn run_acs3(a: Acs3Args) -> Result<(), String> {
+pub(super) fn run_acs3(a: Acs3Args) -> Result<(), String> {
     let creds = credentials(&a.call.keys)?;
     let call = Acs3Call::new(&a.call.host, a.action, &a.call.version)
         .path(a.path)
@@ -217,7 +218,7 @@ pub fn run_acs3(a: Acs3Args) -> Result<(), String> {
     print(&signed, &a.call.output)
 }
 
-pub fn run_roa(a: RoaArgs) -> Result<(), String> {
+pub(super) fn run_roa(a: RoaArgs) -> Result<(), String> {
     let creds = credentials(&a.call.keys)?;
     let mut call = RoaCall::new(&a.call.host, &a.call.version, a.path);
     if let Some(action) = a.action {
@@ -229,7 +230,7 @@ pub fn run_roa(a: RoaArgs) -> Result<(), String> {
     print(&signed, &a.call.output)
 }
 
-pub fn run_rpc(a: RpcArgs) -> Result<(), String> {
+pub(super) fn run_rpc(a: RpcArgs) -> Result<(), String> {
     let creds = credentials(&a.call.keys)?;
     let mut call = RpcCall::new(&a.call.host, a.action, &a.call.version);
     for p in &a.params {

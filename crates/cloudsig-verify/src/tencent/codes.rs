@@ -1,7 +1,7 @@
 //! The error codes Tencent Cloud returns, as the verifier reports them.
 //!
 //! All but `RequestSizeLimitExceeded` are in the common error code table of the API
-//! documentation (`shared/seeds/tencent-es-api-and-signature.txt`, "Common Error Codes"
+//! documentation (`specs/seeds/tencent-es-api-and-signature.txt`, "Common Error Codes"
 //! and "Signature Failure"); `RequestSizeLimitExceeded` ("the request packet exceeds the
 //! size limit") is in the full common error code list of Tencent Cloud API 3.0.
 
