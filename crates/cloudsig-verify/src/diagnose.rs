@@ -22,6 +22,7 @@ use crate::capture::RequestView;
 use crate::params::decode;
 use crate::report::{Computed, Diagnosis, Mistake};
 
+pub(crate) mod dot_segments;
 pub(crate) mod json;
 
 /// The mistake search runs only on a request that signs at most this many headers.

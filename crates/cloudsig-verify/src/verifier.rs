@@ -273,6 +273,9 @@ impl Verifier {
                 None => self.check_unauthorized(cap),
             },
         };
+        report
+            .notes
+            .extend(crate::capture::obs_text_note(&cap.headers));
         let watched = match report.scheme {
             Scheme::Acs3HmacSha256
             | Scheme::Acs3HmacSm3

@@ -58,10 +58,10 @@ def tea_cases():
         headers={"x-acs-Meta": "one", "X-Acs-Other": "two"}, **ES_GET)
     add("a6-roa-acs-value-not-trimmed", "A6: ROA v2 with x-acs-note: 'value ' (trailing space): signed as given; "
         "HTTP drops the trailing space.", algorithm="v2", headers={"x-acs-note": "value "}, **ES_GET)
-    add("a8-acs3-path-dot-segment", "A8: ACS3 ROA GET with a path parameter '..' "
-        "(/openapi/instances/../status): signed as given, removed by urllib3 as a dot segment before sending.",
+    add("a8-acs3-path-dot-segment", "A8: ACS3 ROA GET with a path parameter '.' "
+        "(/openapi/instances/./status): signed as given, removed by urllib3 as a dot segment before sending.",
         host=cap.ES_HOST, action="DescribeInstance", version="2017-06-13", style="ROA", method="GET",
-        pathname="/openapi/instances/../status", req_body_type="json", body_type="json")
+        pathname="/openapi/instances/./status", req_body_type="json", body_type="json")
     add("a9-rpc-query-body-conflict", "A9: RPC v2 POST with RegionId in the query (cn-hangzhou) and in the "
         "form body (cn-beijing): the SDK merges the two maps (the body wins) and signs one pair.",
         algorithm="v2", method="POST", query={"RegionId": "cn-hangzhou"},
@@ -89,6 +89,9 @@ def core_cases():
     add("a6-core-roa-acs-value-not-trimmed", "A6: aliyunsdkcore ROA GET with x-acs-note: 'value ' (trailing "
         "space signed; HTTP drops it).", uri_pattern="/openapi/instances", headers={"x-acs-note": "value "},
         **es)
+    add("a8-core-roa-path-dot-segment", "A8: aliyunsdkcore ROA with path parameter '.': its vendored "
+        "urllib3 1.22 does not remove dot segments, so what is signed is sent (verifies).",
+        uri_pattern="/openapi/instances/[InstanceId]/status", path_params={"InstanceId": "."}, **es)
     add("a7-core-roa-path-param-space", "A7: aliyunsdkcore ROA with path parameter 'a b': substituted and "
         "signed raw (/openapi/instances/a b), percent-encoded by requests on the wire (a%20b).",
         uri_pattern="/openapi/instances/[InstanceId]", path_params={"InstanceId": "a b"}, **es)

@@ -43,9 +43,9 @@ def case_list():
         "instead of using the literal. (An empty octet-stream body cannot be captured: requests sends it "
         "chunked.)", method="DELETE", path="/v1/{project_id}/objects/{name}",
         path_params={"name": "file.bin"}, headers={"Content-Type": "text/plain"})
-    add("h3-path-dot-segment", "H3: a path parameter '..': signed as a segment, removed by urllib3 as a dot "
-        "segment before sending (/v1/<project>/objects/.. is sent as /v1/<project>/).", method="DELETE",
-        path="/v1/{project_id}/objects/{name}", path_params={"name": ".."})
+    add("h3-path-dot-segment", "H3: a path parameter '.': signed as a segment, removed by urllib3 as a dot "
+        "segment before sending (/v1/<project>/objects/. is sent as /v1/<project>/objects/).", method="DELETE",
+        path="/v1/{project_id}/objects/{name}", path_params={"name": "."})
     return cases
 
 
