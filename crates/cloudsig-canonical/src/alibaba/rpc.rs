@@ -1,6 +1,8 @@
 //! Alibaba Cloud RPC signature (HMAC-SHA1, V2): the canonicalized query and the string to
 //! sign `METHOD&%2F&percentEncode(CanonicalizedQuery)`; the key is `secret + "&"` and the
-//! signature travels as the `Signature` parameter.
+//! signature travels as the `Signature` parameter. Parameters are sorted by their raw
+//! names (then values) and encoded afterwards, as the documentation and the official SDKs
+//! do: `a.` comes before `a/`, although `a%2F` sorts first once encoded.
 //!
 //! ```
 //! use cloudsig_canonical::alibaba::rpc;

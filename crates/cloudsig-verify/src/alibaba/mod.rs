@@ -2,6 +2,16 @@
 //! RPC (`Signature` parameter) requests, recomputed through the signing builders of
 //! `cloudsig_canonical::alibaba` and compared in constant time, with Alibaba's error
 //! codes, its 15-minute window, signature nonces and a diagnosis of common mistakes.
+//!
+//! RPC parameters come from the query and, for a POST, a form body. A name in both is
+//! checked as the official SDKs sign it (alibabacloud-tea-openapi and aliyun-python-sdk-core
+//! merge the two into one map, the body's value winning, and sign the name once): with the
+//! same value in both places the request verifies, with a note; with different values it is
+//! rejected (`conflicting-parameter`: the query's value is not signed), and the diagnosis
+//! names the merge (`rpc-query-body-merged`). A form body on another method than POST is not
+//! read as parameters (RPC is documented for GET and POST); a client that signed it is
+//! diagnosed `rpc-form-body-on-non-post`. See "Differential causes" in
+//! `vectors/oracle/README.md` (issue 16).
 
 pub mod auth;
 pub mod codes;

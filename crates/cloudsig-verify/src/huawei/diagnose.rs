@@ -145,6 +145,11 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             ..base.clone()
         };
         if t.matches(case) {
+            if id == "query-unsorted"
+                && let Some(name) = numbers_sorted_as_numbers(case.cap.query())
+            {
+                return Some(mistake(id, integer_list_words(&name)));
+            }
             return Some(mistake(id, words));
         }
     }
@@ -296,6 +301,39 @@ fn empty_hash_matches(case: &Case<'_>) -> bool {
     constant_time_eq(sig.as_str().as_bytes(), case.received.as_bytes())
 }
 
+/// A query name repeated with integer values sent in numeric order that is not their text
+/// order (`limit=9&limit=10`): what huaweicloudsdkcore signs and sends for a list of
+/// integers (issue 16, H1).
+fn numbers_sorted_as_numbers(query: &str) -> Option<String> {
+    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if pairs.iter().take(i).any(|(n, _)| n == name) {
+            continue;
+        }
+        let values: Vec<&str> = pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .collect();
+        let numbers: Option<Vec<u64>> = values.iter().map(|v| v.parse().ok()).collect();
+        if let Some(numbers) = numbers
+            && values.len() > 1
+            && numbers.is_sorted()
+            && !values.is_sorted()
+        {
+            return Some((*name).to_string());
+        }
+    }
+    None
+}
+
+fn integer_list_words(name: &str) -> String {
+    format!(
+        "the query was signed in the order sent, and the values of `{}` are in numeric order, not text order: huaweicloudsdkcore (Python, 3.1.x) sorts a list of integers as numbers before turning them into text (`limit=9&limit=10`), while the documented canonical query sorts the text (`limit=10&limit=9`). Pass the values as strings",
+        name.escape_debug()
+    )
+}
+
 /// What Node's legacy `url.parse` escapes in a path: controls, space and `"'<>\\^`{|}`.
 fn url_parse_escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -312,6 +350,16 @@ fn url_parse_escape(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::url_parse_escape;
+
+    #[test]
+    fn integer_lists_in_numeric_order() {
+        use super::numbers_sorted_as_numbers as n;
+        assert_eq!(n("limit=9&limit=10").as_deref(), Some("limit"));
+        assert_eq!(n("limit=10&limit=9"), None);
+        assert_eq!(n("a=x&limit=2&limit=10&b=1"), Some("limit".into()));
+        assert_eq!(n("limit=9"), None);
+        assert_eq!(n("a=b&a=a"), None);
+    }
 
     #[test]
     fn url_parse_escapes_only_its_characters() {
