@@ -189,3 +189,22 @@ fn the_sdk_diagnoses_name_the_sdk_and_the_way_out() {
         assert!(!text.contains(d.computed.expected_signature.reveal()));
     }
 }
+
+/// A3 is explained even without the diagnosis: a note says why the body was not read.
+#[test]
+fn a_form_body_on_put_is_explained_by_a_note() {
+    let v = common::verifier_with(ALIBABA, Options::at(NOW).diagnose(false));
+    let case = common::sdk_cases(ALIBABA, &["tea-openapi"], None)
+        .into_iter()
+        .find(|c| c.name == "tea-openapi/a3-rpc-form-put")
+        .unwrap();
+    let r = check(&v, &case.capture);
+    assert_eq!(r.verdict, Verdict::Invalid, "{r}");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("PUT request is not read as RPC parameters")),
+        "{:?}",
+        r.notes
+    );
+}

@@ -431,7 +431,7 @@ pub(crate) fn rpc(case: &RpcCase<'_>) -> Diagnosis {
 
 /// The RPC parameters of the form body of a request that is not a POST (which cloudsig
 /// does not read as parameters), when it is a form.
-fn form_of_non_post(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
+pub(crate) fn form_of_non_post(cap: &RequestView<'_>) -> Option<Vec<(String, String)>> {
     if cap.method == "POST" || cap.body.is_empty() {
         return None;
     }

@@ -508,6 +508,12 @@ pub(crate) fn check_rpc(
     from_query: usize,
 ) -> Report {
     let mut report = Report::new(cap.location, Scheme::RpcHmacSha1);
+    if diagnose::form_of_non_post(cap).is_some() {
+        report.notes.push(format!(
+            "the form body of this {} request is not read as RPC parameters: RPC is documented for GET and POST only (issue 16, A3)",
+            cap.method
+        ));
+    }
     // Both lists are signed, but which one the gateway reads is not documented.
     if let (Some(query), Some(form)) = (params.get(..from_query), params.get(from_query..))
         && !form.is_empty()

@@ -29,10 +29,11 @@ const MAX_SKIPPED_LINE: usize = 1024;
 ///
 /// A request that cannot be read (truncated at the end of the input, a head larger
 /// than [`Limits::max_head`], a body larger than [`Limits::max_body`], an invalid or
-/// conflicting `Content-Length`, a method, target or header value that is not UTF-8,
+/// conflicting `Content-Length`, a method or target that is not UTF-8,
 /// bytes that are not a request at all) yields a [`CaptureError`] and reading goes
 /// on with the next request. An I/O error yields one last error and ends the
-/// iteration.
+/// iteration. A header value that is not UTF-8 is read as ISO-8859-1 (RFC 9110 obs-text,
+/// what Python's `http.client` sends for a text value), one character per byte.
 ///
 /// # Example
 ///

@@ -21,9 +21,9 @@ pub(crate) fn header_value(bytes: &[u8]) -> String {
 /// The note for a report when a header value holds characters in U+0080..=U+00FF only
 /// (beyond ASCII, so possibly obs-text read as ISO-8859-1), naming the first such header.
 pub(crate) fn note(headers: &[(&str, &str)]) -> Option<String> {
-    let (name, _) = headers.iter().find(|(_, v)| {
-        v.chars().any(|c| !c.is_ascii()) && v.chars().all(|c| u32::from(c) <= 0xFF)
-    })?;
+    let (name, _) = headers
+        .iter()
+        .find(|(_, v)| !v.is_ascii() && v.chars().all(|c| u32::from(c) <= 0xFF))?;
     Some(format!(
         "header `{}` holds characters beyond ASCII; bytes that are not UTF-8 are read as ISO-8859-1 (RFC 9110 obs-text, as Python's http.client sends a text value) and the value is signed as the UTF-8 of that text, as the Alibaba and Huawei SDKs sign it",
         name.escape_debug()
