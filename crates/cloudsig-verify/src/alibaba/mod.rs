@@ -664,9 +664,25 @@ fn merged_same_values(
     let (Some(query), Some(form)) = (params.get(..from_query), params.get(from_query..)) else {
         return false;
     };
-    let conflict = form
-        .iter()
-        .any(|(n, v)| query.iter().any(|(qn, qv)| qn == n && qv != v));
+    // A map, not a scan per name: no quadratic cost on long queries and bodies.
+    // Each query name's value, or None when the query gives it several different values.
+    let mut in_query: std::collections::HashMap<&str, Option<&str>> =
+        std::collections::HashMap::new();
+    for (n, v) in query {
+        in_query
+            .entry(n.as_str())
+            .and_modify(|seen| {
+                if *seen != Some(v.as_str()) {
+                    *seen = None;
+                }
+            })
+            .or_insert(Some(v.as_str()));
+    }
+    let conflict = form.iter().any(|(n, v)| {
+        in_query
+            .get(n.as_str())
+            .is_some_and(|seen| *seen != Some(v.as_str()))
+    });
     let Some(merged) = diagnose::merged(query, form) else {
         return false;
     };
