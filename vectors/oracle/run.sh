@@ -3,7 +3,8 @@
 #
 #   vectors/oracle/run.sh           regenerate vectors/captures/sdk/python/ (and node/ when the Node harness exists),
 #                                   vectors/captures/sdk/alibaba/ (alibaba/capture.py, then alibaba/check.py)
-#                                   and vectors/captures/sdk/huawei/ (huawei/capture.py, huawei/node/run.sh, huawei/check.py)
+#                                   and vectors/captures/sdk/huawei/ (huawei/capture.py, huawei/node/run.sh, huawei/check.py);
+#                                   vectors/captures/sdk/causes/ (alibaba/causes.py, huawei/causes.py: issue 16's causes)
 #   vectors/oracle/run.sh --check   regenerate into a temp dir; exit 1 if a committed capture differs
 #
 # Needs only python3 (3.11 is the reference) with pip, and the package registries (PyPI; npm for Node). With
@@ -77,6 +78,10 @@ else
   echo "alibaba/check.py: every Alibaba capture recomputed (known findings listed by check.py)"
 fi
 
+echo "== Alibaba Cloud SDKs: the differential causes' captures (alibaba/causes.py)"
+"$py" "$here/alibaba/causes.py" "${check[@]}"
+combine $?
+
 echo "== Huawei Python SDK oracle"
 "$py" "$here/huawei/capture.py" "${check[@]}"
 rc=$?
@@ -90,6 +95,10 @@ if [ -f "$here/huawei/node/run.sh" ]; then
   bash "$here/huawei/node/run.sh" "${check[@]}"
   combine $?
 fi
+
+echo "== Huawei Python SDK core: the differential causes' captures (huawei/causes.py)"
+"$py" "$here/huawei/causes.py" "${check[@]}"
+combine $?
 
 echo "== Huawei captures: independent recomputation (huawei/check.py)"
 if ! "$py" "$here/huawei/check.py"; then

@@ -413,7 +413,9 @@ RPC_FIELDS = ["canonical_query", "string_to_sign", "signature", "signature_urlen
 
 def rpc_compute(inp):
     params = [(k, v) for k, v in inp["params"] if k != "Signature"]
-    cq = "&".join(f"{k}={v}" for k, v in sorted((pct(k), pct(v)) for k, v in params))
+    # The RPC documentation: sort the parameters by name, then encode names and values (issue 16, A2: sorting
+    # the encoded text differs when a name holds a reserved character, `a/` vs `a.`).
+    cq = "&".join(f"{pct(k)}={pct(v)}" for k, v in sorted(params))
     sts = f"{inp['method']}&{pct('/')}&{pct(cq)}"
     sig = b64(hmac.new((inp["access_key_secret"] + "&").encode(), sts.encode("utf-8"),
                        hashlib.sha1).digest())

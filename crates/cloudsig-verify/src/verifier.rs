@@ -106,7 +106,6 @@ impl Verifier {
     }
 
     /// Verifies one request given as a borrowed view.
-    /// Verifies one request given as a borrowed view.
     pub fn check_view(&self, cap: &RequestView<'_>, cache: &mut KeyCache) -> Report {
         let ctx = Ctx::new(&self.keys, &self.options);
         let authorization = cap.header("authorization");
@@ -116,6 +115,9 @@ impl Verifier {
         });
         let (mut report, wing) =
             claimed.unwrap_or_else(|| (unclaimed(cap, authorization), DEFAULT_WING));
+        report
+            .notes
+            .extend(crate::capture::obs_text_note(&cap.headers));
         wing.finish(&mut report, cap);
         report.sort_findings();
         report

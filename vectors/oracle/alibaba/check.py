@@ -15,7 +15,8 @@ For each vectors/captures/sdk/alibaba/<sdk>/<case>.http (+ .json), by the docume
       Also checked: x-acs-content-sha256 = hex(hash(body)); the documented minimum (host, x-acs-* headers and
       content-type when present) is among the signed headers.
   RPC-HMAC-SHA1
-      every parameter of the query and (POST form) body but Signature, form-decoded, RFC 3986-encoded, sorted;
+      every parameter of the query and (POST form) body but Signature, form-decoded, sorted by raw name (then
+      value), RFC 3986-encoded;
       string to sign = METHOD & %2F & percent(joined); signature = base64(HMAC-SHA1(secret + "&", ...)).
   ROA-HMAC-SHA1 (V2, issue 6)
       METHOD \\n Accept \\n Content-MD5 \\n Content-Type \\n Date \\n + "name:value\\n" for the x-acs-* headers
@@ -244,7 +245,8 @@ def check_rpc(r, meta, secret, notes):
     if p.get("AccessKeyId") != meta["credentials"]["access_key_id"] or p.get("SignatureMethod") != "HMAC-SHA1":
         return "AccessKeyId/SignatureMethod not as expected"
     def rpc_sig(pairs):
-        rest = sorted((rfc3986(k), rfc3986(v)) for k, v in pairs if k != "Signature")
+        # Sorted by the raw name (then value) and only then encoded, as the RPC documentation says (issue 16, A2).
+        rest = [(rfc3986(k), rfc3986(v)) for k, v in sorted(pairs) if k != "Signature"]
         joined = "&".join("%s=%s" % kv for kv in rest)
         sts = "%s&%s&%s" % (r.method, rfc3986("/"), rfc3986(joined))
         return sts, base64.b64encode(hmac.new((secret + "&").encode("utf-8"), sts.encode("utf-8"),

@@ -74,6 +74,10 @@ pub enum QueryForm {
     PlusForSpace,
     /// RFC 3986 but left in the order sent: a client mistake, for diagnosis.
     Unsorted,
+    /// Values RFC 3986-encoded but names left decoded (`a b=1`), sorted: what
+    /// alibabacloud-openapi-util's `get_canonical_query_string` (tea, Python) signs, a
+    /// client mistake, for diagnosis (issue 16, A4).
+    NamesNotEncoded,
 }
 
 /// How signed header values enter the canonical request.
@@ -157,7 +161,13 @@ pub fn canonical_query_of<'p>(
         QueryForm::PlusForSpace => form_plus(s),
         _ => rfc3986(s),
     };
-    let pairs: Vec<(String, String)> = params.into_iter().map(|(n, v)| (enc(n), enc(v))).collect();
+    let pairs: Vec<(String, String)> = params
+        .into_iter()
+        .map(|(n, v)| match form {
+            QueryForm::NamesNotEncoded => (n.to_string(), enc(v)),
+            _ => (enc(n), enc(v)),
+        })
+        .collect();
     join_sorted(
         pairs,
         form != QueryForm::Unsorted,

@@ -1,6 +1,8 @@
 //! Alibaba Cloud RPC signature (HMAC-SHA1, V2): the canonicalized query and the string to
 //! sign `METHOD&%2F&percentEncode(CanonicalizedQuery)`; the key is `secret + "&"` and the
-//! signature travels as the `Signature` parameter.
+//! signature travels as the `Signature` parameter. Parameters are sorted by their raw
+//! names (then values) and encoded afterwards, as the documentation and the official SDKs
+//! do: `a.` comes before `a/`, although `a%2F` sorts first once encoded.
 //!
 //! ```
 //! use cloudsig_canonical::alibaba::rpc;
@@ -44,6 +46,9 @@ pub enum ParamEncoding {
     PlusForSpace,
     /// RFC 3986 in the order sent: a client mistake, for diagnosis.
     Unsorted,
+    /// RFC 3986, sorted after encoding (so `a%2F` comes before `a.`): a client mistake, for
+    /// diagnosis. The documentation and the SDKs sort the raw names, then encode.
+    SortedAfterEncoding,
 }
 
 /// Settings of the RPC string to sign.
@@ -100,14 +105,28 @@ impl<'a> StringToSign<'a> {
             ParamEncoding::PlusForSpace => form_plus,
             _ => rfc3986,
         };
-        let pairs: Vec<(String, String)> = params
+        let mut raw: Vec<(&str, &str)> = params
             .into_iter()
             .filter(|(n, _)| *n != SIGNATURE)
-            .map(|(n, v)| (enc(n), enc(v)))
             .collect();
+        // The documented order (and tea's `get_rpcsignature`, aliyun-python-sdk-core's
+        // `__compose_string_to_sign`): sorted by the raw name (then value), encoded afterwards.
+        // Sorting the encoded text differs when a name holds a reserved character (`a/`, `a.`).
+        let sort_raw = !matches!(
+            settings.encoding,
+            ParamEncoding::Unsorted | ParamEncoding::SortedAfterEncoding
+        );
+        if sort_raw {
+            raw.sort_unstable();
+        }
+        let pairs: Vec<(String, String)> = raw.into_iter().map(|(n, v)| (enc(n), enc(v))).collect();
         Ok(Self {
             method,
-            canonical_query: join_sorted(pairs, settings.encoding != ParamEncoding::Unsorted, true),
+            canonical_query: join_sorted(
+                pairs,
+                settings.encoding == ParamEncoding::SortedAfterEncoding,
+                true,
+            ),
         })
     }
 
@@ -129,5 +148,35 @@ pub fn sign(string_to_sign: &StringToSign<'_>, secret: &SecretKey, key: Key) -> 
     match key {
         Key::SecretOnly => cloudsig_core::alibaba::sign_roa(secret, text.as_bytes()),
         _ => cloudsig_core::alibaba::sign_rpc(secret, text.as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(params: &[(&str, &str)], encoding: ParamEncoding) -> String {
+        let settings = Settings::default().with_encoding(encoding);
+        StringToSign::new("GET", params.iter().copied(), &settings)
+            .map(|s| s.canonical_query().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Issue 16, A2: the documentation sorts the raw names (`.` 0x2E before `/` 0x2F) and
+    /// encodes afterwards; sorting the encoded text puts `a%2F` (`%` 0x25) first.
+    #[test]
+    fn sorts_raw_names_before_encoding() {
+        let p = [("a/", "1"), ("a.", "2")];
+        assert_eq!(query(&p, ParamEncoding::Rfc3986), "a.=2&a%2F=1");
+        assert_eq!(query(&p, ParamEncoding::SortedAfterEncoding), "a%2F=1&a.=2");
+        assert_eq!(query(&p, ParamEncoding::Unsorted), "a%2F=1&a.=2");
+        // Same raw name: by raw value, `~` (U+007E) before `é` (U+00E9), although `%C3%A9`
+        // sorts before `~` once encoded.
+        let v = [("k", "é"), ("k", "~")];
+        assert_eq!(query(&v, ParamEncoding::Rfc3986), "k=~&k=%C3%A9");
+        assert_eq!(
+            query(&v, ParamEncoding::SortedAfterEncoding),
+            "k=%C3%A9&k=~"
+        );
     }
 }

@@ -17,8 +17,6 @@ const MAX_CHUNK_LINE: usize = 4096;
 /// Bytes kept of each header line while streaming past an oversized head: enough to
 /// recognise `Content-Length` and `Transfer-Encoding` and so skip the body too.
 const MAX_SKIPPED_LINE: usize = 1024;
-/// Characters of a header name shown in an error.
-const MAX_SHOWN_NAME: usize = 64;
 
 /// Reads raw HTTP/1.x requests from a [`BufRead`], one [`Item`] per request.
 ///
@@ -31,10 +29,11 @@ const MAX_SHOWN_NAME: usize = 64;
 ///
 /// A request that cannot be read (truncated at the end of the input, a head larger
 /// than [`Limits::max_head`], a body larger than [`Limits::max_body`], an invalid or
-/// conflicting `Content-Length`, a method, target or header value that is not UTF-8,
+/// conflicting `Content-Length`, a method or target that is not UTF-8,
 /// bytes that are not a request at all) yields a [`CaptureError`] and reading goes
 /// on with the next request. An I/O error yields one last error and ends the
-/// iteration.
+/// iteration. A header value that is not UTF-8 is read as ISO-8859-1 (RFC 9110 obs-text,
+/// what Python's `http.client` sends for a text value), one character per byte.
 ///
 /// # Example
 ///
@@ -227,18 +226,11 @@ impl<R: BufRead> HttpReader<R> {
         if let Some(reason) = problem.or(warning) {
             return Ok(self.fail(location, reason));
         }
-        let mut headers = Vec::with_capacity(fields.len());
-        for (name, value) in fields {
-            match String::from_utf8(value) {
-                Ok(value) => headers.push((name, value)),
-                Err(_) => {
-                    return Ok(self.fail(
-                        location,
-                        format!("the value of header `{}` is not valid UTF-8", shown(&name)),
-                    ));
-                }
-            }
-        }
+        // Bytes that are not UTF-8 are obs-text, read as ISO-8859-1 (see obs_text.rs).
+        let mut headers: Vec<(String, String)> = fields
+            .into_iter()
+            .map(|(name, value)| (name, super::obs_text::header_value(&value)))
+            .collect();
         // An absolute-form request-target without Host: the host is the target's.
         super::add_client_host(&target, &mut headers);
         let target = super::without_userinfo(&target).unwrap_or(target);
@@ -670,15 +662,6 @@ fn request_line_problem(head: &[u8], error: httparse::Error) -> String {
     } else {
         format!("invalid request line: {error}")
     }
-}
-
-/// A header name as shown in an error: tokens only, and not too long.
-fn shown(name: &str) -> String {
-    let mut out: String = name.chars().take(MAX_SHOWN_NAME).collect();
-    if name.len() > out.len() {
-        out.push('…');
-    }
-    out
 }
 
 /// `\n` or `\r\n`.
@@ -1342,14 +1325,12 @@ mod tests {
 
     #[test]
     fn non_utf8() {
-        let items = read_all(b"GET / HTTP/1.1\r\nX-Secret: caf\xe9 s3cr3t\r\nContent-Length: 1\r\n\r\nzGET /n HTTP/1.1\r\n\r\n");
+        // Issue 16, A1: a header value that is not UTF-8 is obs-text, read as ISO-8859-1.
+        let items = read_all(b"GET / HTTP/1.1\r\nX-Custom: caf\xe9 \xff\r\nX-Utf8: caf\xc3\xa9\r\nContent-Length: 1\r\n\r\nzGET /n HTTP/1.1\r\n\r\n");
         assert_eq!(items.len(), 2);
-        let e = err(&items[0]);
-        assert_eq!(
-            e.reason,
-            "the value of header `X-Secret` is not valid UTF-8"
-        );
-        assert!(!e.to_string().contains("s3cr3t"));
+        let c = ok(&items[0]);
+        assert_eq!(c.headers[0], ("X-Custom".into(), "caf\u{e9} \u{ff}".into()));
+        assert_eq!(c.headers[1], ("X-Utf8".into(), "caf\u{e9}".into()));
         assert_eq!(ok(&items[1]).target, "/n");
 
         let items =

@@ -14,6 +14,8 @@ use std::fmt;
 pub mod detect;
 pub mod har;
 pub mod jsonl;
+mod obs_text;
+pub(crate) use obs_text::note as obs_text_note;
 #[cfg(test)]
 pub(crate) mod testutil;
 

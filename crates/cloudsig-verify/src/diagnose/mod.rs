@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::report::{Computed, Diagnosis, Mistake};
 
+pub(crate) mod dot_segments;
 pub(crate) mod json;
 
 /// The mistake search runs only on a request that signs at most this many headers.

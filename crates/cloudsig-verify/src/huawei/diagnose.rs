@@ -29,8 +29,8 @@ pub(crate) struct Case<'a> {
 
 /// One attempt: the request and key as the client may have signed them.
 #[derive(Clone)]
-struct Try {
-    path: String,
+pub(crate) struct Try {
+    pub(crate) path: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     settings: Settings,
@@ -39,7 +39,8 @@ struct Try {
 }
 
 impl Try {
-    fn matches(&self, case: &Case<'_>) -> bool {
+    /// The signature of this attempt equals the one received.
+    pub(crate) fn matches(&self, case: &Case<'_>) -> bool {
         let mut req = Request::new(case.cap.method, &self.path).query(case.cap.query());
         for (n, v) in &self.headers {
             req.push_header(n, v);
@@ -59,6 +60,22 @@ impl Try {
             &secret,
         )
         .is_ok_and(|s| constant_time_eq(s.signature().as_bytes(), case.received.as_bytes()))
+    }
+}
+
+/// The attempt of the request as sent (every variant starts from it).
+pub(crate) fn base_try(case: &Case<'_>) -> Try {
+    Try {
+        path: case.cap.path().to_string(),
+        headers: case
+            .cap
+            .headers
+            .iter()
+            .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
+            .collect(),
+        body: case.cap.body.to_vec(),
+        settings: Settings::default(),
+        key: Zeroizing::new(case.secret.expose_secret().to_vec()),
     }
 }
 
@@ -88,18 +105,7 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             "the signature was written in upper-case hex; Huawei Cloud compares the lower-case hex exactly",
         ));
     }
-    let base = Try {
-        path: case.cap.path().to_string(),
-        headers: case
-            .cap
-            .headers
-            .iter()
-            .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
-            .collect(),
-        body: case.cap.body.to_vec(),
-        settings: Settings::default(),
-        key: Zeroizing::new(case.secret.expose_secret().to_vec()),
-    };
+    let base = base_try(case);
     let settings: [(Settings, &'static str, &str); 6] = [
         (
             Settings::default().with_uri(UriForm::NoTrailingSlash),
@@ -139,6 +145,11 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
             ..base.clone()
         };
         if t.matches(case) {
+            if id == "query-unsorted"
+                && let Some(name) = numbers_sorted_as_numbers(case.cap.query())
+            {
+                return Some(mistake(id, integer_list_words(&name)));
+            }
             return Some(mistake(id, words));
         }
     }
@@ -159,6 +170,9 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
                 "the path was signed escaped as Node's url.parse escapes it and then percent-encoded again (a space signed as %2520), as the Node SDK core does with path parameters",
             ));
         }
+    }
+    if let Some(m) = sdk_mistakes(case, &base, tried) {
+        return Some(m);
     }
     if let Some(host) = case.cap.header("host") {
         for (signed_host, words) in host_variants(host.trim()) {
@@ -209,6 +223,117 @@ fn find(case: &Case<'_>, tried: &mut usize) -> Option<Mistake> {
     None
 }
 
+/// The official SDK's own mistakes (issue 16): the request it signed is not the one its
+/// HTTP stack sent.
+fn sdk_mistakes(case: &Case<'_>, base: &Try, tried: &mut usize) -> Option<Mistake> {
+    // H3: a path parameter `.` signed as a segment, then removed by urllib3.
+    for path in crate::diagnose::dot_segments::with_dot_inserted(case.cap.path()) {
+        *tried += 1;
+        let t = Try {
+            path: path.clone(),
+            ..base.clone()
+        };
+        if t.matches(case) {
+            return Some(mistake(
+                "path-dot-segment-removed",
+                format!(
+                    "the client signed the path `{}` but sent `{}`: a path parameter `.` was signed as a segment and then removed by the HTTP library as a dot segment (huaweicloudsdkcore 3.1.x with urllib3 2.x, which normalises the URL before sending). Avoid `.` and `..` as path parameter values",
+                    path.escape_debug(),
+                    case.cap.path().escape_debug()
+                ),
+            ));
+        }
+    }
+    // H2: `UNSIGNED-PAYLOAD` declared (and signed) but the empty body's hash used.
+    let header = case.algorithm.content_header();
+    if case.cap.body.is_empty()
+        && case
+            .cap
+            .header(header)
+            .is_some_and(|v| v.trim() == cloudsig_core::huawei::UNSIGNED_PAYLOAD)
+    {
+        *tried += 1;
+        if empty_hash_matches(case) {
+            return Some(mistake(
+                "unsigned-payload-empty-body-hash",
+                format!(
+                    "the client sent `{header}: UNSIGNED-PAYLOAD` (and signed that header) but signed the hash of the empty body instead of the literal UNSIGNED-PAYLOAD: huaweicloudsdkcore (Python, 3.1.x) adds the header for every Content-Type that is not JSON but uses the literal only when there is a body. Send a JSON Content-Type, or no Content-Type, on a request without a body"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The signature of the request as sent, with the payload line of the canonical request
+/// the hash of the empty body although the request declares `UNSIGNED-PAYLOAD`.
+fn empty_hash_matches(case: &Case<'_>) -> bool {
+    use std::fmt::Write as _;
+    let mut req = Request::new(case.cap.method, case.cap.path()).query(case.cap.query());
+    for (n, v) in &case.cap.headers {
+        req.push_header(n, v);
+    }
+    let Ok(canonical) = hw::CanonicalRequest::new(
+        &req,
+        case.algorithm,
+        case.signed_headers,
+        &Settings::default(),
+    ) else {
+        return false;
+    };
+    let text = canonical.to_string();
+    let Some(head) = text.strip_suffix(cloudsig_core::huawei::UNSIGNED_PAYLOAD) else {
+        return false;
+    };
+    let empty = cloudsig_core::huawei::hash_hex(case.algorithm, b"");
+    let mut h = cloudsig_core::huawei::Hasher::new(case.algorithm);
+    let _ = write!(h, "{head}{}", empty.as_str());
+    let hashed = h.finalize_hex();
+    let Ok(key) = cloudsig_core::huawei::SigningKey::new(
+        case.algorithm,
+        case.access_key,
+        case.secret,
+        case.scope.as_ref(),
+    ) else {
+        return false;
+    };
+    let sig = key.sign_parts(&case.date, case.scope.as_ref(), &hashed);
+    constant_time_eq(sig.as_str().as_bytes(), case.received.as_bytes())
+}
+
+/// A query name repeated with integer values sent in numeric order that is not their text
+/// order (`limit=9&limit=10`): what huaweicloudsdkcore signs and sends for a list of
+/// integers (issue 16, H1).
+fn numbers_sorted_as_numbers(query: &str) -> Option<String> {
+    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if pairs.iter().take(i).any(|(n, _)| n == name) {
+            continue;
+        }
+        let values: Vec<&str> = pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .collect();
+        let numbers: Option<Vec<u64>> = values.iter().map(|v| v.parse().ok()).collect();
+        if let Some(numbers) = numbers
+            && values.len() > 1
+            && numbers.is_sorted()
+            && !values.is_sorted()
+        {
+            return Some((*name).to_string());
+        }
+    }
+    None
+}
+
+fn integer_list_words(name: &str) -> String {
+    format!(
+        "the query was signed in the order sent, and the values of `{}` are in numeric order, not text order: huaweicloudsdkcore (Python, 3.1.x) sorts a list of integers as numbers before turning them into text (`limit=9&limit=10`), while the documented canonical query sorts the text (`limit=10&limit=9`). Pass the values as strings",
+        name.escape_debug()
+    )
+}
+
 /// What Node's legacy `url.parse` escapes in a path: controls, space and `"'<>\\^`{|}`.
 fn url_parse_escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -225,6 +350,16 @@ fn url_parse_escape(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::url_parse_escape;
+
+    #[test]
+    fn integer_lists_in_numeric_order() {
+        use super::numbers_sorted_as_numbers as n;
+        assert_eq!(n("limit=9&limit=10").as_deref(), Some("limit"));
+        assert_eq!(n("limit=10&limit=9"), None);
+        assert_eq!(n("a=x&limit=2&limit=10&b=1"), Some("limit".into()));
+        assert_eq!(n("limit=9"), None);
+        assert_eq!(n("a=b&a=a"), None);
+    }
 
     #[test]
     fn url_parse_escapes_only_its_characters() {
