@@ -20,6 +20,7 @@
 pub mod alibaba;
 mod definition;
 mod finding;
+mod form;
 pub mod huawei;
 mod rest;
 mod schema;
