@@ -105,9 +105,7 @@ fn arrays(v: &mut Value) {
     let n = m.len();
     let dense = (0..n).all(|i| m.contains_key(&i.to_string()));
     if dense {
-        let items: Vec<Value> = (0..n)
-            .filter_map(|i| m.remove(&i.to_string()))
-            .collect();
+        let items: Vec<Value> = (0..n).filter_map(|i| m.remove(&i.to_string())).collect();
         *v = Value::Array(items);
     }
 }

@@ -5,11 +5,13 @@
 //! file (`--key-file`), never from the command line.
 
 mod api;
+mod api_catalog;
 mod endpoint;
 mod profile;
 mod serve;
 mod sign;
 mod sign_alibaba;
+mod sign_check;
 mod sign_huawei;
 mod verify;
 

@@ -60,6 +60,11 @@ pub struct OutputArgs {
     /// http://127.0.0.1:8080); the Host header and the signature keep the cloud's host.
     #[arg(long, value_name = "URL")]
     pub(crate) endpoint: Option<crate::endpoint::Endpoint>,
+    /// Sign even when the request breaks its API definition (by default a request to a
+    /// covered product whose action, version, region or parameters the cloud would refuse
+    /// is not signed: the command says why, with the cloud's code, and exits 2).
+    #[arg(long)]
+    pub(crate) no_api_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -341,9 +346,13 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    write_request(signed, out.format, out.endpoint.as_ref(), || {
-        to_json(signed)
-    })
+    write_request(
+        signed,
+        out.format,
+        out.endpoint.as_ref(),
+        !out.no_api_check,
+        || to_json(signed),
+    )
 }
 
 /// Writes a signed request of any cloud to standard output in `format`; `json` renders the
@@ -353,8 +362,12 @@ pub(crate) fn write_request(
     http: &HttpRequest,
     format: Format,
     endpoint: Option<&crate::endpoint::Endpoint>,
+    api_check: bool,
     json: impl FnOnce() -> String,
 ) -> Result<(), String> {
+    if api_check {
+        crate::sign_check::refuse_if_invalid(http)?;
+    }
     let at_endpoint = |text: String| match endpoint {
         Some(e) => e.rewrite(&text, &http.url()),
         None => text,

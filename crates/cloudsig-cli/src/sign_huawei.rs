@@ -77,6 +77,10 @@ pub struct HuaweiArgs {
     /// http://127.0.0.1:8080); the Host header and the signature keep --host.
     #[arg(long, value_name = "URL")]
     endpoint: Option<crate::endpoint::Endpoint>,
+    /// Sign even when the request breaks its API definition (see `cloudsig sign tc3
+    /// --help`).
+    #[arg(long)]
+    no_api_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,14 +165,23 @@ pub fn run(a: HuaweiArgs) -> Result<(), String> {
         None => Box::new(SystemClock),
     };
     let signed = huawei::sign_request(&creds, &call, clock.as_ref()).map_err(|e| e.to_string())?;
-    print(&signed, a.format, a.endpoint.as_ref(), a.show_stages)
+    let output = (
+        a.format,
+        a.endpoint.as_ref(),
+        a.show_stages,
+        !a.no_api_check,
+    );
+    print(&signed, output)
 }
 
 fn print(
     signed: &SignedRequest,
-    format: Format,
-    endpoint: Option<&crate::endpoint::Endpoint>,
-    show_stages: bool,
+    (format, endpoint, show_stages, api_check): (
+        Format,
+        Option<&crate::endpoint::Endpoint>,
+        bool,
+        bool,
+    ),
 ) -> Result<(), String> {
     let st = signed.stages();
     if show_stages {
@@ -185,7 +198,7 @@ fn print(
         ));
         eprint!("{text}");
     }
-    write_request(signed, format, endpoint, || {
+    write_request(signed, format, endpoint, api_check, || {
         serde_json::json!({
             "method": signed.method(),
             "url": signed.url(),

@@ -86,6 +86,11 @@ pub struct VerifyArgs {
     /// Exit 0 (not 2) when the input holds no request at all.
     #[arg(long)]
     allow_empty: bool,
+    /// Do not check requests' action, version, region and parameters against the API
+    /// definitions (checked by default, after the signature, for every request to a
+    /// product the definitions cover; others are reported as not checked).
+    #[arg(long)]
+    no_api_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,7 +119,10 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     }
     let now = a.now.unwrap_or_else(|| SystemClock.now_unix());
     let options = Options::at(now).window(a.window).diagnose(!a.no_diagnose);
-    let verifier = Verifier::new(keys, options);
+    let mut verifier = Verifier::new(keys, options);
+    if !a.no_api_check {
+        verifier = verifier.with_api_catalog(crate::api_catalog::load()?);
+    }
     let threads = a.threads.map_or_else(
         || {
             std::thread::available_parallelism()

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+pub mod api_check;
 pub mod auth;
 pub mod capture;
 pub mod codes;
