@@ -24,6 +24,7 @@ mod form;
 pub mod huawei;
 mod rest;
 mod schema;
+pub mod tccli;
 pub mod tencent;
 
 pub use definition::{Action, Catalog, LoadError, Product};

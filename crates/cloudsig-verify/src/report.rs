@@ -323,7 +323,7 @@ impl fmt::Display for Report {
                 write!(f, " (+{} more)", self.findings.len() - shown)?;
             }
         }
-        crate::api_check::text_suffix(self.api.as_ref(), f)
+        Ok(())
     }
 }
 
