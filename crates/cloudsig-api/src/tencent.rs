@@ -130,7 +130,8 @@ pub struct TencentFormCall<'a> {
 /// use cloudsig_api::{Catalog, tencent::{self, TencentFormCall}};
 /// let catalog = Catalog::builtin()?;
 /// let pairs = vec![("InstanceId".to_string(), "es-xxxxxxxx".to_string()),
-///                  ("NodeInfoList.0.NodeNum".to_string(), "many".to_string())];
+///                  ("NodeInfoList.0.NodeNum".to_string(), "many".to_string()),
+///                  ("NodeInfoList.0.NodeType".to_string(), "ES.S1.MEDIUM4".to_string())];
 /// let call = TencentFormCall { service: "es", action: "UpdateInstance", version: "2018-04-16",
 ///                              region: Some("ap-guangzhou"), pairs: &pairs };
 /// let verdict = tencent::check_form(&catalog, &call);
