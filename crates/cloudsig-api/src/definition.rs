@@ -141,6 +141,41 @@ impl Catalog {
             file: file.to_owned(),
             reason: format!("not JSON: {e}"),
         })?;
+        self.add_value(file, &v)
+    }
+
+    /// Adds one tccli `api.json` (see [`crate::tccli`]): its service at its version.
+    pub fn add_tccli(&mut self, file: &str, json: &str) -> Result<(), LoadError> {
+        let v: Value = serde_json::from_str(json).map_err(|e| LoadError {
+            file: file.to_owned(),
+            reason: format!("not JSON: {e}"),
+        })?;
+        let definition = crate::tccli::to_definition(file, &v)?;
+        self.add_value(file, &definition)
+    }
+
+    /// Adds one file of either kind: `cloudsig-api/1` (it has a `format`) or a tccli
+    /// `api.json` (it has `actions`, `objects` and `metadata`); any other JSON is refused.
+    pub fn add_any(&mut self, file: &str, json: &str) -> Result<(), LoadError> {
+        let v: Value = serde_json::from_str(json).map_err(|e| LoadError {
+            file: file.to_owned(),
+            reason: format!("not JSON: {e}"),
+        })?;
+        if v.get("format").is_none() && crate::tccli::is_tccli(&v) {
+            let definition = crate::tccli::to_definition(file, &v)?;
+            return self.add_value(file, &definition);
+        }
+        self.add_value(file, &v)
+    }
+
+    /// Whether a product of this cloud, name and version is loaded.
+    pub fn has(&self, cloud: &str, name: &str, version: &str) -> bool {
+        self.products
+            .iter()
+            .any(|p| p.cloud == cloud && p.name == name && p.version == version)
+    }
+
+    fn add_value(&mut self, file: &str, v: &Value) -> Result<(), LoadError> {
         if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
             return Err(LoadError {
                 file: file.to_owned(),
@@ -197,9 +232,9 @@ impl Catalog {
         }
         actions.sort_by(|a, b| a.name.cmp(&b.name));
         self.products.push(Product {
-            cloud: text(&v, "cloud", file)?,
-            name: text(&v, "product", file)?,
-            version: text(&v, "version", file)?,
+            cloud: text(v, "cloud", file)?,
+            name: text(v, "product", file)?,
+            version: text(v, "version", file)?,
             actions,
             definitions,
         });

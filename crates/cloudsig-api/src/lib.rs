@@ -20,9 +20,11 @@
 pub mod alibaba;
 mod definition;
 mod finding;
+mod form;
 pub mod huawei;
 mod rest;
 mod schema;
+pub mod tccli;
 pub mod tencent;
 
 pub use definition::{Action, Catalog, LoadError, Product};

@@ -103,6 +103,92 @@ pub fn check(catalog: &Catalog, call: &TencentCall<'_>) -> Verdict {
     }
 }
 
+/// One Tencent request whose parameters came flattened as text: a GET query or an
+/// `application/x-www-form-urlencoded` body (`NodeInfoList.1.DiskSize=100`), with the
+/// common parameters (`Action`, `Version`, `Region`, `Timestamp`, `Nonce`, `SecretId`,
+/// `Signature`, …) already taken out.
+#[derive(Debug, Clone, Copy)]
+pub struct TencentFormCall<'a> {
+    /// The service (`es`).
+    pub service: &'a str,
+    /// The action.
+    pub action: &'a str,
+    /// The version.
+    pub version: &'a str,
+    /// The region, if sent.
+    pub region: Option<&'a str>,
+    /// The action's own parameters, decoded, in the order sent.
+    pub pairs: &'a [(String, String)],
+}
+
+/// Checks a request whose parameters came flattened ([`TencentFormCall`]): the names are
+/// rebuilt into the JSON value the definitions describe (`A.N.B`, N from 0), text is typed
+/// where the schema asks for a Boolean or a number, and the result is checked as
+/// [`check`] checks a JSON body.
+///
+/// ```
+/// use cloudsig_api::{Catalog, tencent::{self, TencentFormCall}};
+/// let catalog = Catalog::builtin()?;
+/// let pairs = vec![("InstanceId".to_string(), "es-xxxxxxxx".to_string()),
+///                  ("NodeInfoList.0.NodeNum".to_string(), "many".to_string()),
+///                  ("NodeInfoList.0.NodeType".to_string(), "ES.S1.MEDIUM4".to_string())];
+/// let call = TencentFormCall { service: "es", action: "UpdateInstance", version: "2018-04-16",
+///                              region: Some("ap-guangzhou"), pairs: &pairs };
+/// let verdict = tencent::check_form(&catalog, &call);
+/// assert_eq!(verdict.findings()[0].path, "NodeInfoList[0].NodeNum");
+/// # Ok::<(), cloudsig_api::LoadError>(())
+/// ```
+pub fn check_form(catalog: &Catalog, call: &TencentFormCall<'_>) -> Verdict {
+    let pairs = call.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let mut params = match crate::form::unflatten(pairs) {
+        Ok(v) => v,
+        Err(e) => {
+            let head = TencentCall {
+                service: call.service,
+                action: call.action,
+                version: call.version,
+                region: call.region,
+                params: &Value::Object(serde_json::Map::new()),
+            };
+            return match check(catalog, &head) {
+                Verdict::Checked {
+                    product, action, ..
+                } => Verdict::Checked {
+                    product,
+                    action,
+                    findings: vec![finding(
+                        Violation::WrongType,
+                        "InvalidParameter",
+                        &e.path,
+                        e.rule,
+                        format!("The value type of parameter `{}` is not valid.", e.path),
+                    )],
+                },
+                not_checked => not_checked,
+            };
+        }
+    };
+    let product = catalog
+        .of_cloud("tencent")
+        .find(|p| p.name == call.service && p.version == call.version);
+    if let Some((product, schema)) = product.and_then(|p| {
+        let a = p.action(call.action)?;
+        Some((p, a.params.get("body")?))
+    }) {
+        crate::form::coerce(schema, &product.definitions, &mut params);
+    }
+    check(
+        catalog,
+        &TencentCall {
+            service: call.service,
+            action: call.action,
+            version: call.version,
+            region: call.region,
+            params: &params,
+        },
+    )
+}
+
 /// The parameter findings alone (body against the action's schema).
 pub(crate) fn params(action: &Action, body: &Value) -> Vec<Finding> {
     let Some(validator) = action.validator("body") else {

@@ -5,11 +5,13 @@
 //! file (`--key-file`), never from the command line.
 
 mod api;
+mod api_catalog;
 mod endpoint;
 mod output;
 mod profile;
 mod serve;
 mod sign;
+mod sign_check;
 mod verify;
 
 use std::process::ExitCode;

@@ -24,6 +24,11 @@ pub struct OutputArgs {
     /// http://127.0.0.1:8080); the Host header and the signature keep the cloud's host.
     #[arg(long, value_name = "URL")]
     pub(crate) endpoint: Option<crate::endpoint::Endpoint>,
+    /// Sign even when the request breaks its API definition (by default a request to a
+    /// covered product whose action, version, region or parameters the cloud would refuse
+    /// is not signed: the command says why, with the cloud's code, and exits 2).
+    #[arg(long)]
+    pub(crate) no_api_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,8 +70,12 @@ pub(crate) fn write_request(
     http: &HttpRequest,
     format: Format,
     endpoint: Option<&crate::endpoint::Endpoint>,
+    api_check: bool,
     json: impl FnOnce() -> String,
 ) -> Result<(), String> {
+    if api_check {
+        crate::sign_check::refuse_if_invalid(http)?;
+    }
     let at_endpoint = |text: String| match endpoint {
         Some(e) => e.rewrite(&text, &http.url()),
         None => text,

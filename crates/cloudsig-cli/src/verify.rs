@@ -86,6 +86,17 @@ pub struct VerifyArgs {
     /// Exit 0 (not 2) when the input holds no request at all.
     #[arg(long)]
     allow_empty: bool,
+    /// Do not check requests' action, version, region and parameters against the API
+    /// definitions (checked by default, after the signature, for every request to a
+    /// product the definitions cover; others are reported as not checked).
+    #[arg(long)]
+    no_api_check: bool,
+    /// API definitions to check requests against besides the built-in ones (repeatable):
+    /// a tccli `api.json` (tccli/services/SERVICE/VERSION/api.json), a `cloudsig-api/1`
+    /// file, or a folder of them (such as tccli's `services` folder). A file's product
+    /// replaces the built-in definition of the same product and version.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_api_check")]
+    spec: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,7 +125,10 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
     }
     let now = a.now.unwrap_or_else(|| SystemClock.now_unix());
     let options = Options::at(now).window(a.window).diagnose(!a.no_diagnose);
-    let verifier = Verifier::new(keys, options);
+    let mut verifier = Verifier::new(keys, options);
+    if !a.no_api_check {
+        verifier = verifier.with_api_catalog(crate::api_catalog::load(&a.spec)?);
+    }
     let threads = a.threads.map_or_else(
         || {
             std::thread::available_parallelism()

@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+pub mod api_check;
 pub mod authorization;
 mod cache;
 pub mod capture;

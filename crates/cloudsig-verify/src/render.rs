@@ -39,7 +39,8 @@ impl Reveal {
 /// `timestamp`, `findings` (`code`, `rule`, `message`), `notes`, and `diagnosis`
 /// (`mistake` with `id` and `description`, `tried`, `diverges_at`, `canonical_request`,
 /// `string_to_sign`, `received_signature`, and `expected_signature` only with
-/// [`Reveal::ExpectedSignature`]) or null.
+/// [`Reveal::ExpectedSignature`]) or null, and `api` (the API-level verdict, see
+/// [`crate::api_check::to_json`]; null when the API checks were off).
 ///
 /// ```
 /// use cloudsig_verify::{capture::Location, render::{self, Reveal}};
@@ -67,6 +68,7 @@ pub fn to_json(r: &Report, reveal: Reveal) -> Value {
             "string_to_sign": d.computed.string_to_sign,
             "received_signature": d.computed.received_signature,
         })),
+        "api": crate::api_check::to_json(r.api.as_ref()),
     });
     if let (Some(d), Some(obj)) = (
         &r.diagnosis,
@@ -132,6 +134,7 @@ pub fn write_json(
             received_signature: &d.computed.received_signature,
             expected_signature: reveal.expected(&d.computed),
         }),
+        api: crate::api_check::to_json(r.api.as_ref()),
         file,
     };
     line.serialize(&mut serde_json::Serializer::with_formatter(
@@ -184,6 +187,7 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
     notes: &'a [String],
     diagnosis: Option<JsonDiagnosis<'a>>,
+    api: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<&'a str>,
 }
@@ -225,6 +229,7 @@ pub fn explain(r: &Report, reveal: Reveal) -> String {
     for n in &r.notes {
         let _ = writeln!(out, "    note: {}", Escaped(n));
     }
+    out.push_str(&crate::api_check::explain(r.api.as_ref()));
     if let Some(d) = &r.diagnosis {
         let _ = match &d.mistake {
             Some(m) => writeln!(

@@ -207,6 +207,9 @@ pub struct Report {
     /// signed by the key's holder, whatever other rule it breaks. Only such requests
     /// use up their nonce (see [`crate::conformance::ReplayGuard`]).
     pub authenticated: bool,
+    /// The API-level verdict (action, version, region, parameters), `None` when the
+    /// checks were off; its findings are among [`Self::findings`] too.
+    pub api: Option<cloudsig_api::Verdict>,
 }
 
 impl Report {
@@ -223,6 +226,7 @@ impl Report {
             nonce: None,
             signature_nonce: None,
             authenticated: false,
+            api: None,
         }
     }
 
@@ -261,7 +265,8 @@ impl Report {
     /// Orders the findings so the most decisive comes first: the order in which the
     /// service checks (malformed request, unknown key, expiry, then the signature).
     pub(crate) fn sort_findings(&mut self) {
-        self.findings.sort_by_key(|f| priority(f.code));
+        self.findings
+            .sort_by_key(|f| (crate::api_check::is_api_rule(f.rule), priority(f.code)));
     }
 
     /// The error code the service would answer with (the first finding's), if invalid.

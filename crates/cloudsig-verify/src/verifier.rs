@@ -59,6 +59,7 @@ const DEFAULT_WING: &dyn Wing = &Tencent;
 pub struct Verifier {
     keys: Arc<KeyRing>,
     options: Options,
+    api: Option<Arc<cloudsig_api::Catalog>>,
 }
 
 impl Verifier {
@@ -70,7 +71,11 @@ impl Verifier {
     /// A verifier for a key ring shared with others (a server's, replaced whole when
     /// its key file is reloaded).
     pub fn shared(keys: Arc<KeyRing>, options: Options) -> Self {
-        Self { keys, options }
+        Self {
+            keys,
+            options,
+            api: None,
+        }
     }
 
     /// The same keys and options, checking timestamps against `now` (Unix seconds):
@@ -87,7 +92,15 @@ impl Verifier {
         Self {
             keys: Arc::clone(&self.keys),
             options,
+            api: self.api.clone(),
         }
+    }
+
+    /// The same verifier, also checking each request's action, version, region and
+    /// parameters against `catalog` after the signature (see [`crate::api_check`]).
+    pub fn with_api_catalog(mut self, catalog: Arc<cloudsig_api::Catalog>) -> Self {
+        self.api = Some(catalog);
+        self
     }
 
     /// The key ring.
@@ -119,6 +132,7 @@ impl Verifier {
             .notes
             .extend(crate::capture::obs_text_note(&cap.headers));
         wing.finish(&mut report, cap);
+        crate::api_check::apply(self.api.as_deref(), cap, &mut report);
         report.sort_findings();
         report
     }

@@ -170,7 +170,7 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
         ));
         eprint!("{text}");
     }
-    write_request(signed, out.format, out.endpoint.as_ref(), || {
+    write_request(signed, out.format, out.endpoint.as_ref(), !out.no_api_check, || {
         serde_json::json!({
             "method": signed.method(),
             "url": signed.url(),

@@ -263,9 +263,13 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     if out.show_stages {
         eprint!("{}", stages_text(signed.stages()));
     }
-    write_request(signed, out.format, out.endpoint.as_ref(), || {
-        to_json(signed)
-    })
+    write_request(
+        signed,
+        out.format,
+        out.endpoint.as_ref(),
+        !out.no_api_check,
+        || to_json(signed),
+    )
 }
 
 fn stages_text(stages: &Stages) -> String {
