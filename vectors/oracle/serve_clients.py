@@ -36,6 +36,11 @@ TC_ID, TC_KEY = "AKIDserveSdkClient", "serveSdkClientTencentKey"
 ALI_ID, ALI_KEY = "LTAIserveSdkClient", "serveSdkClientAlibabaKey"
 HW_AK, HW_SK = "HWAKSERVESDKCLIENT", "serveSdkClientHuaweiKey"
 PROJECT_ID = "0123456789abcdef0123456789abcdef"
+# The documented success examples the emulator answers with (from the seed documents in specs/seeds/, as in the
+# definitions under specs/): what each SDK must hand back, parsed.
+DOC_TC_REQUEST_ID = "8fd57721-808b-4f21-8f6b-51bca79ff1xx"  # GetRequestTargetNodeTypes' example RequestId
+DOC_ALI_REQUEST_ID = "F99407AB-2FA9-489E-A259-40CF6DC****"  # UpgradeEngineVersion's sample RequestId
+DOC_HW_INSTANCE_ID = "8959ab1c-7n1a-yyb1-a05t-93dfc361b32d"  # DMS Kafka CreateInstance's example instance_id
 
 CLOUDS = {
     "tencent": (".venv", "python/requirements.txt", ("TENCENTCLOUD_",)),
@@ -79,6 +84,14 @@ def tencent(endpoint):
     if "Error" in resp["Response"] or not resp["Response"].get("RequestId"):
         raise RuntimeError("tencent ok: %r" % resp)
     print("ok tencent success: parsed, RequestId %s" % resp["Response"]["RequestId"])
+    # An action with a documented output example (specs/tencent/es-2018-04-16.json): that body, fresh RequestId.
+    profile = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=endpoint, reqTimeout=10))
+    es = CommonClient("es", "2018-04-16", credential.Credential(TC_ID, TC_KEY), "ap-guangzhou", profile=profile)
+    doc = es.call_json("GetRequestTargetNodeTypes", {"InstanceId": "es-xxxxxxxx"})["Response"]
+    if doc.get("TargetNodeTypes") != ["hot", "warm"] or doc.get("RequestId") in (None, "", DOC_TC_REQUEST_ID):
+        raise RuntimeError("tencent documented example: %r" % doc)
+    print("ok tencent documented example parsed: TargetNodeTypes %s, RequestId %s" % (doc["TargetNodeTypes"],
+                                                                                   doc["RequestId"]))
     expect_error("tencent wrong key", lambda: client(TC_ID, "wrongKey").call_json("DescribeInstances", {}),
                  "AuthFailure.SignatureFailure")
     expect_error("tencent unknown id", lambda: client("AKIDnobodyAtAll", TC_KEY).call_json("DescribeInstances", {}),
@@ -138,6 +151,19 @@ def alibaba(endpoint):
     if result.get("statusCode") != 200 or not isinstance(body, dict) or not body.get("RequestId"):
         raise RuntimeError("alibaba ok: %r" % result)
     print("ok alibaba success: parsed, RequestId %s" % body["RequestId"])
+    # ROA UpgradeEngineVersion has a documented sample response: that body, fresh RequestId.
+    config = m.Config(access_key_id=ALI_ID, access_key_secret=ALI_KEY, endpoint=endpoint, protocol="http",
+                      read_timeout=10000, connect_timeout=10000)
+    params = m.Params(action="UpgradeEngineVersion", version="2017-06-13", protocol="HTTP",
+                      pathname="/openapi/instances/es-cn-n6w1o1x0w001c/actions/upgrade-version", method="POST",
+                      auth_type="AK", style="ROA", req_body_type="json", body_type="json")
+    doc = Client(config).call_api(params, m.OpenApiRequest(body={"version": "ali1.2.0", "type": "aliVersion"}),
+                                  RuntimeOptions(autoretry=False, max_attempts=0))["body"]
+    if not isinstance(doc.get("Result"), list) or doc["Result"][0].get("validateType") != "checkClusterHealth" \
+            or doc.get("RequestId") in (None, "", DOC_ALI_REQUEST_ID):
+        raise RuntimeError("alibaba documented example: %r" % doc)
+    print("ok alibaba documented example parsed: Result[0].validateType %s, RequestId %s"
+          % (doc["Result"][0]["validateType"], doc["RequestId"]))
     expect_error("alibaba wrong key", lambda: call(ALI_ID, "wrongKey"), "SignatureDoesNotMatch", 400)
     expect_error("alibaba unknown id", lambda: call("LTAInobodyAtAll", ALI_KEY), "InvalidAccessKeyId.NotFound", 404)
     # The SDK's clock (Utils.get_timestamp, the RPC Timestamp) an hour behind, then its nonce fixed.
@@ -170,18 +196,33 @@ def huawei(endpoint):
         openapi_types = {}
         attribute_map = {}
 
+    class CreatedResponse(SdkResponse):  # DMS Kafka CreateInstance's documented response field
+        openapi_types = {"instance_id": "str"}
+        attribute_map = {"instance_id": "instance_id"}
+
+        def __init__(self, instance_id=None):
+            super().__init__()
+            self.instance_id = instance_id
+
     class GenericClient(Client):  # the core's generic path, no service package
         def __init__(self):
             super().__init__()
-            self.model_package = type("models", (), {"EmptyResponse": EmptyResponse})
+            self.model_package = type("models", (), {"EmptyResponse": EmptyResponse,
+                                                     "CreatedResponse": CreatedResponse})
 
-    def call(ak, sk, headers=None):
+    def call(ak, sk, headers=None, create=False):
         cfg = HttpConfig.get_default_config()
         cfg.retry_times = 0
         cfg.timeout = (10, 10)
         client = (ClientBuilder(GenericClient).with_http_config(cfg)
                   .with_credentials(BasicCredentials(ak, sk, PROJECT_ID)).with_endpoint("http://" + endpoint).build())
         try:
+            if create:  # POST /v2/{engine}/{project_id}/instances, the body of the document's example (cut)
+                return client.do_http_request(method="POST", resource_path="/v2/{engine}/{project_id}/instances",
+                                              path_params={"engine": "kafka"}, query_params=[],
+                                              header_params={"Content-Type": "application/json"},
+                                              body={"name": "kafka-demo", "engine": "kafka"},
+                                              response_type="CreatedResponse", collection_formats={})
             return client.do_http_request(method="GET", resource_path="/v1/{project_id}/cloudservers/detail",
                                           path_params={}, query_params=[("limit", "1")], header_params=dict(headers or {}),
                                           body=None, response_type="EmptyResponse", collection_formats={})
@@ -192,6 +233,10 @@ def huawei(endpoint):
     if resp.status_code != 200:
         raise RuntimeError("huawei ok: %r" % resp)
     print("ok huawei success: parsed (status %d)" % resp.status_code)
+    doc = call(HW_AK, HW_SK, create=True)
+    if doc.status_code != 200 or doc.instance_id != DOC_HW_INSTANCE_ID:
+        raise RuntimeError("huawei documented example: %r" % doc)
+    print("ok huawei documented example parsed: instance_id %s" % doc.instance_id)
     e = expect_error("huawei wrong key", lambda: call(HW_AK, "wrongSecretKey"), "APIGW.0301", 401,
                      "verify aksk signature fail")
     if not e.request_id:

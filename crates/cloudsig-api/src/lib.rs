@@ -21,6 +21,7 @@ pub mod alibaba;
 mod definition;
 mod finding;
 pub mod huawei;
+mod lookup;
 mod rest;
 mod schema;
 pub mod tencent;

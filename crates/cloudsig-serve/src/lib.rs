@@ -3,7 +3,8 @@
 //! `cloudsig serve` as a library: an HTTP/1.1 endpoint (tokio + hyper) that verifies
 //! every request with the verifier of `cloudsig verify` at the time it arrives and
 //! answers in the detected cloud's own envelope and status: an **emulator** for SDK
-//! clients (a valid request gets an empty success with a request id), or a
+//! clients (a valid request gets its action's documented success response, or an empty
+//! success, with a fresh request id), or a
 //! **verifying gateway** in front of an upstream ([`upstream::Upstream`]). Nonces are
 //! checked in a [`replay::ReplayStore`]: in memory for one instance, in Redis for
 //! several behind a load balancer, failing closed (503) when the store is unreachable.
@@ -30,6 +31,7 @@
 #![deny(missing_docs)]
 
 pub mod cloud;
+mod documented;
 pub mod metrics;
 pub mod replay;
 mod server;

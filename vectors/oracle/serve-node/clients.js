@@ -9,6 +9,8 @@
 //            AuthFailure.SignatureExpire / InvalidParameterValue (a v1 HmacSHA256 call sent twice, one Nonce)
 //   Alibaba  the Tea error's .code and .data.statusCode: SignatureDoesNotMatch 400 / InvalidAccessKeyId.NotFound
 //            404 / InvalidTimeStamp.Expired 400 / SignatureNonceUsed 400 (two calls with one SignatureNonce)
+// An action with a documented success example (Tencent es GetRequestTargetNodeTypes, Alibaba ROA
+// UpgradeEngineVersion, Huawei DMS Kafka CreateInstance) is answered with that example and parsed.
 //   Huawei   ClientRequestException .errorCode APIGW.0301, .httpStatusCode 401 (the message tells the cases
 //            apart: signature / unknown AK / expired date), .requestId from X-Request-Id; SDK-HMAC has no
 //            nonce, so there is no replay case.
@@ -76,6 +78,10 @@ if (!endpoint || !keyFile) {
 const [[TC_ID, TC_KEY], [ALI_ID, ALI_KEY], [HW_AK, HW_SK]] = fs.readFileSync(keyFile, "utf8").trim().split("\n")
   .map((l) => l.trim().split(/\s+/));
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
+// The documented success examples the emulator answers with (the seed documents in specs/seeds/).
+const DOC_TC_REQUEST_ID = "8fd57721-808b-4f21-8f6b-51bca79ff1xx"; // GetRequestTargetNodeTypes' example RequestId
+const DOC_ALI_REQUEST_ID = "F99407AB-2FA9-489E-A259-40CF6DC****"; // UpgradeEngineVersion's sample RequestId
+const DOC_HW_INSTANCE_ID = "8959ab1c-7n1a-yyb1-a05t-93dfc361b32d"; // DMS Kafka CreateInstance's instance_id
 
 const need = (name) => require(require.resolve(name, { paths: [HERE] }));
 
@@ -131,6 +137,17 @@ async function tencent() {
   const ok = await client(TC_ID, TC_KEY).request("DescribeInstances", { Limit: 1 });
   if (!ok || !ok.RequestId || ok.Error) throw new Error(`tencent success: ${JSON.stringify(ok)}`);
   console.log(`ok node tencent success: parsed, RequestId ${ok.RequestId}`);
+  // An action with a documented output example: that body, with a fresh RequestId.
+  const es = new CommonClient("es.tencentcloudapi.com", "2018-04-16", {
+    credential: { secretId: TC_ID, secretKey: TC_KEY },
+    region: "ap-guangzhou",
+    profile: { httpProfile: { protocol: "http://", reqTimeout: 10, agent: serverAgent() } },
+  });
+  const doc = await es.request("GetRequestTargetNodeTypes", { InstanceId: "es-xxxxxxxx" });
+  if (JSON.stringify(doc.TargetNodeTypes) !== '["hot","warm"]' || !doc.RequestId || doc.RequestId === DOC_TC_REQUEST_ID) {
+    throw new Error(`tencent documented example: ${JSON.stringify(doc)}`);
+  }
+  console.log(`ok node tencent documented example parsed: TargetNodeTypes ${doc.TargetNodeTypes}`);
   await expectError("tencent wrong key", () => client(TC_ID, "wrongKey").request("DescribeInstances", {}),
     "AuthFailure.SignatureFailure");
   await expectError("tencent unknown id", () => client("AKIDnobodyAtAll", TC_KEY).request("DescribeInstances", {}),
@@ -166,6 +183,20 @@ async function alibaba() {
   const ok = await call(ALI_ID, ALI_KEY);
   if (ok.statusCode !== 200 || !ok.body || !ok.body.RequestId) throw new Error(`alibaba success: ${JSON.stringify(ok)}`);
   console.log(`ok node alibaba success: parsed, RequestId ${ok.body.RequestId}`);
+  // ROA UpgradeEngineVersion: its documented sample response, with a fresh RequestId.
+  const roa = new OpenApi.default(new OpenApi.Config({ accessKeyId: ALI_ID, accessKeySecret: ALI_KEY, endpoint,
+    protocol: "http", readTimeout: 10000, connectTimeout: 10000 }));
+  const doc = await roa.callApi(new OpenApi.Params({ action: "UpgradeEngineVersion", version: "2017-06-13",
+    protocol: "HTTP", pathname: "/openapi/instances/es-cn-n6w1o1x0w001c/actions/upgrade-version", method: "POST",
+    authType: "AK", style: "ROA", reqBodyType: "json", bodyType: "json" }),
+  new OpenApi.OpenApiRequest({ body: { version: "ali1.2.0", type: "aliVersion" } }),
+  new Util.RuntimeOptions({ autoretry: false, maxAttempts: 0 }));
+  const result = doc.body && doc.body.Result;
+  if (!Array.isArray(result) || result[0].validateType !== "checkClusterHealth" || !doc.body.RequestId ||
+      doc.body.RequestId === DOC_ALI_REQUEST_ID) {
+    throw new Error(`alibaba documented example: ${JSON.stringify(doc.body)}`);
+  }
+  console.log(`ok node alibaba documented example parsed: Result[0].validateType ${result[0].validateType}`);
   await expectError("alibaba wrong key", () => call(ALI_ID, "wrongKey"), "SignatureDoesNotMatch", 400);
   await expectError("alibaba unknown id", () => call("LTAInobodyAtAll", ALI_KEY), "InvalidAccessKeyId.NotFound", 404);
   await expectError("alibaba expired clock", () => hourBehind(() => call(ALI_ID, ALI_KEY)),
@@ -198,6 +229,14 @@ async function huawei() {
   const ok = await call(HW_AK, HW_SK);
   if (!ok || ok.httpStatusCode !== 200) throw new Error(`huawei success: ${JSON.stringify(ok)}`);
   console.log(`ok node huawei success: parsed (status ${ok.httpStatusCode})`);
+  // DMS Kafka CreateInstance: its documented example response.
+  const cred = new BasicCredentials().withAk(HW_AK).withSk(HW_SK).withProjectId(PROJECT_ID);
+  const doc = await new ClientBuilder((hc) => hc).withCredential(cred).withEndpoint(`http://${endpoint}`).build()
+    .sendRequest({ method: "POST", url: "/v2/{engine}/{project_id}/instances", pathParams: { engine: "kafka" },
+      queryParams: {}, headers: { "Content-Type": "application/json" }, contentType: "application/json",
+      data: { name: "kafka-demo", engine: "kafka" } });
+  if (!doc || doc.instance_id !== DOC_HW_INSTANCE_ID) throw new Error(`huawei documented example: ${JSON.stringify(doc)}`);
+  console.log(`ok node huawei documented example parsed: instance_id ${doc.instance_id}`);
   const e = await expectError("huawei wrong key", () => call(HW_AK, "wrongSecretKey"), "APIGW.0301", 401,
     "verify aksk signature fail");
   if (!e.requestId) throw new Error("huawei wrong key: no requestId");

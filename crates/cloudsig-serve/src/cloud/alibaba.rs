@@ -95,3 +95,13 @@ pub(super) fn success(ctx: &Context<'_>) -> Answer {
     Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
         .with_header("x-acs-request-id", ctx.request_id)
 }
+
+/// A documented sample response with this answer's `RequestId`.
+pub(super) fn documented_success(body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+    let mut body = body.clone();
+    if let Some(map) = body.as_object_mut() {
+        map.insert("RequestId".into(), ctx.request_id.into());
+    }
+    Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
+        .with_header("x-acs-request-id", ctx.request_id)
+}

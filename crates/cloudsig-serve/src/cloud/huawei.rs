@@ -74,3 +74,9 @@ pub(super) fn success(ctx: &Context<'_>) -> Answer {
     Answer::json(StatusCode::OK, CONTENT_TYPE, &json!({}), None)
         .with_header("x-request-id", ctx.request_id)
 }
+
+/// A documented example response as it is (Huawei's request id travels in `X-Request-Id`).
+pub(super) fn documented_success(body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+    Answer::json(StatusCode::OK, CONTENT_TYPE, body, None)
+        .with_header("x-request-id", ctx.request_id)
+}
