@@ -35,6 +35,9 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
         .timer(TokioTimer::new())
         .header_read_timeout(settings.header_timeout)
         .max_buf_size(settings.max_header_bytes.max(8192))
+        // The read buffer's limit alone lets a larger head through (hyper 1.13 grows its
+        // buffer past it while parsing): the head limit itself answers 431.
+        .max_header_size(settings.max_header_bytes.max(8192))
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(settings.max_connections.max(1)));

@@ -157,7 +157,7 @@ impl App {
                 return refuse(cloud, Refusal::TooLarge);
             }
             // The client went away or sent a broken body: nobody to answer.
-            Ok(Err(_)) => return refuse(cloud, Refusal::Unreadable),
+            Ok(Err(_)) => return refuse(cloud, Refusal::BrokenBody),
             Ok(Ok(c)) => c.to_bytes(),
         };
 

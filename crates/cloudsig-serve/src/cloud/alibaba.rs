@@ -66,6 +66,11 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
             "InvalidParameter",
             "A header of the request is not text.".into(),
         ),
+        Refusal::BrokenBody => (
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            "The request body could not be read (malformed chunked encoding or cut short).".into(),
+        ),
         Refusal::Timeout => (
             StatusCode::REQUEST_TIMEOUT,
             "InvalidParameter",

@@ -53,7 +53,9 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
             "APIG.0201",
             "Request entity too large.",
         ),
-        Refusal::Unreadable => (StatusCode::BAD_REQUEST, "APIG.0201", "API request error."),
+        Refusal::Unreadable | Refusal::BrokenBody => {
+            (StatusCode::BAD_REQUEST, "APIG.0201", "API request error.")
+        }
         Refusal::Timeout => (
             StatusCode::REQUEST_TIMEOUT,
             "APIG.0201",

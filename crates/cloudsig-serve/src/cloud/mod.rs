@@ -193,6 +193,9 @@ pub enum Refusal {
     GatewayTimeout,
     /// The request cannot be read as text (a header that is not UTF-8).
     Unreadable,
+    /// The body could not be read: malformed chunked encoding, or the client went away
+    /// mid-body.
+    BrokenBody,
 }
 
 /// One answer: status, headers and a JSON body.
