@@ -8,6 +8,7 @@
 //! **verifying gateway** in front of an upstream ([`upstream::Upstream`]). Nonces are
 //! checked in a [`replay::ReplayStore`]: in memory for one instance, in Redis for
 //! several behind a load balancer, failing closed (503) when the store is unreachable.
+//! Optionally over TLS with a given certificate ([`tls::Tls`], [`serve_with`]).
 //!
 //! It is a crate of its own so that the verify library does not bring in an async
 //! runtime, an HTTP server and a Redis client.
@@ -37,8 +38,9 @@ pub mod replay;
 mod server;
 mod service;
 mod settings;
+pub mod tls;
 pub mod upstream;
 
-pub use server::serve;
+pub use server::{serve, serve_with};
 pub use service::{App, Body};
 pub use settings::{DEFAULT_MAX_BODY, Settings};
