@@ -7,6 +7,13 @@
 #
 #   bash benches/serve-load.sh [SECONDS] [CONNECTIONS]     (defaults 5 and 32)
 #
+# Then, open loop (benches/src/bin/open-loop.rs, a fixed request rate whatever the server
+# does, latency counted from each request's due time) at 80 % of the maximum wrk measured for
+# serve: p50/p99 of hello-server, serve with TC3 (no nonce), serve with v1 requests (a fresh
+# nonce each: the in-memory replay store records every one) and a second serve instance
+# with --replay-store redis:// (Debian's redis-server on an ephemeral port, installed if
+# missing), all in the same run.
+#
 # Everything listens on 127.0.0.1 (ephemeral ports) and is stopped on exit. Installs
 # Debian's wrk if missing. A benchmark, not a test: the numbers go to benches/README.md.
 # Both programs are built with the release profile without LTO (a quicker build on this
@@ -17,7 +24,8 @@ secs=${1:-5}
 conns=${2:-32}
 command -v wrk >/dev/null || timeout 300 apt-get install -y -q wrk >/dev/null
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-cargo build -q --release -p cloudsig-cli -p cloudsig-benches --bin cloudsig --bin hello-server
+command -v redis-server >/dev/null || timeout 300 apt-get install -y -q redis-server >/dev/null
+cargo build -q --release -p cloudsig-cli -p cloudsig-benches --bin cloudsig --bin hello-server --bin open-loop
 BIN=target/release
 
 T=$(mktemp -d)
@@ -75,3 +83,20 @@ rps = {n: float(re.search(r"Requests/sec:\s*([\d.]+)", open("%s/%s.txt" % (sys.a
 floor = (rps["hello"] + rps["hello-again"]) / 2
 print("serve / hello floor: %.0f / %.0f requests/s = %.2f" % (rps["serve"], floor, rps["serve"] / floor))
 PY
+
+# Open loop at 80 % of serve's measured maximum, the same rate for every target.
+RATE=$(python3 -c "import re,sys; print(int(0.8*float(re.search(r'Requests/sec:\s*([\d.]+)', open(sys.argv[1]).read()).group(1))))" "$T/serve.txt")
+RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no >"$T/redis.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+"$BIN/cloudsig" serve --listen 127.0.0.1:0 --replay-store "redis://127.0.0.1:$RPORT" >"$T/serve-redis.out" 2>/dev/null &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q "http://" "$T/serve-redis.out" && break; sleep 0.1; done
+SERVE_REDIS=$(grep -o 'http://[0-9.:]*' "$T/serve-redis.out")
+echo "== open loop at $RATE requests/s (80 % of serve's wrk maximum), $secs s, $conns connections"
+for target in "hello $HELLO tc3" "serve $SERVE tc3" "serve-v1-memory $SERVE v1" "serve-v1-redis $SERVE_REDIS v1"; do
+    set -- $target
+    printf '%-16s ' "$1"
+    "$BIN/open-loop" "${2#http://}" "$RATE" "$secs" "$conns" "$3"
+done

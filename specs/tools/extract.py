@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+import responses  # specs/tools/responses.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPECS = os.path.dirname(HERE)
 FORMAT = "cloudsig-api/1"
@@ -672,12 +674,13 @@ def ecs(seeds, res):
 def outputs(seeds):
     with open(os.path.join(HERE, "resolutions.json"), encoding="utf-8") as f:
         res = json.load(f)
-    return {
+    specs = {
         "tencent/es-2018-04-16.json": tencent(seeds, res),
         "alibaba/elasticsearch-2017-06-13.json": alibaba(seeds, res),
         "huawei/kafka-v2.json": kafka(seeds, res),
         "huawei/ecs-v2.1.json": ecs(seeds, res),
     }
+    return responses.add(specs, seeds)  # the success response examples (responses.py)
 
 
 def render(spec):

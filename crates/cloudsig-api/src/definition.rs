@@ -86,6 +86,8 @@ pub struct Action {
     pub params: BTreeMap<String, Value>,
     /// The documented examples, as written in the definition.
     pub examples: Vec<Value>,
+    /// The documented success responses (`{"status", "body"}`), in the document's order.
+    pub responses: Vec<Value>,
     validators: BTreeMap<String, OnceLock<Option<jsonschema::Validator>>>,
     definitions: Value,
 }
@@ -224,6 +226,11 @@ impl Catalog {
                 params,
                 examples: a
                     .get("examples")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+                responses: a
+                    .get("responses")
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default(),

@@ -22,6 +22,7 @@ mod definition;
 mod finding;
 mod form;
 pub mod huawei;
+mod lookup;
 mod rest;
 mod schema;
 pub mod tccli;

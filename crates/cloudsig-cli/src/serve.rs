@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use clap::Args;
 use cloudsig_serve::replay::{MemoryStore, RedisStore, ReplayStore};
+use cloudsig_serve::tls::Tls;
 use cloudsig_serve::upstream::Upstream;
-use cloudsig_serve::{App, DEFAULT_MAX_BODY, Settings, serve};
+use cloudsig_serve::{App, DEFAULT_MAX_BODY, Settings, serve_with};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -48,6 +49,12 @@ pub struct ServeArgs {
     /// endpoints do); by default a mismatch is a log note.
     #[arg(long)]
     strict_host: bool,
+    /// Serve https with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 /// Runs the server until SIGTERM or ctrl-c; `Err` when it cannot start.
@@ -64,6 +71,10 @@ pub fn run(a: ServeArgs) -> Result<bool, String> {
         .header_timeout(Duration::from_secs(a.header_timeout))
         .upstream_timeout(Duration::from_secs(a.upstream_timeout))
         .strict_host(a.strict_host);
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => Some(Tls::from_files(cert, key).map_err(|e| e.to_string())?),
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -102,9 +113,10 @@ pub fn run(a: ServeArgs) -> Result<bool, String> {
         let app = Arc::new(App::new(settings, keys, store, upstream));
         reload_on_hangup(Arc::clone(&app), a.key_file.clone());
         // The address on stdout, for scripts that start it on port 0.
-        println!("cloudsig serve: listening on http://{local} ({mode})");
-        tracing::info!(%local, mode, "listening");
-        serve(listener, app, shutdown_signal()).await;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("cloudsig serve: listening on {scheme}://{local} ({mode})");
+        tracing::info!(%local, mode, scheme, "listening");
+        serve_with(listener, app, tls, shutdown_signal()).await;
         tracing::info!("stopped");
         Ok(true)
     })

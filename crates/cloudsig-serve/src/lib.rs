@@ -3,10 +3,12 @@
 //! `cloudsig serve` as a library: an HTTP/1.1 endpoint (tokio + hyper) that verifies
 //! every request with the verifier of `cloudsig verify` at the time it arrives and
 //! answers in the detected cloud's own envelope and status: an **emulator** for SDK
-//! clients (a valid request gets an empty success with a request id), or a
+//! clients (a valid request gets its action's documented success response, or an empty
+//! success, with a fresh request id), or a
 //! **verifying gateway** in front of an upstream ([`upstream::Upstream`]). Nonces are
 //! checked in a [`replay::ReplayStore`]: in memory for one instance, in Redis for
 //! several behind a load balancer, failing closed (503) when the store is unreachable.
+//! Optionally over TLS with a given certificate ([`tls::Tls`], [`serve_with`]).
 //!
 //! It is a crate of its own so that the verify library does not bring in an async
 //! runtime, an HTTP server and a Redis client.
@@ -30,13 +32,15 @@
 #![deny(missing_docs)]
 
 pub mod cloud;
+mod documented;
 pub mod metrics;
 pub mod replay;
 mod server;
 mod service;
 mod settings;
+pub mod tls;
 pub mod upstream;
 
-pub use server::serve;
+pub use server::{serve, serve_with};
 pub use service::{App, Body};
 pub use settings::{DEFAULT_MAX_BODY, Settings};

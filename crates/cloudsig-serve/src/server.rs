@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::service::App;
+use crate::tls::Tls;
 
 /// Serves `listener` until `shutdown` completes, then stops accepting, lets the
 /// requests in flight finish (for at most [`crate::Settings::shutdown_grace`]) and
@@ -29,12 +30,26 @@ use crate::service::App;
 /// # Ok(()) }
 /// ```
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) {
+    serve_with(listener, app, None, shutdown).await;
+}
+
+/// As [`serve`], over TLS with `tls` when given: the TLS handshake must finish within the
+/// head timeout, and a failed one ends only its connection.
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Arc<App>,
+    tls: Option<Tls>,
+    shutdown: impl Future<Output = ()>,
+) {
     let settings = app.settings().clone();
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(settings.header_timeout)
         .max_buf_size(settings.max_header_bytes.max(8192))
+        // The read buffer's limit alone lets a larger head through (hyper 1.13 grows its
+        // buffer past it while parsing): the head limit itself answers 431.
+        .max_header_size(settings.max_header_bytes.max(8192))
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(settings.max_connections.max(1)));
@@ -66,6 +81,25 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
             let app = Arc::clone(&app);
             async move { app.handle(req).await }
         });
+        if let Some(tls) = &tls {
+            let handshake = tls.acceptor().accept(stream);
+            let (builder, watcher) = (builder.clone(), graceful.watcher());
+            let timeout = settings.header_timeout;
+            tokio::spawn(async move {
+                match tokio::time::timeout(timeout, handshake).await {
+                    Ok(Ok(stream)) => {
+                        let connection = builder.serve_connection(TokioIo::new(stream), service);
+                        if let Err(e) = watcher.watch(connection).await {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                    }
+                    Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!("TLS handshake timed out"),
+                }
+                drop(permit);
+            });
+            continue;
+        }
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -16,6 +16,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::cloud::{Answer, Cloud, Context, Refusal};
+use crate::documented::{Called, Documented};
 use crate::metrics::Metrics;
 use crate::replay::{ReplayStore, has_nonce};
 use crate::settings::Settings;
@@ -35,6 +36,7 @@ pub struct App {
     upstream: Option<Upstream>,
     settings: Settings,
     served: AtomicUsize,
+    documented: Documented,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             upstream,
             settings,
             served: AtomicUsize::new(0),
+            documented: Documented::builtin(),
         }
     }
 
@@ -158,7 +161,7 @@ impl App {
                 return refuse(cloud, Refusal::TooLarge);
             }
             // The client went away or sent a broken body: nobody to answer.
-            Ok(Err(_)) => return refuse(cloud, Refusal::Unreadable),
+            Ok(Err(_)) => return refuse(cloud, Refusal::BrokenBody),
             Ok(Ok(c)) => c.to_bytes(),
         };
 
@@ -187,7 +190,16 @@ impl App {
             return Ok(to_response(answer));
         }
         let Some(upstream) = &self.upstream else {
-            let answer = cloud.success(&ctx);
+            let called = Called {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query,
+                headers: &text_headers,
+            };
+            let answer = match self.documented.body(cloud, &called) {
+                Some(body) => cloud.documented_success(body, &ctx),
+                None => cloud.success(&ctx),
+            };
             self.finish(cloud, "valid", Some(&report), &answer, start);
             return Ok(to_response(answer));
         };

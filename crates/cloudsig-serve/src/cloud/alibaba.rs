@@ -66,6 +66,11 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
             "InvalidParameter",
             "A header of the request is not text.".into(),
         ),
+        Refusal::BrokenBody => (
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            "The request body could not be read (malformed chunked encoding or cut short).".into(),
+        ),
         Refusal::Timeout => (
             StatusCode::REQUEST_TIMEOUT,
             "InvalidParameter",
@@ -92,6 +97,16 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
 
 pub(super) fn success(ctx: &Context<'_>) -> Answer {
     let body = json!({"RequestId": ctx.request_id});
+    Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
+        .with_header("x-acs-request-id", ctx.request_id)
+}
+
+/// A documented sample response with this answer's `RequestId`.
+pub(super) fn documented_success(body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+    let mut body = body.clone();
+    if let Some(map) = body.as_object_mut() {
+        map.insert("RequestId".into(), ctx.request_id.into());
+    }
     Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
         .with_header("x-acs-request-id", ctx.request_id)
 }

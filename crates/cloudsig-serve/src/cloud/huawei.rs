@@ -53,7 +53,9 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
             "APIG.0201",
             "Request entity too large.",
         ),
-        Refusal::Unreadable => (StatusCode::BAD_REQUEST, "APIG.0201", "API request error."),
+        Refusal::Unreadable | Refusal::BrokenBody => {
+            (StatusCode::BAD_REQUEST, "APIG.0201", "API request error.")
+        }
         Refusal::Timeout => (
             StatusCode::REQUEST_TIMEOUT,
             "APIG.0201",
@@ -72,5 +74,11 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
 
 pub(super) fn success(ctx: &Context<'_>) -> Answer {
     Answer::json(StatusCode::OK, CONTENT_TYPE, &json!({}), None)
+        .with_header("x-request-id", ctx.request_id)
+}
+
+/// A documented example response as it is (Huawei's request id travels in `X-Request-Id`).
+pub(super) fn documented_success(body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+    Answer::json(StatusCode::OK, CONTENT_TYPE, body, None)
         .with_header("x-request-id", ctx.request_id)
 }

@@ -146,6 +146,17 @@ impl Cloud {
             Self::Huawei => huawei::success(ctx),
         }
     }
+
+    /// The emulator's answer to a valid request whose action has a documented success
+    /// response: that body, with this answer's request id where the cloud puts it in the
+    /// body (Tencent `Response.RequestId`, Alibaba `RequestId`; Huawei's is a header).
+    pub fn documented_success(self, body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+        match self {
+            Self::Tencent => tencent::documented_success(body, ctx),
+            Self::Alibaba => alibaba::documented_success(body, ctx),
+            Self::Huawei => huawei::documented_success(body, ctx),
+        }
+    }
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
@@ -182,6 +193,9 @@ pub enum Refusal {
     GatewayTimeout,
     /// The request cannot be read as text (a header that is not UTF-8).
     Unreadable,
+    /// The body could not be read: malformed chunked encoding, or the client went away
+    /// mid-body.
+    BrokenBody,
 }
 
 /// One answer: status, headers and a JSON body.

@@ -52,6 +52,11 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
             "InvalidParameter",
             "A header of the request is not text.".into(),
         ),
+        Refusal::BrokenBody => (
+            StatusCode::OK,
+            "InvalidParameter",
+            "The request body could not be read (malformed chunked encoding or cut short).".into(),
+        ),
         Refusal::Timeout => (
             StatusCode::REQUEST_TIMEOUT,
             "InvalidParameter",
@@ -78,5 +83,14 @@ pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
 
 pub(super) fn success(ctx: &Context<'_>) -> Answer {
     let body = json!({"Response": {"RequestId": ctx.request_id}});
+    Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
+}
+
+/// A documented output example `{"Response": {...}}` with this answer's `RequestId`.
+pub(super) fn documented_success(body: &serde_json::Value, ctx: &Context<'_>) -> Answer {
+    let mut body = body.clone();
+    if let Some(response) = body.get_mut("Response").and_then(|r| r.as_object_mut()) {
+        response.insert("RequestId".into(), ctx.request_id.into());
+    }
     Answer::json(StatusCode::OK, CONTENT_TYPE, &body, None)
 }
