@@ -23,7 +23,10 @@
 //! huaweicloudsdkcore, pinned) were run on each by `vectors/oracle/credentials.py`, and
 //! the test `tests/sdk_oracle.rs` asserts that the static chains pick the same id, token
 //! and secret, or likewise nothing, an error, or a provider cloudsig does not implement
-//! ([`ErrorKind::Unsupported`]).
+//! ([`ErrorKind::Unsupported`]). With the feature `fetch`, 14 more cases add a mock
+//! metadata service on 127.0.0.1 (role listing, IMDSv2-style session tokens, an error
+//! answer, precedence of files over metadata): `fetch::DefaultChain` must pick what the
+//! SDK picked and ask the mock for the same things (`tests/sdk_oracle_fetch.rs`).
 //!
 //! Everything is read through an [`Environment`] (the process's by default; a test or a
 //! tool passes its own variables and home directory), so the same inputs select the

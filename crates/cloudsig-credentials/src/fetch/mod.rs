@@ -1,6 +1,7 @@
 //! Fetched credentials (feature `fetch`): instance-metadata role credentials and STS
 //! assume-role, over plain HTTP with hyper on tokio (no blocking call anywhere), cached
-//! by [`Refreshing`] and fetched again before they expire.
+//! by [`Refreshing`] and fetched again before they expire. [`DefaultChain`] is each
+//! SDK's whole default chain: the static providers, then the metadata service.
 //!
 //! The metadata services are plain HTTP on link-local addresses, which the bundled
 //! [`HttpClient`] speaks. STS is HTTPS: give [`tencent_assume_role`] the endpoint of a
@@ -18,6 +19,9 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 
 use crate::{BoxFuture, Credentials, Error, ProvideCredentials};
+
+mod chain;
+pub use chain::DefaultChain;
 
 /// Tencent Cloud's metadata service.
 pub const TENCENT_METADATA: &str = "http://metadata.tencentyun.com";
@@ -262,7 +266,17 @@ impl Fetch for TencentCvmRole {
 pub struct AlibabaEcsRamRole {
     base: String,
     role: Option<String>,
+    imds_v1_disabled: bool,
     http: HttpClient,
+}
+
+impl AlibabaEcsRamRole {
+    /// Without a session token, fail instead of asking without one (the SDK's
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true`).
+    pub fn imds_v1_disabled(mut self, disabled: bool) -> Self {
+        self.imds_v1_disabled = disabled;
+        self
+    }
 }
 
 /// [`AlibabaEcsRamRole`] at `base` for `role` (or the instance's).
@@ -270,6 +284,7 @@ pub fn alibaba_ecs_ram_role(base: impl Into<String>, role: Option<String>) -> Al
     AlibabaEcsRamRole {
         base: base.into(),
         role,
+        imds_v1_disabled: false,
         http: HttpClient::default(),
     }
 }
@@ -284,9 +299,16 @@ impl Fetch for AlibabaEcsRamRole {
                 .body(Vec::new())
                 .map_err(|e| Error::fetch(source, e.to_string()))?;
             let token = match self.http.send(source, token_req).await {
-                Ok((s, b)) if s.is_success() => {
+                Ok((s, b)) if s == http::StatusCode::OK => {
                     Some(String::from_utf8_lossy(&b).trim().to_string())
                 }
+                Ok((s, _)) if self.imds_v1_disabled => {
+                    return Err(Error::fetch(
+                        source,
+                        format!("the session token: HTTP {s}, and IMDSv1 is disabled"),
+                    ));
+                }
+                Err(e) if self.imds_v1_disabled => return Err(e),
                 _ => None,
             };
             let headers: Vec<(&str, &str)> = token
@@ -327,7 +349,8 @@ impl Fetch for AlibabaEcsRamRole {
 }
 
 /// Huawei Cloud ECS temporary credentials from the metadata service at `base`
-/// ([`HUAWEI_METADATA`]), `/openstack/latest/securitykey`: `credential.access`,
+/// ([`HUAWEI_METADATA`]): a session token from `PUT /meta-data/latest/api/token` (sent
+/// as `X-Metadata-Token` when given), then `/openstack/latest/securitykey`: `credential.access`,
 /// `secret`, `securitytoken`, `expires_at`. Refreshed 10 minutes before expiry (the
 /// service hands out new ones 10 minutes ahead, per Huawei's ECS documentation).
 #[derive(Debug, Clone)]
@@ -348,8 +371,29 @@ impl Fetch for HuaweiMetadata {
     fn fetch(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
         Box::pin(async move {
             let source = "huawei ecs metadata";
+            // As the SDK's MetadataAccessor: a session token first (200: sent along;
+            // 404, 405, 503: the service has none, go on without; anything else fails),
+            // then the security key.
+            let token_req = http::Request::put(format!("{}/meta-data/latest/api/token", self.base))
+                .header("X-Metadata-Token-Ttl-Seconds", "21600")
+                .body(Vec::new())
+                .map_err(|e| Error::fetch(source, e.to_string()))?;
+            let token = match self.http.send(source, token_req).await? {
+                (s, b) if s == http::StatusCode::OK => {
+                    Some(String::from_utf8_lossy(&b).to_string())
+                }
+                (s, _) if [404, 405, 503].contains(&s.as_u16()) => None,
+                (s, _) => {
+                    return Err(Error::fetch(source, format!("the session token: HTTP {s}")));
+                }
+            };
+            let headers: Vec<(&str, &str)> = token
+                .as_deref()
+                .map(|t| ("X-Metadata-Token", t))
+                .into_iter()
+                .collect();
             let uri = format!("{}/openstack/latest/securitykey", self.base);
-            let v = json(source, &self.http.get_ok(source, &uri, &[]).await?)?;
+            let v = json(source, &self.http.get_ok(source, &uri, &headers).await?)?;
             let expires =
                 crate::time::parse_iso8601(&text(source, &v, &["credential", "expires_at"])?)
                     .ok_or_else(|| {
