@@ -4,9 +4,9 @@
 //! SDK's whole default chain: the static providers, then the metadata service.
 //!
 //! The metadata services are plain HTTP on link-local addresses, which the bundled
-//! [`HttpClient`] speaks. STS is HTTPS: give [`tencent_assume_role`] the endpoint of a
-//! TLS-terminating transport, or use the fetchers' request builders with your own
-//! client; cloudsig bundles no TLS stack, to keep this crate lean.
+//! [`HttpClient`] speaks. STS is HTTPS: with the feature `tls` the client speaks it too
+//! (rustls with the ring provider and Mozilla's roots from webpki-roots; no OpenSSL);
+//! without it, give [`tencent_assume_role`] the endpoint of a TLS-terminating transport.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,10 +30,18 @@ pub const ALIBABA_METADATA: &str = "http://100.100.100.200";
 /// Huawei Cloud's ECS metadata service.
 pub const HUAWEI_METADATA: &str = "http://169.254.169.254";
 
-/// A small HTTP/1.1 client (hyper) with a time limit per request.
+#[cfg(feature = "tls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(not(feature = "tls"))]
+type Connector = HttpConnector;
+
+/// A small HTTP/1.1 client (hyper) with a time limit per request; `https://` too with
+/// the feature `tls`.
 #[derive(Clone)]
 pub struct HttpClient {
-    client: Client<HttpConnector, Full<Bytes>>,
+    /// The client, or why it could not be built (a TLS configuration rustls refused),
+    /// reported by every request.
+    client: Result<Client<Connector, Full<Bytes>>, Error>,
     timeout: Duration,
 }
 
@@ -52,10 +60,26 @@ impl Default for HttpClient {
 }
 
 impl HttpClient {
-    /// A client whose requests each end after `timeout`.
+    /// A client whose requests each end after `timeout` (with the feature `tls`, trusting
+    /// Mozilla's root certificates).
     pub fn new(timeout: Duration) -> Self {
+        #[cfg(feature = "tls")]
+        let connector = tls_connector(rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        });
+        #[cfg(not(feature = "tls"))]
+        let connector: Result<Connector, Error> = Ok(http_connector());
         Self {
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            client: connector.map(|c| Client::builder(TokioExecutor::new()).build(c)),
+            timeout,
+        }
+    }
+
+    /// A client trusting only `roots` (a private CA, a test's certificate), feature `tls`.
+    #[cfg(feature = "tls")]
+    pub fn with_roots(roots: rustls::RootCertStore, timeout: Duration) -> Self {
+        Self {
+            client: tls_connector(roots).map(|c| Client::builder(TokioExecutor::new()).build(c)),
             timeout,
         }
     }
@@ -68,9 +92,9 @@ impl HttpClient {
     ) -> Result<(http::StatusCode, Vec<u8>), Error> {
         let req = req.map(|b| Full::new(Bytes::from(b)));
         let uri = req.uri().to_string();
+        let client = self.client.as_ref().map_err(Clone::clone)?;
         let fut = async {
-            let resp = self
-                .client
+            let resp = client
                 .request(req)
                 .await
                 .map_err(|e| Error::fetch(source, format!("{uri}: {e}")))?;
@@ -110,6 +134,35 @@ impl HttpClient {
         }
         Ok(body)
     }
+}
+
+fn http_connector() -> HttpConnector {
+    let mut c = HttpConnector::new();
+    // https:// URLs go through the TLS layer (feature `tls`), which needs them let through.
+    c.enforce_http(false);
+    c
+}
+
+/// rustls with the ring provider, the safe default protocol versions and `roots`, over
+/// [`http_connector`]: `https://` with TLS, `http://` in the clear.
+#[cfg(feature = "tls")]
+// ring's provider is deprecated in rustls 0.23.3x for lacking post-quantum key exchange;
+// aws-lc-rs, which has it, needs a C/CMake build of AWS-LC. ring is kept for a light
+// build; classical ECDHE is what the clouds' STS endpoints negotiate today.
+#[allow(deprecated)]
+fn tls_connector(roots: rustls::RootCertStore) -> Result<Connector, Error> {
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::fetch("tls", e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http_connector()))
 }
 
 /// How a fetcher gets credentials (one network round trip or a few); [`Refreshing`]
