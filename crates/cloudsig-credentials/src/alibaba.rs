@@ -3,9 +3,12 @@
 //!
 //! 1. **Environment**: `ALIBABA_CLOUD_ACCESS_KEY_ID` and `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
 //!    (both non-empty), with `ALIBABA_CLOUD_SECURITY_TOKEN` for STS credentials.
-//! 2. (OIDC role ARN, when `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
-//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all non-empty: it needs the network, so the
-//!    static chain reports [`crate::ErrorKind::Unsupported`] rather than skipping it.)
+//! 2. **OIDC role (RRSA)** (feature `fetch`, [`crate::fetch::alibaba_oidc_role`]), when
+//!    `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all non-empty: STS `AssumeRoleWithOIDC`. It
+//!    needs the network, so [`static_chain`] reports [`crate::ErrorKind::Unsupported`]
+//!    rather than skipping it; `crate::fetch::DefaultChain::alibaba` fetches it (and,
+//!    as the SDK, goes on to the next provider when that fails).
 //! 3. **CLI profile**: `$HOME/.aliyun/config.json` (skipped when
 //!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`, in any case), the profile named by
 //!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
@@ -61,7 +64,9 @@ pub fn from_env(env: &Environment) -> Result<Credentials, Error> {
     }
 }
 
-fn oidc_configured(env: &Environment) -> bool {
+/// The SDK's OIDC provider is in the chain: `ALIBABA_CLOUD_OIDC_TOKEN_FILE`,
+/// `ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all non-empty.
+pub fn oidc_configured(env: &Environment) -> bool {
     env.non_empty("ALIBABA_CLOUD_OIDC_TOKEN_FILE").is_some()
         && env.non_empty("ALIBABA_CLOUD_ROLE_ARN").is_some()
         && env.non_empty("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").is_some()
@@ -233,10 +238,19 @@ pub fn static_chain(env: &Environment, profile: Option<&str>) -> Result<Credenti
         if oidc_configured(env) {
             return Err(Error::unsupported(
                 "oidc",
-                "ALIBABA_CLOUD_OIDC_TOKEN_FILE, _ROLE_ARN and _OIDC_PROVIDER_ARN are set: OIDC role credentials come next in the SDK's chain, and cloudsig does not implement them",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE, _ROLE_ARN and _OIDC_PROVIDER_ARN are set: OIDC role credentials come next in the SDK's chain, which need the network (fetch::DefaultChain::alibaba fetches them)",
             ));
         }
     }
+    files_chain(env, profile, reasons)
+}
+
+/// Providers 3 and 4, after `reasons` (why the earlier ones gave nothing).
+pub(crate) fn files_chain(
+    env: &Environment,
+    profile: Option<&str>,
+    mut reasons: Vec<String>,
+) -> Result<Credentials, Error> {
     for provider in [from_cli_profile, from_profile] {
         match provider(env, profile) {
             Ok(c) => return Ok(c),

@@ -7,12 +7,13 @@
 //!
 //! | cloud | order (first that yields credentials wins) | read from |
 //! |---|---|---|
-//! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata, feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
-//! | Alibaba ([`alibaba`]) | environment → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
+//! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata) → TKE OIDC role (both feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
+//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
 //! | Huawei ([`huawei`]) | (OIDC STS: unsupported) → environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
 //!
-//! Each cloud module documents the variables, files and profile selection rules it
-//! follows. The SDKs' source was read, not copied. The profile files are INI files read
+//! `fetch::DefaultChain` (feature `fetch`) runs a cloud's whole chain, the fetching
+//! providers included; HTTPS with the feature `tls`. Each cloud module documents the
+//! variables, files and profile selection rules it follows. The SDKs' source was read, not copied. The profile files are INI files read
 //! with Python's configparser rules (strict duplicates, continuation lines, `[DEFAULT]`),
 //! because the SDKs read them so and the choice of credentials depends on it.
 //!

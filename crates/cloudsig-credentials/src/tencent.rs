@@ -20,7 +20,11 @@
 //!    then that role's `TmpSecretId`/`TmpSecretKey`/`Token`/`ExpiredTime`, refreshed when
 //!    fewer than 300 s remain (the SDK's margin).
 //!
-//! (The SDK then tries TKE OIDC role credentials, which cloudsig does not implement.)
+//! 4. **TKE OIDC role** (feature `fetch`, [`crate::fetch::tencent_tke_oidc`]): with
+//!    `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE` and `TKE_ROLE_ARN`,
+//!    STS `AssumeRoleWithWebIdentity`, refreshed when 10% of the lifetime remains.
+//!
+//! `crate::fetch::DefaultChain::tencent` runs all four.
 
 use std::path::PathBuf;
 

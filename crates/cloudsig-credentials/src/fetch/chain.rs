@@ -4,8 +4,9 @@
 use tokio::sync::OnceCell;
 
 use super::{
-    ALIBABA_METADATA, Fetch, HUAWEI_METADATA, Refreshing, TENCENT_METADATA, alibaba_ecs_ram_role,
-    huawei_metadata, tencent_cvm_role,
+    ALIBABA_METADATA, AlibabaOidcSettings, Fetch, HUAWEI_METADATA, Refreshing, TENCENT_METADATA,
+    TENCENT_STS, TkeOidcSettings, alibaba_ecs_ram_role, alibaba_oidc_role, huawei_metadata,
+    system_clock, tencent_cvm_role, tencent_tke_oidc,
 };
 use crate::{BoxFuture, Credentials, Environment, Error, ErrorKind, ProvideCredentials};
 use crate::{alibaba, huawei, tencent};
@@ -42,6 +43,7 @@ pub struct DefaultChain {
     cloud: Cloud,
     env: Environment,
     metadata: String,
+    sts: Option<String>,
     chosen: OnceCell<Chosen>,
 }
 
@@ -61,16 +63,20 @@ impl DefaultChain {
             cloud,
             env,
             metadata: metadata.to_string(),
+            sts: None,
             chosen: OnceCell::new(),
         }
     }
 
-    /// Tencent Cloud: environment, profile file, CVM role ([`TENCENT_METADATA`]).
+    /// Tencent Cloud: environment, profile file, CVM role ([`TENCENT_METADATA`]), TKE
+    /// OIDC role (`TKE_*` variables, [`TENCENT_STS`]).
     pub fn tencent(env: Environment) -> Self {
         Self::new(Cloud::Tencent, env, TENCENT_METADATA)
     }
 
-    /// Alibaba Cloud: environment, CLI profile, credentials file, ECS RAM role
+    /// Alibaba Cloud: environment, OIDC role (RRSA, when `ALIBABA_CLOUD_OIDC_*` and
+    /// `ALIBABA_CLOUD_ROLE_ARN` are set; its failure is recorded and the chain goes on,
+    /// as the SDK's does), CLI profile, credentials file, ECS RAM role
     /// ([`ALIBABA_METADATA`]; skipped when `ALIBABA_CLOUD_ECS_METADATA_DISABLED` is
     /// `true`; the role named by `ALIBABA_CLOUD_ECS_METADATA`, else the one listed;
     /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true` requires the session token).
@@ -87,6 +93,41 @@ impl DefaultChain {
     pub fn with_metadata(mut self, base: impl Into<String>) -> Self {
         self.metadata = base.into();
         self
+    }
+
+    /// Sends the STS calls (OIDC roles) to `base` instead of the cloud's STS endpoint.
+    pub fn with_sts(mut self, base: impl Into<String>) -> Self {
+        self.sts = Some(base.into());
+        self
+    }
+
+    /// The OIDC role fetcher, when its variables are set (Tencent TKE, Alibaba RRSA).
+    fn oidc_fetcher(&self) -> Option<Box<dyn ProvideCredentials>> {
+        match self.cloud {
+            Cloud::Tencent => {
+                let settings = TkeOidcSettings::from_env(&self.env).ok()?;
+                let endpoint = self.sts.clone().unwrap_or_else(|| TENCENT_STS.to_string());
+                Some(Box::new(Refreshing::new(tencent_tke_oidc(
+                    endpoint,
+                    settings,
+                    system_clock(),
+                ))))
+            }
+            Cloud::Alibaba => {
+                if !alibaba::oidc_configured(&self.env) {
+                    return None;
+                }
+                let mut settings = AlibabaOidcSettings::from_env(&self.env).ok()?;
+                if let Some(sts) = &self.sts {
+                    settings.endpoint = sts.clone();
+                }
+                Some(Box::new(Refreshing::new(alibaba_oidc_role(
+                    settings,
+                    system_clock(),
+                ))))
+            }
+            Cloud::Huawei => None,
+        }
     }
 
     fn metadata_fetcher(&self) -> Result<Box<dyn ProvideCredentials>, Error> {
@@ -120,7 +161,20 @@ impl DefaultChain {
     async fn choose(&self) -> Result<Chosen, Error> {
         let fixed = match self.cloud {
             Cloud::Tencent => tencent::static_chain(&self.env, None),
-            Cloud::Alibaba => alibaba::static_chain(&self.env, None),
+            Cloud::Alibaba => match alibaba::from_env(&self.env) {
+                Ok(c) => Ok(c),
+                Err(env_err) => {
+                    let mut reasons = vec![env_err.to_string()];
+                    // The SDK's second provider; its failure is recorded, the chain goes on.
+                    if let Some(oidc) = self.oidc_fetcher() {
+                        match oidc.provide().await {
+                            Ok(_) => return Ok(Chosen::Fetched(oidc)),
+                            Err(e) => reasons.push(e.to_string()),
+                        }
+                    }
+                    alibaba::files_chain(&self.env, None, reasons)
+                }
+            },
             Cloud::Huawei => huawei::static_chain(&self.env, None),
         };
         let not_here = match fixed {
@@ -134,8 +188,20 @@ impl DefaultChain {
             |e: Error| Error::not_found(e.source_name(), format!("{e}; before that, {not_here}"));
         let fetcher = self.metadata_fetcher().map_err(nothing)?;
         // Fetched once now, so that an unreachable service is reported here.
-        fetcher.provide().await.map_err(nothing)?;
-        Ok(Chosen::Fetched(fetcher))
+        let metadata_err = match fetcher.provide().await {
+            Ok(_) => return Ok(Chosen::Fetched(fetcher)),
+            Err(e) => nothing(e),
+        };
+        // Tencent's last provider: the TKE OIDC role.
+        if let Cloud::Tencent = self.cloud
+            && let Some(oidc) = self.oidc_fetcher()
+        {
+            oidc.provide().await.map_err(|e| {
+                Error::not_found(e.source_name(), format!("{e}; before that, {metadata_err}"))
+            })?;
+            return Ok(Chosen::Fetched(oidc));
+        }
+        Err(metadata_err)
     }
 }
 

@@ -21,7 +21,12 @@ use serde_json::Value;
 use crate::{BoxFuture, Credentials, Error, ProvideCredentials};
 
 mod chain;
+mod oidc;
 pub use chain::DefaultChain;
+pub use oidc::{
+    AlibabaOidcRole, AlibabaOidcSettings, TENCENT_STS, TencentTkeOidc, TkeOidcSettings,
+    alibaba_oidc_role, tencent_tke_oidc,
+};
 
 /// Tencent Cloud's metadata service.
 pub const TENCENT_METADATA: &str = "http://metadata.tencentyun.com";
