@@ -75,6 +75,7 @@ pub struct HuaweiArgs {
     timestamp: Option<i64>,
     /// Send the printed request to this URL's scheme, host and port (such as
     /// http://127.0.0.1:8080); the Host header and the signature keep --host.
+    /// With --format http, the request target is written in absolute form at the URL.
     #[arg(long, value_name = "URL")]
     endpoint: Option<crate::endpoint::Endpoint>,
 }
