@@ -7,6 +7,7 @@
 mod api;
 mod endpoint;
 mod profile;
+mod progress;
 mod serve;
 mod sign;
 mod sign_alibaba;
