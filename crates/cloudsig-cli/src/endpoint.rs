@@ -57,10 +57,50 @@ impl Endpoint {
     }
 }
 
+impl Endpoint {
+    /// A raw HTTP request (`METHOD target HTTP/1.1`, headers, body) for `url` with its
+    /// request target in absolute form at this endpoint (`METHOD http://127.0.0.1:8080/path?query
+    /// HTTP/1.1`), as a client talking to a proxy writes it: the bytes carry where they are
+    /// going while the Host header, and so the signature, stay the cloud's. Servers that
+    /// take the Host header (cloudsig verify and serve, proxies) check it as the cloud would.
+    pub fn absolute_form(&self, raw: &[u8], url: &str) -> Vec<u8> {
+        let line_end = raw
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .unwrap_or(raw.len());
+        let first = raw.get(..line_end).unwrap_or_default();
+        let mut parts = first.splitn(3, |&b| b == b' ');
+        let (Some(method), Some(_target), Some(version)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return raw.to_vec();
+        };
+        let mut out = Vec::with_capacity(raw.len() + 64);
+        out.extend_from_slice(method);
+        out.push(b' ');
+        out.extend_from_slice(self.rebase(url).as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(version);
+        out.extend_from_slice(raw.get(line_end..).unwrap_or_default());
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn absolute_form_replaces_only_the_request_target() {
+        let e: Endpoint = "http://127.0.0.1:8080".parse().unwrap();
+        let raw = b"GET /v1/x?a=1 HTTP/1.1\r\nHost: ecs.example.com\r\n\r\nGET / HTTP/1.1";
+        assert_eq!(
+            e.absolute_form(raw, "https://ecs.example.com/v1/x?a=1"),
+            b"GET http://127.0.0.1:8080/v1/x?a=1 HTTP/1.1\r\nHost: ecs.example.com\r\n\r\nGET / HTTP/1.1"
+                .to_vec()
+        );
+    }
 
     #[test]
     fn endpoints_parse_and_rebase() {

@@ -9,6 +9,7 @@ mod api_catalog;
 mod endpoint;
 mod output;
 mod profile;
+mod progress;
 mod serve;
 mod sign;
 mod sign_check;

@@ -22,6 +22,7 @@ pub struct OutputArgs {
     pub(crate) timestamp: Option<i64>,
     /// Send the printed request to this URL's scheme, host and port (such as
     /// http://127.0.0.1:8080); the Host header and the signature keep the cloud's host.
+    /// With --format http, the request target is written in absolute form at the URL.
     #[arg(long, value_name = "URL")]
     pub(crate) endpoint: Option<crate::endpoint::Endpoint>,
     /// Sign even when the request breaks its API definition (by default a request to a
@@ -89,7 +90,10 @@ pub(crate) fn write_request(
     let mut stdout = std::io::stdout().lock();
     let written = match format {
         Format::Curl => writeln!(stdout, "{}", at_endpoint(http.to_curl())),
-        Format::Http => stdout.write_all(&http.to_http()),
+        Format::Http => stdout.write_all(&match endpoint {
+            Some(e) => e.absolute_form(&http.to_http(), &http.url()),
+            None => http.to_http(),
+        }),
         Format::Json => writeln!(stdout, "{}", at_endpoint(json())),
     };
     written

@@ -1,7 +1,7 @@
 //! `cloudsig verify`: verify captured requests and say, for each one that fails, why.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -97,6 +97,11 @@ pub struct VerifyArgs {
     /// replaces the built-in definition of the same product and version.
     #[arg(long, value_name = "PATH", conflicts_with = "no_api_check")]
     spec: Vec<PathBuf>,
+    /// No progress indicator and no notice on standard error (reports, warnings and the
+    /// summary are still printed). The indicator appears only when standard error is a
+    /// terminal and standard output is not, after a second of verifying.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -160,6 +165,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         render::Reveal::Nothing
     };
     let mut not_read = 0usize;
+    let progress = crate::progress::Progress::for_process(a.quiet);
     // One replay store for the whole run: a nonce used in one file is a replay in the next.
     let mut replay = ReplayGuard::new(verifier.options().replay_window());
     for file in &files {
@@ -169,20 +175,25 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         let read_error = Arc::new(OnceLock::new());
         let reader: Box<dyn BufRead + Send> = match file {
             Some(p) => match File::open(p) {
-                Ok(f) => Box::new(BufReader::with_capacity(
-                    1 << 18,
-                    Watched::new(f, &read_error),
-                )),
+                Ok(f) => {
+                    let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                    let f = progress.counted(Watched::new(f, &read_error), &name, len);
+                    Box::new(BufReader::with_capacity(1 << 18, f))
+                }
                 Err(e) => {
                     eprintln!("cloudsig: error: {}: {e}", Escaped(&name));
                     not_read += 1;
                     continue;
                 }
             },
-            None => Box::new(BufReader::with_capacity(
-                1 << 18,
-                Watched::new(io::stdin(), &read_error),
-            )),
+            None => {
+                let notice = crate::progress::stdin_notice(io::stdin().is_terminal(), a.quiet);
+                if let Some(notice) = notice {
+                    eprintln!("{notice}");
+                }
+                let stdin = progress.counted(Watched::new(io::stdin(), &read_error), &name, None);
+                Box::new(BufReader::with_capacity(1 << 18, stdin))
+            }
         };
         // The header line goes out before the file's first shown report.
         let mut header =
@@ -258,6 +269,7 @@ pub fn run(a: VerifyArgs) -> Result<bool, String> {
         }
     }
     out.finish();
+    progress.finish();
     eprintln!("{total}");
     if let Some(e) = out.failed {
         return Err(format!("writing reports: {e}"));

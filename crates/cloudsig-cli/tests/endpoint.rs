@@ -346,3 +346,59 @@ fn profile_reads_the_sdk_credentials_file_of_home() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--profile nope"));
 }
+
+/// `--format http` with `--endpoint`: the raw request's target in absolute form at the
+/// endpoint (as a client writes it to a proxy), the Host header the cloud's; written as
+/// is to the local server, which verifies it valid. The query keeps its place.
+#[test]
+fn raw_http_output_carries_the_endpoint_in_its_request_target() {
+    let (port, server) = one_shot_verifier(
+        "QTWAOYTTINDUT2QVKYUC MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
+        1573789015,
+    );
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let out = cloudsig()
+        .args([
+            "sign",
+            "huawei",
+            "--key-file",
+            "examples/vectors-huawei.keys",
+            "--method",
+            "GET",
+            "--host",
+            "service.region.example.com",
+            "--path",
+            "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs",
+            "-q",
+            "limit=2",
+            "--content-type",
+            "application/json",
+            "--timestamp",
+            "1573789015",
+            "--format",
+            "http",
+            "--endpoint",
+            &endpoint,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = out.stdout.split(|&b| b == b'\r').next().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(first),
+        format!("GET {endpoint}/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2 HTTP/1.1")
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(&out.stdout).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.ends_with("valid"), "{answer}");
+    assert_eq!(
+        server.join().unwrap(),
+        (Verdict::Valid, "service.region.example.com".into())
+    );
+}

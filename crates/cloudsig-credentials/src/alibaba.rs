@@ -3,17 +3,27 @@
 //!
 //! 1. **Environment**: `ALIBABA_CLOUD_ACCESS_KEY_ID` and `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
 //!    (both non-empty), with `ALIBABA_CLOUD_SECURITY_TOKEN` for STS credentials.
-//! 2. (OIDC role ARN, when `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
-//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are set: not implemented by cloudsig; such an
-//!    environment is reported as an error rather than silently skipped.)
+//! 2. **OIDC role (RRSA)** (feature `fetch`, [`crate::fetch::alibaba_oidc_role`]), when
+//!    `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all non-empty: STS `AssumeRoleWithOIDC`. It
+//!    needs the network, so [`static_chain`] reports [`crate::ErrorKind::Unsupported`]
+//!    rather than skipping it; `crate::fetch::DefaultChain::alibaba` fetches it (and,
+//!    as the SDK, goes on to the next provider when that fails).
 //! 3. **CLI profile**: `$HOME/.aliyun/config.json` (skipped when
-//!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`), the profile named by
+//!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`, in any case), the profile named by
 //!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
 //!    read (`RamRoleArn`, `EcsRamRole`, … need the network: an error names the mode).
+//!    A `StsToken` profile with an empty `sts_token` is refused.
 //! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
 //!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
-//!    (default `default`), `type = access_key` with `access_key_id` and
-//!    `access_key_secret` (a value's `#` comment cut off, as the SDK does).
+//!    (default `default`; set but empty names the section `""`), `type = access_key` with
+//!    `access_key_id` and `access_key_secret`, read with configparser's rules (`[DEFAULT]`
+//!    inherited, a section given twice makes the file unreadable) and each value cut at
+//!    its first `#`, as the SDK does.
+//!
+//! As the SDK's static providers do, an empty `access_key_id`, `access_key_secret` or
+//! `sts_token` in a profile is taken from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+//! `ALIBABA_CLOUD_ACCESS_KEY_SECRET` or `ALIBABA_CLOUD_SECURITY_TOKEN`, field by field.
 //! 5. **ECS RAM role** (feature `fetch`, [`crate::fetch::alibaba_ecs_ram_role`]), unless
 //!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED` is `true`: the role named by
 //!    `ALIBABA_CLOUD_ECS_METADATA` or listed by `http://100.100.100.200/latest/meta-data/ram/security-credentials/`.
@@ -54,10 +64,12 @@ pub fn from_env(env: &Environment) -> Result<Credentials, Error> {
     }
 }
 
-fn oidc_configured(env: &Environment) -> bool {
-    env.get("ALIBABA_CLOUD_OIDC_TOKEN_FILE").is_some()
-        && env.get("ALIBABA_CLOUD_ROLE_ARN").is_some()
-        && env.get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").is_some()
+/// The SDK's OIDC provider is in the chain: `ALIBABA_CLOUD_OIDC_TOKEN_FILE`,
+/// `ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all non-empty.
+pub fn oidc_configured(env: &Environment) -> bool {
+    env.non_empty("ALIBABA_CLOUD_OIDC_TOKEN_FILE").is_some()
+        && env.non_empty("ALIBABA_CLOUD_ROLE_ARN").is_some()
+        && env.non_empty("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").is_some()
 }
 
 /// Provider 3: the Alibaba Cloud CLI's `~/.aliyun/config.json`.
@@ -107,17 +119,25 @@ pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Cred
     let full = format!("{source} [{name}]");
     let mode = field("mode");
     let creds = match mode {
-        "AK" => Credentials::new(
+        "AK" => static_ak(
+            env,
+            &full,
             field("access_key_id"),
             field("access_key_secret"),
-            full.clone(),
-        ),
-        "StsToken" => Credentials::new(
-            field("access_key_id"),
-            field("access_key_secret"),
-            full.clone(),
-        )
-        .with_token(Some(field("sts_token").to_string())),
+        )?,
+        "StsToken" => {
+            let token = or_env(env, field("sts_token"), ENV_SECURITY_TOKEN);
+            if token.is_empty() {
+                return Err(Error::invalid(&full, "sts_token is empty"));
+            }
+            static_ak(
+                env,
+                &full,
+                field("access_key_id"),
+                field("access_key_secret"),
+            )?
+            .with_token(Some(token.to_string()))
+        }
         other => {
             return Err(Error::invalid(
                 &full,
@@ -127,13 +147,36 @@ pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Cred
             ));
         }
     };
-    if creds.id().is_empty() || creds.secret().is_empty() {
+    Ok(creds)
+}
+
+/// `value`, or when it is empty the variable `var` (the SDK's `StaticAKCredentialsProvider`
+/// and `StaticSTSCredentialsProvider` fall back to the environment's value field by field).
+fn or_env<'a>(env: &'a Environment, value: &'a str, var: &str) -> &'a str {
+    if value.is_empty() {
+        env.get(var).unwrap_or_default()
+    } else {
+        value
+    }
+}
+
+/// The SDK's `StaticAKCredentialsProvider`: each empty field taken from the environment,
+/// and an error when one is still empty.
+fn static_ak(
+    env: &Environment,
+    source: &str,
+    id: &str,
+    secret: &str,
+) -> Result<Credentials, Error> {
+    let id = or_env(env, id, ENV_ACCESS_KEY_ID);
+    let secret = or_env(env, secret, ENV_ACCESS_KEY_SECRET);
+    if id.is_empty() || secret.is_empty() {
         return Err(Error::invalid(
-            &full,
+            source,
             "access_key_id or access_key_secret is empty",
         ));
     }
-    Ok(creds)
+    Ok(Credentials::new(id, secret, source))
 }
 
 /// The credentials file: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
@@ -163,7 +206,7 @@ pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credenti
         .or_else(|| env.get(ENV_PROFILE))
         .unwrap_or("default");
     let section = ini
-        .section(name)
+        .items(name)
         .ok_or_else(|| Error::not_found(&source, format!("has no [{name}]")))?;
     // The SDK cuts a value at its first `#`.
     let get = |k: &str| {
@@ -174,16 +217,7 @@ pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credenti
     };
     let full = format!("{source} [{name}]");
     match get("type") {
-        "access_key" => {
-            let c = Credentials::new(get("access_key_id"), get("access_key_secret"), full.clone());
-            if c.id().is_empty() || c.secret().is_empty() {
-                return Err(Error::invalid(
-                    &full,
-                    "access_key_id or access_key_secret is empty",
-                ));
-            }
-            Ok(c)
-        }
+        "access_key" => static_ak(env, &full, get("access_key_id"), get("access_key_secret")),
         other => Err(Error::invalid(
             &full,
             format!("type `{other}` is not one cloudsig's static chain reads"),
@@ -202,12 +236,21 @@ pub fn static_chain(env: &Environment, profile: Option<&str>) -> Result<Credenti
             Err(e) => reasons.push(e.to_string()),
         }
         if oidc_configured(env) {
-            return Err(Error::invalid(
+            return Err(Error::unsupported(
                 "oidc",
-                "ALIBABA_CLOUD_OIDC_TOKEN_FILE, _ROLE_ARN and _OIDC_PROVIDER_ARN are set: OIDC role credentials come next in the SDK's chain, and cloudsig does not implement them",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE, _ROLE_ARN and _OIDC_PROVIDER_ARN are set: OIDC role credentials come next in the SDK's chain, which need the network (fetch::DefaultChain::alibaba fetches them)",
             ));
         }
     }
+    files_chain(env, profile, reasons)
+}
+
+/// Providers 3 and 4, after `reasons` (why the earlier ones gave nothing).
+pub(crate) fn files_chain(
+    env: &Environment,
+    profile: Option<&str>,
+    mut reasons: Vec<String>,
+) -> Result<Credentials, Error> {
     for provider in [from_cli_profile, from_profile] {
         match provider(env, profile) {
             Ok(c) => return Ok(c),

@@ -15,6 +15,10 @@ pub enum ErrorKind {
     Invalid,
     /// Fetching from a metadata service or STS failed.
     Fetch,
+    /// The SDK's chain would use a provider here that cloudsig does not implement
+    /// (Huawei federated or OIDC tokens, …): a chain stops rather than silently picking
+    /// other credentials than the SDK would.
+    Unsupported,
 }
 
 /// A provider's failure, naming the provider and the field, never a value.
@@ -32,6 +36,10 @@ impl Error {
 
     pub(crate) fn invalid(source: &str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, source, message)
+    }
+
+    pub(crate) fn unsupported(source: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unsupported, source, message)
     }
 
     #[cfg(feature = "fetch")]

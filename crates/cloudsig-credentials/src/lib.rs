@@ -7,12 +7,27 @@
 //!
 //! | cloud | order (first that yields credentials wins) | read from |
 //! |---|---|---|
-//! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata, feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
-//! | Alibaba ([`alibaba`]) | environment → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
-//! | Huawei ([`huawei`]) | environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
+//! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata) → TKE OIDC role (both feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
+//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
+//! | Huawei ([`huawei`]) | (OIDC STS: unsupported) → environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
 //!
-//! Each cloud module documents the variables, files and profile selection rules it
-//! follows. The SDKs' source was read, not copied.
+//! `fetch::DefaultChain` (feature `fetch`) runs a cloud's whole chain, the fetching
+//! providers included; HTTPS with the feature `tls`. Each cloud module documents the
+//! variables, files and profile selection rules it follows. The SDKs' source was read, not copied. The profile files are INI files read
+//! with Python's configparser rules (strict duplicates, continuation lines, `[DEFAULT]`),
+//! because the SDKs read them so and the choice of credentials depends on it.
+//!
+//! **Tested against the SDKs themselves:** `vectors/credentials/cases.json` holds 65
+//! cases (variables only, profile files, profile selection variables, precedence between
+//! sources, missing, empty and malformed files, token variables); the official SDKs'
+//! default providers (tencentcloud-sdk-python-common, alibabacloud-credentials,
+//! huaweicloudsdkcore, pinned) were run on each by `vectors/oracle/credentials.py`, and
+//! the test `tests/sdk_oracle.rs` asserts that the static chains pick the same id, token
+//! and secret, or likewise nothing, an error, or a provider cloudsig does not implement
+//! ([`ErrorKind::Unsupported`]). With the feature `fetch`, 14 more cases add a mock
+//! metadata service on 127.0.0.1 (role listing, IMDSv2-style session tokens, an error
+//! answer, precedence of files over metadata): `fetch::DefaultChain` must pick what the
+//! SDK picked and ask the mock for the same things (`tests/sdk_oracle_fetch.rs`).
 //!
 //! Everything is read through an [`Environment`] (the process's by default; a test or a
 //! tool passes its own variables and home directory), so the same inputs select the

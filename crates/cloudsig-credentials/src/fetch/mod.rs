@@ -1,11 +1,12 @@
 //! Fetched credentials (feature `fetch`): instance-metadata role credentials and STS
 //! assume-role, over plain HTTP with hyper on tokio (no blocking call anywhere), cached
-//! by [`Refreshing`] and fetched again before they expire.
+//! by [`Refreshing`] and fetched again before they expire. [`DefaultChain`] is each
+//! SDK's whole default chain: the static providers, then the metadata service.
 //!
 //! The metadata services are plain HTTP on link-local addresses, which the bundled
-//! [`HttpClient`] speaks. STS is HTTPS: give [`tencent_assume_role`] the endpoint of a
-//! TLS-terminating transport, or use the fetchers' request builders with your own
-//! client; cloudsig bundles no TLS stack, to keep this crate lean.
+//! [`HttpClient`] speaks. STS is HTTPS: with the feature `tls` the client speaks it too
+//! (rustls with the ring provider and Mozilla's roots from webpki-roots; no OpenSSL);
+//! without it, give [`tencent_assume_role`] the endpoint of a TLS-terminating transport.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,14 @@ use serde_json::Value;
 
 use crate::{BoxFuture, Credentials, Error, ProvideCredentials};
 
+mod chain;
+mod oidc;
+pub use chain::DefaultChain;
+pub use oidc::{
+    AlibabaOidcRole, AlibabaOidcSettings, TENCENT_STS, TencentTkeOidc, TkeOidcSettings,
+    alibaba_oidc_role, tencent_tke_oidc,
+};
+
 /// Tencent Cloud's metadata service.
 pub const TENCENT_METADATA: &str = "http://metadata.tencentyun.com";
 /// Alibaba Cloud's ECS metadata service.
@@ -26,10 +35,18 @@ pub const ALIBABA_METADATA: &str = "http://100.100.100.200";
 /// Huawei Cloud's ECS metadata service.
 pub const HUAWEI_METADATA: &str = "http://169.254.169.254";
 
-/// A small HTTP/1.1 client (hyper) with a time limit per request.
+#[cfg(feature = "tls")]
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+#[cfg(not(feature = "tls"))]
+type Connector = HttpConnector;
+
+/// A small HTTP/1.1 client (hyper) with a time limit per request; `https://` too with
+/// the feature `tls`.
 #[derive(Clone)]
 pub struct HttpClient {
-    client: Client<HttpConnector, Full<Bytes>>,
+    /// The client, or why it could not be built (a TLS configuration rustls refused),
+    /// reported by every request.
+    client: Result<Client<Connector, Full<Bytes>>, Error>,
     timeout: Duration,
 }
 
@@ -48,10 +65,26 @@ impl Default for HttpClient {
 }
 
 impl HttpClient {
-    /// A client whose requests each end after `timeout`.
+    /// A client whose requests each end after `timeout` (with the feature `tls`, trusting
+    /// Mozilla's root certificates).
     pub fn new(timeout: Duration) -> Self {
+        #[cfg(feature = "tls")]
+        let connector = tls_connector(rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        });
+        #[cfg(not(feature = "tls"))]
+        let connector: Result<Connector, Error> = Ok(http_connector());
         Self {
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            client: connector.map(|c| Client::builder(TokioExecutor::new()).build(c)),
+            timeout,
+        }
+    }
+
+    /// A client trusting only `roots` (a private CA, a test's certificate), feature `tls`.
+    #[cfg(feature = "tls")]
+    pub fn with_roots(roots: rustls::RootCertStore, timeout: Duration) -> Self {
+        Self {
+            client: tls_connector(roots).map(|c| Client::builder(TokioExecutor::new()).build(c)),
             timeout,
         }
     }
@@ -64,9 +97,9 @@ impl HttpClient {
     ) -> Result<(http::StatusCode, Vec<u8>), Error> {
         let req = req.map(|b| Full::new(Bytes::from(b)));
         let uri = req.uri().to_string();
+        let client = self.client.as_ref().map_err(Clone::clone)?;
         let fut = async {
-            let resp = self
-                .client
+            let resp = client
                 .request(req)
                 .await
                 .map_err(|e| Error::fetch(source, format!("{uri}: {e}")))?;
@@ -106,6 +139,35 @@ impl HttpClient {
         }
         Ok(body)
     }
+}
+
+fn http_connector() -> HttpConnector {
+    let mut c = HttpConnector::new();
+    // https:// URLs go through the TLS layer (feature `tls`), which needs them let through.
+    c.enforce_http(false);
+    c
+}
+
+/// rustls with the ring provider, the safe default protocol versions and `roots`, over
+/// [`http_connector`]: `https://` with TLS, `http://` in the clear.
+#[cfg(feature = "tls")]
+// ring's provider is deprecated in rustls 0.23.3x for lacking post-quantum key exchange;
+// aws-lc-rs, which has it, needs a C/CMake build of AWS-LC. ring is kept for a light
+// build; classical ECDHE is what the clouds' STS endpoints negotiate today.
+#[allow(deprecated)]
+fn tls_connector(roots: rustls::RootCertStore) -> Result<Connector, Error> {
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::fetch("tls", e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http_connector()))
 }
 
 /// How a fetcher gets credentials (one network round trip or a few); [`Refreshing`]
@@ -262,7 +324,17 @@ impl Fetch for TencentCvmRole {
 pub struct AlibabaEcsRamRole {
     base: String,
     role: Option<String>,
+    imds_v1_disabled: bool,
     http: HttpClient,
+}
+
+impl AlibabaEcsRamRole {
+    /// Without a session token, fail instead of asking without one (the SDK's
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true`).
+    pub fn imds_v1_disabled(mut self, disabled: bool) -> Self {
+        self.imds_v1_disabled = disabled;
+        self
+    }
 }
 
 /// [`AlibabaEcsRamRole`] at `base` for `role` (or the instance's).
@@ -270,6 +342,7 @@ pub fn alibaba_ecs_ram_role(base: impl Into<String>, role: Option<String>) -> Al
     AlibabaEcsRamRole {
         base: base.into(),
         role,
+        imds_v1_disabled: false,
         http: HttpClient::default(),
     }
 }
@@ -284,9 +357,16 @@ impl Fetch for AlibabaEcsRamRole {
                 .body(Vec::new())
                 .map_err(|e| Error::fetch(source, e.to_string()))?;
             let token = match self.http.send(source, token_req).await {
-                Ok((s, b)) if s.is_success() => {
+                Ok((s, b)) if s == http::StatusCode::OK => {
                     Some(String::from_utf8_lossy(&b).trim().to_string())
                 }
+                Ok((s, _)) if self.imds_v1_disabled => {
+                    return Err(Error::fetch(
+                        source,
+                        format!("the session token: HTTP {s}, and IMDSv1 is disabled"),
+                    ));
+                }
+                Err(e) if self.imds_v1_disabled => return Err(e),
                 _ => None,
             };
             let headers: Vec<(&str, &str)> = token
@@ -327,7 +407,8 @@ impl Fetch for AlibabaEcsRamRole {
 }
 
 /// Huawei Cloud ECS temporary credentials from the metadata service at `base`
-/// ([`HUAWEI_METADATA`]), `/openstack/latest/securitykey`: `credential.access`,
+/// ([`HUAWEI_METADATA`]): a session token from `PUT /meta-data/latest/api/token` (sent
+/// as `X-Metadata-Token` when given), then `/openstack/latest/securitykey`: `credential.access`,
 /// `secret`, `securitytoken`, `expires_at`. Refreshed 10 minutes before expiry (the
 /// service hands out new ones 10 minutes ahead, per Huawei's ECS documentation).
 #[derive(Debug, Clone)]
@@ -348,8 +429,29 @@ impl Fetch for HuaweiMetadata {
     fn fetch(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
         Box::pin(async move {
             let source = "huawei ecs metadata";
+            // As the SDK's MetadataAccessor: a session token first (200: sent along;
+            // 404, 405, 503: the service has none, go on without; anything else fails),
+            // then the security key.
+            let token_req = http::Request::put(format!("{}/meta-data/latest/api/token", self.base))
+                .header("X-Metadata-Token-Ttl-Seconds", "21600")
+                .body(Vec::new())
+                .map_err(|e| Error::fetch(source, e.to_string()))?;
+            let token = match self.http.send(source, token_req).await? {
+                (s, b) if s == http::StatusCode::OK => {
+                    Some(String::from_utf8_lossy(&b).to_string())
+                }
+                (s, _) if [404, 405, 503].contains(&s.as_u16()) => None,
+                (s, _) => {
+                    return Err(Error::fetch(source, format!("the session token: HTTP {s}")));
+                }
+            };
+            let headers: Vec<(&str, &str)> = token
+                .as_deref()
+                .map(|t| ("X-Metadata-Token", t))
+                .into_iter()
+                .collect();
             let uri = format!("{}/openstack/latest/securitykey", self.base);
-            let v = json(source, &self.http.get_ok(source, &uri, &[]).await?)?;
+            let v = json(source, &self.http.get_ok(source, &uri, &headers).await?)?;
             let expires =
                 crate::time::parse_iso8601(&text(source, &v, &["credential", "expires_at"])?)
                     .ok_or_else(|| {
