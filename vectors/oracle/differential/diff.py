@@ -23,6 +23,7 @@ import collections
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,24 @@ def verify(cloudsig, key_files, paths, threads):
     return reports
 
 
+SIGNATURE = re.compile(rb"(Signature=|[?&]Signature=|\nauthorization: acs [^:\r\n]+:|\nAuthorization: acs [^:\r\n]+:)"
+                       rb"(%[0-9A-F]{2})*([0-9A-Za-z+/])")
+
+
+def corrupt_signature(raw):
+    """The request with one character of its signature changed (hex stays hex, base64 stays base64)."""
+    m = None
+    for m in SIGNATURE.finditer(raw):
+        pass
+    if m is None:
+        if b"Authorization: SKIP" in raw or b"Signature" not in raw:
+            return raw  # unsigned (skip-sign): left as is
+        raise RuntimeError("self-test: no signature found to corrupt in %r" % raw[:300])
+    at = m.start(3)
+    c = raw[at:at + 1]
+    return raw[:at] + (b"1" if c == b"0" else b"0") + raw[at + 1:]
+
+
 def expected_verdict(spec):
     return "unsigned" if spec.get("skip_sign") else "valid"
 
@@ -146,6 +165,7 @@ class Judge(object):
     def __init__(self, family, worker, cloudsig, keys, tmp, threads, keep=None):
         self.family, self.worker, self.cloudsig, self.keys, self.tmp = family, worker, cloudsig, keys, tmp
         self.threads, self.keep = threads, keep
+        self.corrupt = False  # --self-test: change one character of every signature after signing
 
     def sign_and_verify(self, items):
         """[(id, spec)] -> {id: ("sdk-refused", error) | ("agree", None) | ("disagree", (report, raw))}."""
@@ -157,8 +177,11 @@ class Judge(object):
                 out[i] = ("sdk-refused", r["sdk_error"])
                 continue
             p = os.path.join(self.tmp, i + ".http")
+            raw = base64.b64decode(r["raw"])
+            if self.corrupt:
+                raw = corrupt_signature(raw)
             with open(p, "wb") as f:
-                f.write(base64.b64decode(r["raw"]))
+                f.write(raw)
             paths[i] = p
         reports = verify(self.cloudsig, self.keys, list(paths.values()), self.threads) if paths else {}
         specs = dict(items)
@@ -206,7 +229,8 @@ class Judge(object):
             for i, n in pending.items():
                 kind, detail = again["%s-n%d" % (i, rnd)]
                 if kind != "disagree":
-                    verdicts[i] = (verdicts[i][0], verdicts[i][1], "confirmed")
+                    # agree: confirmed; the SDK refusing the neutralised spec leaves the attribution unconfirmed
+                    verdicts[i] = (verdicts[i][0], verdicts[i][1], "confirmed" if kind == "agree" else "unconfirmed")
                     continue
                 rep, raw = detail
                 cause, how = causes.attribute_how(self.family, n, raw, rep)
@@ -248,8 +272,9 @@ def run_family(family, args, cloudsig, tmp):
     cmd, keys, sdk = FAMILIES[family]
     worker = Worker(family, cmd)
     judge = Judge(family, worker, cloudsig, keys, tmp, args.threads, args.keep)
+    judge.corrupt = args.self_test
     counts, how_counts = collections.Counter(), collections.Counter()
-    new = []
+    new, missed = [], []
     started = time.time()
     try:
         for start in range(0, args.count, args.batch):
@@ -263,6 +288,8 @@ def run_family(family, args, cloudsig, tmp):
                     how_counts["%s/%s" % (outcome, how)] += 1
                 if outcome == "new":
                     new.append((i, spec, detail))
+                if args.self_test and outcome not in ("new", "sdk-refused") and not spec.get("skip_sign"):
+                    missed.append((i, outcome, how))
                 if outcome == "sdk-refused" and args.verbose:
                     print("  %s: SDK refused: %s" % (i, detail))
             if args.time_limit and time.time() - started > args.time_limit:
@@ -289,6 +316,7 @@ def run_family(family, args, cloudsig, tmp):
         raise RuntimeError("%s worker exited %s:\n%s" % (family, rc, worker.stderr_text()[-4000:]))
     return {"family": family, "sdk": sdk, "seed": args.seed, "requests": sum(counts.values()),
             "counts": dict(counts), "how": dict(how_counts), "new": len(new), "minimised": minimised,
+            "self_test_missed": missed,
             "seconds": round(time.time() - started, 1)}
 
 
@@ -308,8 +336,9 @@ def print_family(res):
                                                                        causes.CAUSES[k]["side"])
         how = ""
         if k != "new":
-            how = "  (named by cloudsig %d, by shape and confirmed %d)" % (
-                res["how"].get(k + "/named", 0), res["how"].get(k + "/confirmed", 0))
+            how = "  (named by cloudsig %d, by shape and confirmed %d%s)" % (
+                res["how"].get(k + "/named", 0), res["how"].get(k + "/confirmed", 0),
+                ", unconfirmed %d" % res["how"][k + "/unconfirmed"] if res["how"].get(k + "/unconfirmed") else "")
         print("   %6d  %s%s" % (v, label, how))
     for m in res["minimised"]:
         print("   -- new disagreement %s, minimised after %d tries:" % (m["id"], m["shrink_tries"]))
@@ -336,6 +365,9 @@ def main():
     ap.add_argument("--time-limit", type=float, default=0, help="seconds per family (0: none)")
     ap.add_argument("--report", help="write the results as JSON here")
     ap.add_argument("--keep", help="copy every capture into this folder")
+    ap.add_argument("--self-test", action="store_true",
+                    help="corrupt every signature after signing: every signed request must come out new "
+                         "(exit 1 otherwise); proves that no classifier hides a wrong signature")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.count is None:
@@ -353,7 +385,11 @@ def main():
             results.append(res)
             print_family(res)
             sys.stdout.flush()
-            if res.get("new"):
+            if args.self_test:
+                for i, outcome, how in res.get("self_test_missed", []):
+                    print("   SELF-TEST FAILED: %s with a corrupted signature came out %s (%s)" % (i, outcome, how))
+                    status = 1
+            elif res.get("new"):
                 status = 1
     except RuntimeError as e:
         print("diff.py: %s" % e, file=sys.stderr)
@@ -364,6 +400,10 @@ def main():
         with open(args.report, "w") as f:
             json.dump(results, f, indent=1, sort_keys=True, ensure_ascii=True)
     total_new = sum(r.get("new", 0) for r in results)
+    if args.self_test:
+        print("self-test: %s (%d requests, every signature corrupted; %d reported new)" % (
+            "FAILED" if status else "ok", sum(r.get("requests", 0) for r in results), total_new))
+        return status
     print("differential: %d families, %d requests, %d new disagreements" % (
         sum(1 for r in results if not r.get("skipped")), sum(r.get("requests", 0) for r in results), total_new))
     return status
