@@ -329,6 +329,8 @@ def n_plain_path_params(spec):
 
 
 def n_integers_as_one(spec):
+    if not isinstance(spec.get("query"), list):
+        return
     seen, q = set(), []
     for n, v in spec.get("query") or []:
         if isinstance(v, int) and not isinstance(v, bool):
