@@ -92,12 +92,80 @@ def runner(family, cap, server):
     raise SystemExit("py_worker.py: unknown family %r" % family)
 
 
+class ChunkedCaptureServer(harness.CaptureServer):
+    """harness.py's capture server, also reading `Transfer-Encoding: chunked` bodies (requests streams a
+    file-like body of unknown length, e.g. huaweicloudsdkcore's empty octet-stream body); the bytes are recorded
+    as received, chunk framing included (cloudsig reads it)."""
+
+    def _handle(self, conn, peer):
+        if peer[0] != "127.0.0.1":
+            raise RuntimeError("connection from a non-loopback peer %r" % (peer,))
+        conn.settimeout(10)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                if data:
+                    raise RuntimeError("connection closed inside the header block")
+                return
+            data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        chunked = any(line.partition(b":")[0].strip().lower() == b"transfer-encoding"
+                      and b"chunked" in line.partition(b":")[2].lower() for line in head.split(b"\r\n")[1:])
+        if not chunked:
+            # The oracle's own reading (Content-Length) for everything else: put the bytes back and delegate.
+            return super()._handle(_Replay(conn, data), peer)
+        while not (rest.endswith(b"0\r\n\r\n") and complete_chunks(rest)):
+            chunk = conn.recv(65536)
+            if not chunk:
+                raise RuntimeError("connection closed inside the chunked body")
+            rest += chunk
+        with self.lock:
+            self.captured.append((peer, head + b"\r\n\r\n" + rest))
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+                     b"Connection: close\r\n\r\n%s" % (len(self.canned_body), self.canned_body))
+
+
+def complete_chunks(body):
+    """True when `body` is a whole chunked body (every chunk complete, ending with the last chunk)."""
+    at = 0
+    while True:
+        eol = body.find(b"\r\n", at)
+        if eol < 0:
+            return False
+        size = int(body[at:eol].split(b";")[0], 16)
+        if size == 0:
+            return body[eol + 2:] == b"\r\n"
+        at = eol + 2 + size + 2
+        if at > len(body):
+            return False
+
+
+class _Replay(object):
+    """A socket whose first recv() returns bytes already read."""
+
+    def __init__(self, conn, data):
+        self.conn, self.data = conn, data
+
+    def settimeout(self, t):
+        self.conn.settimeout(t)
+
+    def recv(self, n):
+        if self.data:
+            d, self.data = self.data, b""
+            return d
+        return self.conn.recv(n)
+
+    def sendall(self, b):
+        return self.conn.sendall(b)
+
+
 def serve(family, cap):
     out = os.fdopen(os.dup(1), "w", encoding="ascii")
     os.dup2(2, 1)  # whatever the SDKs print goes to standard error, not into the results
     sys.stdout = sys.stderr
     guard = harness.install_network_guard(cap.HARNESS.real_host)
-    server = harness.CaptureServer(cap.HARNESS.canned_body, guard)
+    server = ChunkedCaptureServer(cap.HARNESS.canned_body, guard)
     try:
         run = runner(family, cap, server)
         for line in sys.stdin:
