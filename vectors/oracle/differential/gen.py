@@ -273,7 +273,9 @@ def draw_huawei(rng, node=False):
             s["headers"] = dict(s["headers"] or {}, **{"Content-Type": rng.choice(
                 ["application/octet-stream", "text/plain"])})
             n = rng.choice([0, 0, rng.randint(1, 24)])
-            s["body"] = {"$hex": bytes(rng.randrange(256) for _ in range(n)).hex()}
+            # no body at all with a non-JSON type (H2), an empty one, or a few bytes
+            s["body"] = None if n == 0 and rng.random() < 0.5 else {
+                "$hex": bytes(rng.randrange(256) for _ in range(n)).hex()}
     return s
 
 
