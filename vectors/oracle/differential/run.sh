@@ -66,15 +66,20 @@ fi
 cd "$repo" || exit 2
 case "$mode" in
   ci)
-    "$py" "$here/diff.py" --mode ci --report "$repo/target/differential-ci.json"
+    # Bounded: a hung SDK cannot hold CI (the whole mode takes well under 2 minutes).
+    timeout 600 "$py" "$here/diff.py" --mode ci --report "$repo/target/differential-ci.json"
     status=$?
+    if [ "$status" -eq 124 ]; then echo "run.sh: the CI mode did not finish in 600 s" >&2; exit 2; fi
     if [ "$status" -ne 0 ]; then exit "$status"; fi
     echo "== self-test: every signature corrupted after signing; each signed request must be reported new"
-    "$py" "$here/diff.py" --self-test --count 15 --minimise 0
-    exit $?
+    timeout 300 "$py" "$here/diff.py" --self-test --count 15 --minimise 0
+    status=$?
+    if [ "$status" -eq 124 ]; then echo "run.sh: the self-test did not finish in 300 s" >&2; exit 2; fi
+    exit "$status"
     ;;
   long)
-    exec "$py" "$here/diff.py" --mode long --minimise 10 --report "$repo/target/differential-long.json"
+    exec "$py" "$here/diff.py" --mode long --minimise 10 --time-limit 1800 \
+      --report "$repo/target/differential-long.json"
     ;;
   args)
     exec "$py" "$here/diff.py" "$@"
