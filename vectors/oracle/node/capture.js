@@ -505,7 +505,12 @@ async function main() {
   console.log(`captured ${CASES.length} requests with tencentcloud-sdk-nodejs-common ${SDK_VERSION} into ${outDir}`);
 }
 
-main().catch((e) => {
-  console.error("capture.js: " + (e && e.stack ? e.stack : e));
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error("capture.js: " + (e && e.stack ? e.stack : e));
+    process.exit(1);
+  });
+} else {
+  // Loaded by the differential harness (vectors/oracle/differential/node_worker.js): same guard, clock and server.
+  module.exports = { startServer, runCase, loopbackAgent, SDK_VERSION };
+}

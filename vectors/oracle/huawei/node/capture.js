@@ -303,7 +303,22 @@ async function main() {
   console.log(`captured ${Object.keys(files).length / 2} requests with ${SDK_NAME} ${SDK_VERSION} into ${outDir}`);
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e && e.stack ? e.stack : e);
-  process.exit(3);
-});
+if (require.main === module) {
+  main().then(() => process.exit(0), (e) => {
+    console.error(e && e.stack ? e.stack : e);
+    process.exit(3);
+  });
+} else {
+  // Loaded by the differential harness (vectors/oracle/differential/node_worker.js): same guard, clock and server.
+  const startGuarded = async () => {
+    for (const probe of [() => dns.lookup(ECS_HOST, () => {}), () => net.connect(80, "127.0.0.2")]) {
+      let refused = false;
+      try { probe(); } catch (e) { refused = true; }
+      if (!refused) throw new Error("network guard inactive");
+    }
+    const srv = await startServer();
+    allowedPort = srv.server.address().port;
+    return srv;
+  };
+  module.exports = { startGuarded, runCase, SDK_VERSION };
+}
