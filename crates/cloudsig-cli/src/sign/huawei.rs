@@ -170,21 +170,27 @@ fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
         ));
         eprint!("{text}");
     }
-    write_request(signed, out.format, out.endpoint.as_ref(), !out.no_api_check, || {
-        serde_json::json!({
-            "method": signed.method(),
-            "url": signed.url(),
-            "headers": signed.headers(),
-            "body": String::from_utf8_lossy(signed.body()),
-            "stages": {
-                "scheme": st.algorithm.name(),
-                "canonical_request": st.canonical_request,
-                "hashed_canonical_request": st.hashed_canonical_request,
-                "credential_scope": st.credential_scope,
-                "string_to_sign": st.string_to_sign,
-                "signature": st.signature,
-            },
-        })
-        .to_string()
-    })
+    write_request(
+        signed,
+        out.format,
+        out.endpoint.as_ref(),
+        !out.no_api_check,
+        || {
+            serde_json::json!({
+                "method": signed.method(),
+                "url": signed.url(),
+                "headers": signed.headers(),
+                "body": String::from_utf8_lossy(signed.body()),
+                "stages": {
+                    "scheme": st.algorithm.name(),
+                    "canonical_request": st.canonical_request,
+                    "hashed_canonical_request": st.hashed_canonical_request,
+                    "credential_scope": st.credential_scope,
+                    "string_to_sign": st.string_to_sign,
+                    "signature": st.signature,
+                },
+            })
+            .to_string()
+        },
+    )
 }
