@@ -397,7 +397,7 @@ CAUSES = {
         "classify": a3_rpc_form_body_on_non_post, "neutralise": n_post,
         "what": "an RPC form body on PUT/GET/DELETE: the SDKs sign its parameters; cloudsig reads it only on POST"},
     "rpc-name-in-query-and-body": {
-        "issue": "A9", "side": "cloudsig", "mistake_ids": [], "classify": a9_name_in_query_and_body, "neutralise": n_body_names_not_in_query,
+        "issue": "A9", "side": "cloudsig", "mistake_ids": ["rpc-query-body-merged"], "classify": a9_name_in_query_and_body, "neutralise": n_body_names_not_in_query,
         "what": "a name both in the query and in the RPC form body: the SDKs sign the merged map once"},
     "acs3-query-name-not-encoded": {
         "issue": "A4", "side": "sdk", "mistake_ids": ["acs3-query-name-not-encoded"],
