@@ -244,9 +244,14 @@ fn alibaba(catalog: &Catalog, cap: &RequestView<'_>, host: &str) -> ApiVerdict {
     let Ok(path) = decode(path, PlusIs::Space, InvalidUtf8::Reject) else {
         return not_readable("the path is not UTF-8 once decoded".into());
     };
+    // aliyun-python-sdk-core puts `RegionId` into the query of every ROA request it sends
+    // (seen in the differential harness's captures, vectors/oracle/differential/); the
+    // gateway takes it as the region, not as an operation parameter, so it is not an
+    // unknown parameter of the operation.
     let query = match decode_form(query) {
         Ok(q) => q
             .iter()
+            .filter(|(k, _)| *k != "RegionId")
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect::<Vec<_>>(),
         Err(why) => return not_readable(why.to_string()),

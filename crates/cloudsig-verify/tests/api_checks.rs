@@ -369,3 +369,37 @@ fn huawei_kafka_bodies_are_checked_with_the_dms_code() {
     );
     assert!(!r.to_string().contains("\"kf\""));
 }
+
+#[test]
+fn the_region_id_aliyun_python_sdk_core_adds_to_roa_queries_is_not_an_unknown_parameter() {
+    // aliyun-python-sdk-core 2.16.1 sends `?RegionId=cn-hangzhou` on every ROA request (the
+    // differential harness's captures); any other undocumented name stays unknown.
+    let sign = |query: &str| {
+        let mut req = http::Request::post(format!(
+            "https://elasticsearch.cn-hangzhou.aliyuncs.com/openapi/instances/es-cn-1/actions/upgrade-version?{query}"
+        ))
+        .header("Content-Type", "application/json")
+        .header("x-acs-action", "UpgradeEngineVersion")
+        .header("x-acs-version", "2017-06-13")
+        .body(br#"{"version":"ali1.2.0"}"#.to_vec())
+        .unwrap();
+        let creds = cloudsig_canonical::alibaba::Credentials::new(ALI_ID, ALI_KEY).unwrap();
+        ali_http::sign_roa(
+            &mut req,
+            &creds,
+            &cloudsig_canonical::alibaba::FixedClock(NOW),
+            &ali_http::Options::default().nonce("n-2"),
+        )
+        .unwrap();
+        captured_from_request(&req).unwrap()
+    };
+    let unknown = |query: &str| -> Vec<String> {
+        api_findings(&verify(&sign(query)))
+            .into_iter()
+            .filter(|f| f.0 == "UnknownParameter")
+            .map(|f| f.1)
+            .collect()
+    };
+    assert_eq!(unknown("RegionId=cn-hangzhou"), Vec::<String>::new());
+    assert_eq!(unknown("RegionIdx=cn-hangzhou"), ["RegionIdx"]);
+}

@@ -118,7 +118,8 @@ def verify(cloudsig, key_files, paths, threads):
     reports = {}
     for start in range(0, len(paths), 1000):
         chunk = paths[start:start + 1000]
-        cmd = [cloudsig, "verify", "--format", "json", "--now", str(NOW), "--threads", str(threads)]
+        # The random requests are about signing, not valid API calls: API-level checks are off.
+        cmd = [cloudsig, "verify", "--format", "json", "--no-api-check", "--now", str(NOW), "--threads", str(threads)]
         for k in key_files:
             cmd += ["--key-file", k]
         res = subprocess.run(cmd + chunk, capture_output=True, cwd=REPO)
