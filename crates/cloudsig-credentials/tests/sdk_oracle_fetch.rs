@@ -12,13 +12,17 @@
     clippy::panic
 )]
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cloudsig_credentials::fetch::DefaultChain;
-use cloudsig_credentials::{Environment, ErrorKind, ProvideCredentials};
+use cloudsig_credentials::{ErrorKind, ProvideCredentials};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+#[path = "common/cases.rs"]
+mod cases;
+
+use cases::{load, setup};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -28,13 +32,6 @@ const TOKEN_HEADERS: [&str; 4] = [
     "x-metadata-token",
     "x-metadata-token-ttl-seconds",
 ];
-
-fn load(name: &str) -> Value {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../vectors/credentials")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
 
 /// The mock metadata service: the case's routes, 404 otherwise; records what it got.
 async fn metadata(routes: Vec<Value>) -> (String, Arc<Mutex<Vec<Value>>>) {
@@ -85,26 +82,6 @@ async fn metadata(routes: Vec<Value>) -> (String, Arc<Mutex<Vec<Value>>>) {
         }
     });
     (base, seen)
-}
-
-fn setup(case: &Value) -> (tempfile::TempDir, Environment) {
-    let root = tempfile::tempdir().unwrap();
-    let r = root.path();
-    std::fs::create_dir_all(r.join("home")).unwrap();
-    std::fs::create_dir_all(r.join("etc")).unwrap();
-    for (rel, text) in case["files"].as_object().unwrap() {
-        let path = r.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text.as_str().unwrap()).unwrap();
-    }
-    let root_text = r.to_str().unwrap().to_string();
-    let mut env = Environment::empty()
-        .home(r.join("home"))
-        .system_dir(r.join("etc"));
-    for (k, v) in case["env"].as_object().unwrap() {
-        env = env.var(k, v.as_str().unwrap().replace("{root}", &root_text));
-    }
-    (root, env)
 }
 
 fn as_set(mut v: Vec<Value>) -> Vec<Value> {

@@ -245,6 +245,39 @@ impl<F: Fetch> ProvideCredentials for Refreshing<F> {
     }
 }
 
+/// The temporary credentials in a Tencent Cloud STS answer (`AssumeRole` and
+/// `AssumeRoleWithWebIdentity` answer alike): `Response.Credentials.{TmpSecretId,
+/// TmpSecretKey, Token}` and `Response.ExpiredTime`, or the error code STS gave.
+fn tencent_sts_answer(
+    source: &str,
+    status: http::StatusCode,
+    body: &[u8],
+    role_arn: &str,
+) -> Result<Credentials, Error> {
+    if !status.is_success() {
+        return Err(Error::fetch(source, format!("HTTP {status}")));
+    }
+    let v = json(source, body)?;
+    if let Some(code) = v.pointer("/Response/Error/Code").and_then(Value::as_str) {
+        return Err(Error::fetch(source, format!("STS answered {code}")));
+    }
+    let expired = v
+        .pointer("/Response/ExpiredTime")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::fetch(source, "the answer lacks Response.ExpiredTime"))?;
+    Ok(Credentials::new(
+        text(source, &v, &["Response", "Credentials", "TmpSecretId"])?,
+        text(source, &v, &["Response", "Credentials", "TmpSecretKey"])?,
+        format!("{source} {role_arn}"),
+    )
+    .with_token(Some(text(
+        source,
+        &v,
+        &["Response", "Credentials", "Token"],
+    )?))
+    .with_expiry(Some(expired)))
+}
+
 fn json(source: &str, body: &[u8]) -> Result<Value, Error> {
     serde_json::from_slice(body).map_err(|_| Error::fetch(source, "the answer is not JSON"))
 }
@@ -556,28 +589,7 @@ impl Fetch for TencentAssumeRole {
             )
             .map_err(|e| Error::fetch(source, format!("signing: {e}")))?;
             let (status, body) = self.http.send(source, req).await?;
-            if !status.is_success() {
-                return Err(Error::fetch(source, format!("HTTP {status}")));
-            }
-            let v = json(source, &body)?;
-            if let Some(code) = v.pointer("/Response/Error/Code").and_then(Value::as_str) {
-                return Err(Error::fetch(source, format!("STS answered {code}")));
-            }
-            let expired = v
-                .pointer("/Response/ExpiredTime")
-                .and_then(Value::as_i64)
-                .ok_or_else(|| Error::fetch(source, "the answer lacks Response.ExpiredTime"))?;
-            Ok(Credentials::new(
-                text(source, &v, &["Response", "Credentials", "TmpSecretId"])?,
-                text(source, &v, &["Response", "Credentials", "TmpSecretKey"])?,
-                format!("{source} {}", self.role_arn),
-            )
-            .with_token(Some(text(
-                source,
-                &v,
-                &["Response", "Credentials", "Token"],
-            )?))
-            .with_expiry(Some(expired)))
+            tencent_sts_answer(source, status, &body, &self.role_arn)
         })
     }
 

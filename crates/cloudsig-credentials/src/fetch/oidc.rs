@@ -3,7 +3,6 @@
 //! request is signed (the OIDC token is the proof), as in the SDKs; the token file is
 //! read again at every fetch, since the kubelet rotates it.
 
-use serde_json::Value;
 
 use super::{Clock, Fetch, HttpClient, json, text};
 use crate::{BoxFuture, Credentials, Environment, Error};
@@ -119,28 +118,7 @@ impl Fetch for TencentTkeOidc {
                 .body(body.as_bytes().to_vec())
                 .map_err(|e| Error::fetch(source, e.to_string()))?;
             let (status, body) = self.http.send(source, req).await?;
-            if !status.is_success() {
-                return Err(Error::fetch(source, format!("HTTP {status}")));
-            }
-            let v = json(source, &body)?;
-            if let Some(code) = v.pointer("/Response/Error/Code").and_then(Value::as_str) {
-                return Err(Error::fetch(source, format!("STS answered {code}")));
-            }
-            let expired = v
-                .pointer("/Response/ExpiredTime")
-                .and_then(Value::as_i64)
-                .ok_or_else(|| Error::fetch(source, "the answer lacks Response.ExpiredTime"))?;
-            Ok(Credentials::new(
-                text(source, &v, &["Response", "Credentials", "TmpSecretId"])?,
-                text(source, &v, &["Response", "Credentials", "TmpSecretKey"])?,
-                format!("{source} {}", self.settings.role_arn),
-            )
-            .with_token(Some(text(
-                source,
-                &v,
-                &["Response", "Credentials", "Token"],
-            )?))
-            .with_expiry(Some(expired)))
+            super::tencent_sts_answer(source, status, &body, &self.settings.role_arn)
         })
     }
 
@@ -243,26 +221,11 @@ pub fn alibaba_oidc_role(settings: AlibabaOidcSettings, clock: Clock) -> Alibaba
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (the SDK's `Timestamp`).
-fn iso8601(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // H. Hinnant's civil_from_days (public-domain algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (the SDK's `Timestamp`): canonical's Alibaba
+/// time format, as the signer writes it.
+fn iso8601(source: &str, secs: i64) -> Result<String, Error> {
+    cloudsig_canonical::alibaba::time::iso8601(secs)
+        .map_err(|e| Error::fetch(source, e.to_string()))
 }
 
 impl Fetch for AlibabaOidcRole {
@@ -271,7 +234,7 @@ impl Fetch for AlibabaOidcRole {
             let source = "alibaba oidc role";
             let token = read_token(source, &self.settings.token_file)?;
             let duration = self.duration_seconds.to_string();
-            let timestamp = iso8601((self.clock)());
+            let timestamp = iso8601(source, (self.clock)())?;
             let query = zeroize::Zeroizing::new(cloudsig_canonical::encode::query_string([
                 ("Action", "AssumeRoleWithOIDC"),
                 ("Format", "JSON"),
@@ -326,8 +289,8 @@ mod tests {
     #[test]
     fn timestamps() {
         // `date -u -d @1551113065 +%FT%TZ`, `date -u -d @951868800 +%FT%TZ`.
-        assert_eq!(iso8601(1_551_113_065), "2019-02-25T16:44:25Z");
-        assert_eq!(iso8601(951_868_800), "2000-03-01T00:00:00Z");
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601("t", 1_551_113_065).unwrap(), "2019-02-25T16:44:25Z");
+        assert_eq!(iso8601("t", 951_868_800).unwrap(), "2000-03-01T00:00:00Z");
+        assert_eq!(iso8601("t", 0).unwrap(), "1970-01-01T00:00:00Z");
     }
 }
