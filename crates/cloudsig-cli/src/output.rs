@@ -64,6 +64,27 @@ pub(crate) fn read_arg(value: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Prints a signed request of any cloud as `out` asks: its stages on standard error with
+/// `--show-stages` (`stages` renders them, per cloud), then the request itself (`json`
+/// renders the JSON form, per cloud).
+pub(crate) fn print_signed(
+    http: &HttpRequest,
+    out: &OutputArgs,
+    stages: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if out.show_stages {
+        eprint!("{}", stages());
+    }
+    write_request(
+        http,
+        out.format,
+        out.endpoint.as_ref(),
+        !out.no_api_check,
+        json,
+    )
+}
+
 /// Writes a signed request of any cloud to standard output in `format`; `json` renders the
 /// JSON form, which differs per cloud by its stages. A body holding a NUL byte is refused for
 /// `curl`, since no shell argument can carry it.

@@ -9,7 +9,7 @@ use cloudsig_canonical::alibaba::{
 use cloudsig_core::alibaba::Algorithm;
 use cloudsig_verify::keys::{ENV_ALIBABA_ACCESS_KEY_ID, ENV_ALIBABA_ACCESS_KEY_SECRET, KeyRing};
 
-use crate::output::{OutputArgs, clock, read_arg, write_request};
+use crate::output::{OutputArgs, clock, print_signed, read_arg};
 
 #[derive(Debug, Args)]
 pub struct AlibabaKeyArgs {
@@ -244,14 +244,10 @@ pub(super) fn run_rpc(a: RpcArgs) -> Result<(), String> {
 }
 
 fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
-    if out.show_stages {
-        eprint!("{}", stages_text(signed.stages()));
-    }
-    write_request(
+    print_signed(
         signed,
-        out.format,
-        out.endpoint.as_ref(),
-        !out.no_api_check,
+        out,
+        || stages_text(signed.stages()),
         || to_json(signed),
     )
 }

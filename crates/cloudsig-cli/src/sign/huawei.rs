@@ -7,7 +7,7 @@ use cloudsig_canonical::huawei::{self, Call, Credentials, SignedRequest};
 use cloudsig_core::huawei::Algorithm;
 use cloudsig_verify::keys::KeyRing;
 
-use crate::output::{OutputArgs, clock, read_arg, write_request};
+use crate::output::{OutputArgs, clock, print_signed, read_arg};
 
 #[derive(Debug, Args)]
 pub struct HuaweiArgs {
@@ -156,25 +156,23 @@ pub(super) fn run(a: HuaweiArgs) -> Result<(), String> {
 
 fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
     let st = signed.stages();
-    if out.show_stages {
-        let mut text = format!(
-            "--- canonical request\n{}\n--- hashed canonical request\n{}\n",
-            st.canonical_request, st.hashed_canonical_request
-        );
-        if let Some(scope) = &st.credential_scope {
-            text.push_str(&format!("--- credential scope\n{scope}\n"));
-        }
-        text.push_str(&format!(
-            "--- string to sign\n{}\n--- signature\n{}\n",
-            st.string_to_sign, st.signature
-        ));
-        eprint!("{text}");
-    }
-    write_request(
+    print_signed(
         signed,
-        out.format,
-        out.endpoint.as_ref(),
-        !out.no_api_check,
+        out,
+        || {
+            let mut text = format!(
+                "--- canonical request\n{}\n--- hashed canonical request\n{}\n",
+                st.canonical_request, st.hashed_canonical_request
+            );
+            if let Some(scope) = &st.credential_scope {
+                text.push_str(&format!("--- credential scope\n{scope}\n"));
+            }
+            text.push_str(&format!(
+                "--- string to sign\n{}\n--- signature\n{}\n",
+                st.string_to_sign, st.signature
+            ));
+            text
+        },
         || {
             serde_json::json!({
                 "method": signed.method(),

@@ -9,7 +9,7 @@ use cloudsig_canonical::v1::{BoolText, NameRule, Params};
 use cloudsig_core::v1::Algorithm;
 use cloudsig_verify::keys::KeyRing;
 
-use crate::output::{OutputArgs, clock, read_arg, write_request};
+use crate::output::{OutputArgs, clock, print_signed, read_arg};
 
 #[derive(Debug, Args)]
 pub struct KeyArgs {
@@ -260,14 +260,10 @@ pub(super) fn run_v1(a: V1Args) -> Result<(), String> {
 }
 
 fn print(signed: &SignedRequest, out: &OutputArgs) -> Result<(), String> {
-    if out.show_stages {
-        eprint!("{}", stages_text(signed.stages()));
-    }
-    write_request(
+    print_signed(
         signed,
-        out.format,
-        out.endpoint.as_ref(),
-        !out.no_api_check,
+        out,
+        || stages_text(signed.stages()),
         || to_json(signed),
     )
 }

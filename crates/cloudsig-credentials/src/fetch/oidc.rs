@@ -3,7 +3,6 @@
 //! request is signed (the OIDC token is the proof), as in the SDKs; the token file is
 //! read again at every fetch, since the kubelet rotates it.
 
-
 use super::{Clock, Fetch, HttpClient, json, text};
 use crate::{BoxFuture, Credentials, Environment, Error};
 
