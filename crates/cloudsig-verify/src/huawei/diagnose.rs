@@ -305,26 +305,29 @@ fn empty_hash_matches(case: &Case<'_>) -> bool {
 /// order (`limit=9&limit=10`): what huaweicloudsdkcore signs and sends for a list of
 /// integers (issue 16, H1).
 fn numbers_sorted_as_numbers(query: &str) -> Option<String> {
-    let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if pairs.iter().take(i).any(|(n, _)| n == name) {
-            continue;
-        }
-        let values: Vec<&str> = pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| *v)
-            .collect();
-        let numbers: Option<Vec<u64>> = values.iter().map(|v| v.parse().ok()).collect();
-        if let Some(numbers) = numbers
-            && values.len() > 1
-            && numbers.is_sorted()
-            && !values.is_sorted()
-        {
-            return Some((*name).to_string());
-        }
+    // The values of each name in the order sent, the names in first-seen order: one pass
+    // and a map, not a scan of the query per name, so a long query stays linear.
+    let mut order: Vec<&str> = Vec::new();
+    let mut values: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for (name, value) in query.split('&').filter_map(|p| p.split_once('=')) {
+        values
+            .entry(name)
+            .or_insert_with(|| {
+                order.push(name);
+                Vec::new()
+            })
+            .push(value);
     }
-    None
+    order
+        .into_iter()
+        .find(|name| {
+            let Some(values) = values.get(name) else {
+                return false;
+            };
+            let numbers: Option<Vec<u64>> = values.iter().map(|v| v.parse().ok()).collect();
+            values.len() > 1 && numbers.is_some_and(|n| n.is_sorted()) && !values.is_sorted()
+        })
+        .map(str::to_string)
 }
 
 fn integer_list_words(name: &str) -> String {
