@@ -2,7 +2,7 @@
 //!
 //! ```
 //! use cloudsig_canonical::huawei::{Call, Credentials, sign_request};
-//! use cloudsig_canonical::tencent::FixedClock;
+//! use cloudsig_canonical::FixedClock;
 //! use cloudsig_core::huawei::Algorithm;
 //! let creds = Credentials::new("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")?;
 //! let call = Call::new("GET", "service.region.example.com", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
@@ -194,7 +194,7 @@ impl Call {
     ///
     /// ```
     /// use cloudsig_canonical::huawei::{Call, Credentials, sign_request};
-    /// use cloudsig_canonical::tencent::FixedClock;
+    /// use cloudsig_canonical::FixedClock;
     /// let creds = Credentials::new("HPUAEXAMPLEAK0000001", "cloudsigExampleHuaweiSecretKey0000000001")?;
     /// let call = Call::new("POST", "ecs.cn-north-4.myhuaweicloud.com", "/v1/servers")
     ///     .content_type("application/json")
