@@ -232,11 +232,34 @@ fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
     out
 }
 
-/// SHA-256 of `data`.
+/// SHA-256 of `data`, in one pass: the whole blocks straight from `data` in one call of
+/// the block function, the tail and its padding written once into a two-block stack
+/// buffer and compressed in a second call.
+///
+/// Written by hand rather than through [`Sha256`] (issue 17): a one-shot hash (a payload,
+/// an `UNSIGNED-PAYLOAD` literal) needs neither the streaming hash's 256-byte buffer,
+/// zeroed at every start, nor its per-piece bookkeeping.
 pub(crate) fn digest(data: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(data);
-    h.finalize()
+    let mut state = IV;
+    let (blocks, tail) = data.as_chunks::<BLOCK_LEN>();
+    if !blocks.is_empty() {
+        compress256(&mut state, blocks);
+    }
+    let mut last = [[0u8; BLOCK_LEN]; 2];
+    let bits = (data.len() as u64).wrapping_mul(8);
+    let used = (tail.len() + 9).div_ceil(BLOCK_LEN);
+    let flat = last.as_flattened_mut();
+    let (head, rest) = flat.split_at_mut(tail.len());
+    head.copy_from_slice(tail);
+    if let Some(first) = rest.first_mut() {
+        *first = 0x80;
+    }
+    let padded = last.get_mut(..used).unwrap_or_default();
+    if let Some(len) = padded.last_mut().and_then(|b| b.last_chunk_mut::<8>()) {
+        *len = bits.to_be_bytes();
+    }
+    compress256(&mut state, padded);
+    state_bytes(&state)
 }
 
 /// The keyed states of HMAC-SHA256: the compression of `key ^ ipad` and of `key ^ opad`.
