@@ -4,7 +4,7 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::fmt::{self, Write};
+use core::fmt;
 
 use crate::error::{Error, Stage};
 
@@ -25,12 +25,16 @@ use crate::error::{Error, Stage};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SignedHeaders {
     names: Vec<String>,
+    /// The names joined with `;`, as the canonical request and the Authorization header
+    /// write them: one piece to hash instead of two per name (issue 17).
+    joined: String,
 }
 
 impl Default for SignedHeaders {
     fn default() -> Self {
         Self {
             names: alloc::vec!["content-type".into(), "host".into()],
+            joined: "content-type;host".into(),
         }
     }
 }
@@ -88,7 +92,8 @@ impl SignedHeaders {
                 )
             })?;
         }
-        Ok(Self { names })
+        let joined = names.join(";");
+        Ok(Self { names, joined })
     }
 
     /// How many names are signed.
@@ -99,6 +104,11 @@ impl SignedHeaders {
     /// Whether no name is signed (never true of a checked list).
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+
+    /// The names joined with `;` (`content-type;host`), as [`fmt::Display`] writes them.
+    pub fn joined(&self) -> &str {
+        &self.joined
     }
 
     /// The names in signing order.
@@ -137,13 +147,7 @@ impl SignedHeaders {
 
 impl fmt::Display for SignedHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, n) in self.names.iter().enumerate() {
-            if i > 0 {
-                f.write_char(';')?;
-            }
-            f.write_str(n)?;
-        }
-        Ok(())
+        f.write_str(&self.joined)
     }
 }
 

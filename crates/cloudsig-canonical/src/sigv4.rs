@@ -30,6 +30,13 @@ pub(crate) trait Sink {
     /// Appends `s`.
     fn put(&mut self, s: &str) -> fmt::Result;
 
+    /// Appends a hex digest: a hasher takes its bytes without the UTF-8 check of
+    /// [`HexDigest::as_str`] (issue 17: measured under callgrind at 132 instructions
+    /// of a cached TC3 signature's 3,400 outside the compression).
+    fn put_hex(&mut self, d: &HexDigest) -> fmt::Result {
+        self.put(d.as_str())
+    }
+
     /// Appends one ASCII separator (`\n`, `:`, `;`).
     fn put_byte(&mut self, b: u8) -> fmt::Result {
         let c = [b];
@@ -45,6 +52,12 @@ impl Sink for Sha256Hasher {
     }
 
     #[inline]
+    fn put_hex(&mut self, d: &HexDigest) -> fmt::Result {
+        self.update(d.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
     fn put_byte(&mut self, b: u8) -> fmt::Result {
         self.update_byte(b);
         Ok(())
@@ -55,6 +68,12 @@ impl Sink for Hasher {
     #[inline]
     fn put(&mut self, s: &str) -> fmt::Result {
         self.update(s.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn put_hex(&mut self, d: &HexDigest) -> fmt::Result {
+        self.update(d.as_bytes());
         Ok(())
     }
 }
@@ -82,7 +101,7 @@ pub(crate) struct Lines<'r, H> {
     /// The signed header names.
     pub(crate) signed_headers: &'r SignedHeaders,
     /// The payload line: a hex hash or a literal such as `UNSIGNED-PAYLOAD`.
-    pub(crate) payload: &'r str,
+    pub(crate) payload: Payload<'r>,
 }
 
 impl<'r, H: Iterator<Item = (&'r str, &'r str)>> Lines<'r, H> {
@@ -103,14 +122,12 @@ impl<'r, H: Iterator<Item = (&'r str, &'r str)>> Lines<'r, H> {
             out.put_byte(b'\n')?;
         }
         out.put_byte(b'\n')?;
-        for (i, name) in self.signed_headers.names().enumerate() {
-            if i > 0 {
-                out.put_byte(b';')?;
-            }
-            out.put(name)?;
-        }
+        out.put(self.signed_headers.joined())?;
         out.put_byte(b'\n')?;
-        out.put(self.payload)
+        match self.payload {
+            Payload::Hex(d) => out.put_hex(d),
+            Payload::Text(t) => out.put(t),
+        }
     }
 
     /// The lower-case hex SHA-256 of the text, streamed.
@@ -222,7 +239,24 @@ pub(crate) enum PayloadLine<'a> {
     Text(&'a str),
 }
 
+/// The payload line as [`Lines`] writes it.
+#[derive(Clone, Copy)]
+pub(crate) enum Payload<'r> {
+    /// A computed hash.
+    Hex(&'r HexDigest),
+    /// Text used as it is.
+    Text(&'r str),
+}
+
 impl PayloadLine<'_> {
+    /// The line as [`Lines`] writes it.
+    pub(crate) fn line(&self) -> Payload<'_> {
+        match self {
+            Self::Hashed(h) => Payload::Hex(h),
+            Self::Text(t) => Payload::Text(t),
+        }
+    }
+
     /// The line's text.
     pub(crate) fn as_str(&self) -> &str {
         match self {

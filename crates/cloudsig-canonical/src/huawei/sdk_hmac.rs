@@ -318,7 +318,7 @@ impl<'a> CanonicalRequest<'a> {
             query: &self.query,
             headers: self.canonical_headers(),
             signed_headers: self.signed_headers,
-            payload: self.payload_hash.as_str(),
+            payload: self.payload_hash.line(),
         }
     }
 }

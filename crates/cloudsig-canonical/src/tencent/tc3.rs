@@ -196,7 +196,7 @@ impl<'a> CanonicalRequest<'a> {
             query: self.query,
             headers: self.canonical_headers(),
             signed_headers: self.signed_headers,
-            payload: self.hashed_payload.as_str(),
+            payload: crate::sigv4::Payload::Hex(&self.hashed_payload),
         }
     }
 }
