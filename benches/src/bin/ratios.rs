@@ -4,7 +4,8 @@
 //! same moments of the same run.
 //!
 //! Usage: `ratios [ROUNDS]` (default 300 rounds; each round times one batch of each).
-//! Prints, for TC3 with a cached key and per call, ACS3-HMAC-SHA256 and SDK-HMAC-SHA256,
+//! Prints, for TC3 with a cached key and per call, ACS3-HMAC-SHA256, SDK-HMAC-SHA256 and
+//! Tencent v1 HmacSHA256,
 //! the fastest batch's nanoseconds per call of the signer and of the floor, and their
 //! ratio. Criterion (`cargo bench -p cloudsig-benches`) gives the medians; this gives
 //! the ratio a quiet machine would show. See `benches/README.md`.
@@ -146,6 +147,37 @@ fn main() -> Result {
                 let _ = black_box(sign());
             },
         );
+        println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+    }
+    // Tencent v1 HmacSHA256 of the documented string to sign, keyed per call (the
+    // SecretKey is the HMAC key): key setup 2 blocks, the 215-byte message after the
+    // ipad block 4 more, the outer 1: 7 blocks. Its expected value is Python's
+    // `hmac.new(key, string, hashlib.sha256)`, base64.
+    {
+        use cloudsig_core::v1;
+        const V1_SHA256: &str = "bR/zQ3QqOmcEYeRv71IzG/NxfisUDgy9cqRMQC+UB5g=";
+        let v1_secret = SecretKey::new(seed::V1_SECRET_KEY)?;
+        let message = seed::V1_STRING_TO_SIGN.as_bytes();
+        let blocks = cloudsig_benches::hmac_blocks(message.len(), false);
+        let sig = v1::sign(&v1_secret, v1::Algorithm::HmacSha256, message);
+        if sig.as_str() != V1_SHA256 {
+            return Err(format!("v1 HmacSHA256: wrong signature {sig}").into());
+        }
+        let floor = floor_of(blocks)?;
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor)));
+            },
+            &mut || {
+                black_box(v1::sign(
+                    &v1_secret,
+                    v1::Algorithm::HmacSha256,
+                    black_box(message),
+                ));
+            },
+        );
+        let name = "v1 HmacSHA256";
         println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
     }
     // The call structure's own limit: the cached signature's 8 blocks as its four
