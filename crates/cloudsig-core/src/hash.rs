@@ -66,7 +66,7 @@ pub struct Output {
 }
 
 impl Output {
-    fn new(src: &[u8]) -> Self {
+    pub(crate) fn new(src: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_OUTPUT];
         let len = src.len().min(MAX_OUTPUT);
         debug_assert!(src.len() <= MAX_OUTPUT, "digest longer than 32 bytes");

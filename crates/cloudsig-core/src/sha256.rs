@@ -182,7 +182,11 @@ impl Sha256 {
         state_bytes(&self.state)
     }
 
-    /// Wipes the state (and the buffered bytes).
+    /// Wipes the state and the buffered bytes.
+    ///
+    /// The whole buffer, always: wiping only the part that held message bytes measured
+    /// more instructions (callgrind, v1 HmacSHA256 24,587 -> 24,784), the slice's
+    /// zeroize being slower than the array's.
     pub(crate) fn wipe(&mut self) {
         self.state.zeroize();
         self.buf.zeroize();
@@ -411,6 +415,43 @@ impl HmacKey {
         out
     }
 
+    /// HMAC-SHA256 of a public `message` (a string to sign) in one pass: its whole blocks
+    /// straight from `message` in one call of the block function, its tail and the
+    /// padding in a two-block stack buffer, then the outer block.
+    ///
+    /// Written out rather than through [`HmacKey::start`] (issue 17): the streaming
+    /// hash zeroes a 256-byte buffer at the start and, continuing from a keyed state,
+    /// wipes it at the end. Here only the inner state words are secret and wiped; the
+    /// tail buffer holds message bytes, which are public by this function's contract.
+    pub(crate) fn mac_public(&self, message: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner;
+        let (blocks, tail) = message.as_chunks::<BLOCK_LEN>();
+        if !blocks.is_empty() {
+            compress256(&mut inner, blocks);
+        }
+        let mut last = [[0u8; BLOCK_LEN]; 2];
+        // The ipad block, then the message.
+        let bits = (BLOCK_LEN as u64)
+            .wrapping_add(message.len() as u64)
+            .wrapping_mul(8);
+        let used = (tail.len() + 9).div_ceil(BLOCK_LEN);
+        let (head, rest) = last.as_flattened_mut().split_at_mut(tail.len());
+        head.copy_from_slice(tail);
+        if let Some(first) = rest.first_mut() {
+            *first = 0x80;
+        }
+        let padded = last.get_mut(..used).unwrap_or_default();
+        if let Some(len) = padded.last_mut().and_then(|b| b.last_chunk_mut::<8>()) {
+            *len = bits.to_be_bytes();
+        }
+        compress256(&mut inner, padded);
+        let mut outer = self.outer_words(&state_bytes(&inner));
+        inner.zeroize();
+        let out = state_bytes(&outer);
+        outer.zeroize();
+        out
+    }
+
     /// Finishes a MAC begun with [`HmacKey::start`] and fed the message.
     #[inline]
     pub(crate) fn finish(&self, inner: &mut Sha256) -> [u8; 32] {
@@ -536,6 +577,37 @@ mod tests {
     }
 
     #[test]
+    fn wipe_leaves_no_message_byte_in_the_buffer() {
+        // Every length up to past two buffers, in pieces of every size that ends on or
+        // across the buffer's end, fed as slices and as single bytes; wiped before and
+        // after finalizing: the buffer is all zeros and the state too.
+        let data = [0xa5u8; 600];
+        for n in 0..600 {
+            for split in [1, 7, 63, 64, 65, 200, 255, 256, 257, 600] {
+                for finalize in [false, true] {
+                    let mut h = Sha256::resume(IV, 1);
+                    for (i, piece) in data[..n].chunks(split).enumerate() {
+                        if i % 2 == 1 && piece.len() == 1 {
+                            h.update_byte(piece[0]);
+                        } else {
+                            h.update(piece);
+                        }
+                    }
+                    if finalize {
+                        h.finalize();
+                    }
+                    h.wipe();
+                    assert!(
+                        h.buf.as_flattened().iter().all(|b| *b == 0),
+                        "length {n}, pieces of {split}, finalized {finalize}"
+                    );
+                    assert_eq!(h.state, [0; 8]);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn hmac_matches_the_hmac_crate() {
         for key_len in [0, 1, 32, 35, 63, 64, 65, 131, 200] {
             let key = bytes(key_len, 3);
@@ -550,6 +622,7 @@ mod tests {
                 m.update(msg);
                 let expected: [u8; 32] = m.finalize().into_bytes().into();
                 assert_eq!(k.mac(msg), expected, "key {key_len}, message {n}");
+                assert_eq!(k.mac_public(msg), expected, "one pass, {key_len}, {n}");
                 assert_eq!(
                     words_bytes(&k.mac_words(msg)),
                     expected,

@@ -107,6 +107,13 @@ impl fmt::Debug for Signer {
 
 /// Signs a complete v1 string to sign.
 pub fn sign(secret: &SecretKey, algorithm: Algorithm, string_to_sign: &[u8]) -> Signature {
+    if algorithm == Algorithm::HmacSha256 {
+        // One pass over the public string to sign, without the streaming MAC's buffer
+        // (issue 17).
+        let key = crate::sha256::HmacKey::new(secret.expose_secret());
+        // The MAC is the signature, which is sent: nothing to wipe but the key.
+        return crate::hash::Output::new(&key.mac_public(string_to_sign)).to_base64();
+    }
     let mut s = Signer::new(secret, algorithm);
     s.update(string_to_sign);
     s.finish()
