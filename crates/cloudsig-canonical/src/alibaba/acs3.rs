@@ -46,7 +46,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cloudsig_core::alibaba::{Acs3Signer, Algorithm, hash_hex};
+use cloudsig_core::alibaba::{Algorithm, hash_hex};
 use cloudsig_core::hash::{Hash, Hasher};
 use cloudsig_core::{HexDigest, SecretKey};
 
@@ -486,16 +486,13 @@ pub fn sign<'a>(
     let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
     let hashed = canonical_request.hashed();
     let string_to_sign = StringToSign::new(algorithm, hashed);
-    let mut signer = Acs3Signer::new(secret, algorithm);
-    // The bytes `write_acs3_string_to_sign` writes, fed without `core::fmt`.
-    signer.update(algorithm.name().as_bytes());
-    signer.update(b"\n");
-    signer.update(hashed.as_bytes());
+    // The bytes `write_acs3_string_to_sign` writes, signed without `core::fmt`.
+    let signature = cloudsig_core::alibaba::sign_acs3_hashed(secret, algorithm, &hashed);
     Ok(Signed {
         canonical_request,
         hashed_canonical_request: hashed,
         string_to_sign,
-        signature: signer.finish(),
+        signature,
     })
 }
 
