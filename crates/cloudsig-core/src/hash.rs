@@ -418,6 +418,15 @@ impl Mac {
         }
     }
 
+    /// The keyed states of an HMAC-SHA256 (for a one-pass MAC of a public message,
+    /// `HmacKey::mac_public`); `None` for SHA-1 and SM3.
+    pub(crate) fn sha256_key(&self) -> Option<&crate::sha256::HmacKey> {
+        match &self.0 {
+            MacState::Sha256(key, _) => Some(key),
+            _ => None,
+        }
+    }
+
     /// Feeds part of the message.
     #[inline]
     pub fn update(&mut self, data: &[u8]) {

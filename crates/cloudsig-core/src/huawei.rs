@@ -438,6 +438,33 @@ impl SigningKey {
         scope: Option<&Scope<'_>>,
         hashed_canonical_request: &HexDigest,
     ) -> HexDigest {
+        // SDK-HMAC-SHA256: `Algorithm \n X-Sdk-Date \n hash`, at most 99 bytes, written
+        // once into a stack buffer and signed in one pass, without cloning the streaming
+        // MAC or `core::fmt` (issue 17). The bytes are those `write_string_to_sign`
+        // writes (`sign_parts_equals_sign_of_the_written_string`).
+        if let Some(key) = self
+            .mac
+            .sha256_key()
+            .filter(|_| !self.algorithm.uses_scope())
+        {
+            let mut text = [0u8; 128];
+            let mut len = 0;
+            for piece in [
+                self.algorithm.name().as_bytes(),
+                b"\n",
+                &date.text,
+                b"\n",
+                hashed_canonical_request.as_bytes(),
+            ] {
+                if let Some(dst) = text.get_mut(len..len + piece.len()) {
+                    dst.copy_from_slice(piece);
+                }
+                len += piece.len();
+            }
+            if let Some(message) = text.get(..len) {
+                return HexDigest::from_bytes(&key.mac_public(message));
+            }
+        }
         let mut mac = self.mac.clone();
         // Writing into the MAC cannot fail.
         let _ = write_string_to_sign(
