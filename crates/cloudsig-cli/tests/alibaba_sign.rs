@@ -10,26 +10,12 @@
     missing_docs
 )]
 
+mod common;
+use common::{ROOT, cloudsig};
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-fn cloudsig() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudsig"));
-    c.current_dir(ROOT);
-    for v in [
-        "ALIBABA_CLOUD_ACCESS_KEY_ID",
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "ALIBABA_CLOUD_SECURITY_TOKEN",
-        "TENCENTCLOUD_SECRET_ID",
-        "TENCENTCLOUD_SECRET_KEY",
-    ] {
-        c.env_remove(v);
-    }
-    c
-}
 
 fn vector(file: &str, id: &str) -> Value {
     let doc: Value = serde_json::from_str(

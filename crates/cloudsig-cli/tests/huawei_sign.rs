@@ -10,22 +10,15 @@
     missing_docs
 )]
 
+mod common;
+use common::{ROOT, cloudsig};
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const DOC_SK: &str = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc";
 const SEED_SK: &str = "cloudsigExampleHuaweiSecretKey0000000001";
-
-fn cloudsig() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudsig"));
-    c.current_dir(ROOT)
-        .env_remove("HUAWEICLOUD_SDK_AK")
-        .env_remove("HUAWEICLOUD_SDK_SK")
-        .env_remove("HUAWEICLOUD_SDK_SECURITY_TOKEN");
-    c
-}
 
 fn text(o: &Output) -> (String, String) {
     (

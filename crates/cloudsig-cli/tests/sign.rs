@@ -8,19 +8,12 @@
     missing_docs
 )]
 
+mod common;
+use common::{ROOT, cloudsig};
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-fn cloudsig() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudsig"));
-    c.current_dir(ROOT)
-        .env_remove("TENCENTCLOUD_SECRET_ID")
-        .env_remove("TENCENTCLOUD_SECRET_KEY");
-    c
-}
 
 fn text(o: &Output) -> (String, String) {
     (

@@ -17,7 +17,10 @@ use cloudsig_core::constant_time_eq;
 use zeroize::Zeroizing;
 
 mod error;
+mod provider;
 pub use error::{KeyError, KeyErrorKind};
+pub use provider::KeyProvider;
+pub(crate) use provider::lookup_failed;
 
 /// The official SDKs' variable holding the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";

@@ -14,13 +14,16 @@
 //! context a wing reads), `wing.rs` (the trait), `authorization.rs` (the `ALG k=v, k=v`
 //! grammar), `conformance.rs` (clock skew, the token check, the replay guard),
 //! `diagnose/` (the diagnosis budget and the mistakes every cloud can make), `cache.rs`,
-//! `keys.rs`, `report.rs`, `capture/`. `verifier.rs` asks the wings in turn.
+//! `keys.rs` (the key ring and key loading; `keys/provider.rs`: the
+//! [`keys::KeyProvider`] trait a service's own key store implements), `report.rs`,
+//! `capture/`. `verifier.rs` asks the wings in turn.
 //!
 //! ## Adding a cloud
 //!
 //! 1. Write `src/<cloud>/{mod, auth, codes, diagnose}.rs`; `mod.rs` defines a unit
 //!    struct implementing `wing::Wing` (`check` returns `None` for a request that is
-//!    not the cloud's; `finish` applies its request-wide rules).
+//!    not the cloud's; `finish` applies its request-wide rules). It looks keys up with
+//!    `Ctx::credentials` (any [`keys::KeyProvider`]), never a key ring directly.
 //! 2. Declare the module in `lib.rs` and add the wing to `WINGS` in `verifier.rs` (the
 //!    one registration line).
 //! 3. Add its schemes to `report::Scheme`, and its duplicate-header list to

@@ -3,7 +3,11 @@
 
 use cloudsig_canonical::tc3::HeaderValueCase;
 
-use crate::keys::KeyRing;
+use std::borrow::Cow;
+
+use cloudsig_canonical::Credentials;
+
+use crate::keys::{KeyError, KeyProvider};
 
 /// How to verify.
 #[non_exhaustive]
@@ -78,22 +82,25 @@ impl Options {
     }
 }
 
-/// What a wing's check reads: the keys and the options of the verifier that called it.
+/// What a wing's check reads: the key provider and the options of the verifier that called it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx<'a> {
-    keys: &'a KeyRing,
+    keys: &'a dyn KeyProvider,
     options: &'a Options,
 }
 
 impl<'a> Ctx<'a> {
     /// The context of a verifier with `keys` and `options`.
-    pub(crate) fn new(keys: &'a KeyRing, options: &'a Options) -> Self {
+    pub(crate) fn new(keys: &'a dyn KeyProvider, options: &'a Options) -> Self {
         Self { keys, options }
     }
 
-    /// The key ring.
-    pub(crate) fn keys(&self) -> &'a KeyRing {
-        self.keys
+    /// The credentials for `key_id`, from the verifier's key provider.
+    pub(crate) fn credentials(
+        &self,
+        key_id: &str,
+    ) -> Result<Option<Cow<'a, Credentials>>, KeyError> {
+        self.keys.credentials(key_id)
     }
 
     /// The options.

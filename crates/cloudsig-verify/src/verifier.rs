@@ -10,7 +10,7 @@ use crate::cache::KeyCache;
 use crate::capture::{Captured, Item, RequestView};
 use crate::conformance::ReplayGuard;
 use crate::huawei::Huawei;
-use crate::keys::KeyRing;
+use crate::keys::{KeyProvider, KeyRing};
 use crate::options::{Ctx, Options};
 use crate::report::{Report, Scheme, Verdict};
 use crate::tencent::{self, Tencent};
@@ -24,7 +24,11 @@ const WINGS: [&dyn Wing; 3] = [&Alibaba, &Huawei, &Tencent];
 /// The wing whose rules answer a request that no wing claims.
 const DEFAULT_WING: &dyn Wing = &Tencent;
 
-/// Verifies captured requests against a key ring.
+/// Verifies captured requests against a key ring, or any other [`KeyProvider`]
+/// (`K`: a service's own store, or `Arc<dyn KeyProvider>`).
+///
+/// The time checked against is the options' `now`; a long-lived verifier (a server's)
+/// takes each request's arrival time with [`Verifier::at`].
 ///
 /// [`Verifier::check`] is stateless apart from the key cache it is given, so workers can
 /// share a verifier; [`Session`] adds the in-order nonce replay check.
@@ -55,22 +59,32 @@ const DEFAULT_WING: &dyn Wing = &Tencent;
 /// assert_eq!(late.verify(&cap).code(), Some("AuthFailure.SignatureExpire"));
 /// # Ok::<(), String>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct Verifier {
-    keys: Arc<KeyRing>,
+#[derive(Debug)]
+pub struct Verifier<K = KeyRing> {
+    keys: Arc<K>,
     options: Options,
     api: Option<Arc<cloudsig_api::Catalog>>,
 }
 
-impl Verifier {
+impl<K> Clone for Verifier<K> {
+    fn clone(&self) -> Self {
+        Self {
+            keys: Arc::clone(&self.keys),
+            options: self.options,
+            api: self.api.clone(),
+        }
+    }
+}
+
+impl<K: KeyProvider> Verifier<K> {
     /// A verifier for `keys` with `options`.
-    pub fn new(keys: KeyRing, options: Options) -> Self {
+    pub fn new(keys: K, options: Options) -> Self {
         Self::shared(Arc::new(keys), options)
     }
 
-    /// A verifier for a key ring shared with others (a server's, replaced whole when
-    /// its key file is reloaded).
-    pub fn shared(keys: Arc<KeyRing>, options: Options) -> Self {
+    /// A verifier for keys shared with others (a server's key ring, replaced whole
+    /// when its key file is reloaded).
+    pub fn shared(keys: Arc<K>, options: Options) -> Self {
         Self {
             keys,
             options,
@@ -103,8 +117,8 @@ impl Verifier {
         self
     }
 
-    /// The key ring.
-    pub fn keys(&self) -> &KeyRing {
+    /// The keys (the key ring, or the provider given).
+    pub fn keys(&self) -> &K {
         &self.keys
     }
 
@@ -120,7 +134,7 @@ impl Verifier {
 
     /// Verifies one request given as a borrowed view.
     pub fn check_view(&self, cap: &RequestView<'_>, cache: &mut KeyCache) -> Report {
-        let ctx = Ctx::new(&self.keys, &self.options);
+        let ctx = Ctx::new(&*self.keys, &self.options);
         let authorization = cap.header("authorization");
         let claimed = WINGS.iter().find_map(|wing| {
             wing.check(&ctx, cap, authorization, cache)
@@ -157,15 +171,15 @@ fn unclaimed(cap: &RequestView<'_>, value: Option<&str>) -> Report {
 /// A verifier with its key cache and the in-order replay guard: verify a capture's
 /// requests one after another.
 #[derive(Debug)]
-pub struct Session {
-    verifier: Verifier,
+pub struct Session<K = KeyRing> {
+    verifier: Verifier<K>,
     cache: KeyCache,
     replay: ReplayGuard,
 }
 
-impl Session {
+impl<K: KeyProvider> Session<K> {
     /// A session over `verifier`.
-    pub fn new(verifier: Verifier) -> Self {
+    pub fn new(verifier: Verifier<K>) -> Self {
         let mut replay = ReplayGuard::new(verifier.options.replay_window());
         replay.advance(verifier.options.now);
         Self {
@@ -176,7 +190,7 @@ impl Session {
     }
 
     /// The verifier.
-    pub fn verifier(&self) -> &Verifier {
+    pub fn verifier(&self) -> &Verifier<K> {
         &self.verifier
     }
 

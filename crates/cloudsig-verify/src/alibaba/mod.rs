@@ -128,16 +128,23 @@ fn credentials<'v>(
     access_key_id: &str,
     sent: Option<&str>,
     what: &str,
-) -> Option<&'v cloudsig_canonical::Credentials> {
-    let Some(creds) = v.keys().get(access_key_id) else {
-        report.fail(
-            codes::ACCESS_KEY_NOT_FOUND,
-            "access-key-id",
-            "no key is known for this AccessKeyId",
-        );
-        return None;
+) -> Option<std::borrow::Cow<'v, cloudsig_canonical::Credentials>> {
+    let creds = match v.credentials(access_key_id) {
+        Ok(Some(creds)) => creds,
+        Ok(None) => {
+            report.fail(
+                codes::ACCESS_KEY_NOT_FOUND,
+                "access-key-id",
+                "no key is known for this AccessKeyId",
+            );
+            return None;
+        }
+        Err(e) => {
+            crate::keys::lookup_failed(report, "access-key-id", &e);
+            return None;
+        }
     };
-    match conformance::token_check(creds, sent.map(str::trim)) {
+    match conformance::token_check(&creds, sent.map(str::trim)) {
         TokenCheck::Mismatch => report.fail(
             codes::TOKEN_MISMATCH,
             "token",

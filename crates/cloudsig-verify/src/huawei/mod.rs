@@ -194,13 +194,20 @@ fn check(verifier: &Ctx<'_>, cap: &RequestView<'_>, value: &str) -> Report {
         _ => None,
     };
 
-    let Some(creds) = verifier.keys().get(a.access_key) else {
-        fail(
-            &mut report,
-            "access-key",
-            "Get secretKey failed, ak not exist (no key is known for this AK)",
-        );
-        return report;
+    let creds = match verifier.credentials(a.access_key) {
+        Ok(Some(creds)) => creds,
+        Ok(None) => {
+            fail(
+                &mut report,
+                "access-key",
+                "Get secretKey failed, ak not exist (no key is known for this AK)",
+            );
+            return report;
+        }
+        Err(e) => {
+            crate::keys::lookup_failed(&mut report, "access-key", &e);
+            return report;
+        }
     };
     match (creds.token(), cap.header("x-security-token")) {
         (Some(_), None) => fail(

@@ -287,15 +287,19 @@ fn check_tc3_signed(
             .notes
             .push("SignedHeaders is not sorted, as the documentation requires".into());
     }
-    let Some(creds) = ctx.keys().get(a.secret_id) else {
-        report.fail(
-            codes::SECRET_ID_NOT_FOUND,
-            "secret-id",
-            "no key is known for this SecretId",
-        );
-        return;
+    let creds = match ctx.credentials(a.secret_id) {
+        Ok(Some(creds)) => creds,
+        Ok(None) => {
+            report.fail(
+                codes::SECRET_ID_NOT_FOUND,
+                "secret-id",
+                "no key is known for this SecretId",
+            );
+            return;
+        }
+        Err(e) => return crate::keys::lookup_failed(report, "secret-id", &e),
     };
-    rules::token(report, cap.header("x-tc-token"), creds, "X-TC-Token");
+    rules::token(report, cap.header("x-tc-token"), &creds, "X-TC-Token");
     let (Some(ts), Some(date)) = (timestamp, date) else {
         return;
     };
@@ -430,18 +434,25 @@ fn check_v1(ctx: &Ctx<'_>, cap: &RequestView<'_>, params: &Params) -> Report {
     let Some(id) = params.get("SecretId") else {
         return report;
     };
-    let Some(creds) = ctx.keys().get(id) else {
-        report.fail(
-            codes::SECRET_ID_NOT_FOUND,
-            "secret-id",
-            "no key is known for this SecretId",
-        );
-        return report;
+    let creds = match ctx.credentials(id) {
+        Ok(Some(creds)) => creds,
+        Ok(None) => {
+            report.fail(
+                codes::SECRET_ID_NOT_FOUND,
+                "secret-id",
+                "no key is known for this SecretId",
+            );
+            return report;
+        }
+        Err(e) => {
+            crate::keys::lookup_failed(&mut report, "secret-id", &e);
+            return report;
+        }
     };
     rules::token(
         &mut report,
         params.get("Token"),
-        creds,
+        &creds,
         "the Token parameter",
     );
     let Some(received) = params.get(v1::SIGNATURE) else {
