@@ -42,6 +42,10 @@ pub struct Settings {
     /// cloud's own endpoints (default false: clients reach this server through their
     /// endpoint setting, so the Host is the server's address; a mismatch is logged).
     pub strict_host: bool,
+    /// Whether a request with a valid signature is also checked against its API definition
+    /// (action, version, region, parameters; default true), as `cloudsig verify` does: a
+    /// finding is answered with the cloud's code (`MissingParameter`, …).
+    pub api_check: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +60,7 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(30),
             window: 300,
             strict_host: false,
+            api_check: true,
         }
     }
 }
@@ -94,6 +99,12 @@ impl Settings {
     /// With another skew window in seconds.
     pub fn window(mut self, seconds: i64) -> Self {
         self.window = seconds;
+        self
+    }
+
+    /// Checking (or not) valid requests against their API definitions.
+    pub fn api_check(mut self, yes: bool) -> Self {
+        self.api_check = yes;
         self
     }
 
