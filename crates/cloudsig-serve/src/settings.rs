@@ -23,7 +23,8 @@ pub struct Settings {
     /// at least 8 KiB): hyper refuses a larger one with 431.
     pub max_header_bytes: usize,
     /// How long a connection may take to send a request's head (default 10 s): slow
-    /// senders (slowloris) are cut off.
+    /// senders (slowloris) are cut off, and so is a keep-alive connection that sends no next
+    /// request within it (hyper starts the head timer again when a connection goes idle).
     pub header_timeout: Duration,
     /// How long a request's body may take to arrive (default 30 s).
     pub body_timeout: Duration,
