@@ -52,7 +52,7 @@ fn by_operation(catalog: &Catalog, view: &RequestView<'_>, scheme: Scheme) -> Op
             .collect();
         headers.push(("host", &host));
         let as_sent_there = RequestView {
-            location: view.location.clone(),
+            location: view.location,
             method: view.method,
             target: view.target,
             headers,
