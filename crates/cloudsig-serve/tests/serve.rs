@@ -778,3 +778,33 @@ async fn the_head_timeout_closes_an_idle_keep_alive_connection() {
         "the idle keep-alive connection was not closed"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alibaba_call_its_api_refuses_gets_the_gateways_code_and_status() {
+    let addr = start().await;
+    let creds = Credentials::new(ID, SECRET).unwrap();
+    let roa = |body: &str| {
+        let call = alibaba::RoaCall::new(
+            addr.to_string(),
+            "2017-06-13",
+            "/openapi/instances/es-cn-1/actions/upgrade-version",
+        )
+        .action("UpgradeEngineVersion")
+        .body(alibaba::Body::Json(body.to_string()));
+        alibaba::sign_roa(&creds, &call, &SystemClock)
+            .unwrap()
+            .into_http()
+    };
+    // `type` is one of engineVersion, aliVersion (specs/alibaba/elasticsearch-2017-06-13.json):
+    // the gateway's InvalidParameter, 400, with its message form (aliyun/alibaba-cloud-sdk-go#405).
+    let a = send(addr, &roa(r#"{"version": "6.7", "type": "bogus"}"#)).await;
+    assert_alibaba_error(&a, 400, "InvalidParameter", &addr.to_string());
+    assert_eq!(
+        a.body["Message"], "The specified parameter \"type\" is not valid.",
+        "{a:?}"
+    );
+    // The same call, valid: the documented sample response.
+    let a = send(addr, &roa(r#"{"version": "6.7", "type": "aliVersion"}"#)).await;
+    assert_eq!(a.status, 200, "{a:?}");
+    assert!(a.body["Result"].is_array(), "{a:?}");
+}
