@@ -186,6 +186,16 @@ def alibaba(endpoint):
         Utils.get_nonce = real_nonce
 
 
+# DMS Kafka CreateInstance: the required fields of its definition (specs/huawei/kafka-v2.json) with the values of
+# the document's example (engine_version one of the values its table lists); `cloudsig serve` checks them.
+KAFKA_CREATE = {"name": "kafka-test", "engine": "kafka", "engine_version": "3.x", "broker_num": 3,
+                "storage_space": 300, "vpc_id": "********-9b4a-44c5-a964-************",
+                "security_group_id": "********-e073-4aad-991f-************",
+                "subnet_id": "********-8fbf-4438-ba71-************",
+                "available_zones": ["********706d4c1fb0eb72f0********"], "product_id": "c6.2u4g.cluster",
+                "storage_spec_code": "dms.physical.storage.ultra.v2"}
+
+
 def huawei(endpoint):
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.client import Client, ClientBuilder
@@ -210,18 +220,18 @@ def huawei(endpoint):
             self.model_package = type("models", (), {"EmptyResponse": EmptyResponse,
                                                      "CreatedResponse": CreatedResponse})
 
-    def call(ak, sk, headers=None, create=False):
+    def call(ak, sk, headers=None, create=None):
         cfg = HttpConfig.get_default_config()
         cfg.retry_times = 0
         cfg.timeout = (10, 10)
         client = (ClientBuilder(GenericClient).with_http_config(cfg)
                   .with_credentials(BasicCredentials(ak, sk, PROJECT_ID)).with_endpoint("http://" + endpoint).build())
         try:
-            if create:  # POST /v2/{engine}/{project_id}/instances, the body of the document's example (cut)
+            if create is not None:  # POST /v2/{engine}/{project_id}/instances with the body `create`
                 return client.do_http_request(method="POST", resource_path="/v2/{engine}/{project_id}/instances",
                                               path_params={"engine": "kafka"}, query_params=[],
                                               header_params={"Content-Type": "application/json"},
-                                              body={"name": "kafka-demo", "engine": "kafka"},
+                                              body=create,
                                               response_type="CreatedResponse", collection_formats={})
             return client.do_http_request(method="GET", resource_path="/v1/{project_id}/cloudservers/detail",
                                           path_params={}, query_params=[("limit", "1")], header_params=dict(headers or {}),
@@ -233,10 +243,13 @@ def huawei(endpoint):
     if resp.status_code != 200:
         raise RuntimeError("huawei ok: %r" % resp)
     print("ok huawei success: parsed (status %d)" % resp.status_code)
-    doc = call(HW_AK, HW_SK, create=True)
+    doc = call(HW_AK, HW_SK, create=KAFKA_CREATE)
     if doc.status_code != 200 or doc.instance_id != DOC_HW_INSTANCE_ID:
         raise RuntimeError("huawei documented example: %r" % doc)
     print("ok huawei documented example parsed: instance_id %s" % doc.instance_id)
+    # Signed right, but the required parameters missing: DMS's own parameter error (400).
+    expect_error("huawei missing parameters", lambda: call(HW_AK, HW_SK, create={"name": "kafka-demo", "engine": "kafka"}),
+                 "DMS.00400062", 400, "Invalid request parameter.")
     e = expect_error("huawei wrong key", lambda: call(HW_AK, "wrongSecretKey"), "APIGW.0301", 401,
                      "verify aksk signature fail")
     if not e.request_id:
@@ -301,8 +314,16 @@ def main():
             print("serve_clients.py: the Node SDKs failed (status %d)" % rc)
             status = harness.EXIT_FAILURE
     finally:
+        # SIGTERM lets requests in flight finish; a server that has not stopped after 30 s is
+        # killed, so that this script never hangs on it.
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            print("serve_clients.py: the server did not stop within 30 s of SIGTERM: killed")
+            server.kill()
+            server.wait()
+            status = harness.EXIT_FAILURE
     if status == 0:
         print("serve_clients.py: passed")
     return status

@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// endpoints do); by default a mismatch is a log note.
     #[arg(long)]
     strict_host: bool,
+    /// Do not check valid requests against their API definitions (action, version, region,
+    /// parameters); by default a finding is answered with the cloud's code.
+    #[arg(long)]
+    no_api_check: bool,
     /// Serve https with this PEM certificate chain (leaf first); needs --tls-key.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -70,7 +74,8 @@ pub fn run(a: ServeArgs) -> Result<bool, String> {
         .max_connections(a.max_connections)
         .header_timeout(Duration::from_secs(a.header_timeout))
         .upstream_timeout(Duration::from_secs(a.upstream_timeout))
-        .strict_host(a.strict_host);
+        .strict_host(a.strict_host)
+        .api_check(!a.no_api_check);
     let tls = match (&a.tls_cert, &a.tls_key) {
         (Some(cert), Some(key)) => Some(Tls::from_files(cert, key).map_err(|e| e.to_string())?),
         _ => None,

@@ -2,6 +2,8 @@
 //! (`specs/`, built into `cloudsig-api`) has a documented success response, that example;
 //! otherwise none (the cloud module answers an empty success).
 
+use std::sync::Arc;
+
 use cloudsig_api::{Action, Catalog};
 use serde_json::Value;
 
@@ -44,7 +46,7 @@ impl Called<'_> {
 /// The documented success bodies, looked up by the request's cloud and action.
 #[derive(Debug, Default)]
 pub(crate) struct Documented {
-    catalog: Option<Catalog>,
+    catalog: Option<Arc<Catalog>>,
 }
 
 impl Documented {
@@ -55,8 +57,14 @@ impl Documented {
             .map_err(
                 |e| tracing::warn!(error = %e, "API definitions not loaded: empty successes only"),
             )
-            .ok();
+            .ok()
+            .map(Arc::new);
         Self { catalog }
+    }
+
+    /// The definitions, if loaded (also those the API checks use).
+    pub(crate) fn catalog(&self) -> Option<&Catalog> {
+        self.catalog.as_deref()
     }
 
     /// The documented success body for a valid request of `cloud`, if its action has one:

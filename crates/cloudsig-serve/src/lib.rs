@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod api;
 pub mod cloud;
 mod documented;
 pub mod metrics;

@@ -166,7 +166,7 @@ impl App {
         };
 
         let now = unix_now();
-        let mut report = self.verify(&parts, &text_headers, &body, now);
+        let (mut report, api_finding) = self.verify(&parts, &text_headers, &body, now);
         let cloud = Cloud::of_report(&report, cloud);
         if report.verdict == Verdict::Unsigned {
             // `Authorization: SKIP` proves nothing: this server answers and forwards
@@ -187,6 +187,13 @@ impl App {
         if report.verdict != Verdict::Valid {
             let answer = cloud.rejection(&report, &ctx);
             self.finish(cloud, report.verdict.name(), Some(&report), &answer, start);
+            return Ok(to_response(answer));
+        }
+        if let Some(finding) = api_finding {
+            // Authenticated, but not a call its API accepts: the cloud's API-level error,
+            // never forwarded.
+            let answer = cloud.api_error(&finding, &ctx);
+            self.finish(cloud, "invalid", Some(&report), &answer, start);
             return Ok(to_response(answer));
         }
         let Some(upstream) = &self.upstream else {
@@ -222,14 +229,15 @@ impl App {
         }
     }
 
-    /// Verifies the request as received, at `now`.
+    /// Verifies the request as received, at `now`; when its signature is valid (and the
+    /// API checks are on), also its first API-level finding.
     fn verify(
         &self,
         parts: &hyper::http::request::Parts,
         headers: &[(&str, &str)],
         body: &[u8],
         now: i64,
-    ) -> Report {
+    ) -> (Report, Option<cloudsig_api::Finding>) {
         let mut options = self.options;
         options.now = now;
         let verifier = Verifier::shared(self.keys(), options);
@@ -245,7 +253,14 @@ impl App {
             headers: headers.to_vec(),
             body,
         };
-        verifier.check_view(&view, &mut KeyCache::default())
+        let report = verifier.check_view(&view, &mut KeyCache::default());
+        let api_finding = match self.documented.catalog() {
+            Some(catalog) if self.settings.api_check && report.verdict == Verdict::Valid => {
+                crate::api::first_finding(catalog, &view, report.scheme)
+            }
+            _ => None,
+        };
+        (report, api_finding)
     }
 
     /// `/healthz` and `/metrics`, for GET requests that carry no signature.

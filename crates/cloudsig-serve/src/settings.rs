@@ -23,7 +23,8 @@ pub struct Settings {
     /// at least 8 KiB): hyper refuses a larger one with 431.
     pub max_header_bytes: usize,
     /// How long a connection may take to send a request's head (default 10 s): slow
-    /// senders (slowloris) are cut off.
+    /// senders (slowloris) are cut off, and so is a keep-alive connection that sends no next
+    /// request within it (hyper starts the head timer again when a connection goes idle).
     pub header_timeout: Duration,
     /// How long a request's body may take to arrive (default 30 s).
     pub body_timeout: Duration,
@@ -42,6 +43,10 @@ pub struct Settings {
     /// cloud's own endpoints (default false: clients reach this server through their
     /// endpoint setting, so the Host is the server's address; a mismatch is logged).
     pub strict_host: bool,
+    /// Whether a request with a valid signature is also checked against its API definition
+    /// (action, version, region, parameters; default true), as `cloudsig verify` does: a
+    /// finding is answered with the cloud's code (`MissingParameter`, …).
+    pub api_check: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +61,7 @@ impl Default for Settings {
             shutdown_grace: Duration::from_secs(30),
             window: 300,
             strict_host: false,
+            api_check: true,
         }
     }
 }
@@ -94,6 +100,12 @@ impl Settings {
     /// With another skew window in seconds.
     pub fn window(mut self, seconds: i64) -> Self {
         self.window = seconds;
+        self
+    }
+
+    /// Checking (or not) valid requests against their API definitions.
+    pub fn api_check(mut self, yes: bool) -> Self {
+        self.api_check = yes;
         self
     }
 

@@ -642,3 +642,169 @@ async fn an_unsigned_skip_request_is_refused() {
         "{a:?}"
     );
 }
+
+fn tc3_es(addr: SocketAddr, action: &str, region: &str, body: &str) -> HttpRequest {
+    let creds = Credentials::new(ID, SECRET).unwrap();
+    let call = Tc3Call::new("es", action, "2018-04-16")
+        .host(addr.to_string())
+        .region(region)
+        .body(body.to_string());
+    sign_tc3(&creds, &call, &SystemClock).unwrap().into_http()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valid_signature_on_a_call_its_api_refuses_gets_the_tencent_code() {
+    let addr = start().await;
+    // Expected codes and messages: Tencent Cloud API 3.0 common error codes, as seen in
+    // real answers (crates/cloudsig-serve/RESPONSES.md "API-level errors").
+    let a = send(
+        addr,
+        &tc3_es(addr, "DescribeInstanceLogs", "ap-guangzhou", "{}"),
+    )
+    .await;
+    assert_tencent(&a);
+    assert_eq!(tencent_code(&a), Some("MissingParameter"), "{a:?}");
+    assert_eq!(
+        a.body["Response"]["Error"]["Message"],
+        "The request is missing a required parameter `InstanceId`.",
+        "{a:?}"
+    );
+    let a = send(
+        addr,
+        &tc3_es(
+            addr,
+            "DescribeInstanceLogs",
+            "ap-nowhere-1",
+            r#"{"InstanceId": "es-1"}"#,
+        ),
+    )
+    .await;
+    assert_tencent(&a);
+    assert_eq!(tencent_code(&a), Some("UnsupportedRegion"), "{a:?}");
+    let a = send(
+        addr,
+        &tc3_es(
+            addr,
+            "DescribeInstanceLogs",
+            "ap-guangzhou",
+            r#"{"InstanceId": 7}"#,
+        ),
+    )
+    .await;
+    // The action's own code for this parameter, from its error code table
+    // (specs/tencent/es-2018-04-16.json), with the common type message.
+    assert_eq!(
+        tencent_code(&a),
+        Some("InvalidParameter.InvalidInstanceId"),
+        "{a:?}"
+    );
+    assert_eq!(
+        a.body["Response"]["Error"]["Message"],
+        "The value type of parameter `InstanceId` is not valid.",
+        "{a:?}"
+    );
+    // The same call, complete: the success.
+    let a = send(
+        addr,
+        &tc3_es(
+            addr,
+            "DescribeInstanceLogs",
+            "ap-guangzhou",
+            r#"{"InstanceId": "es-1"}"#,
+        ),
+    )
+    .await;
+    assert_tencent(&a);
+    assert_eq!(tencent_code(&a), None, "{a:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huawei_call_its_api_refuses_gets_the_services_code_and_shape() {
+    let addr = start().await;
+    let creds = huawei::Credentials::new(ID, SECRET).unwrap();
+    let call = huawei::Call::new("POST", addr.to_string(), "/v2/kafka/0123/instances")
+        .header("Content-Type", "application/json")
+        .body(r#"{"name": "kafka-demo", "engine": "kafka"}"#);
+    let http = huawei::sign_request(&creds, &call, &SystemClock)
+        .unwrap()
+        .into_http();
+    let a = send(addr, &http).await;
+    // DMS's parameter error (its API reference's error code table): 400,
+    // {"error_code", "error_msg"}; the request id in X-Request-Id.
+    assert_eq!(a.status, 400, "{a:?}");
+    assert_eq!(a.body["error_code"], "DMS.00400062", "{a:?}");
+    assert_eq!(a.body["error_msg"], "Invalid request parameter.", "{a:?}");
+    assert!(
+        a.header("x-request-id").is_some_and(|v| v.len() == 32),
+        "{a:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_timeout_closes_an_idle_keep_alive_connection() {
+    let s = Settings::default().header_timeout(Duration::from_millis(200));
+    let store = Arc::new(MemoryStore::new(s.window));
+    let (addr, _) = start_with(s, store, None).await;
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    // One request on a keep-alive connection (no `Connection: close`), answered...
+    conn.write_all(&tc3(addr, ID, SECRET, &SystemClock).to_http())
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let answered = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let n = conn.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed before answering: {got:?}");
+            got.extend_from_slice(&buf[..n]);
+            if let Some(head) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let a = parse(&got);
+                let len: usize = a.header("content-length").unwrap().parse().unwrap();
+                if got.len() >= head + 4 + len {
+                    return a;
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(tencent_code(&answered), None, "{answered:?}");
+    // ...then the client idles: the server closes the connection (bounded wait; no timing
+    // asserted beyond that bound).
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), conn.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "the idle keep-alive connection was not closed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alibaba_call_its_api_refuses_gets_the_gateways_code_and_status() {
+    let addr = start().await;
+    let creds = Credentials::new(ID, SECRET).unwrap();
+    let roa = |body: &str| {
+        let call = alibaba::RoaCall::new(
+            addr.to_string(),
+            "2017-06-13",
+            "/openapi/instances/es-cn-1/actions/upgrade-version",
+        )
+        .action("UpgradeEngineVersion")
+        .body(alibaba::Body::Json(body.to_string()));
+        alibaba::sign_roa(&creds, &call, &SystemClock)
+            .unwrap()
+            .into_http()
+    };
+    // `type` is one of engineVersion, aliVersion (specs/alibaba/elasticsearch-2017-06-13.json):
+    // the gateway's InvalidParameter, 400, with its message form (aliyun/alibaba-cloud-sdk-go#405).
+    let a = send(addr, &roa(r#"{"version": "6.7", "type": "bogus"}"#)).await;
+    assert_alibaba_error(&a, 400, "InvalidParameter", &addr.to_string());
+    assert_eq!(
+        a.body["Message"], "The specified parameter \"type\" is not valid.",
+        "{a:?}"
+    );
+    // The same call, valid: the documented sample response.
+    let a = send(addr, &roa(r#"{"version": "6.7", "type": "aliVersion"}"#)).await;
+    assert_eq!(a.status, 200, "{a:?}");
+    assert!(a.body["Result"].is_array(), "{a:?}");
+}

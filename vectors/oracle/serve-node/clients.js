@@ -229,14 +229,24 @@ async function huawei() {
   const ok = await call(HW_AK, HW_SK);
   if (!ok || ok.httpStatusCode !== 200) throw new Error(`huawei success: ${JSON.stringify(ok)}`);
   console.log(`ok node huawei success: parsed (status ${ok.httpStatusCode})`);
-  // DMS Kafka CreateInstance: its documented example response.
-  const cred = new BasicCredentials().withAk(HW_AK).withSk(HW_SK).withProjectId(PROJECT_ID);
-  const doc = await new ClientBuilder((hc) => hc).withCredential(cred).withEndpoint(`http://${endpoint}`).build()
-    .sendRequest({ method: "POST", url: "/v2/{engine}/{project_id}/instances", pathParams: { engine: "kafka" },
-      queryParams: {}, headers: { "Content-Type": "application/json" }, contentType: "application/json",
-      data: { name: "kafka-demo", engine: "kafka" } });
+  // DMS Kafka CreateInstance: its documented example response. The body holds the required fields of its
+  // definition (specs/huawei/kafka-v2.json) with the document's example values: `cloudsig serve` checks them.
+  const create = (data) => {
+    const cred = new BasicCredentials().withAk(HW_AK).withSk(HW_SK).withProjectId(PROJECT_ID);
+    return new ClientBuilder((hc) => hc).withCredential(cred).withEndpoint(`http://${endpoint}`).build()
+      .sendRequest({ method: "POST", url: "/v2/{engine}/{project_id}/instances", pathParams: { engine: "kafka" },
+        queryParams: {}, headers: { "Content-Type": "application/json" }, contentType: "application/json", data });
+  };
+  const doc = await create({ name: "kafka-test", engine: "kafka", engine_version: "3.x", broker_num: 3,
+    storage_space: 300, vpc_id: "********-9b4a-44c5-a964-************",
+    security_group_id: "********-e073-4aad-991f-************", subnet_id: "********-8fbf-4438-ba71-************",
+    available_zones: ["********706d4c1fb0eb72f0********"], product_id: "c6.2u4g.cluster",
+    storage_spec_code: "dms.physical.storage.ultra.v2" });
   if (!doc || doc.instance_id !== DOC_HW_INSTANCE_ID) throw new Error(`huawei documented example: ${JSON.stringify(doc)}`);
   console.log(`ok node huawei documented example parsed: instance_id ${doc.instance_id}`);
+  // Signed right, but the required parameters missing: DMS's own parameter error (400).
+  await expectError("huawei missing parameters", () => create({ name: "kafka-demo", engine: "kafka" }),
+    "DMS.00400062", 400, "Invalid request parameter.");
   const e = await expectError("huawei wrong key", () => call(HW_AK, "wrongSecretKey"), "APIGW.0301", 401,
     "verify aksk signature fail");
   if (!e.requestId) throw new Error("huawei wrong key: no requestId");

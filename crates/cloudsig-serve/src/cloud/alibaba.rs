@@ -54,6 +54,17 @@ pub(super) fn rejection(code: &str, rule: &str, detail: &str, ctx: &Context<'_>)
     error(status(code), code, &message(code, rule, detail), ctx)
 }
 
+/// An API-level finding: the gateway's envelope with the finding's code, message and status
+/// (`MissingParameter`/`InvalidParameter` 400, `InvalidAction.NotFound` 404).
+pub(super) fn api_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    ctx: &Context<'_>,
+) -> Answer {
+    error(status, code, message, ctx)
+}
+
 pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
     let (status, code, message) = match why {
         Refusal::TooLarge => (

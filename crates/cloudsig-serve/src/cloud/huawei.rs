@@ -46,6 +46,30 @@ pub(super) fn rejection(
     error(status, code, &message, ctx)
 }
 
+/// An API-level finding, in the shape of whoever answers it on the real cloud: the gateway
+/// for an API it does not know (`APIG.0101`, its own envelope with `request_id`); a Nova
+/// fault (ECS v2.1, a code in lower camel case such as `badRequest`) as
+/// `{"badRequest": {"code": 400, "message"}}`; any other service (DMS Kafka's
+/// `DMS.00400062`) as `{"error_code", "error_msg"}`. The request id is in `X-Request-Id`
+/// throughout (the only place huaweicloudsdkcore reads it from).
+pub(super) fn api_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    ctx: &Context<'_>,
+) -> Answer {
+    if code.starts_with("APIG") {
+        return error(status, code, message, ctx);
+    }
+    let body = if code.starts_with(|c: char| c.is_ascii_lowercase()) {
+        json!({code: {"code": status.as_u16(), "message": message}})
+    } else {
+        json!({"error_code": code, "error_msg": message})
+    };
+    Answer::json(status, CONTENT_TYPE, &body, Some(code))
+        .with_header("x-request-id", ctx.request_id)
+}
+
 pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
     let (status, code, message) = match why {
         Refusal::TooLarge => (

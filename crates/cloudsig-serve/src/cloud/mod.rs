@@ -128,6 +128,23 @@ impl Cloud {
         }
     }
 
+    /// The answer to a request whose signature is valid but which breaks its API definition
+    /// (`finding`, from `cloudsig-api`): the finding's code and message in the cloud's
+    /// envelope, with the status the cloud gives it (Tencent 200; Alibaba and Huawei the
+    /// finding's, else 400), Huawei in the service's own shape.
+    pub fn api_error(self, finding: &cloudsig_api::Finding, ctx: &Context<'_>) -> Answer {
+        let status = finding
+            .http_status
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::BAD_REQUEST);
+        let (code, message) = (finding.code.as_str(), finding.message.as_str());
+        match self {
+            Self::Tencent => tencent::api_error(code, message, ctx),
+            Self::Alibaba => alibaba::api_error(status, code, message, ctx),
+            Self::Huawei => huawei::api_error(status, code, message, ctx),
+        }
+    }
+
     /// The answer to a request refused before or after verification for a reason of
     /// the server's own (see [`Refusal`]).
     pub fn refusal(self, why: Refusal, ctx: &Context<'_>) -> Answer {

@@ -37,6 +37,11 @@ pub(super) fn rejection(code: &str, rule: &str, detail: &str, ctx: &Context<'_>)
     error(StatusCode::OK, code, &message(code, rule, detail), ctx)
 }
 
+/// An API-level finding: the definitions' code and Tencent's message for it, HTTP 200.
+pub(super) fn api_error(code: &str, message: &str, ctx: &Context<'_>) -> Answer {
+    error(StatusCode::OK, code, message, ctx)
+}
+
 pub(super) fn refusal(why: Refusal, ctx: &Context<'_>) -> Answer {
     let (status, code, message) = match why {
         Refusal::TooLarge => (
