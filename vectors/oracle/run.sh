@@ -5,6 +5,7 @@
 #                                   vectors/captures/sdk/alibaba/ (alibaba/capture.py, then alibaba/check.py)
 #                                   and vectors/captures/sdk/huawei/ (huawei/capture.py, huawei/node/run.sh, huawei/check.py);
 #                                   vectors/captures/sdk/causes/ (alibaba/causes.py, huawei/causes.py: issue 16's causes)
+#                                   vectors/captures/sdk/api/ (api/capture.py: the typed clients of the seed products)
 #   vectors/oracle/run.sh --check   regenerate into a temp dir; exit 1 if a committed capture differs
 #
 # Needs only python3 (3.11 is the reference) with pip, and the package registries (PyPI; npm for Node). With
@@ -20,7 +21,7 @@ check=()
 case "${1:-}" in
   "") ;;
   --check) check=(--check) ;;
-  -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
@@ -105,6 +106,14 @@ if ! "$py" "$here/huawei/check.py"; then
   echo "run.sh: a Huawei capture's signature could not be recomputed" >&2
   combine 2
 fi
+
+echo "== Typed clients of the seed products (api/capture.py: tencentcloud-sdk-python-es, alibabacloud-elasticsearch20170613, huaweicloudsdkkafka, huaweicloudsdkecs)"
+"$py" "$here/api/capture.py" "${check[@]}"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+  echo "run.sh: registries unreachable; cannot regenerate the typed-client captures" >&2
+fi
+combine "$rc"
 
 if [ "$status" -eq 1 ]; then
   echo "run.sh: committed SDK captures differ from what the SDKs send now (see above)" >&2

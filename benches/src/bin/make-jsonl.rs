@@ -1,8 +1,14 @@
 //! Writes a JSON-lines capture of N signed TC3 requests and a key file for it, and
 //! reports how long signing them took, so that verification can be compared with it.
 //!
-//! Usage: `make-jsonl N CAPTURE KEYFILE`. Requests come from 16 SecretIds, over one
+//! Usage: `make-jsonl N CAPTURE KEYFILE [es]`. Requests come from 16 SecretIds, over one
 //! hour, with bodies of varying length; every one is valid at `--now 1700001800 --window 3600`.
+//!
+//! By default every request is a CVM `DescribeInstances`, a product the API definitions do not
+//! cover. With `es`, the requests are seed Tencent ES 2018-04-16 actions instead (five actions
+//! in turn, JSON bodies shaped like the document's Input Examples, each valid for the built-in
+//! definition), so that `cloudsig verify` runs its API checks on every one of them (issue 13's
+//! side-by-side measurement, `benches/verify-api-throughput.sh`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,18 +21,90 @@ use cloudsig_core::tc3::SigningKey;
 
 const BASE: i64 = 1_700_000_000;
 
+/// The product the capture's requests call.
+#[derive(Clone, Copy, PartialEq)]
+enum Product {
+    /// CVM 2017-03-12 `DescribeInstances` (not covered by the API definitions).
+    Cvm,
+    /// Seed ES 2018-04-16 actions (covered: every request is API-checked).
+    Es,
+}
+
+impl Product {
+    fn service(self) -> &'static str {
+        match self {
+            Product::Cvm => "cvm",
+            Product::Es => "es",
+        }
+    }
+    fn version(self) -> &'static str {
+        match self {
+            Product::Cvm => "2017-03-12",
+            Product::Es => "2018-04-16",
+        }
+    }
+}
+
 struct Req {
     key: usize,
     timestamp: i64,
+    action: &'static str,
     body: String,
 }
 
-fn requests(n: usize) -> Vec<Req> {
+/// Request `i` of the ES capture: the seed actions in turn, values varying with `i`.
+fn es_request(i: usize) -> (&'static str, String) {
+    match i % 5 {
+        0 => (
+            "DescribeInstances",
+            format!(
+                r#"{{"Zone": "ap-guangzhou-3", "Limit": {}, "Offset": {i}, "InstanceIds": ["es-{:08x}"]}}"#,
+                i % 100 + 1,
+                i
+            ),
+        ),
+        1 => (
+            "RestartNodes",
+            format!(
+                r#"{{"InstanceId": "es-{i:08x}", "NodeNames": ["1592298977000{:06}"]}}"#,
+                i % 1_000_000
+            ),
+        ),
+        2 => (
+            "UpdateInstance",
+            format!(
+                r#"{{"InstanceId": "es-{i:08x}", "InstanceName": "name-{}"}}"#,
+                i % 997
+            ),
+        ),
+        3 => (
+            "CreateInstance",
+            format!(
+                r#"{{"EsVersion": "6.4.3", "VpcId": "vpc-{i:06x}", "NodeInfoList": [{{"NodeType": "ES.S1.SMALL2", "NodeNum": 3, "Type": "dedicatedMaster"}}, {{"DiskSize": {}, "NodeType": "ES.S1.SMALL2", "NodeNum": 2, "Type": "hotData", "DiskType": "CLOUD_SSD"}}], "Zone": "ap-guangzhou-3", "ChargeType": "POSTPAID_BY_HOUR", "SubnetId": "subnet-{i:06x}", "Password": "Passw0rd{}", "InstanceName": "es-test"}}"#,
+                100 + i % 50,
+                i % 10
+            ),
+        ),
+        _ => (
+            "UpgradeLicense",
+            format!(r#"{{"InstanceId": "es-{i:08x}", "LicenseType": "platinum"}}"#),
+        ),
+    }
+}
+
+fn requests(n: usize, product: Product) -> Vec<Req> {
     (0..n)
-        .map(|i| Req {
-            key: i % 16,
-            timestamp: BASE + (i % 3600) as i64,
-            body: format!(r#"{{"Limit": {}, "Offset": {i}, "Filters": [{{"Name": "zone", "Values": ["ap-guangzhou-{}"]}}]}}"#, i % 100, i % 7),
+        .map(|i| {
+            let (action, body) = match product {
+                Product::Cvm => ("DescribeInstances", format!(r#"{{"Limit": {}, "Offset": {i}, "Filters": [{{"Name": "zone", "Values": ["ap-guangzhou-{}"]}}]}}"#, i % 100, i % 7)),
+                Product::Es => es_request(i),
+            };
+            Req {
+                key: i % 16,
+                timestamp: BASE + (i % 3600) as i64,
+                action,
+                body,
+            }
         })
         .collect()
 }
@@ -39,13 +117,13 @@ fn secret(k: usize) -> String {
     format!("benchSecretKey{k:02}EXAMPLE0000000000")
 }
 
-fn headers(r: &Req, ts: &str) -> [(&'static str, String); 6] {
+fn headers(r: &Req, ts: &str, product: Product) -> [(&'static str, String); 6] {
     [
         ("Content-Type", "application/json".to_string()),
-        ("Host", "cvm.tencentcloudapi.com".to_string()),
-        ("X-TC-Action", "DescribeInstances".to_string()),
+        ("Host", format!("{}.tencentcloudapi.com", product.service())),
+        ("X-TC-Action", r.action.to_string()),
         ("X-TC-Timestamp", ts.to_string()),
-        ("X-TC-Version", "2017-03-12".to_string()),
+        ("X-TC-Version", product.version().to_string()),
         (
             "X-TC-Region",
             if r.key.is_multiple_of(2) {
@@ -59,20 +137,20 @@ fn headers(r: &Req, ts: &str) -> [(&'static str, String); 6] {
 }
 
 /// Signs every request; `cached` derives each (SecretId, date) key once.
-fn sign_all(reqs: &[Req], keys: &[SecretKey], cached: bool) -> Vec<String> {
+fn sign_all(reqs: &[Req], keys: &[SecretKey], cached: bool, product: Product) -> Vec<String> {
     let sh = SignedHeaders::default();
     let settings = tc3::Settings::default();
     let mut cache: Vec<Option<SigningKey>> = vec![None; keys.len()];
     let mut out = Vec::with_capacity(reqs.len());
     for r in reqs {
         let ts = r.timestamp.to_string();
-        let hs = headers(r, &ts);
+        let hs = headers(r, &ts, product);
         let mut req = Request::new("POST", "/");
         for (n, v) in &hs {
             req.push_header(n, v);
         }
         let req = req.with_payload(Payload::Bytes(r.body.as_bytes()));
-        let Ok(scope) = CredentialScope::for_timestamp(r.timestamp, "cvm") else {
+        let Ok(scope) = CredentialScope::for_timestamp(r.timestamp, product.service()) else {
             continue;
         };
         let Some(secret) = keys.get(r.key) else {
@@ -83,7 +161,7 @@ fn sign_all(reqs: &[Req], keys: &[SecretKey], cached: bool) -> Vec<String> {
                 continue;
             };
             if slot.is_none() {
-                *slot = SigningKey::derive(secret, &scope.date(), "cvm").ok();
+                *slot = SigningKey::derive(secret, &scope.date(), product.service()).ok();
             }
             let Some(key) = slot.as_ref() else { continue };
             tc3::sign_with_key(&req, &sh, &settings, r.timestamp, scope, key)
@@ -100,19 +178,24 @@ fn sign_all(reqs: &[Req], keys: &[SecretKey], cached: bool) -> Vec<String> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(n), Some(capture), Some(keyfile)) = (args.get(1), args.get(2), args.get(3)) else {
-        return Err("usage: make-jsonl N CAPTURE KEYFILE".into());
+        return Err("usage: make-jsonl N CAPTURE KEYFILE [es]".into());
+    };
+    let product = match args.get(4).map(String::as_str) {
+        None => Product::Cvm,
+        Some("es") => Product::Es,
+        Some(other) => return Err(format!("unknown product {other:?} (only `es`)").into()),
     };
     let n: usize = n.parse()?;
     let keys: Vec<SecretKey> = (0..16)
         .map(|k| SecretKey::new(secret(k).as_bytes()))
         .collect::<Result<_, _>>()?;
-    let reqs = requests(n);
+    let reqs = requests(n, product);
 
     let t = Instant::now();
-    let per_call = sign_all(&reqs, &keys, false);
+    let per_call = sign_all(&reqs, &keys, false, product);
     let per_call_time = t.elapsed();
     let t = Instant::now();
-    let cached = sign_all(&reqs, &keys, true);
+    let cached = sign_all(&reqs, &keys, true, product);
     let cached_time = t.elapsed();
     if per_call != cached || per_call.len() != n {
         return Err("signing paths disagree".into());
@@ -124,16 +207,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut hs: Vec<(String, String)> = vec![(
             "Authorization".into(),
             format!(
-                "TC3-HMAC-SHA256 Credential={}/2023-11-14/cvm/tc3_request, SignedHeaders=content-type;host, Signature={sig}",
-                id(r.key)
+                "TC3-HMAC-SHA256 Credential={}/2023-11-14/{}/tc3_request, SignedHeaders=content-type;host, Signature={sig}",
+                id(r.key),
+                product.service()
             ),
         )];
         hs.extend(
-            headers(r, &ts)
+            headers(r, &ts, product)
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.clone())),
         );
-        let line = serde_json::json!({"method": "POST", "url": "https://cvm.tencentcloudapi.com/", "headers": hs, "body": r.body});
+        let url = format!("https://{}.tencentcloudapi.com/", product.service());
+        let line = serde_json::json!({"method": "POST", "url": url, "headers": hs, "body": r.body});
         writeln!(out, "{line}")?;
     }
     out.flush()?;
