@@ -13,19 +13,19 @@ pub const FORMAT: &str = "cloudsig-api/1";
 const BUILTIN: &[(&str, &str)] = &[
     (
         "tencent/es-2018-04-16.json",
-        include_str!("../../../specs/tencent/es-2018-04-16.json"),
+        include_str!("../specs/tencent/es-2018-04-16.json"),
     ),
     (
         "alibaba/elasticsearch-2017-06-13.json",
-        include_str!("../../../specs/alibaba/elasticsearch-2017-06-13.json"),
+        include_str!("../specs/alibaba/elasticsearch-2017-06-13.json"),
     ),
     (
         "huawei/kafka-v2.json",
-        include_str!("../../../specs/huawei/kafka-v2.json"),
+        include_str!("../specs/huawei/kafka-v2.json"),
     ),
     (
         "huawei/ecs-v2.1.json",
-        include_str!("../../../specs/huawei/ecs-v2.1.json"),
+        include_str!("../specs/huawei/ecs-v2.1.json"),
     ),
 ];
 

@@ -12,14 +12,19 @@
 //! 3. **CLI profile**: `$HOME/.aliyun/config.json` (skipped when
 //!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`, in any case), the profile named by
 //!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
-//!    read (`RamRoleArn`, `EcsRamRole`, … need the network: an error names the mode).
+//!    read; every other mode (`RamRoleArn`, `EcsRamRole`, `ChainableRamRoleArn`,
+//!    `CredentialsURI`, `OIDC`, …) is reported as [`crate::ErrorKind::Unsupported`] with
+//!    [`crate::Unsupported`] `{ mode, profile }` ([`crate::Error::unsupported_mode`]),
+//!    and the chain goes on to the next provider, as the SDK does when the fetch fails.
 //!    A `StsToken` profile with an empty `sts_token` is refused.
 //! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
 //!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
 //!    (default `default`; set but empty names the section `""`), `type = access_key` with
 //!    `access_key_id` and `access_key_secret`, read with configparser's rules (`[DEFAULT]`
 //!    inherited, a section given twice makes the file unreadable) and each value cut at
-//!    its first `#`, as the SDK does.
+//!    its first `#`, as the SDK does. Other types (`ecs_ram_role`, `ram_role_arn`,
+//!    `oidc_role_arn`, `credentials_uri`) are [`crate::ErrorKind::Unsupported`] with
+//!    [`crate::Unsupported`] `{ mode, profile }`.
 //!
 //! As the SDK's static providers do, an empty `access_key_id`, `access_key_secret` or
 //! `sts_token` in a profile is taken from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
@@ -138,14 +143,10 @@ pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Cred
             )?
             .with_token(Some(token.to_string()))
         }
-        other => {
-            return Err(Error::invalid(
-                &full,
-                format!(
-                    "mode `{other}` needs the network, which cloudsig's static chain does not use"
-                ),
-            ));
-        }
+        "" => return Err(Error::invalid(&full, "has no mode")),
+        // RamRoleArn, EcsRamRole, RamRoleArnWithRoleName, ChainableRamRoleArn, External,
+        // CredentialsURI, OIDC, CloudSSO, OAuth: the SDK fetches these.
+        other => return Err(Error::unsupported_profile(&full, other, &name)),
     };
     Ok(creds)
 }
@@ -218,10 +219,9 @@ pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credenti
     let full = format!("{source} [{name}]");
     match get("type") {
         "access_key" => static_ak(env, &full, get("access_key_id"), get("access_key_secret")),
-        other => Err(Error::invalid(
-            &full,
-            format!("type `{other}` is not one cloudsig's static chain reads"),
-        )),
+        "" => Err(Error::invalid(&full, "has no type")),
+        // ecs_ram_role, ram_role_arn, oidc_role_arn, credentials_uri, …: the SDK fetches these.
+        other => Err(Error::unsupported_profile(&full, other, name)),
     }
 }
 

@@ -21,12 +21,24 @@ pub enum ErrorKind {
     Unsupported,
 }
 
+/// A profile whose mode (or `type`) the official SDK would fetch credentials for and
+/// cloudsig does not: which mode, in which profile. [`Error::unsupported_mode`] gives it
+/// for errors of kind [`ErrorKind::Unsupported`] that come from a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The mode as the file spells it (`RamRoleArn`, `ecs_ram_role`, …).
+    pub mode: String,
+    /// The profile (or section) that names it.
+    pub profile: String,
+}
+
 /// A provider's failure, naming the provider and the field, never a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     source_name: String,
     message: String,
+    mode: Option<Unsupported>,
 }
 
 impl Error {
@@ -42,6 +54,21 @@ impl Error {
         Self::new(ErrorKind::Unsupported, source, message)
     }
 
+    /// A profile's mode the SDK supports and cloudsig does not (kind `Unsupported`).
+    pub(crate) fn unsupported_profile(source: &str, mode: &str, profile: &str) -> Self {
+        let mut e = Self::unsupported(
+            source,
+            format!(
+                "mode `{mode}` of profile `{profile}` is not supported by cloudsig (see the provider order table)"
+            ),
+        );
+        e.mode = Some(Unsupported {
+            mode: mode.into(),
+            profile: profile.into(),
+        });
+        e
+    }
+
     #[cfg(feature = "fetch")]
     pub(crate) fn fetch(source: &str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Fetch, source, message)
@@ -52,12 +79,18 @@ impl Error {
             kind,
             source_name: source.into(),
             message: message.into(),
+            mode: None,
         }
     }
 
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
         self.kind
+    }
+
+    /// For a profile whose mode cloudsig does not support: the mode and the profile.
+    pub fn unsupported_mode(&self) -> Option<&Unsupported> {
+        self.mode.as_ref()
     }
 
     /// The provider (or chain) that failed.

@@ -102,9 +102,10 @@ pub fn from_profile(env: &Environment, section: Option<&str>) -> Result<Credenti
         .ok_or_else(|| Error::not_found(&source, format!("has no [{name}]")))?;
     let get = |k: &str| s.get(k).filter(|v| !v.is_empty());
     if get("idp_id").is_some() && get("id_token_file").is_some() {
-        return Err(Error::unsupported(
+        return Err(Error::unsupported_profile(
             &format!("{source} [{name}]"),
-            "idp_id and id_token_file select federated tokens, which cloudsig does not implement",
+            "federated (idp_id, id_token_file)",
+            name,
         ));
     }
     match (get("ak"), get("sk")) {

@@ -11,6 +11,12 @@
 //! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
 //! | Huawei ([`huawei`]) | (OIDC STS: unsupported) → environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
 //!
+//! A profile whose mode the SDK fetches credentials for and cloudsig does not (Alibaba's
+//! CLI modes other than `AK`/`StsToken` and credentials-file types other than
+//! `access_key`, Huawei's federated `idp_id` + `id_token_file`) gives an error of kind
+//! [`ErrorKind::Unsupported`] whose [`Error::unsupported_mode`] is an [`Unsupported`]
+//! `{ mode, profile }`; the chains go on past it as the SDKs go on past a failed fetch.
+//!
 //! `fetch::DefaultChain` (feature `fetch`) runs a cloud's whole chain, the fetching
 //! providers included; HTTPS with the feature `tls`. Each cloud module documents the
 //! variables, files and profile selection rules it follows. The SDKs' source was read, not copied. The profile files are INI files read
@@ -65,7 +71,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 pub use environment::Environment;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, Unsupported};
 
 /// One set of credentials: an id (SecretId, AccessKeyId or AK), its secret, the token of
 /// temporary credentials, when they expire, and which provider gave them.

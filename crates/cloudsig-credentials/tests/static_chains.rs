@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use cloudsig_credentials::{Environment, ErrorKind, alibaba, huawei, tencent};
+use cloudsig_credentials::{Environment, ErrorKind, Unsupported, alibaba, huawei, tencent};
 
 fn write(path: &Path, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -190,4 +190,58 @@ fn secrets_never_show_in_debug_or_errors() {
     assert!(shown.contains("Some(<redacted>)"));
     let signer = c.to_huawei().unwrap();
     assert_eq!(signer.security_token(), Some("SuperSecretToken"));
+}
+
+fn mode(mode: &str, profile: &str) -> Option<Unsupported> {
+    Some(Unsupported {
+        mode: mode.into(),
+        profile: profile.into(),
+    })
+}
+
+#[test]
+fn profile_modes_cloudsig_does_not_fetch_are_typed_unsupported() {
+    let home = tempfile::tempdir().unwrap();
+    write(
+        &home.path().join(".aliyun/config.json"),
+        r#"{"current": "r", "profiles": [
+            {"name": "r", "mode": "RamRoleArn", "access_key_id": "LTAIx", "access_key_secret": "s", "ram_role_arn": "acs:ram::1:role/r"},
+            {"name": "e", "mode": "EcsRamRole", "ram_role_name": "role"}]}"#,
+    );
+    write(
+        &home.path().join(".alibabacloud/credentials.ini"),
+        "[default]\ntype = ram_role_arn\naccess_key_id = LTAIx\naccess_key_secret = s\nrole_arn = acs:ram::1:role/r\n",
+    );
+    write(
+        &home.path().join(".huaweicloud/credentials"),
+        "[basic]\nidp_id = idp\nid_token_file = /tmp/none\n",
+    );
+    let env = env_in(home.path());
+    for (got, want) in [
+        (
+            alibaba::from_cli_profile(&env, None),
+            mode("RamRoleArn", "r"),
+        ),
+        (
+            alibaba::from_cli_profile(&env, Some("e")),
+            mode("EcsRamRole", "e"),
+        ),
+        (
+            alibaba::from_profile(&env, None),
+            mode("ram_role_arn", "default"),
+        ),
+        (
+            huawei::from_profile(&env, None),
+            mode("federated (idp_id, id_token_file)", "basic"),
+        ),
+    ] {
+        let err = got.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+        assert_eq!(err.unsupported_mode().cloned(), want, "{err}");
+    }
+    // The SDK goes on past a profile it cannot fetch for: so does the chain, to nothing here.
+    assert_eq!(
+        alibaba::static_chain(&env, None).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
