@@ -718,7 +718,7 @@ mod loading_tests {
                 }
             }
         }
-        assert_eq!(seen.len(), 13);
+        assert_eq!(seen.len(), 14, "{seen:?}");
     }
 
     #[test]
