@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instruction counts of one TC3 signature of the seed request (key derived per call, and
-# with a cached signing key), of the SHA-256 compression floors, and of the v1 signatures,
-# under callgrind: exact and repeatable where wall-clock benchmarks are noisy.
+# with a cached signing key), of the SHA-256 compression floors, of the v1 signatures, and of
+# ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples (keyed per call) with
+# their floors, under callgrind: exact and repeatable where wall-clock benchmarks are noisy.
 #
 #   bash benches/callgrind.sh
 #
@@ -21,19 +22,21 @@ bin=target/release/sign-once
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 declare -A ir
-for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256; do
+for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256 floor-acs3 acs3 floor-sdk-hmac sdk-hmac; do
   valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
     --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
     || { cat "$dir/$mode.log" >&2; exit 1; }
   ir[$mode]=$(sed -n 's/^summary: //p' "$dir/$mode.out")
 done
 printf '%-16s %12s\n' mode instructions
-for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256; do
+for mode in floor-per-call floor-cached per-call cached v1-sha1 v1-sha256 floor-acs3 acs3 floor-sdk-hmac sdk-hmac; do
   printf '%-16s %12s\n' "$mode" "${ir[$mode]}"
 done
-python3 - "${ir[per-call]}" "${ir[floor-per-call]}" "${ir[cached]}" "${ir[floor-cached]}" <<'PY'
+python3 - "${ir[per-call]}" "${ir[floor-per-call]}" "${ir[cached]}" "${ir[floor-cached]}" \
+  "${ir[acs3]}" "${ir[floor-acs3]}" "${ir[sdk-hmac]}" "${ir[floor-sdk-hmac]}" <<'PY'
 import sys
-per_call, floor_per_call, cached, floor_cached = map(int, sys.argv[1:])
+per_call, floor_per_call, cached, floor_cached, acs3, floor_acs3, sdk, floor_sdk = map(int, sys.argv[1:])
 print(f"per call / its floor: {per_call / floor_per_call:.2f}x; cached / its floor: {cached / floor_cached:.2f}x (portable SHA-256 under valgrind)")
 print(f"outside the compression: per call {per_call - floor_per_call} instructions, cached {cached - floor_cached}")
+print(f"ACS3 / its floor: {acs3 / floor_acs3:.2f}x ({acs3 - floor_acs3} outside); SDK-HMAC / its floor: {sdk / floor_sdk:.2f}x ({sdk - floor_sdk} outside)")
 PY

@@ -3,15 +3,19 @@
 //! (`--toggle-collect`), so the count is exact and repeatable on a noisy machine.
 //!
 //! Usage: `sign-once MODE` with MODE one of `floor-per-call`, `floor-cached`,
-//! `per-call`, `cached`, `v1-sha1`, `v1-sha256`. The same work is done once first
+//! `per-call`, `cached`, `v1-sha1`, `v1-sha256`, `acs3`, `floor-acs3`, `sdk-hmac`,
+//! `floor-sdk-hmac` (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
+//! keyed per call as `ratios` times them, and their floors). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
 
 use std::hint::black_box;
 
-use cloudsig_benches::{FLOOR_BLOCKS, seed, seed_block_counts};
+use cloudsig_benches::{FLOOR_BLOCKS, acs3_seed, huawei_seed, seed, seed_block_counts};
 use cloudsig_canonical::Request;
 use cloudsig_canonical::tc3::{self, CredentialScope, Settings, SignedHeaders};
+use cloudsig_canonical::{alibaba::acs3, huawei};
+use cloudsig_core::huawei::{Algorithm as HwAlgorithm, SdkDate, SigningKey as HwKey};
 use cloudsig_core::tc3::SigningKey;
 use cloudsig_core::{SecretKey, v1};
 
@@ -29,6 +33,42 @@ fn cached(req: &Request<'_>, sh: &SignedHeaders, key: &SigningKey) -> Result<Str
     let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
     let signed = tc3::sign_with_key(req, sh, &Settings::default(), ts, scope, key)?;
     Ok(signed.signature().to_string())
+}
+
+fn acs3_sign(req: &Request<'_>, sh: &acs3::SignedHeaders, secret: &SecretKey) -> Result<String> {
+    let alg = black_box(cloudsig_core::alibaba::Algorithm::HmacSha256);
+    let signed = acs3::sign(req, sh, alg, &acs3::Settings::default(), secret)?;
+    Ok(signed.signature().to_string())
+}
+
+fn sdk_hmac_sign(
+    req: &Request<'_>,
+    sh: &huawei::SignedHeaders,
+    sk: &SecretKey,
+    date: SdkDate,
+) -> Result<String> {
+    let key = HwKey::new(HwAlgorithm::SdkHmacSha256, huawei_seed::AK, sk, None)?;
+    let signed = huawei::sign_with_key(req, &key, sh, &huawei::Settings::default(), date, None)?;
+    Ok(signed.signature().to_string())
+}
+
+#[inline(never)]
+fn measured_acs3(
+    req: &Request<'_>,
+    sh: &acs3::SignedHeaders,
+    secret: &SecretKey,
+) -> Result<String> {
+    acs3_sign(req, sh, secret)
+}
+
+#[inline(never)]
+fn measured_sdk_hmac(
+    req: &Request<'_>,
+    sh: &huawei::SignedHeaders,
+    sk: &SecretKey,
+    date: SdkDate,
+) -> Result<String> {
+    sdk_hmac_sign(req, sh, sk, date)
 }
 
 #[inline(never)]
@@ -59,8 +99,18 @@ fn main() -> Result<()> {
     let secret = cloudsig_benches::secret()?;
     let key = cloudsig_benches::signing_key()?;
     let v1_secret = SecretKey::new(seed::V1_SECRET_KEY)?;
+    let acs3_req = acs3_seed::request();
+    let acs3_sh = acs3::signed_headers_of(&acs3_req)?;
+    let acs3_secret = SecretKey::new(acs3_seed::SECRET)?;
+    let hw_req = huawei_seed::request();
+    let hw_sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    let hw_sk = SecretKey::new(huawei_seed::SK)?;
+    let hw_date = SdkDate::parse(huawei_seed::DATE)?;
     // Unmeasured: the same work once (feature detection, first-touch of the code).
-    let warm = per_call(&req, &sh, &secret)? + &cached(&req, &sh, &key)?;
+    let warm = per_call(&req, &sh, &secret)?
+        + &cached(&req, &sh, &key)?
+        + &acs3_sign(&acs3_req, &acs3_sh, &acs3_secret)?
+        + &sdk_hmac_sign(&hw_req, &hw_sh, &hw_sk, hw_date)?;
     black_box((
         warm,
         cloudsig_benches::floor(&FLOOR_BLOCKS),
@@ -77,13 +127,30 @@ fn main() -> Result<()> {
             let blocks = FLOOR_BLOCKS.get(..n).ok_or("too many blocks")?;
             format!("{:08x}", measured_floor(black_box(blocks))[0])
         }
+        "floor-acs3" | "floor-sdk-hmac" => {
+            let n = if mode == "floor-acs3" {
+                cloudsig_benches::acs3_block_counts()?.total()
+            } else {
+                cloudsig_benches::huawei_block_counts()?.total()
+            };
+            let blocks = FLOOR_BLOCKS.get(..n).ok_or("too many blocks")?;
+            format!("{:08x}", measured_floor(black_box(blocks))[0])
+        }
+        "acs3" => measured_acs3(black_box(&acs3_req), &acs3_sh, black_box(&acs3_secret))?,
+        "sdk-hmac" => measured_sdk_hmac(black_box(&hw_req), &hw_sh, black_box(&hw_sk), hw_date)?,
         "per-call" => measured_per_call(black_box(&req), &sh, black_box(&secret))?,
         "cached" => measured_cached(black_box(&req), &sh, black_box(&key))?,
         "v1-sha1" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha1).to_string(),
         "v1-sha256" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha256).to_string(),
         _ => return Err(format!("unknown mode `{mode}`; see the source for the modes").into()),
     };
-    if (mode == "per-call" || mode == "cached") && out != seed::SIGNATURE {
+    let expected = match mode.as_str() {
+        "per-call" | "cached" => Some(seed::SIGNATURE),
+        "acs3" => Some(acs3_seed::SIGNATURE),
+        "sdk-hmac" => Some(huawei_seed::SIGNATURE),
+        _ => None,
+    };
+    if expected.is_some_and(|e| out != e) {
         return Err(format!("wrong signature {out}").into());
     }
     println!("{out}");
