@@ -138,9 +138,8 @@ impl fmt::Debug for Hasher {
 ///            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 /// ```
 pub fn hash_hex(algorithm: Algorithm, data: &[u8]) -> HexDigest {
-    let mut h = Hasher::new(algorithm);
-    h.update(data);
-    h.finalize_hex()
+    // SHA-256 in one pass (ACS3 and SDK-HMAC payloads), through `hash::hash_hex`.
+    crate::hash::hash_hex(algorithm.hash(), data)
 }
 
 /// An incremental ACS3 signer: HMAC (SHA-256 or SM3) keyed with the AccessKey secret,

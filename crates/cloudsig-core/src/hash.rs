@@ -350,6 +350,10 @@ impl fmt::Debug for Hasher {
 
 /// The hash of `data` with `hash`, as lowercase hex.
 pub fn hash_hex(hash: Hash, data: &[u8]) -> HexDigest {
+    if hash == Hash::Sha256 {
+        // One pass, without the streaming hash's 256-byte buffer (see `sha256::digest`).
+        return sha256_hex(data);
+    }
     let mut h = Hasher::new(hash);
     h.update(data);
     h.finalize_hex()
@@ -418,13 +422,9 @@ impl Mac {
         }
     }
 
-    /// The keyed states of an HMAC-SHA256 (for a one-pass MAC of a public message,
-    /// `HmacKey::mac_public`); `None` for SHA-1 and SM3.
-    pub(crate) fn sha256_key(&self) -> Option<&crate::sha256::HmacKey> {
-        match &self.0 {
-            MacState::Sha256(key, _) => Some(key),
-            _ => None,
-        }
+    /// A streaming HMAC-SHA256 with the keyed states `key`.
+    pub(crate) fn from_sha256_key(key: &HmacKey) -> Self {
+        Self(MacState::Sha256(key.clone(), KeyedSha256(key.start())))
     }
 
     /// Feeds part of the message.

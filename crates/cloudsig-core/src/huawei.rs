@@ -308,9 +308,8 @@ impl fmt::Debug for Hasher {
 
 /// The hex hash of `data` with `algorithm`'s hash (SM3 for SDK-HMAC-SM3, else SHA-256).
 pub fn hash_hex(algorithm: Algorithm, data: &[u8]) -> HexDigest {
-    let mut h = Hasher::new(algorithm);
-    h.update(data);
-    h.finalize_hex()
+    // SHA-256 in one pass (ACS3 and SDK-HMAC payloads), through `hash::hash_hex`.
+    crate::hash::hash_hex(algorithm.hash(), data)
 }
 
 /// Writes the string to sign: `ALG\nX-Sdk-Date\n[scope\n]hash`.
@@ -389,11 +388,37 @@ impl fmt::Debug for DerivedKey {
 /// The keyed HMAC that signs, for one algorithm (and, for V11, one scope).
 ///
 /// Keyed once; every signature then clones the keyed state. `Debug` is redacted and the
-/// state is wiped on drop (the `hmac` crate's `zeroize` feature).
+/// state is wiped on drop (the `hmac` crate's `zeroize` feature, and `HmacKey`'s).
 #[derive(Clone)]
 pub struct SigningKey {
     algorithm: Algorithm,
-    mac: Mac,
+    keyed: Keyed,
+}
+
+/// The keyed state of a [`SigningKey`].
+///
+/// SDK-HMAC-SHA256 holds only HMAC-SHA256's two keyed states (64 bytes) and signs in
+/// one pass (`HmacKey::mac_public`): a streaming [`Mac`] would also zero, move and wipe
+/// the inner hash's 256-byte buffer at every keying, which callgrind counted at about 500
+/// instructions of the 7,300 outside the compression of a signature keyed per call
+/// (issue 17; `benches/callgrind.sh`, mode `sdk-hmac`).
+// The `Mac` variant (V11, SDK-HMAC-SM3) is the size the key had before; the core has no
+// allocator to box it.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+enum Keyed {
+    Sha256(crate::sha256::HmacKey),
+    Mac(Mac),
+}
+
+impl Keyed {
+    /// A streaming MAC with this key.
+    fn mac(&self) -> Mac {
+        match self {
+            Self::Sha256(key) => Mac::from_sha256_key(key),
+            Self::Mac(mac) => mac.clone(),
+        }
+    }
 }
 
 impl SigningKey {
@@ -405,17 +430,20 @@ impl SigningKey {
         secret: &SecretKey,
         scope: Option<&Scope<'_>>,
     ) -> Result<Self, Error> {
-        let mac = match algorithm {
-            Algorithm::SdkHmacSha256 | Algorithm::SdkHmacSm3 => {
-                Mac::new(algorithm.hash(), &[secret.expose_secret()])
+        let keyed = match algorithm {
+            Algorithm::SdkHmacSha256 => {
+                Keyed::Sha256(crate::sha256::HmacKey::new(secret.expose_secret()))
+            }
+            Algorithm::SdkHmacSm3 => {
+                Keyed::Mac(Mac::new(algorithm.hash(), &[secret.expose_secret()]))
             }
             Algorithm::V11HmacSha256 => {
                 let scope = scope.ok_or(Error::new(ErrorKind::Empty, "credential scope"))?;
                 let derived = DerivedKey::derive(access_key, secret, scope)?;
-                Mac::new(Hash::Sha256, &[&derived.0])
+                Keyed::Mac(Mac::new(Hash::Sha256, &[&derived.0]))
             }
         };
-        Ok(Self { algorithm, mac })
+        Ok(Self { algorithm, keyed })
     }
 
     /// The algorithm this key signs for.
@@ -425,7 +453,10 @@ impl SigningKey {
 
     /// Signs a complete string to sign.
     pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
-        let mut mac = self.mac.clone();
+        if let Keyed::Sha256(key) = &self.keyed {
+            return HexDigest::from_bytes(&key.mac_public(string_to_sign));
+        }
+        let mut mac = self.keyed.mac();
         mac.update(string_to_sign);
         mac.finalize().to_hex()
     }
@@ -442,10 +473,8 @@ impl SigningKey {
         // once into a stack buffer and signed in one pass, without cloning the streaming
         // MAC or `core::fmt` (issue 17). The bytes are those `write_string_to_sign`
         // writes (`sign_parts_equals_sign_of_the_written_string`).
-        if let Some(key) = self
-            .mac
-            .sha256_key()
-            .filter(|_| !self.algorithm.uses_scope())
+        if let Keyed::Sha256(key) = &self.keyed
+            && !self.algorithm.uses_scope()
         {
             let mut text = [0u8; 128];
             let mut len = 0;
@@ -465,7 +494,7 @@ impl SigningKey {
                 return HexDigest::from_bytes(&key.mac_public(message));
             }
         }
-        let mut mac = self.mac.clone();
+        let mut mac = self.keyed.mac();
         // Writing into the MAC cannot fail.
         let _ = write_string_to_sign(
             &mut mac,
