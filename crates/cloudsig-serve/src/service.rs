@@ -222,8 +222,8 @@ impl App {
                 headers: &text_headers,
             };
             let answer = match self.documented.body(cloud, &called) {
-                Some(body) => cloud.documented_success(body, &ctx),
-                None => cloud.success(&ctx),
+                Some(body) => self.documented.documented_success(cloud, body, &ctx),
+                None => self.documented.success(cloud, &ctx),
             };
             self.finish(cloud, "valid", Some(&report), &answer, start);
             return Ok(to_response(answer));
