@@ -260,15 +260,21 @@ impl App {
         options.now = now;
         let (keys, number) = self.keys();
         let verifier = Verifier::shared(keys, options);
-        // The target as received: origin-form, or absolute-form from a proxy client.
-        let target = parts.uri.to_string();
+        // The target as received: origin-form (the path and query as they are, without
+        // formatting the URI anew), or absolute-form from a proxy client.
+        let target = match parts.uri.path_and_query() {
+            Some(pq) if parts.uri.scheme().is_none() && parts.uri.authority().is_none() => {
+                std::borrow::Cow::Borrowed(pq.as_str())
+            }
+            _ => std::borrow::Cow::Owned(parts.uri.to_string()),
+        };
         let view = RequestView {
             location: Location {
                 index: self.served.fetch_add(1, Ordering::Relaxed),
                 ..Location::default()
             },
             method: parts.method.as_str(),
-            target: &target,
+            target: target.as_ref(),
             headers: headers.to_vec(),
             body,
         };

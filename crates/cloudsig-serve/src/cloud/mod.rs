@@ -76,13 +76,13 @@ impl Cloud {
         if let Some(cloud) = by_header {
             return cloud;
         }
-        // RPC: `SignatureMethod=HMAC-SHA1` and `AccessKeyId`; v1: `SecretId`.
-        let has = |name: &str| {
-            query
-                .split('&')
-                .any(|p| p.split('=').next().is_some_and(|n| n == name))
-        };
-        if has("AccessKeyId") || has("SignatureNonce") {
+        // RPC: `SignatureMethod=HMAC-SHA1` and `AccessKeyId`; v1: `SecretId`. One pass
+        // over the query for both names (a v1 request's parameters are all in it).
+        let alibaba = query.split('&').any(|p| {
+            let name = p.split_once('=').map_or(p, |(n, _)| n);
+            name == "AccessKeyId" || name == "SignatureNonce"
+        });
+        if alibaba {
             Self::Alibaba
         } else {
             Self::Tencent
