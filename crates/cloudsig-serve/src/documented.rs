@@ -2,12 +2,13 @@
 //! (`specs/`, built into `cloudsig-api`) has a documented success response, that example;
 //! otherwise none (the cloud module answers an empty success).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use cloudsig_api::{Action, Catalog};
 use serde_json::Value;
 
-use crate::cloud::Cloud;
+use crate::cloud::{Answer, Cloud, Context, Template};
 
 /// The request as the lookup needs it: method, path, query and headers as received.
 #[derive(Debug, Clone, Copy)]
@@ -43,10 +44,20 @@ impl Called<'_> {
     }
 }
 
-/// The documented success bodies, looked up by the request's cloud and action.
+/// Templates of documented successes by cloud and the example's address.
+type Examples = HashMap<(Cloud, usize), Option<Arc<Template>>>;
+
+/// The documented success bodies, looked up by the request's cloud and action, and the
+/// success answers rendered once each (see [`Template`]).
 #[derive(Debug, Default)]
 pub(crate) struct Documented {
     catalog: Option<Arc<Catalog>>,
+    /// The empty success of each cloud (by [`Cloud`] order); `None` inside when no template
+    /// can stand for it.
+    empty: [OnceLock<Option<Template>>; 3],
+    /// The documented successes rendered so far, by cloud and the example's address in
+    /// the catalog (which lives as long as `self`): at most one per example and cloud.
+    examples: RwLock<Examples>,
 }
 
 impl Documented {
@@ -59,7 +70,47 @@ impl Documented {
             )
             .ok()
             .map(Arc::new);
-        Self { catalog }
+        Self {
+            catalog,
+            ..Self::default()
+        }
+    }
+
+    /// The emulator's empty success of `cloud` (as [`Cloud::success`] gives it).
+    pub(crate) fn success(&self, cloud: Cloud, ctx: &Context<'_>) -> Answer {
+        let slot = match cloud {
+            Cloud::Tencent => &self.empty[0],
+            Cloud::Alibaba => &self.empty[1],
+            Cloud::Huawei => &self.empty[2],
+        };
+        let template = slot.get_or_init(|| Template::of(|id| cloud.success(&with_id(ctx, id))));
+        template
+            .as_ref()
+            .and_then(|t| t.fill(ctx.request_id))
+            .unwrap_or_else(|| cloud.success(ctx))
+    }
+
+    /// The emulator's answer with the documented `body` (one [`Self::body`] gave) for
+    /// `cloud` (as [`Cloud::documented_success`] gives it).
+    pub(crate) fn documented_success(
+        &self,
+        cloud: Cloud,
+        body: &Value,
+        ctx: &Context<'_>,
+    ) -> Answer {
+        let key = (cloud, std::ptr::from_ref(body) as usize);
+        let known = self.examples.read().ok().and_then(|m| m.get(&key).cloned());
+        let template = known.unwrap_or_else(|| {
+            let made =
+                Template::of(|id| cloud.documented_success(body, &with_id(ctx, id))).map(Arc::new);
+            if let Ok(mut m) = self.examples.write() {
+                m.insert(key, made.clone());
+            }
+            made
+        });
+        template
+            .and_then(|t| t.fill(ctx.request_id))
+            .unwrap_or_else(|| cloud.documented_success(body, ctx))
     }
 
     /// The definitions, if loaded (also those the API checks use).
@@ -87,6 +138,11 @@ impl Documented {
         };
         action?.response_example()
     }
+}
+
+/// `ctx` with another request id.
+fn with_id<'a>(ctx: &Context<'a>, request_id: &'a str) -> Context<'a> {
+    Context { request_id, ..*ctx }
 }
 
 #[cfg(test)]
@@ -166,5 +222,73 @@ mod tests {
             ),
         );
         assert_eq!(ali_roa, ali);
+    }
+
+    /// The answers filled from a template are, byte for byte, those the clouds' modules
+    /// render anew for the same request id (the first and the later uses of a template).
+    #[test]
+    fn answers_from_templates_are_those_rendered_anew() {
+        let d = Documented::builtin();
+        fn ctx(request_id: &str) -> Context<'_> {
+            Context {
+                request_id,
+                host: Some("127.0.0.1:8080"),
+                max_body: 1024,
+            }
+        }
+        let tc = [
+            (
+                "Authorization",
+                "TC3-HMAC-SHA256 Credential=AKID/2026-01-01/es/tc3_request, SignedHeaders=host, Signature=0",
+            ),
+            ("X-TC-Action", "GetRequestTargetNodeTypes"),
+        ];
+        let examples = [
+            (
+                Cloud::Tencent,
+                d.body(Cloud::Tencent, &called("POST", "/", "", &tc)),
+            ),
+            (
+                Cloud::Alibaba,
+                d.body(
+                    Cloud::Alibaba,
+                    &called("POST", "/", "", &[("x-acs-action", "UpgradeEngineVersion")]),
+                ),
+            ),
+            (
+                Cloud::Huawei,
+                d.body(
+                    Cloud::Huawei,
+                    &called("POST", "/v2/kafka/0123/instances", "", &[]),
+                ),
+            ),
+        ];
+        for (cloud, example) in examples {
+            let example = example.unwrap();
+            // Both answers have a template (else every answer would be rendered anew).
+            assert!(Template::of(|id| cloud.success(&ctx(id))).is_some());
+            assert!(Template::of(|id| cloud.documented_success(example, &ctx(id))).is_some());
+            for _ in 0..3 {
+                let id = cloud.request_id();
+                assert_eq!(d.success(cloud, &ctx(&id)), cloud.success(&ctx(&id)));
+                assert_eq!(
+                    d.documented_success(cloud, example, &ctx(&id)),
+                    cloud.documented_success(example, &ctx(&id))
+                );
+            }
+            // An id that JSON would escape is rendered anew.
+            let odd = "a\"b\\c";
+            assert_eq!(d.success(cloud, &ctx(odd)), cloud.success(&ctx(odd)));
+        }
+        // An example holding the template's own stand-in id cannot be a template; it is
+        // rendered anew each time.
+        let tricky =
+            serde_json::json!({"Response": {"Note": "cloudsig-template-request-id-7d1f0c"}});
+        assert!(Template::of(|id| Cloud::Tencent.documented_success(&tricky, &ctx(id))).is_none());
+        let id = Cloud::Tencent.request_id();
+        assert_eq!(
+            d.documented_success(Cloud::Tencent, &tricky, &ctx(&id)),
+            Cloud::Tencent.documented_success(&tricky, &ctx(&id))
+        );
     }
 }

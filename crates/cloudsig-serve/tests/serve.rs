@@ -443,6 +443,30 @@ async fn reloaded_keys_are_used_for_the_next_request() {
     assert_eq!(tencent_code(&send(addr, &other).await), None);
 }
 
+/// A reload that gives a known key id a new secret: requests signed with the old secret
+/// are refused from then on, on every worker thread (a signing key derived from the old
+/// secret must not be reused), and those signed with the new one are accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reloaded_secret_replaces_the_old_one_for_the_same_key_id() {
+    let s = Settings::default();
+    let store = Arc::new(MemoryStore::new(s.window));
+    let (addr, app) = start_with(s, store, None).await;
+    let old = tc3(addr, ID, SECRET, &SystemClock);
+    let new = tc3(addr, ID, "rotatedSecretKey", &SystemClock);
+    // Several requests, so that each worker thread has verified with the old secret.
+    for _ in 0..8 {
+        assert_eq!(tencent_code(&send(addr, &old).await), None);
+    }
+    app.set_keys(KeyRing::parse(&format!("{ID} rotatedSecretKey\n"), "test").unwrap());
+    for _ in 0..8 {
+        assert_eq!(
+            tencent_code(&send(addr, &old).await),
+            Some("AuthFailure.SignatureFailure")
+        );
+        assert_eq!(tencent_code(&send(addr, &new).await), None);
+    }
+}
+
 /// An upstream that answers every request with 201 and `upstream says hi`, counting
 /// them and keeping the last request's head and body.
 async fn upstream_server() -> (SocketAddr, Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<u8>>>) {

@@ -76,13 +76,13 @@ impl Cloud {
         if let Some(cloud) = by_header {
             return cloud;
         }
-        // RPC: `SignatureMethod=HMAC-SHA1` and `AccessKeyId`; v1: `SecretId`.
-        let has = |name: &str| {
-            query
-                .split('&')
-                .any(|p| p.split('=').next().is_some_and(|n| n == name))
-        };
-        if has("AccessKeyId") || has("SignatureNonce") {
+        // RPC: `SignatureMethod=HMAC-SHA1` and `AccessKeyId`; v1: `SecretId`. One pass
+        // over the query for both names (a v1 request's parameters are all in it).
+        let alibaba = query.split('&').any(|p| {
+            let name = p.split_once('=').map_or(p, |(n, _)| n);
+            name == "AccessKeyId" || name == "SignatureNonce"
+        });
+        if alibaba {
             Self::Alibaba
         } else {
             Self::Tencent
@@ -247,6 +247,93 @@ impl Answer {
         self.headers.push((name, value.to_string()));
         self
     }
+}
+
+/// A success answer rendered once with a stand-in request id and filled with each
+/// request's own: the same status, headers and bytes as rendering it anew, without
+/// building a `serde_json::Value` (or cloning the documented example, a deep copy) and
+/// serializing it per request: `benches/serve-callgrind.sh` counted 96,528 → 89,911
+/// instructions per valid TC3 request with the empty success alone.
+#[derive(Debug)]
+pub(crate) struct Template {
+    status: StatusCode,
+    /// The headers, each value split where the request id goes.
+    headers: Vec<(&'static str, Vec<String>)>,
+    /// The body split where the request id goes (one piece when it holds none).
+    body: Vec<Bytes>,
+}
+
+/// The stand-in request id of a [`Template`]'s rendering.
+const STAND_IN: &str = "cloudsig-template-request-id-7d1f0c";
+/// A second id, of a real id's form, to check a template against a fresh rendering.
+const CHECK_ID: &str = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+
+impl Template {
+    /// The template of `render` (an answer as a function of its request id), if filling
+    /// it gives exactly what `render` gives: checked once, here, with a second id.
+    pub(crate) fn of(render: impl Fn(&str) -> Answer) -> Option<Self> {
+        let answer = render(STAND_IN);
+        let body = answer.body.as_ref();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        while let Some(at) = find(body.get(start..)?, STAND_IN.as_bytes()) {
+            pieces.push(answer.body.slice(start..start + at));
+            start += at + STAND_IN.len();
+        }
+        pieces.push(answer.body.slice(start..));
+        let template = Self {
+            status: answer.status,
+            headers: answer
+                .headers
+                .iter()
+                .map(|(n, v)| (*n, v.split(STAND_IN).map(str::to_string).collect()))
+                .collect(),
+            body: pieces,
+        };
+        (answer.code.is_none() && template.fill(CHECK_ID) == Some(render(CHECK_ID)))
+            .then_some(template)
+    }
+
+    /// The answer with `request_id`; `None` for an id with a character JSON would escape
+    /// (never one of [`Cloud::request_id`]'s).
+    pub(crate) fn fill(&self, request_id: &str) -> Option<Answer> {
+        if !request_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return None;
+        }
+        let body = match self.body.as_slice() {
+            [whole] => whole.clone(),
+            pieces => {
+                let len = pieces.iter().map(Bytes::len).sum::<usize>()
+                    + request_id.len() * (pieces.len() - 1);
+                let mut out = Vec::with_capacity(len);
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(request_id.as_bytes());
+                    }
+                    out.extend_from_slice(piece);
+                }
+                Bytes::from(out)
+            }
+        };
+        Some(Answer {
+            status: self.status,
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, parts)| (*n, parts.join(request_id)))
+                .collect(),
+            body,
+            code: None,
+        })
+    }
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
