@@ -51,11 +51,11 @@ use std::iter::FusedIterator;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny};
+use serde::de::IgnoredAny;
 
-use super::jsonl::{
-    TextSeed, check_body_len, decode_base64, has_control, is_token, json_error_message, opt_text,
-    owned_headers,
+use super::json::{
+    check_body_len, decode_base64, has_control, is_token, json_error_message, opt_text_fns,
+    owned_headers, text_fns,
 };
 use super::{CaptureError, Captured, Item, Limits, Location};
 
@@ -701,36 +701,18 @@ struct Param<'a> {
     file_name: Option<IgnoredAny>,
 }
 
-fn de_method<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    opt_text(d, "request.method as a string")
+opt_text_fns! {
+    de_method => "request.method as a string",
+    de_url => "request.url as a string",
+    de_text => "postData.text as a string",
+    de_encoding => "postData.encoding as a string",
+    de_param_value => "a postData param value as a string",
 }
 
-fn de_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    opt_text(d, "request.url as a string")
-}
-
-fn de_header_name<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
-    TextSeed("a header name as a string").deserialize(d)
-}
-
-fn de_header_value<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
-    TextSeed("a header value as a string").deserialize(d)
-}
-
-fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    opt_text(d, "postData.text as a string")
-}
-
-fn de_encoding<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    opt_text(d, "postData.encoding as a string")
-}
-
-fn de_param_name<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
-    TextSeed("a postData param name as a string").deserialize(d)
-}
-
-fn de_param_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
-    opt_text(d, "a postData param value as a string")
+text_fns! {
+    de_header_name => "a header name as a string",
+    de_header_value => "a header value as a string",
+    de_param_name => "a postData param name as a string",
 }
 
 /// `application/x-www-form-urlencoded` keeps these as they are.
