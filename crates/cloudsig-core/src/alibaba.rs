@@ -85,8 +85,20 @@ impl fmt::Display for Algorithm {
     }
 }
 
-/// An incremental hash of an ACS3 algorithm (SHA-256 or SM3) that accepts bytes and
-/// `write!` text, for the payload hash and the canonical-request hash.
+/// The crate's one incremental hasher ([`crate::hash::Hasher`]), re-exported here: its
+/// `new` takes this cloud's [`Algorithm`] (through `From<Algorithm> for Hash`).
+pub use crate::hash::Hasher;
+
+/// An algorithm names its hash (SHA-256 or SM3), so [`Hasher::new`] takes one.
+impl From<Algorithm> for Hash {
+    /// The algorithm's hash, so that [`Hasher::new`] takes an [`Algorithm`] too.
+    fn from(algorithm: Algorithm) -> Self {
+        algorithm.hash()
+    }
+}
+
+/// The hash of `data` with `algorithm`'s hash, as lowercase hex; the same through the
+/// incremental [`Hasher`], which `write!` can feed.
 ///
 /// ```
 /// use core::fmt::Write;
@@ -97,40 +109,6 @@ impl fmt::Display for Algorithm {
 /// assert_eq!(h.finalize_hex().as_str(),
 ///            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 /// ```
-#[derive(Clone)]
-pub struct Hasher(crate::hash::Hasher);
-
-impl Hasher {
-    /// An empty hasher for `algorithm`.
-    pub fn new(algorithm: Algorithm) -> Self {
-        Self(crate::hash::Hasher::new(algorithm.hash()))
-    }
-
-    /// Feeds bytes.
-    pub fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
-    }
-
-    /// The digest as 64 lowercase hex characters.
-    pub fn finalize_hex(self) -> HexDigest {
-        self.0.finalize_hex()
-    }
-}
-
-impl fmt::Write for Hasher {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Hasher {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("alibaba::Hasher")
-    }
-}
-
-/// The hash of `data` with `algorithm`'s hash, as lowercase hex.
 ///
 /// ```
 /// use cloudsig_core::alibaba::{Algorithm, hash_hex};

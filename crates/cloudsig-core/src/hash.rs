@@ -301,9 +301,10 @@ enum HasherState {
 }
 
 impl Hasher {
-    /// An empty hasher for `hash`.
-    pub fn new(hash: Hash) -> Self {
-        Self(match hash {
+    /// An empty hasher for `hash`: a [`Hash`](enum@Hash), or a cloud's algorithm
+    /// (`alibaba::Algorithm`, `huawei::Algorithm`), which names its hash.
+    pub fn new(hash: impl Into<Hash>) -> Self {
+        Self(match hash.into() {
             Hash::Sha1 => HasherState::Sha1(Sha1::new()),
             Hash::Sha256 => HasherState::Sha256(Sha256::new()),
             Hash::Sm3 => HasherState::Sm3(Sm3::new()),

@@ -261,7 +261,19 @@ fn check_scope_part(part: &str, field: &'static str) -> Result<(), Error> {
     Ok(())
 }
 
-/// An incremental hash of the algorithm's kind (SHA-256 or SM3) that `write!` can feed.
+/// The crate's one incremental hasher ([`crate::hash::Hasher`]), re-exported here: its
+/// `new` takes this cloud's [`Algorithm`] (through `From<Algorithm> for Hash`).
+pub use crate::hash::Hasher;
+
+/// An algorithm names its hash (SHA-256 or SM3), so [`Hasher::new`] takes one.
+impl From<Algorithm> for Hash {
+    /// The algorithm's hash, so that [`Hasher::new`] takes an [`Algorithm`] too.
+    fn from(algorithm: Algorithm) -> Self {
+        algorithm.hash()
+    }
+}
+
+/// The hex hash of `data` with `algorithm`'s hash (SM3 for SDK-HMAC-SM3, else SHA-256).
 ///
 /// ```
 /// use core::fmt::Write;
@@ -273,40 +285,6 @@ fn check_scope_part(part: &str, field: &'static str) -> Result<(), Error> {
 /// assert_eq!(hash_hex(Algorithm::SdkHmacSha256, b"").as_str(),
 ///            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 /// ```
-#[derive(Clone)]
-pub struct Hasher(crate::hash::Hasher);
-
-impl Hasher {
-    /// An empty hasher for `algorithm`'s hash.
-    pub fn new(algorithm: Algorithm) -> Self {
-        Self(crate::hash::Hasher::new(algorithm.hash()))
-    }
-
-    /// Feeds bytes.
-    pub fn update(&mut self, data: &[u8]) {
-        self.0.update(data);
-    }
-
-    /// The digest as 64 lowercase hex characters.
-    pub fn finalize_hex(self) -> HexDigest {
-        self.0.finalize_hex()
-    }
-}
-
-impl fmt::Write for Hasher {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Hasher {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("huawei::Hasher")
-    }
-}
-
-/// The hex hash of `data` with `algorithm`'s hash (SM3 for SDK-HMAC-SM3, else SHA-256).
 pub fn hash_hex(algorithm: Algorithm, data: &[u8]) -> HexDigest {
     // SHA-256 in one pass (ACS3 and SDK-HMAC payloads), through `hash::hash_hex`.
     crate::hash::hash_hex(algorithm.hash(), data)

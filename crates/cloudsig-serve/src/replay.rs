@@ -1,10 +1,11 @@
 //! Replay stores: where the nonces of authenticated requests are recorded for their
 //! window, in memory for one instance or in Redis for several behind a load balancer.
 //!
-//! The trait lives here, not in `cloudsig-verify`, because a shared store is reached
-//! over the network: its check is asynchronous (tokio), and the verify library stays
-//! synchronous and free of an async runtime. The in-memory store is the verifier's own
-//! [`ReplayGuard`], so a single instance behaves exactly as `cloudsig verify` does.
+//! The seam itself is `cloudsig_verify::replay::NonceStore`, synchronous as the verify
+//! library is. This crate's [`ReplayStore`] is its asynchronous form, because a shared
+//! store is reached over the network (tokio): [`MemoryStore`] puts any `NonceStore`
+//! behind a lock (by default the verifier's own [`ReplayGuard`], so a single instance
+//! behaves exactly as `cloudsig verify` does), and [`RedisStore`] is the shared one.
 
 use std::fmt;
 use std::future::Future;
@@ -13,33 +14,14 @@ use std::sync::Mutex;
 
 use cloudsig_verify::Report;
 use cloudsig_verify::conformance::ReplayGuard;
+use cloudsig_verify::replay::NonceStore;
 use sha2::{Digest, Sha256};
 
 /// A boxed future, as the store methods return (no `async fn` in a dyn-compatible trait).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The store could not be asked: the request's nonce was not checked.
-#[derive(Debug)]
-pub struct StoreError {
-    message: String,
-}
-
-impl StoreError {
-    /// An error with a message (never a key or a nonce).
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "replay store: {}", self.message)
-    }
-}
-
-impl std::error::Error for StoreError {}
+/// The store could not be asked: verify's error, so one error type serves both seams.
+pub use cloudsig_verify::replay::StoreError;
 
 /// Checks a verified request's nonce and records it.
 ///
@@ -62,33 +44,37 @@ pub fn has_nonce(report: &Report) -> bool {
     report.nonce.is_some() || report.signature_nonce.is_some()
 }
 
-/// One instance's store: the verifier's [`ReplayGuard`] behind a lock.
+/// One instance's store: a synchronous [`NonceStore`] behind a lock, by default the
+/// verifier's [`ReplayGuard`].
 #[derive(Debug)]
-pub struct MemoryStore {
-    guard: Mutex<ReplayGuard>,
+pub struct MemoryStore<S = ReplayGuard> {
+    guard: Mutex<S>,
 }
 
 impl MemoryStore {
     /// A store for the verifier's window in seconds.
     pub fn new(window: i64) -> Self {
+        Self::with_store(ReplayGuard::new(window))
+    }
+}
+
+impl<S> MemoryStore<S> {
+    /// A store asking `store` (a library user's [`NonceStore`]).
+    pub fn with_store(store: S) -> Self {
         Self {
-            guard: Mutex::new(ReplayGuard::new(window)),
+            guard: Mutex::new(store),
         }
     }
 }
 
-impl ReplayStore for MemoryStore {
+impl<S: NonceStore + Send + fmt::Debug> ReplayStore for MemoryStore<S> {
     fn observe<'a>(
         &'a self,
         report: &'a mut Report,
         now: i64,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         let result = match self.guard.lock() {
-            Ok(mut guard) => {
-                guard.advance(now);
-                guard.observe(report);
-                Ok(())
-            }
+            Ok(mut guard) => guard.check(report, now),
             Err(_) => Err(StoreError::new("the in-memory store's lock is poisoned")),
         };
         Box::pin(std::future::ready(result))

@@ -49,6 +49,7 @@ pub mod params;
 pub mod pipeline;
 pub mod redact;
 pub mod render;
+pub mod replay;
 pub mod report;
 mod tencent;
 pub use tencent::{auth, codes};

@@ -13,6 +13,7 @@ use crate::cache::KeyCache;
 use crate::capture::jsonl::{self, Scratch};
 use crate::capture::{CaptureError, Item, Limits, Location};
 use crate::conformance::ReplayGuard;
+use crate::replay::{NonceStore, check_or_reject};
 use crate::report::{Report, Verdict};
 use crate::verifier::{Verifier, unreadable};
 
@@ -101,7 +102,7 @@ pub fn verify_items_with_replay<I, S>(
     items: I,
     verifier: &Verifier,
     threads: usize,
-    replay: &mut ReplayGuard,
+    replay: &mut (impl NonceStore + ?Sized),
     sink: S,
 ) -> io::Result<Summary>
 where
@@ -149,7 +150,7 @@ pub fn verify_jsonl_with_replay<R, S>(
     verifier: &Verifier,
     limits: Limits,
     threads: usize,
-    replay: &mut ReplayGuard,
+    replay: &mut (impl NonceStore + ?Sized),
     sink: S,
 ) -> io::Result<Summary>
 where
@@ -203,7 +204,7 @@ pub fn verify_jsonl_where_with_replay<R, K, S>(
     verifier: &Verifier,
     limits: Limits,
     threads: usize,
-    replay: &mut ReplayGuard,
+    replay: &mut (impl NonceStore + ?Sized),
     keep: K,
     sink: S,
 ) -> io::Result<Summary>
@@ -570,7 +571,8 @@ where
 }
 
 /// [`run`], giving each batch's emptied report vector to `recycled` if given, with the
-/// replay store `replay` (its clock moved to the verifier's time first).
+/// replay store `replay`, asked at the verifier's time (a report whose nonce it cannot
+/// check is refused).
 fn run_recycling<U, I, W, S>(
     units: I,
     verifier: &Verifier,
@@ -578,7 +580,7 @@ fn run_recycling<U, I, W, S>(
     work: W,
     mut sink: S,
     recycled: Option<&Recycle<Report>>,
-    replay: &mut ReplayGuard,
+    replay: &mut (impl NonceStore + ?Sized),
 ) -> io::Result<Summary>
 where
     U: Send,
@@ -586,7 +588,7 @@ where
     W: Fn(U, &mut KeyCache) -> Batch + Sync,
     S: FnMut(Report) -> io::Result<()>,
 {
-    replay.advance(verifier.options().now);
+    let now = verifier.options().now;
     let mut summary = Summary::default();
     let mut index = 0usize;
     let mut line_base = 0u64;
@@ -605,7 +607,7 @@ where
             if batch.lines.is_some() {
                 r.location.line = r.location.line.map(|l| l + line_base);
             }
-            replay.observe(&mut r);
+            check_or_reject(replay, &mut r, now);
             summary.add(&r);
             sink(r)?;
         }

@@ -12,6 +12,7 @@ use crate::conformance::ReplayGuard;
 use crate::huawei::Huawei;
 use crate::keys::{KeyProvider, KeyRing};
 use crate::options::{Ctx, Options};
+use crate::replay::{NonceStore, check_or_reject};
 use crate::report::{Report, Scheme, Verdict};
 use crate::tencent::{self, Tencent};
 use crate::wing::Wing;
@@ -168,24 +169,33 @@ fn unclaimed(cap: &RequestView<'_>, value: Option<&str>) -> Report {
     r
 }
 
-/// A verifier with its key cache and the in-order replay guard: verify a capture's
+/// A verifier with its key cache and the in-order replay store (a [`NonceStore`]: in
+/// memory by default, a service's own with [`Session::with_store`]): verify a capture's
 /// requests one after another.
 #[derive(Debug)]
-pub struct Session<K = KeyRing> {
+pub struct Session<K = KeyRing, S = ReplayGuard> {
     verifier: Verifier<K>,
     cache: KeyCache,
-    replay: ReplayGuard,
+    replay: S,
 }
 
 impl<K: KeyProvider> Session<K> {
-    /// A session over `verifier`.
+    /// A session over `verifier`, its nonces remembered in memory (a [`ReplayGuard`]
+    /// for the verifier's window).
     pub fn new(verifier: Verifier<K>) -> Self {
-        let mut replay = ReplayGuard::new(verifier.options.replay_window());
-        replay.advance(verifier.options.now);
+        let replay = ReplayGuard::new(verifier.options.replay_window());
+        Self::with_store(verifier, replay)
+    }
+}
+
+impl<K: KeyProvider, S: NonceStore> Session<K, S> {
+    /// A session over `verifier` whose nonces are checked in `store` (a service's
+    /// shared store, say): a report whose nonce the store cannot check is refused.
+    pub fn with_store(verifier: Verifier<K>, store: S) -> Self {
         Self {
             verifier,
             cache: KeyCache::default(),
-            replay,
+            replay: store,
         }
     }
 
@@ -197,7 +207,7 @@ impl<K: KeyProvider> Session<K> {
     /// Verifies the next request of the capture.
     pub fn verify(&mut self, cap: &Captured) -> Report {
         let mut report = self.verifier.check(cap, &mut self.cache);
-        self.replay.observe(&mut report);
+        check_or_reject(&mut self.replay, &mut report, self.verifier.options.now);
         report
     }
 
@@ -212,7 +222,7 @@ impl<K: KeyProvider> Session<K> {
     /// Applies the replay check to a report made by [`Verifier::check`] elsewhere (for
     /// example on a worker thread). Feed reports in capture order.
     pub fn observe(&mut self, report: &mut Report) {
-        self.replay.observe(report);
+        check_or_reject(&mut self.replay, report, self.verifier.options.now);
     }
 }
 

@@ -45,6 +45,7 @@ use ::http::header::{HeaderName, HeaderValue};
 use ::http::request::Parts;
 use ::http::uri::{PathAndQuery, Uri};
 
+use crate::encode::{InvalidUtf8, PlusIs};
 use crate::error::{Error, Stage};
 use crate::wire::HttpRequest;
 
@@ -106,8 +107,7 @@ pub(crate) fn decode_params(text: &str, what: &str) -> Result<Vec<(String, Strin
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8()
+            crate::encode::decode(s, PlusIs::Plus, InvalidUtf8::Reject)
                 .map(|c| c.into_owned())
                 .map_err(|_| {
                     Error::new(

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::str::FromStr;
 
-use super::jsonl::is_tchar;
+use super::json::is_tchar;
 
 /// A capture format.
 #[non_exhaustive]

@@ -13,6 +13,7 @@ use std::fmt;
 
 pub mod detect;
 pub mod har;
+mod json;
 pub mod jsonl;
 mod obs_text;
 pub(crate) use obs_text::note as obs_text_note;

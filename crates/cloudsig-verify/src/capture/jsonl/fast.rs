@@ -292,7 +292,11 @@ impl Parser<'_, '_> {
         }
         let start = self.i + 1;
         let mut end = start;
-        while b.get(end).copied().is_some_and(super::is_tchar) {
+        while b
+            .get(end)
+            .copied()
+            .is_some_and(super::super::json::is_tchar)
+        {
             end += 1;
         }
         if end == start || b.get(end) != Some(&b'"') {
