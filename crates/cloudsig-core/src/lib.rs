@@ -3,9 +3,10 @@
 //! The allocation-free heart of cloudsig: HMAC/SHA primitives, key derivation and
 //! signature encodings for cloud API signatures, usable without `std` or `alloc`.
 //!
-//! - [`tc3`]: Tencent Cloud TC3-HMAC-SHA256 key derivation ([`tc3::SigningKey`], cacheable
-//!   per date and service) and the hex signature.
-//! - [`v1`]: Tencent Cloud v1 HmacSHA1 / HmacSHA256, base64.
+//! - [`tencent`]: Tencent Cloud's two schemes, also re-exported at the root:
+//!   - [`tc3`]: TC3-HMAC-SHA256 key derivation ([`tc3::SigningKey`], cacheable per date and
+//!     service) and the hex signature;
+//!   - [`v1`]: v1 HmacSHA1 / HmacSHA256, base64.
 //! - [`alibaba`]: Alibaba Cloud ACS3-HMAC-SHA256 / ACS3-HMAC-SM3 (hex) and the ROA and RPC
 //!   HMAC-SHA1 signatures (base64).
 //! - [`huawei`]: Huawei Cloud SDK-HMAC-SHA256, SDK-HMAC-SM3 and V11-HMAC-SHA256 (HKDF key
@@ -21,7 +22,8 @@
 //!
 //! ## Adding a cloud
 //!
-//! One file, `src/<cloud>.rs`, declared in this file: its algorithm names (an `Algorithm`
+//! One module, `src/<cloud>.rs` (with `src/<cloud>/` for a cloud of several schemes, as
+//! `tencent`), declared in this file: its algorithm names (an `Algorithm`
 //! enum with `name`/`from_name` and the [`hash::Hash`](enum@hash::Hash) it uses), its key derivation and
 //! its string-to-sign writer and signer, all built on [`hash::Mac`], [`hash::Hasher`] and
 //! the date module, without allocating. Extend `tests/no_alloc.rs` to the new signer.
@@ -53,8 +55,9 @@ pub mod hash;
 pub mod huawei;
 mod secret;
 mod sha256;
-pub mod tc3;
-pub mod v1;
+pub mod tencent;
+
+pub use tencent::{tc3, v1};
 
 pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
 pub use error::{Error, ErrorKind};
