@@ -92,6 +92,8 @@ pub enum Error {
     Sign(cloudsig_canonical::Error),
     /// The request's body is a stream, which cannot be hashed before it is sent.
     StreamingBody,
+    /// The endpoint given to send requests to is not an `http`/`https` URL with a host.
+    Endpoint(String),
 }
 
 impl fmt::Display for Error {
@@ -102,6 +104,7 @@ impl fmt::Display for Error {
             Self::StreamingBody => f.write_str(
                 "signing: the request body is a stream; give it as bytes so that it can be hashed",
             ),
+            Self::Endpoint(e) => write!(f, "endpoint: {e}"),
         }
     }
 }
@@ -111,7 +114,7 @@ impl std::error::Error for Error {
         match self {
             Self::Credentials(e) => Some(e),
             Self::Sign(e) => Some(e),
-            Self::StreamingBody => None,
+            Self::StreamingBody | Self::Endpoint(_) => None,
         }
     }
 }
