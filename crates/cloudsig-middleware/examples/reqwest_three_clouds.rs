@@ -11,7 +11,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use cloudsig_middleware::SigningMiddleware;
+use cloudsig_middleware::{ApiCall, SigningMiddleware};
 
 /// Runs the example.
 #[tokio::main]
@@ -26,8 +26,7 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client();
     let response = client
         .post("https://cvm.tencentcloudapi.com/")
-        .header("X-TC-Action", "DescribeRegions")
-        .header("X-TC-Version", "2017-03-12")
+        .tencent_action("DescribeRegions", "2017-03-12")
         .json(&serde_json::json!({}))
         .send()
         .await?;
@@ -40,8 +39,7 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client();
     let response = client
         .post("https://ecs.cn-hangzhou.aliyuncs.com/?RegionId=cn-hangzhou")
-        .header("x-acs-action", "DescribeRegions")
-        .header("x-acs-version", "2014-05-26")
+        .alibaba_action("DescribeRegions", "2014-05-26")
         .send()
         .await?;
     // end user

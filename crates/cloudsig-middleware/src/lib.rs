@@ -37,11 +37,13 @@ use std::sync::Arc;
 use cloudsig_canonical::http::{alibaba, huawei, tencent};
 use cloudsig_credentials::ProvideCredentials;
 
+mod call;
 #[cfg(feature = "reqwest")]
 mod reqwest_mw;
 #[cfg(feature = "tower")]
 mod tower_layer;
 
+pub use call::ApiCall;
 #[cfg(feature = "reqwest")]
 pub use reqwest_mw::SigningMiddleware;
 #[cfg(feature = "tower")]

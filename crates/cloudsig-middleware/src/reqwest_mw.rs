@@ -15,11 +15,12 @@ use crate::{Error, Scheme, Signer};
 ///
 /// ```no_run
 /// use cloudsig_credentials::Environment;
-/// use cloudsig_middleware::SigningMiddleware;
+/// use cloudsig_middleware::{ApiCall, SigningMiddleware};
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = SigningMiddleware::tc3_from_env(Environment::process()).client();
 /// let resp = client.post("https://cvm.tencentcloudapi.com/")
-///     .header("X-TC-Action", "DescribeRegions").header("X-TC-Version", "2017-03-12")
+///     .tencent_action("DescribeRegions", "2017-03-12")
+///     .header("Content-Type", "application/json")
 ///     .body("{}").send().await?;
 /// # Ok(()) }
 /// ```

@@ -1,6 +1,6 @@
 //! Runs the examples (each signs, sends to its own local verifying endpoint, and fails
 //! unless every signature is accepted), so `cargo test` proves they work; and holds the
-//! reqwest example to at most ten lines of the user's own code per cloud.
+//! reqwest example to under ten lines (nine at most) of the user's own code per cloud.
 // Each example includes the shared endpoint module; loaded twice here, on purpose.
 #![allow(clippy::duplicate_mod)]
 
@@ -42,7 +42,7 @@ fn user_blocks(source: &str) -> Vec<(String, usize)> {
 }
 
 #[test]
-fn reqwest_example_needs_at_most_ten_user_lines_per_cloud() {
+fn reqwest_example_needs_under_ten_user_lines_per_cloud() {
     let source = include_str!("../examples/reqwest_three_clouds.rs");
     let blocks = user_blocks(source);
     let titles: Vec<&str> = blocks.iter().map(|(t, _)| t.as_str()).collect();
@@ -55,7 +55,8 @@ fn reqwest_example_needs_at_most_ten_user_lines_per_cloud() {
         ]
     );
     for (title, lines) in &blocks {
-        assert!(*lines <= 10, "{title}: {lines} lines of user code");
+        // "Under ten lines" (issue 15's Done-when): nine at most.
+        assert!(*lines <= 9, "{title}: {lines} lines of user code");
     }
 }
 
