@@ -17,6 +17,19 @@
 //!    [`crate::Unsupported`] `{ mode, profile }` ([`crate::Error::unsupported_mode`]),
 //!    and the chain goes on to the next provider, as the SDK does when the fetch fails.
 //!    A `StsToken` profile with an empty `sts_token` is refused.
+//!
+//!    Why `RamRoleArn` (and the file's `ram_role_arn`) is not fetched: the SDK assumes
+//!    the role with STS `AssumeRole`, an RPC call signed with the profile's own
+//!    AccessKey (HMAC-SHA1), with its session name, policy and external id, cached
+//!    until 15 minutes before expiry. It is not implemented yet, so where STS answers,
+//!    the SDK signs as the role and cloudsig does not: `static_chain` and
+//!    `crate::fetch::DefaultChain::alibaba` go on to the next provider (the credentials
+//!    file, then the ECS RAM role), as the SDK does only when STS cannot be reached (the
+//!    oracle cases `alibaba-cli-ram-role-arn` and `alibaba-ini-ram-role-arn`). To sign as
+//!    the role, assume it yourself (`aliyun sts AssumeRole`) and give the result as a
+//!    `StsToken` profile or `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` /
+//!    `ALIBABA_CLOUD_SECURITY_TOKEN`; [`crate::Error::unsupported_mode`] on
+//!    [`from_cli_profile`]'s or [`from_profile`]'s error says which profile needs it.
 //! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
 //!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
 //!    (default `default`; set but empty names the section `""`), `type = access_key` with

@@ -37,11 +37,13 @@ use std::sync::Arc;
 use cloudsig_canonical::http::{alibaba, huawei, tencent};
 use cloudsig_credentials::ProvideCredentials;
 
+mod call;
 #[cfg(feature = "reqwest")]
 mod reqwest_mw;
 #[cfg(feature = "tower")]
 mod tower_layer;
 
+pub use call::ApiCall;
 #[cfg(feature = "reqwest")]
 pub use reqwest_mw::SigningMiddleware;
 #[cfg(feature = "tower")]
@@ -92,6 +94,8 @@ pub enum Error {
     Sign(cloudsig_canonical::Error),
     /// The request's body is a stream, which cannot be hashed before it is sent.
     StreamingBody,
+    /// The endpoint given to send requests to is not an `http`/`https` URL with a host.
+    Endpoint(String),
 }
 
 impl fmt::Display for Error {
@@ -102,6 +106,7 @@ impl fmt::Display for Error {
             Self::StreamingBody => f.write_str(
                 "signing: the request body is a stream; give it as bytes so that it can be hashed",
             ),
+            Self::Endpoint(e) => write!(f, "endpoint: {e}"),
         }
     }
 }
@@ -111,7 +116,7 @@ impl std::error::Error for Error {
         match self {
             Self::Credentials(e) => Some(e),
             Self::Sign(e) => Some(e),
-            Self::StreamingBody => None,
+            Self::StreamingBody | Self::Endpoint(_) => None,
         }
     }
 }

@@ -19,6 +19,27 @@ pub const KEYS: &str = "AKIDexample0000000000000000000000000 tencentExampleSecre
                         LTAIexample alibabaExampleSecret\n\
                         HWEXAMPLEAK huaweiExampleSK";
 
+/// The user's environment, standing in for the process's (which an application reads
+/// with `Environment::process()`): the example credentials in the variables the official
+/// SDKs read first (`TENCENTCLOUD_SECRET_ID`/`_KEY`, `ALIBABA_CLOUD_ACCESS_KEY_ID`/
+/// `_SECRET`, `HUAWEICLOUD_SDK_AK`/`_SK`), without changing this process's variables.
+#[allow(dead_code)] // the tower example gives its credentials directly
+pub fn environment() -> cloudsig_credentials::Environment {
+    cloudsig_credentials::Environment::empty()
+        .var(
+            "TENCENTCLOUD_SECRET_ID",
+            "AKIDexample0000000000000000000000000",
+        )
+        .var(
+            "TENCENTCLOUD_SECRET_KEY",
+            "tencentExampleSecretKey0000000000",
+        )
+        .var("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample")
+        .var("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "alibabaExampleSecret")
+        .var("HUAWEICLOUD_SDK_AK", "HWEXAMPLEAK")
+        .var("HUAWEICLOUD_SDK_SK", "huaweiExampleSK")
+}
+
 /// Starts the verifying endpoint; it serves at most `max` connections, then stops.
 pub async fn start_verifying_endpoint(
     max: usize,
