@@ -2,34 +2,73 @@
 //! `SignedHeaders` value.
 
 use cloudsig_canonical::SignedHeaders;
-use cloudsig_core::UtcDate;
 use cloudsig_core::tc3::SigningKey;
+use cloudsig_core::{SecretKey, Sha256Hasher, UtcDate, constant_time_eq};
 
 use crate::keys::IdMap;
 
-/// Per-worker caches: derived TC3 keys by (SecretId, date, service), so a capture of
-/// many requests from one client derives each key once, and the last parsed
+/// Per-worker caches: derived TC3 keys by (SecretId, date, service, secret), so a
+/// capture of many requests from one client derives each key once, and the last parsed
 /// `SignedHeaders`. Bounded: cleared when it grows past 4096 keys. Lookups allocate
 /// nothing.
+///
+/// An entry is used only for the secret it was derived from: beside it is the SHA-256 of
+/// that secret (compared in constant time), so when the key ring is reloaded or a
+/// [`KeyProvider`](crate::keys::KeyProvider) rotates a SecretId's secret, the old derivation is
+/// not used for the new secret (nor the new for the old). The secret itself is not kept.
 #[derive(Debug, Default, Clone)]
 pub struct KeyCache {
-    keys: IdMap<Vec<(UtcDate, String, SigningKey)>>,
+    keys: IdMap<Vec<Derived>>,
     len: usize,
     pub(crate) signed_headers: Option<(String, SignedHeaders)>,
+}
+
+/// One cached derivation: its date and service, the SHA-256 of the secret it was derived
+/// from, and the key.
+#[derive(Debug, Clone)]
+struct Derived {
+    date: UtcDate,
+    service: String,
+    secret: SecretFingerprint,
+    key: SigningKey,
+}
+
+/// The SHA-256 of a secret key; `Debug` prints nothing of it.
+#[derive(Clone)]
+struct SecretFingerprint([u8; 32]);
+
+impl SecretFingerprint {
+    fn of(secret: &SecretKey) -> Self {
+        let mut h = Sha256Hasher::new();
+        h.update(secret.expose_secret());
+        Self(h.finalize())
+    }
+
+    fn matches(&self, other: &Self) -> bool {
+        constant_time_eq(&self.0, &other.0)
+    }
+}
+
+impl core::fmt::Debug for SecretFingerprint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SecretFingerprint(<redacted>)")
+    }
 }
 
 impl KeyCache {
     pub(crate) fn get(
         &mut self,
         id: &str,
-        secret: &cloudsig_core::SecretKey,
+        secret: &SecretKey,
         date: UtcDate,
         service: &str,
     ) -> Option<&SigningKey> {
-        let known = self
-            .keys
-            .get(id)
-            .and_then(|v| v.iter().position(|(d, s, _)| *d == date && s == service));
+        let fingerprint = SecretFingerprint::of(secret);
+        let known = self.keys.get(id).and_then(|v| {
+            v.iter().position(|d| {
+                d.date == date && d.service == service && d.secret.matches(&fingerprint)
+            })
+        });
         let position = match known {
             Some(p) => p,
             None => {
@@ -39,12 +78,17 @@ impl KeyCache {
                 }
                 let key = SigningKey::derive(secret, &date, service).ok()?;
                 let list = self.keys.entry(id.to_string()).or_default();
-                list.push((date, service.to_string(), key));
+                list.push(Derived {
+                    date,
+                    service: service.to_string(),
+                    secret: fingerprint,
+                    key,
+                });
                 self.len += 1;
                 list.len() - 1
             }
         };
-        self.keys.get(id)?.get(position).map(|(_, _, k)| k)
+        self.keys.get(id)?.get(position).map(|d| &d.key)
     }
 
     /// The parsed `SignedHeaders` value, taken out of the cache (the last one when it
@@ -69,5 +113,63 @@ impl KeyCache {
             },
             None => Ok((value.to_string(), SignedHeaders::parse(value)?)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cloudsig_canonical::tencent::{Credentials, FixedClock, Tc3Call, sign_tc3};
+
+    use crate::capture::{Captured, Location};
+    use crate::keys::KeyRing;
+    use crate::tencent::codes;
+    use crate::{KeyCache, Options, Verdict, Verifier};
+
+    const NOW: i64 = 1_700_000_000;
+
+    /// A TC3 request for `AKIDrotated` signed by the canonical signer with `secret`.
+    fn signed_with(secret: &str) -> Captured {
+        let creds = Credentials::new("AKIDrotated", secret).unwrap();
+        let call = Tc3Call::new("cvm", "DescribeInstances", "2017-03-12").body("{}");
+        let signed = sign_tc3(&creds, &call, &FixedClock(NOW)).unwrap();
+        Captured {
+            location: Location::default(),
+            method: signed.method().into(),
+            target: signed.path().into(),
+            headers: signed.headers().to_vec(),
+            body: signed.body().to_vec(),
+        }
+    }
+
+    fn verifier(ring: &str) -> Verifier {
+        Verifier::new(KeyRing::parse(ring, "test").unwrap(), Options::at(NOW))
+    }
+
+    /// A key ring reloaded with a new secret for the same SecretId (serve's SIGHUP, a
+    /// provider's rotation) while a worker keeps its cache: the key derived from the
+    /// old secret must not be used for the new one.
+    #[test]
+    fn a_rotated_secret_for_the_same_id_is_derived_again() {
+        let old = signed_with("oldSecretOldSecret");
+        let new = signed_with("newSecretNewSecret");
+        let mut cache = KeyCache::default();
+        let before = verifier("AKIDrotated oldSecretOldSecret");
+        assert_eq!(before.check(&old, &mut cache).verdict, Verdict::Valid);
+        assert_eq!(
+            before.check(&new, &mut cache).code(),
+            Some(codes::SIGNATURE_FAILURE)
+        );
+
+        let after = verifier("AKIDrotated newSecretNewSecret");
+        let r = after.check(&old, &mut cache);
+        assert_eq!(r.code(), Some(codes::SIGNATURE_FAILURE), "{r}");
+        let r = after.check(&new, &mut cache);
+        assert_eq!(r.verdict, Verdict::Valid, "{r}");
+        // And back: both derivations may be live at once, neither wins by mistake.
+        assert_eq!(before.check(&old, &mut cache).verdict, Verdict::Valid);
+        assert_eq!(
+            before.check(&new, &mut cache).code(),
+            Some(codes::SIGNATURE_FAILURE)
+        );
     }
 }
