@@ -109,8 +109,12 @@ impl<R: Read> Read for Counted<R> {
             bar.inc(u64::try_from(n).unwrap_or(u64::MAX));
             if bar.is_hidden() && self.start.elapsed() >= self.delay {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
+                // Drawn now, before the ticker starts: `tick()` does nothing once a
+                // steady ticker is installed, so the first frame would wait for the
+                // ticker thread and a short run could finish before it ever drew
+                // (seen as a flaky `tests/progress.rs` under load).
+                bar.force_draw();
                 bar.enable_steady_tick(Duration::from_millis(200));
-                bar.tick();
             }
         }
         Ok(n)
