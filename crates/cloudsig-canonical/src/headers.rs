@@ -183,6 +183,7 @@ pub fn trim_blanks(s: &str) -> &str {
 ///
 /// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~`` (one
 /// `match`, which compiles to range and bit tests rather than a search of a list).
+#[inline]
 pub fn is_tchar(b: u8) -> bool {
     matches!(
         b,

@@ -137,42 +137,12 @@ pub(super) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
 }
 
-/// Whether `b` is an RFC 9110 `tchar`.
+/// Whether `b` is an RFC 9110 `tchar`: the one test of every crate,
+/// [`cloudsig_canonical::headers::is_tchar`].
 #[inline]
 pub(super) fn is_tchar(b: u8) -> bool {
-    TCHAR.get(usize::from(b)) == Some(&true)
+    cloudsig_canonical::headers::is_tchar(b)
 }
-
-/// Which bytes are RFC 9110 `tchar`s, by byte value. (Evaluated at compile time: an
-/// index out of bounds could only fail the build, and `b` stays below 256.)
-#[allow(clippy::indexing_slicing)]
-static TCHAR: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            );
-        b += 1;
-    }
-    t
-};
 
 /// Whether `bytes` has a byte up to `max` (a control character, and space when `max` is
 /// a space; `max` below 127) or DEL. Eight bytes at a time: a byte below `max + 1` or
