@@ -3,7 +3,7 @@
 
 use cloudsig_canonical::SignedHeaders;
 use cloudsig_core::tc3::SigningKey;
-use cloudsig_core::{SecretKey, Sha256Hasher, UtcDate, constant_time_eq};
+use cloudsig_core::{SecretKey, UtcDate, constant_time_eq};
 
 use crate::keys::IdMap;
 
@@ -12,10 +12,13 @@ use crate::keys::IdMap;
 /// `SignedHeaders`. Bounded: cleared when it grows past 4096 keys. Lookups allocate
 /// nothing.
 ///
-/// An entry is used only for the secret it was derived from: beside it is the SHA-256 of
-/// that secret (compared in constant time), so when the key ring is reloaded or a
+/// An entry is used only for the secret it was derived from: beside it is a copy of that
+/// secret (a [`SecretKey`]: wiped on drop, never printed, as in the key ring), compared in
+/// constant time, so when the key ring is reloaded or a
 /// [`KeyProvider`](crate::keys::KeyProvider) rotates a SecretId's secret, the old derivation is
-/// not used for the new secret (nor the new for the old). The secret itself is not kept.
+/// not used for the new secret (nor the new for the old). A copy rather than a SHA-256
+/// fingerprint: comparing a few dozen bytes costs far less than hashing the secret again
+/// for every request, and the process holds the secret in its key ring anyway.
 #[derive(Debug, Default, Clone)]
 pub struct KeyCache {
     keys: IdMap<Vec<Derived>>,
@@ -23,36 +26,14 @@ pub struct KeyCache {
     pub(crate) signed_headers: Option<(String, SignedHeaders)>,
 }
 
-/// One cached derivation: its date and service, the SHA-256 of the secret it was derived
-/// from, and the key.
+/// One cached derivation: its date and service, the secret it was derived from, and the
+/// key.
 #[derive(Debug, Clone)]
 struct Derived {
     date: UtcDate,
     service: String,
-    secret: SecretFingerprint,
+    secret: SecretKey,
     key: SigningKey,
-}
-
-/// The SHA-256 of a secret key; `Debug` prints nothing of it.
-#[derive(Clone)]
-struct SecretFingerprint([u8; 32]);
-
-impl SecretFingerprint {
-    fn of(secret: &SecretKey) -> Self {
-        let mut h = Sha256Hasher::new();
-        h.update(secret.expose_secret());
-        Self(h.finalize())
-    }
-
-    fn matches(&self, other: &Self) -> bool {
-        constant_time_eq(&self.0, &other.0)
-    }
-}
-
-impl core::fmt::Debug for SecretFingerprint {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SecretFingerprint(<redacted>)")
-    }
 }
 
 impl KeyCache {
@@ -63,10 +44,11 @@ impl KeyCache {
         date: UtcDate,
         service: &str,
     ) -> Option<&SigningKey> {
-        let fingerprint = SecretFingerprint::of(secret);
         let known = self.keys.get(id).and_then(|v| {
             v.iter().position(|d| {
-                d.date == date && d.service == service && d.secret.matches(&fingerprint)
+                d.date == date
+                    && d.service == service
+                    && constant_time_eq(d.secret.expose_secret(), secret.expose_secret())
             })
         });
         let position = match known {
@@ -81,7 +63,7 @@ impl KeyCache {
                 list.push(Derived {
                     date,
                     service: service.to_string(),
-                    secret: fingerprint,
+                    secret: secret.clone(),
                     key,
                 });
                 self.len += 1;
