@@ -181,10 +181,34 @@ pub fn trim_blanks(s: &str) -> &str {
 /// assert!(!is_tchar(b':') && !is_tchar(b' '));
 /// ```
 ///
-/// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~`` (one
-/// `match`, which compiles to range and bit tests rather than a search of a list).
+/// A lookup in a 256-entry table built at compile time from the RFC's list. Measured
+/// against the `match` it is built from: the JSON-lines reader (which tests every header
+/// name byte) spent 10.5 M more instructions on 20,000 requests with the `match` inlined
+/// (callgrind, `cloudsig verify --threads 1` on a `make-jsonl` capture: 1.035 G against
+/// 1.024 G in all), so the table is the one copy.
 #[inline]
 pub fn is_tchar(b: u8) -> bool {
+    TCHAR.get(usize::from(b)) == Some(&true)
+}
+
+/// Which bytes are RFC 9110 `tchar`s, by byte value (evaluated at compile time: an
+/// index out of bounds could only fail the build).
+#[allow(clippy::indexing_slicing)]
+static TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b < 256`: the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let c = b as u8;
+        t[b] = tchar_by_rule(c);
+        b += 1;
+    }
+    t
+};
+
+/// The token characters of RFC 9110: letters, digits and ``!#$%&'*+-.^_`|~``.
+const fn tchar_by_rule(b: u8) -> bool {
     matches!(
         b,
         b'0'..=b'9'
