@@ -90,8 +90,155 @@ pub fn oidc_configured(env: &Environment) -> bool {
         && env.non_empty("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").is_some()
 }
 
-/// Provider 3: the Alibaba Cloud CLI's `~/.aliyun/config.json`.
+/// What a profile gives: credentials as they are, or a RAM role to assume first.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ProfileEntry {
+    /// `AK` / `StsToken` (`type = access_key`): the credentials themselves.
+    Static(Credentials),
+    /// `RamRoleArn` / `ChainableRamRoleArn` (`type = ram_role_arn`): STS `AssumeRole`,
+    /// which needs the network (`crate::fetch::alibaba_ram_role_arn`).
+    RamRoleArn(RamRoleArn),
+}
+
+/// A RAM role to assume with STS `AssumeRole`, as credentials-python builds its
+/// `RamRoleArnCredentialsProvider` from a profile (`provider/cli_profile.py`,
+/// `provider/profile.py`, `provider/ram_role_arn.py`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RamRoleArn {
+    /// What signs the `AssumeRole` call: the profile's own AccessKey, or for a
+    /// `ChainableRamRoleArn` what its `source_profile` gives (perhaps another role).
+    pub source: Box<ProfileEntry>,
+    /// The role (`ram_role_arn`, `role_arn`; else `ALIBABA_CLOUD_ROLE_ARN`).
+    pub role_arn: String,
+    /// `ram_session_name`, `role_session_name`, else `ALIBABA_CLOUD_ROLE_SESSION_NAME`;
+    /// `None`: the SDK's default, `credentials-python-<Unix time>`.
+    pub session_name: Option<String>,
+    /// The session policy (`policy`), sent when non-empty.
+    pub policy: Option<String>,
+    /// `external_id` (CLI profiles only), sent when non-empty.
+    pub external_id: Option<String>,
+    /// `expired_seconds` (CLI profiles; absent: 3600, the SDK's default; below 900: refused
+    /// as the SDK refuses it).
+    pub duration_seconds: i64,
+    /// STS: `https://sts.aliyuncs.com`, or with a region (`sts_region`, else
+    /// `ALIBABA_CLOUD_STS_REGION`) `https://sts.<region>.aliyuncs.com`, `sts-vpc` for `sts`
+    /// when `enable_vpc` (else `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true`) is set, as the SDK
+    /// picks it (without a region the VPC choice does not apply).
+    pub endpoint: String,
+    /// The mode as the profile spells it (`RamRoleArn`, `ChainableRamRoleArn`, `ram_role_arn`).
+    pub mode: String,
+    /// The profile (or section) it comes from.
+    pub profile: String,
+    /// The provider, for errors and [`Credentials::source`]: the file and the profile.
+    pub source_name: String,
+}
+
+impl RamRoleArn {
+    /// `role_arn` assumed with `long_term` credentials, with the SDK's defaults (its
+    /// session name, no policy, no external id, 3600 s, `https://sts.aliyuncs.com`).
+    pub fn new(long_term: Credentials, role_arn: impl Into<String>) -> Self {
+        Self {
+            source: Box::new(ProfileEntry::Static(long_term)),
+            role_arn: role_arn.into(),
+            session_name: None,
+            policy: None,
+            external_id: None,
+            duration_seconds: DEFAULT_DURATION_SECONDS,
+            endpoint: STS_ENDPOINT.to_string(),
+            mode: "RamRoleArn".to_string(),
+            profile: String::new(),
+            source_name: "ram role arn".to_string(),
+        }
+    }
+
+    /// The error a chain without the network reports for this profile: typed
+    /// [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`] `{ mode, profile }`.
+    pub fn needs_network(&self) -> Error {
+        Error::needs_network_profile(&self.source_name, &self.mode, &self.profile)
+    }
+}
+
+/// STS `AssumeRole`'s default lifetime in the SDK (seconds).
+pub const DEFAULT_DURATION_SECONDS: i64 = 3600;
+/// The SDK's STS endpoint when no region is given.
+pub const STS_ENDPOINT: &str = "https://sts.aliyuncs.com";
+
+/// How deep `ChainableRamRoleArn` profiles may name each other (the SDK recurses until
+/// Python's recursion limit, whose error its chain catches: a cycle gives nothing).
+const MAX_CHAIN: usize = 16;
+
+/// The SDK's STS endpoint choice (`RamRoleArnCredentialsProvider.__init__`).
+fn sts_endpoint(env: &Environment, region: Option<&str>, vpc: Option<bool>) -> String {
+    let vpc = vpc.unwrap_or_else(|| {
+        env.get("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    });
+    let prefix = if vpc { "sts-vpc" } else { "sts" };
+    match region
+        .filter(|r| !r.is_empty())
+        .or_else(|| env.non_empty("ALIBABA_CLOUD_STS_REGION"))
+    {
+        Some(region) => format!("https://{prefix}.{region}.aliyuncs.com"),
+        None => STS_ENDPOINT.to_string(),
+    }
+}
+
+/// The role settings the SDK takes from the environment when the profile has none, and
+/// its checks (`ValueError` in the SDK, which its chain catches).
+#[allow(clippy::too_many_arguments)]
+fn ram_role(
+    env: &Environment,
+    source: ProfileEntry,
+    role_arn: &str,
+    session_name: &str,
+    policy: &str,
+    external_id: &str,
+    duration_seconds: i64,
+    endpoint: String,
+    mode: &str,
+    profile: &str,
+    source_name: &str,
+) -> Result<ProfileEntry, Error> {
+    let some = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
+    if duration_seconds < 900 {
+        return Err(Error::invalid(
+            source_name,
+            "the session duration is below 900 seconds",
+        ));
+    }
+    let role_arn = or_env(env, role_arn, "ALIBABA_CLOUD_ROLE_ARN");
+    if role_arn.is_empty() {
+        return Err(Error::invalid(source_name, "ram_role_arn is empty"));
+    }
+    Ok(ProfileEntry::RamRoleArn(RamRoleArn {
+        source: Box::new(source),
+        role_arn: role_arn.to_string(),
+        session_name: some(or_env(env, session_name, "ALIBABA_CLOUD_ROLE_SESSION_NAME")),
+        policy: some(policy),
+        external_id: some(external_id),
+        duration_seconds,
+        endpoint,
+        mode: mode.to_string(),
+        profile: profile.to_string(),
+        source_name: source_name.to_string(),
+    }))
+}
+
+/// Provider 3: the Alibaba Cloud CLI's `~/.aliyun/config.json`. A `RamRoleArn` or
+/// `ChainableRamRoleArn` profile is [`crate::ErrorKind::Unsupported`] here (it needs
+/// STS: [`cli_profile_entry`] describes it, `crate::fetch::DefaultChain` assumes it).
 pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
+    match cli_profile_entry(env, profile)? {
+        ProfileEntry::Static(c) => Ok(c),
+        ProfileEntry::RamRoleArn(r) => Err(r.needs_network()),
+    }
+}
+
+/// The CLI profile's credentials, or the role it assumes: the profile named by
+/// `profile`, else `ALIBABA_CLOUD_PROFILE`, else the file's `current`.
+pub fn cli_profile_entry(env: &Environment, profile: Option<&str>) -> Result<ProfileEntry, Error> {
     let source = "cli profile ~/.aliyun/config.json";
     if env
         .get("ALIBABA_CLOUD_CLI_PROFILE_DISABLED")
@@ -125,12 +272,36 @@ pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Cred
         })
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Error::not_found(source, "no profile selected"))?;
+    cli_entry(env, &config, &name, source, 0)
+}
+
+/// Python's truth value of a JSON value, `None` for null or absent (the SDK passes
+/// `profile.get('enable_vpc')` and tests it with `if`).
+fn truthy(v: Option<&Value>) -> Option<bool> {
+    Some(match v? {
+        Value::Null => return None,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    })
+}
+
+/// The SDK's `_get_credentials_provider(config, name)`.
+fn cli_entry(
+    env: &Environment,
+    config: &Value,
+    name: &str,
+    source: &str,
+    depth: usize,
+) -> Result<ProfileEntry, Error> {
     let entry = config
         .get("profiles")
         .and_then(Value::as_array)
         .and_then(|ps| {
             ps.iter()
-                .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
         })
         .ok_or_else(|| Error::not_found(source, format!("has no profile `{name}`")))?;
     let field = |k: &str| entry.get(k).and_then(Value::as_str).unwrap_or_default();
@@ -156,12 +327,63 @@ pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Cred
             )?
             .with_token(Some(token.to_string()))
         }
+        "RamRoleArn" | "ChainableRamRoleArn" => {
+            let src = if mode == "RamRoleArn" {
+                ProfileEntry::Static(static_ak(
+                    env,
+                    &full,
+                    field("access_key_id"),
+                    field("access_key_secret"),
+                )?)
+            } else {
+                let next = field("source_profile");
+                if next.is_empty() {
+                    return Err(Error::invalid(&full, "source_profile is empty"));
+                }
+                if depth >= MAX_CHAIN {
+                    return Err(Error::invalid(
+                        &full,
+                        "source_profile chains too deep (a cycle?)",
+                    ));
+                }
+                cli_entry(env, config, next, source, depth + 1)?
+            };
+            let duration = match entry.get("expired_seconds") {
+                None | Some(Value::Null) => DEFAULT_DURATION_SECONDS,
+                Some(v) => v
+                    .as_i64()
+                    .ok_or_else(|| Error::invalid(&full, "expired_seconds is not an integer"))?,
+            };
+            for k in ["ram_role_arn", "ram_session_name", "policy", "external_id"] {
+                if entry.get(k).is_some_and(|v| !v.is_string() && !v.is_null()) {
+                    return Err(Error::invalid(&full, format!("{k} is not text")));
+                }
+            }
+            let endpoint = sts_endpoint(
+                env,
+                Some(field("sts_region")),
+                truthy(entry.get("enable_vpc")),
+            );
+            return ram_role(
+                env,
+                src,
+                field("ram_role_arn"),
+                field("ram_session_name"),
+                field("policy"),
+                field("external_id"),
+                duration,
+                endpoint,
+                mode,
+                name,
+                &full,
+            );
+        }
         "" => return Err(Error::invalid(&full, "has no mode")),
-        // RamRoleArn, EcsRamRole, RamRoleArnWithRoleName, ChainableRamRoleArn, External,
-        // CredentialsURI, OIDC, CloudSSO, OAuth: the SDK fetches these.
-        other => return Err(Error::unsupported_profile(&full, other, &name)),
+        // EcsRamRole, RamRoleArnWithRoleName, External, CredentialsURI, OIDC, CloudSSO,
+        // OAuth: the SDK fetches these.
+        other => return Err(Error::unsupported_profile(&full, other, name)),
     };
-    Ok(creds)
+    Ok(ProfileEntry::Static(creds))
 }
 
 /// `value`, or when it is empty the variable `var` (the SDK's `StaticAKCredentialsProvider`
@@ -205,8 +427,17 @@ pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
 }
 
 /// Provider 4: the credentials file, the section `ALIBABA_CLOUD_PROFILE` names (or
-/// `profile`, or `default`).
+/// `profile`, or `default`). A `ram_role_arn` section is [`crate::ErrorKind::Unsupported`]
+/// here (it needs STS: [`profile_entry`] describes it).
 pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
+    match profile_entry(env, profile)? {
+        ProfileEntry::Static(c) => Ok(c),
+        ProfileEntry::RamRoleArn(r) => Err(r.needs_network()),
+    }
+}
+
+/// The credentials file's credentials, or the role its section assumes.
+pub fn profile_entry(env: &Environment, profile: Option<&str>) -> Result<ProfileEntry, Error> {
     let Some(path) = credentials_file(env) else {
         return Err(Error::not_found("credentials file", "no home directory"));
     };
@@ -231,9 +462,31 @@ pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credenti
     };
     let full = format!("{source} [{name}]");
     match get("type") {
-        "access_key" => static_ak(env, &full, get("access_key_id"), get("access_key_secret")),
+        "access_key" => static_ak(env, &full, get("access_key_id"), get("access_key_secret"))
+            .map(ProfileEntry::Static),
+        // The SDK passes the role, its session name and policy; the duration, the
+        // external id and the endpoint are its defaults (region and VPC from the
+        // environment).
+        "ram_role_arn" => ram_role(
+            env,
+            ProfileEntry::Static(static_ak(
+                env,
+                &full,
+                get("access_key_id"),
+                get("access_key_secret"),
+            )?),
+            get("role_arn"),
+            get("role_session_name"),
+            get("policy"),
+            "",
+            DEFAULT_DURATION_SECONDS,
+            sts_endpoint(env, None, None),
+            "ram_role_arn",
+            name,
+            &full,
+        ),
         "" => Err(Error::invalid(&full, "has no type")),
-        // ecs_ram_role, ram_role_arn, oidc_role_arn, credentials_uri, …: the SDK fetches these.
+        // ecs_ram_role, oidc_role_arn, credentials_uri, …: the SDK fetches these.
         other => Err(Error::unsupported_profile(&full, other, name)),
     }
 }
@@ -270,11 +523,16 @@ pub(crate) fn files_chain(
             Err(e) => reasons.push(e.to_string()),
         }
     }
-    Err(Error::not_found(
+    Err(nothing_found(&reasons))
+}
+
+/// The chain's end: no provider gave credentials, each for its reason.
+pub(crate) fn nothing_found(reasons: &[String]) -> Error {
+    Error::not_found(
         "alibaba default chain",
         format!(
             "no provider in the chain gave credentials: {}",
             reasons.join("; ")
         ),
-    ))
+    )
 }

@@ -69,6 +69,16 @@ impl Error {
         e
     }
 
+    /// A profile's mode that needs the network (STS), met by a chain that does not fetch
+    /// (kind `Unsupported`, with the mode and the profile).
+    pub(crate) fn needs_network_profile(source: &str, mode: &str, profile: &str) -> Self {
+        let mut e = Self::unsupported_profile(source, mode, profile);
+        e.message = format!(
+            "mode `{mode}` of profile `{profile}` assumes a role with STS, which needs the network: fetch::DefaultChain (feature `fetch`) does it"
+        );
+        e
+    }
+
     #[cfg(feature = "fetch")]
     pub(crate) fn fetch(source: &str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Fetch, source, message)

@@ -5,8 +5,8 @@ use tokio::sync::OnceCell;
 
 use super::{
     ALIBABA_METADATA, AlibabaOidcSettings, Fetch, HUAWEI_METADATA, Refreshing, TENCENT_METADATA,
-    TENCENT_STS, TkeOidcSettings, alibaba_ecs_ram_role, alibaba_oidc_role, huawei_metadata,
-    system_clock, tencent_cvm_role, tencent_tke_oidc,
+    TENCENT_STS, TkeOidcSettings, alibaba_ecs_ram_role, alibaba_oidc_role, alibaba_ram_role_arn,
+    huawei_metadata, system_clock, tencent_cvm_role, tencent_tke_oidc,
 };
 use crate::{BoxFuture, Credentials, Environment, Error, ErrorKind, ProvideCredentials};
 use crate::{alibaba, huawei, tencent};
@@ -76,7 +76,9 @@ impl DefaultChain {
 
     /// Alibaba Cloud: environment, OIDC role (RRSA, when `ALIBABA_CLOUD_OIDC_*` and
     /// `ALIBABA_CLOUD_ROLE_ARN` are set; its failure is recorded and the chain goes on,
-    /// as the SDK's does), CLI profile, credentials file, ECS RAM role
+    /// as the SDK's does), CLI profile, credentials file (a `RamRoleArn`,
+    /// `ChainableRamRoleArn` or `ram_role_arn` profile assumed with STS `AssumeRole`,
+    /// [`super::alibaba_ram_role_arn`]; when STS fails, the chain goes on), ECS RAM role
     /// ([`ALIBABA_METADATA`]; skipped when `ALIBABA_CLOUD_ECS_METADATA_DISABLED` is
     /// `true`; the role named by `ALIBABA_CLOUD_ECS_METADATA`, else the one listed;
     /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true` requires the session token).
@@ -95,7 +97,8 @@ impl DefaultChain {
         self
     }
 
-    /// Sends the STS calls (OIDC roles) to `base` instead of the cloud's STS endpoint.
+    /// Sends the STS calls (OIDC roles, Alibaba RAM roles) to `base` instead of the
+    /// cloud's STS endpoint.
     pub fn with_sts(mut self, base: impl Into<String>) -> Self {
         self.sts = Some(base.into());
         self
@@ -172,7 +175,24 @@ impl DefaultChain {
                             Err(e) => reasons.push(e.to_string()),
                         }
                     }
-                    alibaba::files_chain(&self.env, None, reasons)
+                    // The CLI profile, then the credentials file; a RAM role they name is
+                    // assumed here, and when STS fails the chain goes on, as the SDK's.
+                    for entry in [alibaba::cli_profile_entry, alibaba::profile_entry] {
+                        match entry(&self.env, None) {
+                            Ok(alibaba::ProfileEntry::Static(c)) => return Ok(Chosen::Fixed(c)),
+                            Ok(alibaba::ProfileEntry::RamRoleArn(role)) => {
+                                let p: Box<dyn ProvideCredentials> = Box::new(Refreshing::new(
+                                    alibaba_ram_role_arn(role, self.sts.as_deref(), system_clock()),
+                                ));
+                                match p.provide().await {
+                                    Ok(_) => return Ok(Chosen::Fetched(p)),
+                                    Err(e) => reasons.push(e.to_string()),
+                                }
+                            }
+                            Err(e) => reasons.push(e.to_string()),
+                        }
+                    }
+                    Err(alibaba::nothing_found(&reasons))
                 }
             },
             Cloud::Huawei => huawei::static_chain(&self.env, None),

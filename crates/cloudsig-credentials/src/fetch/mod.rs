@@ -22,11 +22,13 @@ use crate::{BoxFuture, Credentials, Error, ProvideCredentials};
 
 mod chain;
 mod oidc;
+mod ram_role;
 pub use chain::DefaultChain;
 pub use oidc::{
     AlibabaOidcRole, AlibabaOidcSettings, TENCENT_STS, TencentTkeOidc, TkeOidcSettings,
     alibaba_oidc_role, tencent_tke_oidc,
 };
+pub use ram_role::{AlibabaRamRoleArn, alibaba_ram_role_arn};
 
 /// Tencent Cloud's metadata service.
 pub const TENCENT_METADATA: &str = "http://metadata.tencentyun.com";
