@@ -118,11 +118,61 @@ def guard_network(allowed_port=None):
     socket.socket.connect_ex = connect_ex
 
 
-def start_metadata(routes):
-    """A mock metadata service on 127.0.0.1: the case's answers by (method, path), 404 otherwise; returns (port,
-    the list of requests it receives as [method, path, [token headers]])."""
+# Parameters of an STS AssumeRole call that change with every call (left out of the record).
+STS_VOLATILE = ("Signature", "SignatureNonce", "Timestamp")
+
+
+def rpc_signature(params, secret):
+    """Alibaba Cloud's RPC signature (HMAC-SHA1, V1.0), computed here from the documented rule, not by the SDK:
+    parameters but Signature sorted by name, each name and value RFC 3986-encoded, joined with & and =; the string
+    to sign GET&%2F&<that, encoded again>; the key the secret and &; base64."""
+    import base64
+    import hmac
+    from urllib.parse import quote
+
+    def enc(text):
+        return quote(text, safe="~")
+    canonical = "&".join("%s=%s" % (enc(k), enc(v)) for k, v in sorted(params.items()) if k != "Signature")
+    string_to_sign = "GET&%2F&" + enc(canonical)
+    digest = hmac.new((secret + "&").encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def sts_record(params, valid):
+    """What the results keep of an AssumeRole call: the parameters but the volatile ones (the SDK's default session
+    name without its time), and whether the signature verified."""
+    kept = []
+    for k, v in sorted(params.items()):
+        if k in STS_VOLATILE:
+            continue
+        if k == "RoleSessionName" and v.startswith("credentials-python-") and v[len("credentials-python-"):].isdigit():
+            v = "credentials-python-<time>"
+        kept.append("%s=%s" % (k, v))
+    kept.append("signature valid" if valid else "signature invalid")
+    return kept
+
+
+def sts_answer(sts, params):
+    """The mock STS: 400 SignatureDoesNotMatch unless the AccessKeyId is one of the case's keys and the signature is
+    that key's (`keys`: id -> "secret [token]"); else the case's answer for the RoleArn (404 without one)."""
+    keys = (sts or {}).get("keys", {})
+    key = keys.get(params.get("AccessKeyId", ""))
+    valid = key is not None and params.get("Signature") == rpc_signature(params, key.split(" ")[0])
+    if not valid:
+        return valid, 400, '{"Code": "SignatureDoesNotMatch", "RequestId": "r"}'
+    answer = (sts or {}).get("answers", {}).get(params.get("RoleArn", ""))
+    if answer is None:
+        return valid, 404, ""
+    return valid, answer["status"], answer["body"]
+
+
+def start_metadata(routes, sts=None):
+    """A mock metadata service on 127.0.0.1: the case's answers by (method, path), 404 otherwise; a request to `/?`
+    goes to the mock STS (sts_answer). Returns (port, the list of requests it receives as [method, path, [token
+    headers]], for STS [method, "/?AssumeRole", sts_record])."""
     import http.server
     import threading
+    from urllib.parse import parse_qsl, urlsplit
     seen = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -130,11 +180,16 @@ def start_metadata(routes):
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
-            headers = sorted("%s: %s" % (k.lower(), v) for k, v in self.headers.items()
-                             if k.lower() in TOKEN_HEADERS)
-            seen.append([self.command, self.path, headers])
-            route = next((r for r in routes if r["method"] == self.command and r["path"] == self.path), None)
-            status, body = (route["status"], route["body"]) if route else (404, "")
+            if self.path.startswith("/?"):
+                params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+                valid, status, body = sts_answer(sts, params)
+                seen.append([self.command, "/?" + params.get("Action", ""), sts_record(params, valid)])
+            else:
+                headers = sorted("%s: %s" % (k.lower(), v) for k, v in self.headers.items()
+                                 if k.lower() in TOKEN_HEADERS)
+                seen.append([self.command, self.path, headers])
+                route = next((r for r in routes if r["method"] == self.command and r["path"] == self.path), None)
+                status, body = (route["status"], route["body"]) if route else (404, "")
             data = body.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
@@ -229,18 +284,29 @@ def point_at_metadata(cloud, base):
             real_init(self, *args, **kwargs)
             self._EcsRamRoleCredentialsProvider__metadata_service_host = base[len("http://"):]
         cls.__init__ = init
+        # STS AssumeRole (RamRoleArn profiles): Tea's compose_url keeps a host that names its scheme, so the SDK's
+        # https://<sts endpoint> becomes http://127.0.0.1:PORT; the signature does not cover the host.
+        from alibabacloud_credentials.provider import ram_role_arn
+        role_cls = ram_role_arn.RamRoleArnCredentialsProvider
+        real_role_init = role_cls.__init__
+
+        def role_init(self, *args, **kwargs):
+            real_role_init(self, *args, **kwargs)
+            self._sts_endpoint = base
+        role_cls.__init__ = role_init
     else:
         from huaweicloudsdkcore.auth.internal import MetadataAccessor
         MetadataAccessor._METADATA_ENDPOINT = base
 
 
 def run_case(cloud, root, name):
-    routes = case_named(name).get("metadata")
+    case = case_named(name)
+    routes = case.get("metadata")
     seen = None
     if routes is None:
         guard_network()
     else:
-        port, seen = start_metadata(routes)
+        port, seen = start_metadata(routes, case.get("sts"))
         guard_network(port)
         point_at_metadata(cloud, "http://127.0.0.1:%d" % port)
     out = {"tencent": run_tencent, "alibaba": run_alibaba, "huawei": run_huawei}[cloud](root)
