@@ -12,32 +12,50 @@
 //! 3. **CLI profile**: `$HOME/.aliyun/config.json` (skipped when
 //!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`, in any case), the profile named by
 //!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
-//!    read; every other mode (`RamRoleArn`, `EcsRamRole`, `ChainableRamRoleArn`,
-//!    `CredentialsURI`, `OIDC`, …) is reported as [`crate::ErrorKind::Unsupported`] with
-//!    [`crate::Unsupported`] `{ mode, profile }` ([`crate::Error::unsupported_mode`]),
-//!    and the chain goes on to the next provider, as the SDK does when the fetch fails.
-//!    A `StsToken` profile with an empty `sts_token` is refused.
+//!    read; `RamRoleArn` and `ChainableRamRoleArn` name a RAM role to assume (below);
+//!    every other mode (`EcsRamRole`, `CredentialsURI`, `OIDC`, `CloudSSO`, …) is
+//!    reported as [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`]
+//!    `{ mode, profile }` ([`crate::Error::unsupported_mode`]), and the chain goes on to
+//!    the next provider, as the SDK does when the fetch fails. A `StsToken` profile with
+//!    an empty `sts_token` is refused.
 //!
-//!    Why `RamRoleArn` (and the file's `ram_role_arn`) is not fetched: the SDK assumes
-//!    the role with STS `AssumeRole`, an RPC call signed with the profile's own
-//!    AccessKey (HMAC-SHA1), with its session name, policy and external id, cached
-//!    until 15 minutes before expiry. It is not implemented yet, so where STS answers,
-//!    the SDK signs as the role and cloudsig does not: `static_chain` and
-//!    `crate::fetch::DefaultChain::alibaba` go on to the next provider (the credentials
-//!    file, then the ECS RAM role), as the SDK does only when STS cannot be reached (the
-//!    oracle cases `alibaba-cli-ram-role-arn` and `alibaba-ini-ram-role-arn`). To sign as
-//!    the role, assume it yourself (`aliyun sts AssumeRole`) and give the result as a
-//!    `StsToken` profile or `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` /
-//!    `ALIBABA_CLOUD_SECURITY_TOKEN`; [`crate::Error::unsupported_mode`] on
-//!    [`from_cli_profile`]'s or [`from_profile`]'s error says which profile needs it.
+//!    **RAM roles** (`RamRoleArn`, `ChainableRamRoleArn`, and the credentials file's
+//!    `type = ram_role_arn`): [`cli_profile_entry`] and [`profile_entry`] give them as a
+//!    [`RamRoleArn`], read as credentials-python builds its `RamRoleArnCredentialsProvider`
+//!    (`provider/cli_profile.py`, `provider/profile.py`, `provider/ram_role_arn.py`):
+//!
+//!    | setting | CLI profile field | credentials-file key | when absent |
+//!    |---|---|---|---|
+//!    | signing key | `access_key_id`, `access_key_secret` (`ChainableRamRoleArn`: what `source_profile` gives, its token sent as `SecurityToken`) | `access_key_id`, `access_key_secret` | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET`, else refused |
+//!    | role | `ram_role_arn` | `role_arn` | `ALIBABA_CLOUD_ROLE_ARN`, else refused |
+//!    | session name | `ram_session_name` | `role_session_name` | `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else `credentials-python-<Unix time>` (the SDK's) |
+//!    | policy | `policy` | `policy` | not sent |
+//!    | external id | `external_id` | — | not sent |
+//!    | duration | `expired_seconds` (below 900 refused, as the SDK; `0` too) | — | 3600 s |
+//!    | STS region | `sts_region` | — | `ALIBABA_CLOUD_STS_REGION`, else `sts.aliyuncs.com` |
+//!    | VPC endpoint | `enable_vpc` | — | `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true` (`sts-vpc.<region>`; no region: `sts.aliyuncs.com`) |
+//!
+//!    With the feature `fetch`, `crate::fetch::DefaultChain::alibaba` assumes the role
+//!    with STS `AssumeRole` (`crate::fetch::alibaba_ram_role_arn`: a GET signed with
+//!    HMAC-SHA1 by cloudsig-canonical's RPC signer, over HTTPS with the feature `tls`),
+//!    caches the result and assumes it again 15 minutes before it expires (the SDK's
+//!    stale time); when STS fails (unreachable, an error code, a refused signature) or
+//!    the profile is refused, the chain goes on to the next provider, as the SDK's does.
+//!    [`static_chain`], which never uses the network, reports such a profile as
+//!    [`crate::ErrorKind::Unsupported`] (`{ mode, profile }`) and goes on, which is
+//!    what the SDK does where STS cannot be reached (the oracle cases
+//!    `alibaba-cli-ram-role-arn` and `alibaba-ini-ram-role-arn`; with a mock STS,
+//!    `alibaba-*-ram-role-arn-*` in `vectors/credentials/fetch-cases.json`). A
+//!    `ChainableRamRoleArn` whose source profile is of another fetched mode
+//!    (`EcsRamRole`, `OIDC`, …) is refused (the SDK would fetch that source first).
 //! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
 //!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
 //!    (default `default`; set but empty names the section `""`), `type = access_key` with
 //!    `access_key_id` and `access_key_secret`, read with configparser's rules (`[DEFAULT]`
 //!    inherited, a section given twice makes the file unreadable) and each value cut at
-//!    its first `#`, as the SDK does. Other types (`ecs_ram_role`, `ram_role_arn`,
-//!    `oidc_role_arn`, `credentials_uri`) are [`crate::ErrorKind::Unsupported`] with
-//!    [`crate::Unsupported`] `{ mode, profile }`.
+//!    its first `#`, as the SDK does; `type = ram_role_arn` is a RAM role (above). Other
+//!    types (`ecs_ram_role`, `oidc_role_arn`, `rsa_key_pair`) are
+//!    [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`] `{ mode, profile }`.
 //!
 //! As the SDK's static providers do, an empty `access_key_id`, `access_key_secret` or
 //! `sts_token` in a profile is taken from `ALIBABA_CLOUD_ACCESS_KEY_ID`,

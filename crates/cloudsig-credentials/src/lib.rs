@@ -8,14 +8,17 @@
 //! | cloud | order (first that yields credentials wins) | read from |
 //! |---|---|---|
 //! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata) → TKE OIDC role (both feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
-//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
+//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file (RAM-role profiles through STS `AssumeRole`, feature `fetch`) → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
 //! | Huawei ([`huawei`]) | (OIDC STS: unsupported) → environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
 //!
 //! A profile whose mode the SDK fetches credentials for and cloudsig does not (Alibaba's
-//! CLI modes other than `AK`/`StsToken` and credentials-file types other than
-//! `access_key`, Huawei's federated `idp_id` + `id_token_file`) gives an error of kind
-//! [`ErrorKind::Unsupported`] whose [`Error::unsupported_mode`] is an [`Unsupported`]
-//! `{ mode, profile }`; the chains go on past it as the SDKs go on past a failed fetch.
+//! CLI modes other than `AK`/`StsToken`/`RamRoleArn`/`ChainableRamRoleArn` and
+//! credentials-file types other than `access_key`/`ram_role_arn`, Huawei's federated
+//! `idp_id` + `id_token_file`) gives an error of kind [`ErrorKind::Unsupported`] whose
+//! [`Error::unsupported_mode`] is an [`Unsupported`] `{ mode, profile }`; the chains go on
+//! past it as the SDKs go on past a failed fetch. Alibaba's RAM-role profiles are assumed
+//! with STS `AssumeRole` by `fetch::DefaultChain`; the static chains, which never use the
+//! network, report them the same way.
 //!
 //! `fetch::DefaultChain` (feature `fetch`) runs a cloud's whole chain, the fetching
 //! providers included; HTTPS with the feature `tls`. Each cloud module documents the
@@ -30,10 +33,12 @@
 //! huaweicloudsdkcore, pinned) were run on each by `vectors/oracle/credentials.py`, and
 //! the test `tests/sdk_oracle.rs` asserts that the static chains pick the same id, token
 //! and secret, or likewise nothing, an error, or a provider cloudsig does not implement
-//! ([`ErrorKind::Unsupported`]). With the feature `fetch`, 14 more cases add a mock
+//! ([`ErrorKind::Unsupported`]). With the feature `fetch`, 21 more cases add a mock
 //! metadata service on 127.0.0.1 (role listing, IMDSv2-style session tokens, an error
-//! answer, precedence of files over metadata): `fetch::DefaultChain` must pick what the
-//! SDK picked and ask the mock for the same things (`tests/sdk_oracle_fetch.rs`).
+//! answer, precedence of files over metadata) and a mock STS for Alibaba's RAM roles
+//! (`AssumeRole` signature checked, STS errors, a refused signature, chained roles):
+//! `fetch::DefaultChain` must pick what the SDK picked and ask the mocks for the same
+//! things (`tests/sdk_oracle_fetch.rs`).
 //!
 //! Everything is read through an [`Environment`] (the process's by default; a test or a
 //! tool passes its own variables and home directory), so the same inputs select the
