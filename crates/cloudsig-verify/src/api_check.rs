@@ -184,27 +184,18 @@ fn tencent_headers(catalog: &Catalog, cap: &RequestView<'_>, host: &str) -> ApiV
     let region = cap.header("x-tc-region").map(str::trim);
     let (action, version) = (action.trim(), version.trim());
     match flattened(cap) {
-        None => {
-            // The body is parsed only for a service the catalog defines: for another, the
-            // check answers "no definition" without reading it, and parsing it into a
-            // `Value` cost more than the signature's text work (issue 17).
-            let defined = catalog.of_cloud("tencent").any(|p| p.name == service);
-            let body = if defined {
-                json_body(cap.body)
-            } else {
-                Value::Null
-            };
-            cloudsig_api::tencent::check(
-                catalog,
-                &cloudsig_api::tencent::TencentCall {
-                    service,
-                    action,
-                    version,
-                    region,
-                    params: &body,
-                },
-            )
-        }
+        // The body is read only once the action is found, and a body the fast path
+        // confirms is never parsed into a `Value` (see `cloudsig_api::tencent::check_json`).
+        None => cloudsig_api::tencent::check_json(
+            catalog,
+            &cloudsig_api::tencent::TencentJsonCall {
+                service,
+                action,
+                version,
+                region,
+                body: cap.body,
+            },
+        ),
         Some(Err(why)) => not_readable(why),
         Some(Ok(pairs)) => cloudsig_api::tencent::check_form(
             catalog,
