@@ -24,8 +24,8 @@
 //! (benches/README.md, "API-level checks"): parsing each body into a `Value` took 156.0M
 //! instructions and dropping it 52.7M, about 10,400 a request, against 15,200 for the whole
 //! API check; with the checks on, verification cost 1.314× the instructions of
-//! `--no-api-check`, over issue 13's 1.3× (and about 1.7× in CPU time). The measured effect
-//! of this path is in benches/README.md.
+//! `--no-api-check`, over issue 13's 1.3× (and about 1.7× in CPU time). With this path:
+//! 1.188× in instructions, about 1.3× in CPU time (benches/README.md has the runs).
 
 use std::collections::BTreeMap;
 
