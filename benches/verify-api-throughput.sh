@@ -14,7 +14,7 @@ runs=${2:-3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cargo build --release -q -p cloudsig-cli -p cloudsig-benches
-target/release/make-jsonl "$n" "$dir/capture.jsonl" "$dir/keys.txt" es | head -1
+target/release/make-jsonl "$n" "$dir/capture.jsonl" "$dir/keys.txt" es | sed -n 1p  # sed reads it all: head closed the pipe on make-jsonl's second line
 chmod 600 "$dir/keys.txt"
 sync "$dir/capture.jsonl"
 verify() {  # $1: label, then extra options

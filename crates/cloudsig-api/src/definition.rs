@@ -89,6 +89,7 @@ pub struct Action {
     /// The documented success responses (`{"status", "body"}`), in the document's order.
     pub responses: Vec<Value>,
     validators: BTreeMap<String, OnceLock<Option<jsonschema::Validator>>>,
+    fast: BTreeMap<String, OnceLock<crate::fast::Schema>>,
     definitions: Value,
 }
 
@@ -109,6 +110,32 @@ impl Action {
                 .ok()
         })
         .as_ref()
+    }
+
+    /// The fast path's compiled form of one position's schema (see [`crate::fast`]), built
+    /// on first use; `None` if the position has no schema.
+    pub(crate) fn fast(&self, position: &str) -> Option<&crate::fast::Schema> {
+        let cell = self.fast.get(position)?;
+        let schema = self.params.get(position)?;
+        Some(cell.get_or_init(|| crate::fast::Schema::compile(schema, &self.definitions)))
+    }
+
+    /// Whether `body` (JSON text; empty or blank stands for `{}`) certainly satisfies the
+    /// schema of `position`, decided from the text without building a `serde_json::Value`.
+    /// `false` means "not known": the body may still be valid (the fast path leaves escapes,
+    /// exponents, duplicate names and keywords it does not know to the full validation).
+    ///
+    /// ```
+    /// let catalog = cloudsig_api::Catalog::builtin()?;
+    /// let es = catalog.products.iter().find(|p| p.name == "es").ok_or("no es")?;
+    /// let restart = es.action("RestartKibana").ok_or("no action")?;
+    /// assert!(restart.certainly_valid("body", br#"{"InstanceId": "es-xxxxxxxx"}"#));
+    /// assert!(!restart.certainly_valid("body", br#"{"InstanceId": 7}"#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn certainly_valid(&self, position: &str, body: &[u8]) -> bool {
+        self.fast(position)
+            .is_some_and(|f| f.check(body) == crate::fast::Fast::Valid)
     }
 
     /// The schema of one top-level parameter at a position, if documented.
@@ -220,6 +247,10 @@ impl Catalog {
                     })
                     .unwrap_or_default(),
                 validators: params
+                    .keys()
+                    .map(|k| (k.clone(), OnceLock::new()))
+                    .collect(),
+                fast: params
                     .keys()
                     .map(|k| (k.clone(), OnceLock::new()))
                     .collect(),

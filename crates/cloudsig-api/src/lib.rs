@@ -19,6 +19,7 @@
 
 pub mod alibaba;
 mod definition;
+mod fast;
 mod finding;
 mod form;
 pub mod huawei;

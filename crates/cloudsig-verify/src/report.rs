@@ -210,6 +210,10 @@ pub struct Report {
     /// The API-level verdict (action, version, region, parameters), `None` when the
     /// checks were off; its findings are among [`Self::findings`] too.
     pub api: Option<cloudsig_api::Verdict>,
+    /// Where the TC3 credential scope's service lies in the Authorization value (byte
+    /// range), once the signature check has parsed it: the API check reads the service
+    /// from there instead of parsing the value a second time.
+    pub(crate) tc3_service: Option<std::ops::Range<usize>>,
 }
 
 impl Report {
@@ -227,6 +231,7 @@ impl Report {
             signature_nonce: None,
             authenticated: false,
             api: None,
+            tc3_service: None,
         }
     }
 

@@ -123,6 +123,9 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
         }
     };
     report.secret_id = Some(a.secret_id.to_string());
+    // `a.service` borrows from `value`: its offset, for the API check
+    let at = (a.service.as_ptr() as usize).wrapping_sub(value.as_ptr() as usize);
+    report.tc3_service = Some(at..at + a.service.len());
     match a.form {
         AuthForm::Documented => {}
         AuthForm::Compact => report
