@@ -27,6 +27,7 @@
 
 use std::collections::HashMap;
 
+use crate::names::{HeaderName, NameWords};
 use crate::report::Report;
 
 /// A header whose duplicates are checked, with the code its cloud answers a conflicting
@@ -37,10 +38,20 @@ pub(crate) struct Watched {
     pub name: &'static str,
     /// The error code of a conflicting duplicate.
     pub code: &'static str,
+    /// The name, for the word-at-a-time comparison.
+    key: HeaderName,
 }
 
+/// The most names one list may watch (Alibaba's has 15); [`headers`] keeps what it has
+/// seen of them in an array of this size on the stack.
+const MAX_WATCHED: usize = 16;
+
 const fn w(name: &'static str, code: &'static str) -> Watched {
-    Watched { name, code }
+    Watched {
+        name,
+        code,
+        key: HeaderName::new(name),
+    }
 }
 
 /// Tencent Cloud (TC3, v1, SKIP). A second Authorization is a malformed Authorization
@@ -103,11 +114,12 @@ pub(crate) const HUAWEI: &[Watched] = {
     ]
 };
 
-/// What was seen of one watched header so far.
+/// What was seen of one watched header so far (values as sent; they are compared
+/// without surrounding blanks).
 #[derive(Clone, Copy)]
 enum Seen<'a> {
     Never,
-    /// At this 1-based position, with this (trimmed) value.
+    /// At this 1-based position, with this value.
     Once(usize, &'a str),
     /// Sent again with the same value (noted); a later different value still fails.
     Noted(usize, &'a str),
@@ -115,15 +127,21 @@ enum Seen<'a> {
     Reported,
 }
 
+/// A header value without the blanks around it, as duplicates are compared.
+fn trimmed(value: &str) -> &str {
+    value.trim_matches([' ', '\t'])
+}
+
 /// Checks `headers` (in the order sent) for duplicates of the `watched` names: a failure
 /// for different values (and for any second Host), a note for the same value.
 pub(crate) fn headers(report: &mut Report, headers: &[(&str, &str)], watched: &[Watched]) {
-    let mut seen = vec![Seen::Never; watched.len()];
+    // On the stack: the lists are short (see `MAX_WATCHED`), and this runs for every request.
+    let mut seen = [Seen::Never; MAX_WATCHED];
     for (index, (name, value)) in headers.iter().enumerate() {
-        let Some(k) = watched
-            .iter()
-            .position(|w| w.name.len() == name.len() && w.name.eq_ignore_ascii_case(name))
-        else {
+        let Some(words) = NameWords::of(name) else {
+            continue;
+        };
+        let Some(k) = watched.iter().position(|w| w.key.is(&words)) else {
             continue;
         };
         let Some(slot) = seen.get_mut(k) else {
@@ -133,20 +151,21 @@ pub(crate) fn headers(report: &mut Report, headers: &[(&str, &str)], watched: &[
             continue;
         };
         let position = index.saturating_add(1);
-        let value = value.trim_matches([' ', '\t']);
         match *slot {
             Seen::Never => *slot = Seen::Once(position, value),
             Seen::Reported => {}
-            Seen::Once(first, v) if v == value && !rule.name.eq_ignore_ascii_case("host") => {
+            Seen::Once(first, v)
+                if trimmed(v) == trimmed(value) && !rule.name.eq_ignore_ascii_case("host") =>
+            {
                 report.notes.push(format!(
                     "the {} header is sent more than once with the same value (headers #{first} and #{position})",
                     rule.name
                 ));
                 *slot = Seen::Noted(first, v);
             }
-            Seen::Noted(_, v) if v == value => {}
+            Seen::Noted(_, v) if trimmed(v) == trimmed(value) => {}
             Seen::Once(first, v) | Seen::Noted(first, v) => {
-                let why = if v == value {
+                let why = if trimmed(v) == trimmed(value) {
                     "with the same value; RFC 9112 has a server answer 400 to more than one Host"
                 } else {
                     "with different values: the first is the one verified, and a server or proxy that reads the last would see another request"
@@ -164,6 +183,11 @@ pub(crate) fn headers(report: &mut Report, headers: &[(&str, &str)], watched: &[
         }
     }
 }
+
+// Every list fits the array of `headers`.
+const _: () = assert!(
+    TENCENT.len() <= MAX_WATCHED && ALIBABA.len() <= MAX_WATCHED && HUAWEI.len() <= MAX_WATCHED
+);
 
 /// Checks two parameter lists of one request (the query and the form body), each with
 /// words saying where it is (such as "the query (not signed)"), for a name present in both

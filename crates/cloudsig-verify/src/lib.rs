@@ -44,6 +44,7 @@ pub mod escape;
 pub mod http;
 pub mod huawei;
 pub mod keys;
+mod names;
 mod options;
 pub mod params;
 pub mod pipeline;

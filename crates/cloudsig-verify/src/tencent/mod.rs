@@ -20,6 +20,7 @@ use self::rules::{credential_date, v1_params};
 use crate::cache::KeyCache;
 use crate::capture::RequestView;
 use crate::duplicates;
+use crate::names::{self, HeaderName};
 use crate::options::Ctx;
 use crate::report::{Computed, ExpectedSignature, Report, Scheme, Verdict};
 use crate::wing::{Wing, request_of};
@@ -69,11 +70,67 @@ fn skip(cap: &RequestView<'_>) -> Report {
     r
 }
 
-/// The timestamp and credential date of a TC3 request, when readable.
+/// The headers the TC3 rules read, found in one pass over the request's headers
+/// ([`names::first_of`]): in this order, the values of [`Tc3Headers`].
+const TC3_HEADERS: [HeaderName; 7] = [
+    HeaderName::new("X-TC-Content-SHA256"),
+    HeaderName::new("X-TC-Action"),
+    HeaderName::new("X-TC-Version"),
+    HeaderName::new("X-TC-Timestamp"),
+    HeaderName::new("Content-Type"),
+    HeaderName::new("Host"),
+    HeaderName::new("X-TC-Token"),
+];
+
+/// The first value of each header the TC3 rules read (as [`RequestView::header`] finds
+/// it), looked up once per request rather than once per rule.
 #[derive(Debug, Clone, Copy)]
-struct Tc3Time {
+struct Tc3Headers<'a> {
+    content_sha256: Option<&'a str>,
+    action: Option<&'a str>,
+    version: Option<&'a str>,
+    timestamp: Option<&'a str>,
+    content_type: Option<&'a str>,
+    host: Option<&'a str>,
+    token: Option<&'a str>,
+}
+
+impl<'a> Tc3Headers<'a> {
+    fn of(cap: &RequestView<'a>) -> Self {
+        let [
+            content_sha256,
+            action,
+            version,
+            timestamp,
+            content_type,
+            host,
+            token,
+        ] = names::first_of(&cap.headers, &TC3_HEADERS);
+        Self {
+            content_sha256,
+            action,
+            version,
+            timestamp,
+            content_type,
+            host,
+            token,
+        }
+    }
+
+    /// `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`: the body is not signed.
+    fn unsigned_payload(&self) -> bool {
+        self.content_sha256
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(tc3::UNSIGNED_PAYLOAD))
+    }
+}
+
+/// What [`check_tc3`] read of a TC3 request for [`check_tc3_signed`]: the timestamp
+/// and credential date, when readable, and the headers.
+#[derive(Debug, Clone, Copy)]
+struct Tc3Read<'a> {
     timestamp: Option<i64>,
     date: Option<UtcDate>,
+    headers: Tc3Headers<'a>,
 }
 
 /// A request without an Authorization header and without Alibaba RPC parameters:
@@ -135,14 +192,16 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
             "Authorization parts are separated irregularly (the documented form is `, `)".into(),
         ),
     }
-    if cap
-        .header("x-tc-content-sha256")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case(tc3::UNSIGNED_PAYLOAD))
-    {
+    let headers = Tc3Headers::of(cap);
+    if headers.unsigned_payload() {
         report.note_body_not_signed("X-TC-Content-SHA256: UNSIGNED-PAYLOAD");
     }
-    for name in ["X-TC-Action", "X-TC-Version", "X-TC-Timestamp"] {
-        if cap.header(name).is_none() {
+    for (name, value) in [
+        ("X-TC-Action", headers.action),
+        ("X-TC-Version", headers.version),
+        ("X-TC-Timestamp", headers.timestamp),
+    ] {
+        if value.is_none() {
             report.fail(
                 codes::MISSING_PARAMETER,
                 "common-parameters",
@@ -150,10 +209,7 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
             );
         }
     }
-    let timestamp = match cap
-        .header("x-tc-timestamp")
-        .map(|t| t.trim().parse::<i64>())
-    {
+    let timestamp = match headers.timestamp.map(|t| t.trim().parse::<i64>()) {
         Some(Ok(t)) => Some(t),
         Some(Err(_)) => {
             report.fail(
@@ -175,7 +231,7 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
         );
     }
     rules::size_limits(&mut report, cap, Scheme::Tc3);
-    rules::content_type_pairing(&mut report, cap, Scheme::Tc3);
+    rules::content_type_pairing(&mut report, headers.content_type, cap.method, Scheme::Tc3);
     if cap.method == "GET" && !cap.body.is_empty() {
         report.fail(
             codes::INVALID_PARAMETER,
@@ -222,7 +278,10 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
     if let (Some(d), Some(ts)) = (date, timestamp) {
         credential_date(&mut report, d, ts);
     }
-    if let Some(host_service) = cap.host().and_then(tc3::service_of_host)
+    if let Some(host_service) = headers
+        .host
+        .or_else(|| cap.target_authority())
+        .and_then(tc3::service_of_host)
         && host_service != a.service
     {
         if ctx.options().host_names_service {
@@ -258,7 +317,11 @@ fn check_tc3(ctx: &Ctx<'_>, cap: &RequestView<'_>, value: &str, cache: &mut KeyC
         cap,
         &a,
         &mut report,
-        Tc3Time { timestamp, date },
+        &Tc3Read {
+            timestamp,
+            date,
+            headers,
+        },
         &signed_headers,
         cache,
     );
@@ -273,11 +336,15 @@ fn check_tc3_signed(
     cap: &RequestView<'_>,
     a: &Tc3Authorization<'_>,
     report: &mut Report,
-    time: Tc3Time,
+    read: &Tc3Read<'_>,
     signed_headers: &SignedHeaders,
     cache: &mut KeyCache,
 ) {
-    let Tc3Time { timestamp, date } = time;
+    let Tc3Read {
+        timestamp,
+        date,
+        headers,
+    } = *read;
     if !(signed_headers.contains("content-type") && signed_headers.contains("host")) {
         report.fail(
             codes::INVALID_AUTHORIZATION,
@@ -302,16 +369,14 @@ fn check_tc3_signed(
         }
         Err(e) => return crate::keys::lookup_failed(report, "secret-id", &e),
     };
-    rules::token(report, cap.header("x-tc-token"), &creds, "X-TC-Token");
+    rules::token(report, headers.token, &creds, "X-TC-Token");
     let (Some(ts), Some(date)) = (timestamp, date) else {
         return;
     };
     let Ok(scope) = CredentialScope::new(date, a.service) else {
         return;
     };
-    let unsigned = cap
-        .header("x-tc-content-sha256")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case(tc3::UNSIGNED_PAYLOAD));
+    let unsigned = headers.unsigned_payload();
     let req = request_of(cap, unsigned);
     let settings = tc3::Settings::default().with_header_value_case(ctx.options().header_value_case);
     let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
@@ -425,7 +490,7 @@ fn check_v1(ctx: &Ctx<'_>, cap: &RequestView<'_>, params: &Params) -> Report {
         );
     }
     rules::size_limits(&mut report, cap, scheme);
-    rules::content_type_pairing(&mut report, cap, scheme);
+    rules::content_type_pairing(&mut report, cap.header("content-type"), cap.method, scheme);
     if let Some(method) = params.get(v1::SIGNATURE_METHOD)
         && !matches!(method, "HmacSHA1" | "HmacSHA256")
     {
