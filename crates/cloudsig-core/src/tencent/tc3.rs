@@ -339,6 +339,100 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// Blocks of a [`CanonicalBlocks`].
+const CANONICAL_BLOCKS: usize = 4;
+
+/// The longest text a [`CanonicalBlocks`] holds: four blocks less SHA-256's `0x80` byte
+/// and 8-byte length (247 bytes; the seed's canonical request has 165).
+pub const CANONICAL_BLOCKS_MAX: usize = CANONICAL_BLOCKS * BLOCK_LEN - 9;
+
+/// A canonical request written straight into SHA-256 blocks on the stack and hashed
+/// in one call of the block function: the signing hot path's alternative to feeding a
+/// streaming hash piece by piece (issue 17).
+///
+/// Text past [`CANONICAL_BLOCKS_MAX`] bytes is refused (`None`), and the caller takes
+/// its streaming path. It holds public text only and is not wiped.
+///
+/// ```
+/// use cloudsig_core::{sha256_hex, tc3::CanonicalBlocks};
+/// let mut blocks = CanonicalBlocks::new();
+/// blocks.put(b"POST\n/").and_then(|()| blocks.put_byte(b'\n')).unwrap();
+/// assert_eq!(blocks.as_bytes(), b"POST\n/\n");
+/// assert_eq!(blocks.sha256_hex(), sha256_hex(b"POST\n/\n"));
+/// ```
+#[derive(Clone)]
+pub struct CanonicalBlocks {
+    blocks: [[u8; BLOCK_LEN]; CANONICAL_BLOCKS],
+    len: usize,
+}
+
+impl Default for CanonicalBlocks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for CanonicalBlocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CanonicalBlocks")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CanonicalBlocks {
+    /// Empty blocks.
+    pub const fn new() -> Self {
+        Self {
+            blocks: [[0; BLOCK_LEN]; CANONICAL_BLOCKS],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes`; `None`, leaving the text as it was, when they would make it
+    /// longer than [`CANONICAL_BLOCKS_MAX`].
+    #[inline]
+    pub fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        if end > CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        self.blocks
+            .as_flattened_mut()
+            .get_mut(self.len..end)?
+            .copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
+    /// Appends one byte; `None` when the text is full.
+    #[inline]
+    pub fn put_byte(&mut self, byte: u8) -> Option<()> {
+        if self.len >= CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        *self.blocks.as_flattened_mut().get_mut(self.len)? = byte;
+        self.len += 1;
+        Some(())
+    }
+
+    /// The text written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.blocks
+            .as_flattened()
+            .get(..self.len)
+            .unwrap_or_default()
+    }
+
+    /// Lower-case hex SHA-256 of the text: padded in place, one call of the block
+    /// function.
+    pub fn sha256_hex(&mut self) -> HexDigest {
+        let used = pad_into(&mut self.blocks, self.len, 0).unwrap_or(CANONICAL_BLOCKS);
+        let digest = crate::sha256::digest_blocks(self.blocks.get(..used).unwrap_or_default());
+        HexDigest::from_bytes(&digest)
+    }
+}
+
 /// Writes the TC3 string to sign into any `fmt::Write`.
 ///
 /// ```
