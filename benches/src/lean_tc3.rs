@@ -226,8 +226,36 @@ impl LeanKey {
             l /= 10;
         }
         let hashed = canonical_hash::<TABLE>(req, shape)?;
+        self.finish::<TABLE>(sts, &hashed)
+    }
+
+    /// The string to sign's stage alone, as `ratios` times cloudsig's `sign_hashed`:
+    /// the template copied, the digits and the hex of `hashed` (a canonical request's
+    /// digest) written, the inner and outer hashes, the hex of the signature.
+    pub fn sign_digest(&self, timestamp: i64, hashed: &[u32; 8]) -> Option<[u8; 64]> {
+        let n = u64::try_from(timestamp).ok()?;
+        let mut sts = self.sts;
         let flat = sts.as_flattened_mut();
-        hex_into::<TABLE>(flat.get_mut(self.hash_at..self.hash_at + 64)?, &hashed);
+        let digits = flat.get_mut(DIGITS_AT..DIGITS_AT + 10)?;
+        let (high, low) = digits.split_at_mut(5);
+        let (mut h, mut l) = (n / 100_000, n % 100_000);
+        for (dh, dl) in high.iter_mut().rev().zip(low.iter_mut().rev()) {
+            *dh = b'0' + (h % 10) as u8;
+            *dl = b'0' + (l % 10) as u8;
+            h /= 10;
+            l /= 10;
+        }
+        self.finish::<true>(sts, hashed)
+    }
+
+    #[inline]
+    fn finish<const TABLE: bool>(
+        &self,
+        mut sts: [[u8; BLOCK]; STS_BLOCKS],
+        hashed: &[u32; 8],
+    ) -> Option<[u8; 64]> {
+        let flat = sts.as_flattened_mut();
+        hex_into::<TABLE>(flat.get_mut(self.hash_at..self.hash_at + 64)?, hashed);
         let mut inner = self.inner;
         compress256(&mut inner, sts.get(..self.sts_blocks)?);
         let mac = outer(&self.outer, &inner);

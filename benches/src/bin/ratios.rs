@@ -333,6 +333,19 @@ fn main() -> Result {
             );
             println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
         }
+        // The string to sign's stage alone, against cloudsig's `sign_hashed` above.
+        let digest = [0xa7a7_a7a7u32; 8];
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || {
+                black_box(lean_key.sign_digest(black_box(seed::TIMESTAMP), black_box(&digest)));
+            },
+        );
+        let name = "lean sign_digest (3 blocks)";
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
         // The call structure with the hex between the chains (see `chains_with_hex`),
         // the hex at byte 54 (where the seed's string to sign takes it) and at byte 48.
         use cloudsig_benches::lean_tc3::chains_with_hex;

@@ -417,18 +417,17 @@ fn sign_one_pass<'a>(
                 found = Some(*v);
             }
         }
-        let value = found?;
-        if crate::scan::any_line_break_or_nul(value) {
-            return None;
-        }
-        let value = crate::request::trim_blanks(value);
-        if settings.header_value_case == HeaderValueCase::Lowercase && crate::scan::any_upper(value)
+        // Trimming first is sound: a CR, LF or NUL is not a blank, so it stays in the
+        // trimmed value, where the one pass sees it.
+        let value = crate::request::trim_blanks(found?);
+        text.put(name.as_bytes())?;
+        text.put_byte(b':')?;
+        let seen = text.put_classified(value.as_bytes(), &VALUE_CLASSES)?;
+        if seen & LINE_BREAK_OR_NUL != 0
+            || (seen & UPPER != 0 && settings.header_value_case == HeaderValueCase::Lowercase)
         {
             return None;
         }
-        text.put(name.as_bytes())?;
-        text.put_byte(b':')?;
-        text.put(value.as_bytes())?;
         text.put_byte(b'\n')?;
         values.push(Cow::Borrowed(value));
     }
@@ -458,6 +457,27 @@ fn sign_one_pass<'a>(
         signature,
     })
 }
+
+/// A header value byte that would forge a line (CR, LF, NUL), in [`VALUE_CLASSES`].
+const LINE_BREAK_OR_NUL: u8 = 1;
+/// An upper-case ASCII letter, in [`VALUE_CLASSES`].
+const UPPER: u8 = 2;
+
+/// The class of each byte of a header value for the one-pass path (evaluated at compile
+/// time: an index out of bounds could only fail the build).
+#[allow(clippy::indexing_slicing)]
+static VALUE_CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[0] = LINE_BREAK_OR_NUL;
+    t[b'\r' as usize] = LINE_BREAK_OR_NUL;
+    t[b'\n' as usize] = LINE_BREAK_OR_NUL;
+    let mut b = b'A';
+    while b <= b'Z' {
+        t[b as usize] = UPPER;
+        b += 1;
+    }
+    t
+};
 
 /// [`sign_with_key`] through the stages: the canonical request built, then hashed,
 /// then signed.

@@ -405,6 +405,37 @@ impl CanonicalBlocks {
         Some(())
     }
 
+    /// Appends `bytes` and classifies them in the same pass: the bitwise OR of
+    /// `classes[b]` over every byte `b` (so the caller checks a header value while it is
+    /// written, instead of scanning it once per rule and once more to copy it). `None`,
+    /// leaving the text as it was, when the bytes do not fit.
+    ///
+    /// ```
+    /// use cloudsig_core::tc3::CanonicalBlocks;
+    /// let mut classes = [0u8; 256];
+    /// classes[usize::from(b'\n')] = 1;
+    /// classes[usize::from(b'A')] = 2;
+    /// let mut blocks = CanonicalBlocks::new();
+    /// assert_eq!(blocks.put_classified(b"abc", &classes), Some(0));
+    /// assert_eq!(blocks.put_classified(b"A\n", &classes), Some(3));
+    /// assert_eq!(blocks.as_bytes(), b"abcA\n");
+    /// ```
+    #[inline]
+    pub fn put_classified(&mut self, bytes: &[u8], classes: &[u8; 256]) -> Option<u8> {
+        let end = self.len.checked_add(bytes.len())?;
+        if end > CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        let dst = self.blocks.as_flattened_mut().get_mut(self.len..end)?;
+        let mut seen = 0;
+        for (d, &b) in dst.iter_mut().zip(bytes) {
+            seen |= classes.get(usize::from(b)).copied().unwrap_or(0);
+            *d = b;
+        }
+        self.len = end;
+        Some(seen)
+    }
+
     /// Appends one byte; `None` when the text is full.
     #[inline]
     pub fn put_byte(&mut self, byte: u8) -> Option<()> {
