@@ -247,6 +247,36 @@ impl<'a> CredentialScope<'a> {
         Self::new(date, service)
     }
 
+    /// The scope of a request made at `timestamp` and signed with the cached `key`:
+    /// the key's own date and service ([`SigningKey::scope_at`]), taken from the key
+    /// rather than computed from the timestamp and checked again per call. Fails when
+    /// `timestamp` is not on the key's date, or the key knows no date (one made by
+    /// [`SigningKey::from_secret_signing`]).
+    ///
+    /// ```
+    /// use cloudsig_canonical::tc3::CredentialScope;
+    /// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &UtcDate::from_unix(1551113065)?, "cvm")?;
+    /// assert_eq!(
+    ///     CredentialScope::for_key(1551113065, &key)?,
+    ///     CredentialScope::for_timestamp(1551113065, "cvm")?,
+    /// );
+    /// assert!(CredentialScope::for_key(1551113065 + 86_400, &key).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn for_key(timestamp: i64, key: &'a SigningKey) -> Result<Self, Error> {
+        match key.scope_at(timestamp) {
+            Some((date, service)) => Ok(Self { date, service }),
+            None => Err(Error::new(
+                crate::ErrorKind::InvalidScope,
+                Stage::StringToSign,
+                "timestamp",
+                "is not on the date the signing key was derived for",
+            )),
+        }
+    }
+
     /// The date.
     pub fn date(&self) -> UtcDate {
         self.date

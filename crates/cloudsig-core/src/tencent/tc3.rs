@@ -72,6 +72,9 @@ pub struct SigningKey {
     template: Option<Template>,
 }
 
+/// Seconds in a UTC day (Unix time has no leap seconds).
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// Where the timestamp's ten digits start in the string to sign (after `TC3-HMAC-SHA256\n`).
 const DIGITS_AT: usize = ALGORITHM.len() + 1;
 /// The digits of the timestamps the template serves: 1,000,000,000 (2001-09-09) to
@@ -93,6 +96,8 @@ struct Template {
     /// Where the 64 hex characters of the hashed canonical request go.
     hash_at: usize,
     date: UtcDate,
+    /// The date as days since 1970-01-01, for [`SigningKey::scope_at`].
+    day: i64,
     /// The service, as the key was derived for it (at most [`MAX_SERVICE_LEN`] bytes).
     service: [u8; MAX_SERVICE_LEN],
     service_len: usize,
@@ -128,6 +133,7 @@ impl Template {
             used,
             hash_at,
             date: *date,
+            day: date.days(),
             service: names,
             service_len: service.len(),
         })
@@ -216,6 +222,31 @@ impl SigningKey {
         };
         block.zeroize();
         Ok((key, [secret_date, secret_service, secret_signing]))
+    }
+
+    /// The date and service the key was derived for, when `timestamp` falls on that
+    /// date: the credential scope of a request signed with this key, found without
+    /// computing the date of the timestamp or checking the service again (both were
+    /// fixed, and the service checked, when the key was derived). `None` for a
+    /// timestamp on another date, and for a key made by
+    /// [`SigningKey::from_secret_signing`], which knows neither.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+    /// let date = UtcDate::from_unix(1551113065)?; // 2019-02-25
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
+    /// assert_eq!(key.scope_at(1551113065), Some((date, "cvm")));
+    /// assert_eq!(key.scope_at(1551052800 - 1), None); // 2019-02-24T23:59:59Z
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn scope_at(&self, timestamp: i64) -> Option<(UtcDate, &str)> {
+        let t = self.template.as_ref()?;
+        if timestamp.div_euclid(SECONDS_PER_DAY) != t.day {
+            return None;
+        }
+        let service = core::str::from_utf8(t.service.get(..t.service_len)?).ok()?;
+        Some((t.date, service))
     }
 
     /// A signing key from an already derived `SecretSigning`.
@@ -624,6 +655,27 @@ mod tests {
         assert!(t.fill(1_551_113_065, hashed.as_bytes()).is_some());
         assert!(t.fill(999_999_999, hashed.as_bytes()).is_none());
         assert!(t.fill(1_551_113_065, b"ab").is_none());
+    }
+
+    /// The key's scope is its own date and service for every second of that UTC
+    /// day and for no other; a key without a date has none.
+    #[test]
+    fn scope_at_is_the_keys_date_for_every_second_of_it() {
+        let secret = SecretKey::new(b"k").unwrap();
+        // 2019-02-25 starts at 1551052800 (17952 days of 86400 s); -1 is 1969-12-31.
+        for (midnight, iso) in [(1_551_052_800, *b"2019-02-25"), (-86_400, *b"1969-12-31")] {
+            let date = UtcDate::from_unix(midnight).unwrap();
+            assert_eq!(date.to_iso(), iso);
+            let key = SigningKey::derive(&secret, &date, "cvm").unwrap();
+            for ts in [midnight, midnight + 1, midnight + 43_200, midnight + 86_399] {
+                assert_eq!(key.scope_at(ts), Some((date, "cvm")), "{ts}");
+            }
+            for ts in [midnight - 1, midnight + 86_400, i64::MIN, i64::MAX] {
+                assert_eq!(key.scope_at(ts), None, "{ts}");
+            }
+        }
+        let bare = SigningKey::from_secret_signing(&[7; 32]);
+        assert_eq!(bare.scope_at(1_551_113_065), None);
     }
 
     #[test]
