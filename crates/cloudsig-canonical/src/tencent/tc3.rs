@@ -407,9 +407,9 @@ pub fn sign_with_key<'a>(
 
 /// The hot path of [`sign_with_key`] for the common request: at most
 /// [`INLINE_VALUES`] signed headers whose values need no rewriting, and a canonical
-/// request of at most [`cloudsig_core::tc3::CANONICAL_BLOCKS_MAX`] bytes. Each part is checked as it is
-/// written straight into SHA-256's block buffer, and the buffer is hashed in one call of
-/// the block function; no canonical text is kept. `None` for any other request and for
+/// request of at most [`cloudsig_core::tc3::CANONICAL_BLOCKS_MAX`] bytes. Each part is
+/// checked as it is written straight into SHA-256's block buffer, and the buffer is
+/// hashed in one call of the block function; no canonical text is kept. `None` for any other request and for
 /// any request the staged path refuses, which then signs it or says why: this path never
 /// signs what the staged path would not, and signs the same bytes (the test
 /// `one_pass_signs_what_the_staged_path_signs` holds the two equal).
