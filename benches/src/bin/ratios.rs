@@ -281,5 +281,159 @@ fn main() -> Result {
         );
         println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
     }
+
+    // The limit on this machine: the benchmark-only prototype `lean_tc3` (see its module
+    // documentation) signing the same request, cached key and key derived per call,
+    // against the same floors, its signature checked first.
+    {
+        use cloudsig_benches::lean_tc3::{LeanKey, Shape};
+        let shape = Shape::new(&["content-type", "host"]);
+        let lean_key = LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE)
+            .ok_or("lean_tc3: no key")?;
+        let lean_cached = || lean_key.sign(black_box(&req), &shape, black_box(seed::TIMESTAMP));
+        let lean_per_call = || {
+            let ts = black_box(seed::TIMESTAMP);
+            LeanKey::derive(black_box(seed::SECRET_KEY), ts, seed::SERVICE)?.sign(
+                black_box(&req),
+                &shape,
+                ts,
+            )
+        };
+        let lean_register_hex =
+            || lean_key.sign_register_hex(black_box(&req), &shape, black_box(seed::TIMESTAMP));
+        type Lean<'s> = Box<dyn Fn() -> Option<[u8; 64]> + 's>;
+        let lean: [(&str, usize, Lean<'_>); 3] = [
+            ("lean_tc3 cached", counts.cached(), Box::new(lean_cached)),
+            (
+                "lean, 16-byte hex",
+                counts.cached(),
+                Box::new(lean_register_hex),
+            ),
+            (
+                "lean_tc3 per call",
+                counts.per_call(),
+                Box::new(lean_per_call),
+            ),
+        ];
+        println!();
+        println!("prototype (benches/src/lean_tc3.rs, benchmark only): the limit");
+        for (name, blocks, sign) in lean {
+            if sign().as_ref().map(|s| s.as_slice()) != Some(seed::SIGNATURE.as_bytes()) {
+                return Err(format!("{name}: wrong signature").into());
+            }
+            let floor = floor_of(blocks)?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor)));
+                },
+                &mut || {
+                    black_box(sign());
+                },
+            );
+            println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+        }
+        // cloudsig's cached signer with the scope made once, outside the call: how much
+        // of its time is `CredentialScope::for_timestamp`.
+        let scope_once = CredentialScope::for_timestamp(seed::TIMESTAMP, seed::SERVICE)?;
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || {
+                let signed = tc3::sign_with_key(
+                    black_box(&req),
+                    &sh,
+                    &settings,
+                    black_box(seed::TIMESTAMP),
+                    black_box(scope_once),
+                    &key,
+                );
+                black_box(signed.map(|s| *s.signature()).ok());
+            },
+        );
+        let name = "TC3 cached, scope once";
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        // And with the scope taken from the key per call (`CredentialScope::for_key`),
+        // the public path that does not check again what the key fixed.
+        let tc3_scope_of_key = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_key(ts, &key)?;
+            let signed = tc3::sign_with_key(black_box(&req), &sh, &settings, ts, scope, &key)?;
+            Ok(*signed.signature())
+        };
+        if tc3_scope_of_key()?.as_str() != seed::SIGNATURE {
+            return Err("TC3 cached, scope of the key: wrong signature".into());
+        }
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || {
+                let _ = black_box(tc3_scope_of_key());
+            },
+        );
+        let name = "TC3 cached, for_key";
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        // The string to sign's stage alone, against cloudsig's `sign_hashed` above.
+        let digest = [0xa7a7_a7a7u32; 8];
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(floor8)));
+            },
+            &mut || {
+                black_box(lean_key.sign_digest(black_box(seed::TIMESTAMP), black_box(&digest)));
+            },
+        );
+        let name = "lean sign_digest (3 blocks)";
+        println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        // The call structure with the hex between the chains (see `chains_with_hex`),
+        // the hex at byte 54 (where the seed's string to sign takes it) and at byte 48.
+        use cloudsig_benches::lean_tc3::chains_with_hex;
+        type Chain<'s> = Box<dyn Fn() -> Option<[u32; 8]> + 's>;
+        let structure: [(&str, Chain<'_>); 5] = [
+            (
+                "no text",
+                Box::new(|| chains_with_hex::<0>(black_box(floor8), 54)),
+            ),
+            (
+                "table hex at 54",
+                Box::new(|| chains_with_hex::<1>(black_box(floor8), 54)),
+            ),
+            (
+                "16-byte hex at 54",
+                Box::new(|| chains_with_hex::<2>(black_box(floor8), 54)),
+            ),
+            (
+                "table hex at 48",
+                Box::new(|| chains_with_hex::<1>(black_box(floor8), 48)),
+            ),
+            (
+                "16-byte hex at 48",
+                Box::new(|| chains_with_hex::<2>(black_box(floor8), 48)),
+            ),
+        ];
+        println!();
+        println!(
+            "{:<28} {:>11} {:>16}",
+            "4 chains of 8 blocks, and", "ns", "of 8-block floor"
+        );
+        for (name, chain) in structure {
+            chain().ok_or("chains_with_hex")?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor8)));
+                },
+                &mut || {
+                    black_box(chain());
+                },
+            );
+            println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        }
+    }
     Ok(())
 }

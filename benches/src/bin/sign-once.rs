@@ -4,7 +4,8 @@
 //!
 //! Usage: `sign-once MODE` with MODE one of `floor-per-call`, `floor-cached`,
 //! `per-call`, `cached`, `v1-sha1`, `v1-sha256`, `acs3`, `floor-acs3`, `sdk-hmac`,
-//! `floor-sdk-hmac` (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
+//! `floor-sdk-hmac`, `lean-cached`, `lean-per-call` (the benchmark-only prototype
+//! `cloudsig_benches::lean_tc3`, the limit of the call structure) (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
 //! keyed per call as `ratios` times them, and their floors). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
@@ -86,6 +87,23 @@ fn measured_cached(req: &Request<'_>, sh: &SignedHeaders, key: &SigningKey) -> R
     cached(req, sh, key)
 }
 
+/// The benchmark-only prototype `lean_tc3`, cached key or derived per call.
+#[inline(never)]
+fn measured_lean(
+    req: &Request<'_>,
+    key: Option<&cloudsig_benches::lean_tc3::LeanKey>,
+    shape: &cloudsig_benches::lean_tc3::Shape,
+) -> Result<String> {
+    use cloudsig_benches::lean_tc3::LeanKey;
+    let ts = black_box(seed::TIMESTAMP);
+    let sig = match key {
+        Some(key) => key.sign(req, shape, ts),
+        None => LeanKey::derive(seed::SECRET_KEY, ts, seed::SERVICE)
+            .and_then(|k| k.sign(req, shape, ts)),
+    };
+    Ok(String::from_utf8(sig.ok_or("lean_tc3 refused")?.to_vec())?)
+}
+
 #[inline(never)]
 fn measured_v1(secret: &SecretKey, algorithm: v1::Algorithm) -> v1::Signature {
     v1::sign(secret, algorithm, seed::V1_STRING_TO_SIGN.as_bytes())
@@ -140,12 +158,27 @@ fn main() -> Result<()> {
         "sdk-hmac" => measured_sdk_hmac(black_box(&hw_req), &hw_sh, black_box(&hw_sk), hw_date)?,
         "per-call" => measured_per_call(black_box(&req), &sh, black_box(&secret))?,
         "cached" => measured_cached(black_box(&req), &sh, black_box(&key))?,
+        "lean-cached" | "lean-per-call" => {
+            use cloudsig_benches::lean_tc3::{LeanKey, Shape};
+            let shape = Shape::new(&["content-type", "host"]);
+            let key = LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE)
+                .ok_or("lean_tc3: no key")?;
+            let key = (mode == "lean-cached").then_some(&key);
+            // Once unmeasured, as the others.
+            let warm = match key {
+                Some(k) => k.sign(&req, &shape, seed::TIMESTAMP),
+                None => LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE)
+                    .and_then(|k| k.sign(&req, &shape, seed::TIMESTAMP)),
+            };
+            black_box(warm);
+            measured_lean(black_box(&req), key, &shape)?
+        }
         "v1-sha1" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha1).to_string(),
         "v1-sha256" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha256).to_string(),
         _ => return Err(format!("unknown mode `{mode}`; see the source for the modes").into()),
     };
     let expected = match mode.as_str() {
-        "per-call" | "cached" => Some(seed::SIGNATURE),
+        "per-call" | "cached" | "lean-cached" | "lean-per-call" => Some(seed::SIGNATURE),
         "acs3" => Some(acs3_seed::SIGNATURE),
         "sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,

@@ -247,6 +247,14 @@ pub(crate) fn digest(data: &[u8]) -> [u8; 32] {
     state_bytes(&state)
 }
 
+/// SHA-256 of a message given already padded as `blocks` (the message, `0x80`, zeros
+/// and its bit length, as [`pad_into`] writes them): one call of the block function.
+pub(crate) fn digest_blocks(blocks: &[[u8; BLOCK_LEN]]) -> [u8; 32] {
+    let mut state = IV;
+    compress256(&mut state, blocks);
+    state_bytes(&state)
+}
+
 /// The longest message [`compress_message`] pads in its stack buffer and compresses in
 /// one call of the block function: four blocks less the `0x80` byte and the length.
 const ONE_CALL_MAX: usize = BUF_LEN - 9;

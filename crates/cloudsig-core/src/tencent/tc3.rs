@@ -72,6 +72,9 @@ pub struct SigningKey {
     template: Option<Template>,
 }
 
+/// Seconds in a UTC day (Unix time has no leap seconds).
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// Where the timestamp's ten digits start in the string to sign (after `TC3-HMAC-SHA256\n`).
 const DIGITS_AT: usize = ALGORITHM.len() + 1;
 /// The digits of the timestamps the template serves: 1,000,000,000 (2001-09-09) to
@@ -93,6 +96,8 @@ struct Template {
     /// Where the 64 hex characters of the hashed canonical request go.
     hash_at: usize,
     date: UtcDate,
+    /// The date as days since 1970-01-01, for [`SigningKey::scope_at`].
+    day: i64,
     /// The service, as the key was derived for it (at most [`MAX_SERVICE_LEN`] bytes).
     service: [u8; MAX_SERVICE_LEN],
     service_len: usize,
@@ -128,6 +133,7 @@ impl Template {
             used,
             hash_at,
             date: *date,
+            day: date.days(),
             service: names,
             service_len: service.len(),
         })
@@ -216,6 +222,31 @@ impl SigningKey {
         };
         block.zeroize();
         Ok((key, [secret_date, secret_service, secret_signing]))
+    }
+
+    /// The date and service the key was derived for, when `timestamp` falls on that
+    /// date: the credential scope of a request signed with this key, found without
+    /// computing the date of the timestamp or checking the service again (both were
+    /// fixed, and the service checked, when the key was derived). `None` for a
+    /// timestamp on another date, and for a key made by
+    /// [`SigningKey::from_secret_signing`], which knows neither.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+    /// let date = UtcDate::from_unix(1551113065)?; // 2019-02-25
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
+    /// assert_eq!(key.scope_at(1551113065), Some((date, "cvm")));
+    /// assert_eq!(key.scope_at(1551052800 - 1), None); // 2019-02-24T23:59:59Z
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn scope_at(&self, timestamp: i64) -> Option<(UtcDate, &str)> {
+        let t = self.template.as_ref()?;
+        if timestamp.div_euclid(SECONDS_PER_DAY) != t.day {
+            return None;
+        }
+        let service = core::str::from_utf8(t.service.get(..t.service_len)?).ok()?;
+        Some((t.date, service))
     }
 
     /// A signing key from an already derived `SecretSigning`.
@@ -336,6 +367,131 @@ impl SigningKey {
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+/// Blocks of a [`CanonicalBlocks`].
+const CANONICAL_BLOCKS: usize = 4;
+
+/// The longest text a [`CanonicalBlocks`] holds: four blocks less SHA-256's `0x80` byte
+/// and 8-byte length (247 bytes; the seed's canonical request has 165).
+pub const CANONICAL_BLOCKS_MAX: usize = CANONICAL_BLOCKS * BLOCK_LEN - 9;
+
+/// A canonical request written straight into SHA-256 blocks on the stack and hashed
+/// in one call of the block function: the signing hot path's alternative to feeding a
+/// streaming hash piece by piece (issue 17).
+///
+/// Text past [`CANONICAL_BLOCKS_MAX`] bytes is refused (`None`), and the caller takes
+/// its streaming path. It holds public text only and is not wiped.
+///
+/// ```
+/// use cloudsig_core::{sha256_hex, tc3::CanonicalBlocks};
+/// let mut blocks = CanonicalBlocks::new();
+/// blocks.put(b"POST\n/").and_then(|()| blocks.put_byte(b'\n')).unwrap();
+/// assert_eq!(blocks.as_bytes(), b"POST\n/\n");
+/// assert_eq!(blocks.sha256_hex(), sha256_hex(b"POST\n/\n"));
+/// ```
+#[derive(Clone)]
+pub struct CanonicalBlocks {
+    blocks: [[u8; BLOCK_LEN]; CANONICAL_BLOCKS],
+    len: usize,
+}
+
+impl Default for CanonicalBlocks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for CanonicalBlocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CanonicalBlocks")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CanonicalBlocks {
+    /// Empty blocks.
+    pub const fn new() -> Self {
+        Self {
+            blocks: [[0; BLOCK_LEN]; CANONICAL_BLOCKS],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes`; `None`, leaving the text as it was, when they would make it
+    /// longer than [`CANONICAL_BLOCKS_MAX`].
+    #[inline]
+    pub fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        if end > CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        self.blocks
+            .as_flattened_mut()
+            .get_mut(self.len..end)?
+            .copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
+    /// Appends `bytes` and classifies them in the same pass: the bitwise OR of
+    /// `classes[b]` over every byte `b` (so the caller checks a header value while it is
+    /// written, instead of scanning it once per rule and once more to copy it). `None`,
+    /// leaving the text as it was, when the bytes do not fit.
+    ///
+    /// ```
+    /// use cloudsig_core::tc3::CanonicalBlocks;
+    /// let mut classes = [0u8; 256];
+    /// classes[usize::from(b'\n')] = 1;
+    /// classes[usize::from(b'A')] = 2;
+    /// let mut blocks = CanonicalBlocks::new();
+    /// assert_eq!(blocks.put_classified(b"abc", &classes), Some(0));
+    /// assert_eq!(blocks.put_classified(b"A\n", &classes), Some(3));
+    /// assert_eq!(blocks.as_bytes(), b"abcA\n");
+    /// ```
+    #[inline]
+    pub fn put_classified(&mut self, bytes: &[u8], classes: &[u8; 256]) -> Option<u8> {
+        let end = self.len.checked_add(bytes.len())?;
+        if end > CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        let dst = self.blocks.as_flattened_mut().get_mut(self.len..end)?;
+        let mut seen = 0;
+        for (d, &b) in dst.iter_mut().zip(bytes) {
+            seen |= classes.get(usize::from(b)).copied().unwrap_or(0);
+            *d = b;
+        }
+        self.len = end;
+        Some(seen)
+    }
+
+    /// Appends one byte; `None` when the text is full.
+    #[inline]
+    pub fn put_byte(&mut self, byte: u8) -> Option<()> {
+        if self.len >= CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        *self.blocks.as_flattened_mut().get_mut(self.len)? = byte;
+        self.len += 1;
+        Some(())
+    }
+
+    /// The text written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.blocks
+            .as_flattened()
+            .get(..self.len)
+            .unwrap_or_default()
+    }
+
+    /// Lower-case hex SHA-256 of the text: padded in place, one call of the block
+    /// function.
+    pub fn sha256_hex(&mut self) -> HexDigest {
+        let used = pad_into(&mut self.blocks, self.len, 0).unwrap_or(CANONICAL_BLOCKS);
+        let digest = crate::sha256::digest_blocks(self.blocks.get(..used).unwrap_or_default());
+        HexDigest::from_bytes(&digest)
     }
 }
 
@@ -499,6 +655,27 @@ mod tests {
         assert!(t.fill(1_551_113_065, hashed.as_bytes()).is_some());
         assert!(t.fill(999_999_999, hashed.as_bytes()).is_none());
         assert!(t.fill(1_551_113_065, b"ab").is_none());
+    }
+
+    /// The key's scope is its own date and service for every second of that UTC
+    /// day and for no other; a key without a date has none.
+    #[test]
+    fn scope_at_is_the_keys_date_for_every_second_of_it() {
+        let secret = SecretKey::new(b"k").unwrap();
+        // 2019-02-25 starts at 1551052800 (17952 days of 86400 s); -1 is 1969-12-31.
+        for (midnight, iso) in [(1_551_052_800, *b"2019-02-25"), (-86_400, *b"1969-12-31")] {
+            let date = UtcDate::from_unix(midnight).unwrap();
+            assert_eq!(date.to_iso(), iso);
+            let key = SigningKey::derive(&secret, &date, "cvm").unwrap();
+            for ts in [midnight, midnight + 1, midnight + 43_200, midnight + 86_399] {
+                assert_eq!(key.scope_at(ts), Some((date, "cvm")), "{ts}");
+            }
+            for ts in [midnight - 1, midnight + 86_400, i64::MIN, i64::MAX] {
+                assert_eq!(key.scope_at(ts), None, "{ts}");
+            }
+        }
+        let bare = SigningKey::from_secret_signing(&[7; 32]);
+        assert_eq!(bare.scope_at(1_551_113_065), None);
     }
 
     #[test]
