@@ -8,6 +8,8 @@ use cloudsig_canonical::Request;
 use cloudsig_canonical::tc3::{self, CanonicalRequest, CredentialScope, Settings, SignedHeaders};
 use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
 
+pub mod lean;
+
 /// The seed's TC3 example ("Signature v3" chapter of Tencent Cloud's API documentation).
 pub mod seed {
     /// The body of the DescribeInstances call.

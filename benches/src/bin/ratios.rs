@@ -180,6 +180,60 @@ fn main() -> Result {
         let name = "v1 HmacSHA256";
         println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
     }
+    // Session 24: the lean benchmark-only prototypes of ACS3-HMAC-SHA256 and
+    // SDK-HMAC-SHA256 (`cloudsig_benches::lean`: no validation, the fewest calls of the
+    // block function), against the same floors as the signers above: the limit of the
+    // call structure, beside what the public signers reach.
+    {
+        use cloudsig_benches::lean;
+        let acs3_names: Vec<&str> = acs3_sh.names().collect();
+        let hw_names = ["content-type", "host", "x-sdk-date"];
+        type Lean<'s> = Box<dyn Fn() -> [u8; 32] + 's>;
+        let protos: [(&str, usize, &str, Lean<'_>); 2] = [
+            (
+                "ACS3 lean proto",
+                acs3_blocks,
+                acs3_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::acs3(
+                        black_box(acs3_seed::SECRET),
+                        black_box(&acs3_req),
+                        &acs3_names,
+                    )
+                }),
+            ),
+            (
+                "SDK-HMAC lean proto",
+                huawei_blocks,
+                huawei_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::sdk_hmac(
+                        black_box(huawei_seed::SK),
+                        black_box(&hw_req),
+                        &hw_names,
+                        huawei_seed::DATE,
+                    )
+                }),
+            ),
+        ];
+        for (name, blocks, expected, sign) in protos {
+            let sig = lean::hex(&sign());
+            if sig != expected {
+                return Err(format!("{name}: wrong signature {sig}").into());
+            }
+            let floor = floor_of(blocks)?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor)));
+                },
+                &mut || {
+                    black_box(sign());
+                },
+            );
+            println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+        }
+    }
     // The call structure's own limit: the cached signature's 8 blocks as its four
     // dependent chains (payload 2, canonical request 3, string to sign 2, outer 1), each
     // one call of the block function starting from the previous chain's result, with no
