@@ -46,7 +46,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cloudsig_core::alibaba::{Algorithm, hash_hex};
+use cloudsig_core::alibaba::{Algorithm, SigningKey, hash_hex};
 use cloudsig_core::hash::{Hash, Hasher};
 use cloudsig_core::{HexDigest, SecretKey};
 
@@ -475,7 +475,8 @@ impl<'a> Signed<'a> {
     }
 }
 
-/// Builds every stage and signs.
+/// Builds every stage and signs, with a key made for this one signature (a signer of
+/// many requests keeps a [`SigningKey`] per secret and calls [`sign_with_key`]).
 pub fn sign<'a>(
     req: &Request<'a>,
     signed_headers: &'a SignedHeaders,
@@ -483,15 +484,52 @@ pub fn sign<'a>(
     settings: &Settings,
     secret: &SecretKey,
 ) -> Result<Signed<'a>, Error> {
+    sign_with_key(
+        req,
+        signed_headers,
+        settings,
+        &SigningKey::new(secret, algorithm),
+    )
+}
+
+/// [`sign`] with a key made once per secret (its algorithm is the signature's): the
+/// keyed HMAC states are not recomputed per request, and the string to sign is a
+/// template with only the hash written in.
+///
+/// ```
+/// use cloudsig_canonical::{Request, alibaba::acs3};
+/// use cloudsig_core::{SecretKey, alibaba::{Algorithm, SigningKey}};
+/// // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`.
+/// let empty = cloudsig_core::sha256_hex(b"");
+/// let req = Request::new("POST", "/")
+///     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+///     .header("host", "ecs.cn-shanghai.aliyuncs.com")
+///     .header("x-acs-action", "RunInstances")
+///     .header("x-acs-version", "2014-05-26")
+///     .header("x-acs-date", "2023-10-26T10:22:32Z")
+///     .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+///     .header("x-acs-content-sha256", empty.as_str());
+/// let signed_headers = acs3::signed_headers_of(&req)?;
+/// let key = SigningKey::new(&SecretKey::new(b"YourAccessKeySecret")?, Algorithm::HmacSha256);
+/// let signed = acs3::sign_with_key(&req, &signed_headers, &Default::default(), &key)?;
+/// assert_eq!(signed.signature().as_str(),
+///            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_with_key<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    key: &SigningKey,
+) -> Result<Signed<'a>, Error> {
+    let algorithm = key.algorithm();
     let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
     let hashed = canonical_request.hashed();
-    let string_to_sign = StringToSign::new(algorithm, hashed);
-    // The bytes `write_acs3_string_to_sign` writes, signed without `core::fmt`.
-    let signature = cloudsig_core::alibaba::sign_acs3_hashed(secret, algorithm, &hashed);
+    let signature = key.sign_hashed(&hashed);
     Ok(Signed {
         canonical_request,
         hashed_canonical_request: hashed,
-        string_to_sign,
+        string_to_sign: StringToSign::new(algorithm, hashed),
         signature,
     })
 }
