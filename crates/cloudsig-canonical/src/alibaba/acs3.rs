@@ -296,7 +296,7 @@ impl<'a> CanonicalRequest<'a> {
             query: {
                 let raw = req.raw_query();
                 if settings.query == QueryForm::Rfc3986
-                    && crate::sigv4::sorted_unreserved_query(raw)
+                    && crate::sigv4::sorted_unreserved_pairs(raw)
                 {
                     Cow::Borrowed(raw)
                 } else {

@@ -257,7 +257,7 @@ impl<'a> CanonicalRequest<'a> {
         let raw = req.raw_query();
         let query = match settings.query {
             QueryForm::AsSent => Cow::Borrowed(raw),
-            QueryForm::Sorted if crate::sigv4::sorted_unreserved_query(raw) => Cow::Borrowed(raw),
+            QueryForm::Sorted if crate::sigv4::sorted_unreserved_pairs(raw) => Cow::Borrowed(raw),
             form => Cow::Owned(canonical_query(raw, form)),
         };
         Ok(Self {
