@@ -52,6 +52,8 @@ pub mod alibaba;
 pub mod credentials;
 pub mod encode;
 mod error;
+#[cfg(test)]
+mod fast_path_tests;
 pub mod headers;
 #[cfg(feature = "http")]
 pub mod http;

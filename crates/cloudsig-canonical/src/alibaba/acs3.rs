@@ -234,47 +234,10 @@ impl<'a> CanonicalRequest<'a> {
         settings: &Settings,
     ) -> Result<Self, Error> {
         req.validate_target()?;
-        let mut values = Values::with_capacity(signed_headers.len());
-        // One sort of the headers when many names are signed: n log n, not n².
-        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
-        for name in signed_headers.names() {
-            // The usual one value is borrowed; several are sorted and joined.
-            let mut first: Option<&'a str> = None;
-            let mut more: Vec<&'a str> = Vec::new();
-            for v in lookup.values(name) {
-                crate::request::validate_header_value(name, v)?;
-                let v = trim_blanks(v);
-                match first {
-                    None => first = Some(v),
-                    Some(f) => {
-                        if more.is_empty() {
-                            more.push(f);
-                        }
-                        more.push(v);
-                    }
-                }
-            }
-            let Some(first) = first else {
-                return Err(Error::new(
-                    crate::ErrorKind::MissingSignedHeader,
-                    Stage::CanonicalRequest,
-                    alloc::format!("header `{name}`"),
-                    "is listed in SignedHeaders but the request does not have it",
-                ));
-            };
-            let mut value = if more.is_empty() {
-                Cow::Borrowed(first)
-            } else {
-                more.sort_unstable();
-                Cow::Owned(more.join(","))
-            };
-            if settings.header_values == HeaderValues::Lowercased
-                && value.bytes().any(|b| b.is_ascii_uppercase())
-            {
-                value = Cow::Owned(value.to_ascii_lowercase());
-            }
-            values.push(value);
-        }
+        let values = match few_values(req, signed_headers, settings) {
+            Some(values) => values,
+            None => all_values(req, signed_headers, settings)?,
+        };
         let hashed_payload = match req.payload() {
             Payload::Bytes(b) => hash_hex(algorithm, b),
             Payload::Sha256Hex(hex) => parse_hex(hex)?,
@@ -356,6 +319,93 @@ impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.lines().write_to(f)
     }
+}
+
+/// The signed header values of the usual request, found in one pass over its headers
+/// (issue 17 item 1, session 24): at most [`crate::lookup::SCAN_NAMES`] names, each
+/// sent once, with a value free of CR, LF and NUL, trimmed as [`HeaderValues::Trimmed`]
+/// says. `None` for anything else (a name missing or repeated, a value refused, many
+/// names, lower-cased values), which [`all_values`] then builds, or refuses, as before;
+/// the property tests hold the two equal (`tests/acs3_sdk_hmac_fast_path.rs`).
+#[inline]
+pub(crate) fn few_values<'a>(
+    req: &Request<'a>,
+    signed_headers: &SignedHeaders,
+    settings: &Settings,
+) -> Option<Values<'a>> {
+    if settings.header_values != HeaderValues::Trimmed {
+        return None;
+    }
+    let names = signed_headers.name_list();
+    let few = crate::lookup::Few::find(req.headers(), names)?;
+    if few.repeated() {
+        return None;
+    }
+    // Every name found has a slot.
+    const _: () = assert!(crate::lookup::SCAN_NAMES <= crate::sigv4::INLINE_VALUES);
+    let mut items = [""; crate::sigv4::INLINE_VALUES];
+    for (slot, value) in items.iter_mut().zip(few.first().iter().take(names.len())) {
+        match value {
+            Some(v) if !crate::scan::any_line_break_or_nul(v) => *slot = trim_blanks(v),
+            _ => return None,
+        }
+    }
+    Some(Values::Inline {
+        len: names.len(),
+        items,
+    })
+}
+
+/// The signed header values of any request: several values of a name sorted and
+/// joined, lower-cased per the settings, the first missing name or refused value
+/// named in the error.
+pub(crate) fn all_values<'a>(
+    req: &Request<'a>,
+    signed_headers: &SignedHeaders,
+    settings: &Settings,
+) -> Result<Values<'a>, Error> {
+    let mut values = Values::with_capacity(signed_headers.len());
+    // One sort of the headers when many names are signed: n log n, not n².
+    let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
+    for name in signed_headers.names() {
+        // The usual one value is borrowed; several are sorted and joined.
+        let mut first: Option<&'a str> = None;
+        let mut more: Vec<&'a str> = Vec::new();
+        for v in lookup.values(name) {
+            crate::request::validate_header_value(name, v)?;
+            let v = trim_blanks(v);
+            match first {
+                None => first = Some(v),
+                Some(f) => {
+                    if more.is_empty() {
+                        more.push(f);
+                    }
+                    more.push(v);
+                }
+            }
+        }
+        let Some(first) = first else {
+            return Err(Error::new(
+                crate::ErrorKind::MissingSignedHeader,
+                Stage::CanonicalRequest,
+                alloc::format!("header `{name}`"),
+                "is listed in SignedHeaders but the request does not have it",
+            ));
+        };
+        let mut value = if more.is_empty() {
+            Cow::Borrowed(first)
+        } else {
+            more.sort_unstable();
+            Cow::Owned(more.join(","))
+        };
+        if settings.header_values == HeaderValues::Lowercased
+            && value.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            value = Cow::Owned(value.to_ascii_lowercase());
+        }
+        values.push(value);
+    }
+    Ok(values)
 }
 
 fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
