@@ -145,13 +145,16 @@ impl<'a> Few<'a> {
         };
         for (name, value) in headers {
             let len = name.len();
-            for ((wanted, first), last) in names.iter().zip(&mut few.first).zip(&mut few.last) {
-                if wanted.len() == len && crate::scan::eq_lower(name, wanted) {
-                    few.repeated |= first.is_some();
-                    first.get_or_insert(value);
-                    *last = Some(value);
-                    break;
-                }
+            let Some(i) = names
+                .iter()
+                .position(|wanted| wanted.len() == len && crate::scan::eq_lower(name, wanted))
+            else {
+                continue;
+            };
+            if let (Some(first), Some(last)) = (few.first.get_mut(i), few.last.get_mut(i)) {
+                few.repeated |= first.is_some();
+                first.get_or_insert(value);
+                *last = Some(value);
             }
         }
         Some(few)
