@@ -309,3 +309,40 @@ proptest! {
         }
     }
 }
+
+/// Canonical requests around the one-pass buffer's 759 bytes and far past it (hashed by
+/// the streaming fallback) sign as the documented rules say.
+#[test]
+fn texts_longer_than_the_block_buffer_take_the_streamed_path() {
+    use crate::alibaba::acs3;
+    use cloudsig_core::alibaba::{Algorithm, SigningKey};
+    let secret = b"YourAccessKeySecret";
+    let key = SigningKey::new(
+        &cloudsig_core::SecretKey::new(secret).unwrap(),
+        Algorithm::HmacSha256,
+    );
+    let mut seen = Vec::new();
+    for len in (640..700).chain([1000, 5000]) {
+        let c = Case {
+            method: "POST".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: vec![("x-a".into(), "v".repeat(len)), ("host".into(), "h".into())],
+            signed: vec!["host".into(), "x-a".into()],
+            body: Vec::new(),
+        };
+        let (headers, req) = c.request();
+        let req = req.with_headers(&headers);
+        let sh = acs3::SignedHeaders::new(["host", "x-a"]).unwrap();
+        let names = ["host".to_string(), "x-a".to_string()];
+        let text = acs3_oracle(&c, &names).unwrap();
+        let signed = acs3::sign_with_key(&req, &sh, &Default::default(), &key).unwrap();
+        let hashed = hex(&Sha256::digest(text.as_bytes()));
+        assert_eq!(signed.hashed_canonical_request().as_str(), hashed, "{len}");
+        let expected = hmac_hex(secret, &format!("ACS3-HMAC-SHA256\n{hashed}"));
+        assert_eq!(signed.signature().as_str(), expected, "{len}");
+        seen.push(text.len());
+    }
+    // Texts that fill the buffer to within its padding, exactly, and past it.
+    assert!(seen.contains(&759) && seen.contains(&760) && seen.iter().any(|n| *n > 768));
+}

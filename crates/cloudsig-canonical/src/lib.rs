@@ -59,6 +59,7 @@ pub mod headers;
 pub mod http;
 pub mod huawei;
 mod lookup;
+mod one_pass;
 mod request;
 mod scan;
 mod sigv4;

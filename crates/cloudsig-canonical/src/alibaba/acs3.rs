@@ -296,7 +296,7 @@ impl<'a> CanonicalRequest<'a> {
     /// The hex hash of this canonical request's text (SHA-256 or SM3), streamed.
     pub fn hashed(&self) -> HexDigest {
         match self.algorithm.hash() {
-            Hash::Sha256 => self.lines().sha256(),
+            Hash::Sha256 => crate::one_pass::sha256(|| self.lines()),
             hash => self.lines().hashed_with(Hasher::new(hash)),
         }
     }

@@ -290,7 +290,7 @@ impl<'a> CanonicalRequest<'a> {
     /// The hex hash of the text (SHA-256, or SM3 for SDK-HMAC-SM3), streamed.
     pub fn hashed(&self, algorithm: Algorithm) -> HexDigest {
         match algorithm.hash() {
-            Hash::Sha256 => self.lines().sha256(),
+            Hash::Sha256 => crate::one_pass::sha256(|| self.lines()),
             hash => self.lines().hashed_with(Hasher::new(hash)),
         }
     }
