@@ -288,6 +288,46 @@ fn main() -> Result {
             println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
         }
     }
+    // Session 24: the call structure of ACS3 and SDK-HMAC keyed per call, with no text
+    // work at all: their blocks as the 6 dependent calls of the block function the lean
+    // prototypes make (ipad, opad, payload, canonical request, string to sign, outer),
+    // against the same blocks in one call.
+    for (name, splits) in [
+        (
+            "ACS3 14 blocks as 1,1,1,8,2,1 calls",
+            &[1usize, 1, 1, 8, 2, 1][..],
+        ),
+        (
+            "SDK-HMAC 11 blocks as 1,1,1,5,2,1 calls",
+            &[1, 1, 1, 5, 2, 1][..],
+        ),
+    ] {
+        let total: usize = splits.iter().sum();
+        let blocks = floor_of(total)?;
+        let calls = |blocks: &[[u8; 64]]| -> [u32; 8] {
+            let mut state = cloudsig_benches::SHA256_IV;
+            let mut rest = blocks;
+            for n in splits {
+                let (chain, tail) = rest.split_at((*n).min(rest.len()));
+                let mut next = cloudsig_benches::SHA256_IV;
+                next[0] ^= state[0];
+                sha2::block_api::compress256(&mut next, chain);
+                state = next;
+                rest = tail;
+            }
+            state
+        };
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(blocks)));
+            },
+            &mut || {
+                black_box(calls(black_box(blocks)));
+            },
+        );
+        println!("{name}: {s:.1} ns, one call {f:.1} ns: {:.2}x", s / f);
+    }
     // The call structure's own limit: the cached signature's 8 blocks as its four
     // dependent chains (payload 2, canonical request 3, string to sign 2, outer 1), each
     // one call of the block function starting from the previous chain's result, with no
