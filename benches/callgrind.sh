@@ -40,3 +40,17 @@ print(f"per call / its floor: {per_call / floor_per_call:.2f}x; cached / its flo
 print(f"outside the compression: per call {per_call - floor_per_call} instructions, cached {cached - floor_cached}")
 print(f"ACS3 / its floor: {acs3 / floor_acs3:.2f}x ({acs3 - floor_acs3} outside); SDK-HMAC / its floor: {sdk / floor_sdk:.2f}x ({sdk - floor_sdk} outside)")
 PY
+
+# Session 24: the lean benchmark-only prototypes of ACS3 and SDK-HMAC (benches/src/lean.rs),
+# beside the signers above and their floors.
+for mode in lean-acs3 lean-sdk-hmac; do
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
+    --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
+    || { cat "$dir/$mode.log" >&2; exit 1; }
+  ir[$mode]=$(sed -n 's/^summary: //p' "$dir/$mode.out")
+done
+python3 - "${ir[lean-acs3]}" "${ir[floor-acs3]}" "${ir[lean-sdk-hmac]}" "${ir[floor-sdk-hmac]}" <<'PY'
+import sys
+acs3, floor_acs3, sdk, floor_sdk = map(int, sys.argv[1:])
+print(f"lean prototypes: ACS3 {acs3} ({acs3 - floor_acs3} outside, {acs3 / floor_acs3:.2f}x); SDK-HMAC {sdk} ({sdk - floor_sdk} outside, {sdk / floor_sdk:.2f}x)")
+PY

@@ -8,6 +8,7 @@ use cloudsig_canonical::Request;
 use cloudsig_canonical::tc3::{self, CanonicalRequest, CredentialScope, Settings, SignedHeaders};
 use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
 
+pub mod lean;
 pub mod lean_tc3;
 
 /// The seed's TC3 example ("Signature v3" chapter of Tencent Cloud's API documentation).

@@ -180,6 +180,154 @@ fn main() -> Result {
         let name = "v1 HmacSHA256";
         println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
     }
+    // Session 24: the lean benchmark-only prototypes of ACS3-HMAC-SHA256 and
+    // SDK-HMAC-SHA256 (`cloudsig_benches::lean`: no validation, the fewest calls of the
+    // block function), against the same floors as the signers above: the limit of the
+    // call structure, beside what the public signers reach.
+    {
+        use cloudsig_benches::lean;
+        let acs3_names: Vec<&str> = acs3_sh.names().collect();
+        let hw_names = ["content-type", "host", "x-sdk-date"];
+        // The public signers with their key made once (12 blocks: the key's ipad and
+        // opad blocks are not per request).
+        let acs3_key = cloudsig_core::alibaba::SigningKey::new(
+            &acs3_secret,
+            cloudsig_core::alibaba::Algorithm::HmacSha256,
+        );
+        let acs3_cached = || -> Result<_> {
+            let signed =
+                acs3::sign_with_key(black_box(&acs3_req), &acs3_sh, &acs3_settings, &acs3_key)?;
+            Ok(*signed.signature())
+        };
+        let hw_key = SigningKey::new(Algorithm::SdkHmacSha256, huawei_seed::AK, &hw_sk, None)?;
+        let sdk_hmac_cached = || -> Result<_> {
+            let signed = huawei::sign_with_key(
+                black_box(&hw_req),
+                &hw_key,
+                &hw_sh,
+                &hw_settings,
+                hw_date,
+                None,
+            )?;
+            Ok(*signed.signature())
+        };
+        let cached: [(&str, usize, &str, Signer<'_>); 2] = [
+            (
+                "ACS3 cached key",
+                acs3_blocks - 2,
+                acs3_seed::SIGNATURE,
+                Box::new(acs3_cached),
+            ),
+            (
+                "SDK-HMAC cached key",
+                huawei_blocks - 2,
+                huawei_seed::SIGNATURE,
+                Box::new(sdk_hmac_cached),
+            ),
+        ];
+        for (name, blocks, expected, sign) in cached {
+            let sig = sign()?;
+            if sig.as_str() != expected {
+                return Err(format!("{name}: wrong signature {sig}").into());
+            }
+            let floor = floor_of(blocks)?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor)));
+                },
+                &mut || {
+                    let _ = black_box(sign());
+                },
+            );
+            println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+        }
+        type Lean<'s> = Box<dyn Fn() -> [u8; 32] + 's>;
+        let protos: [(&str, usize, &str, Lean<'_>); 2] = [
+            (
+                "ACS3 lean proto",
+                acs3_blocks,
+                acs3_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::acs3(
+                        black_box(acs3_seed::SECRET),
+                        black_box(&acs3_req),
+                        &acs3_names,
+                    )
+                }),
+            ),
+            (
+                "SDK-HMAC lean proto",
+                huawei_blocks,
+                huawei_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::sdk_hmac(
+                        black_box(huawei_seed::SK),
+                        black_box(&hw_req),
+                        &hw_names,
+                        huawei_seed::DATE,
+                    )
+                }),
+            ),
+        ];
+        for (name, blocks, expected, sign) in protos {
+            let sig = lean::hex(&sign());
+            if sig != expected {
+                return Err(format!("{name}: wrong signature {sig}").into());
+            }
+            let floor = floor_of(blocks)?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor)));
+                },
+                &mut || {
+                    black_box(sign());
+                },
+            );
+            println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
+        }
+    }
+    // Session 24: the call structure of ACS3 and SDK-HMAC keyed per call, with no text
+    // work at all: their blocks as the 6 dependent calls of the block function the lean
+    // prototypes make (ipad, opad, payload, canonical request, string to sign, outer),
+    // against the same blocks in one call.
+    for (name, splits) in [
+        (
+            "ACS3 14 blocks as 1,1,1,8,2,1 calls",
+            &[1usize, 1, 1, 8, 2, 1][..],
+        ),
+        (
+            "SDK-HMAC 11 blocks as 1,1,1,5,2,1 calls",
+            &[1, 1, 1, 5, 2, 1][..],
+        ),
+    ] {
+        let total: usize = splits.iter().sum();
+        let blocks = floor_of(total)?;
+        let calls = |blocks: &[[u8; 64]]| -> [u32; 8] {
+            let mut state = cloudsig_benches::SHA256_IV;
+            let mut rest = blocks;
+            for n in splits {
+                let (chain, tail) = rest.split_at((*n).min(rest.len()));
+                let mut next = cloudsig_benches::SHA256_IV;
+                next[0] ^= state[0];
+                sha2::block_api::compress256(&mut next, chain);
+                state = next;
+                rest = tail;
+            }
+            state
+        };
+        let (f, s) = fastest(
+            rounds,
+            &mut || {
+                black_box(cloudsig_benches::floor(black_box(blocks)));
+            },
+            &mut || {
+                black_box(calls(black_box(blocks)));
+            },
+        );
+        println!("{name}: {s:.1} ns, one call {f:.1} ns: {:.2}x", s / f);
+    }
     // The call structure's own limit: the cached signature's 8 blocks as its four
     // dependent chains (payload 2, canonical request 3, string to sign 2, outer 1), each
     // one call of the block function starting from the previous chain's result, with no

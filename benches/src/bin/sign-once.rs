@@ -4,9 +4,11 @@
 //!
 //! Usage: `sign-once MODE` with MODE one of `floor-per-call`, `floor-cached`,
 //! `per-call`, `cached`, `v1-sha1`, `v1-sha256`, `acs3`, `floor-acs3`, `sdk-hmac`,
-//! `floor-sdk-hmac`, `lean-cached`, `lean-per-call` (the benchmark-only prototype
-//! `cloudsig_benches::lean_tc3`, the limit of the call structure) (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
-//! keyed per call as `ratios` times them, and their floors). The same work is done once first
+//! `floor-sdk-hmac` (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
+//! keyed per call as `ratios` times them, and their floors), `lean-cached`, `lean-per-call`
+//! (the benchmark-only prototype `cloudsig_benches::lean_tc3`, the limit of the call
+//! structure), `lean-acs3`, `lean-sdk-hmac` (session 24's benchmark-only prototypes of
+//! those two, `cloudsig_benches::lean`). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
 
@@ -72,6 +74,38 @@ fn measured_sdk_hmac(
     sdk_hmac_sign(req, sh, sk, date)
 }
 
+/// The signer names of the ACS3 example, for the lean prototype.
+const ACS3_NAMES: [&str; 6] = [
+    "host",
+    "x-acs-action",
+    "x-acs-content-sha256",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-version",
+];
+
+/// The signed names of the SDK-HMAC example, for the lean prototype.
+const HW_NAMES: [&str; 3] = ["content-type", "host", "x-sdk-date"];
+
+#[inline(never)]
+fn measured_lean_acs3(req: &Request<'_>) -> String {
+    cloudsig_benches::lean::hex(&cloudsig_benches::lean::acs3(
+        acs3_seed::SECRET,
+        req,
+        &ACS3_NAMES,
+    ))
+}
+
+#[inline(never)]
+fn measured_lean_sdk_hmac(req: &Request<'_>) -> String {
+    cloudsig_benches::lean::hex(&cloudsig_benches::lean::sdk_hmac(
+        huawei_seed::SK,
+        req,
+        &HW_NAMES,
+        huawei_seed::DATE,
+    ))
+}
+
 #[inline(never)]
 fn measured_floor(blocks: &[[u8; 64]]) -> [u32; 8] {
     cloudsig_benches::floor(blocks)
@@ -135,6 +169,10 @@ fn main() -> Result<()> {
         v1::sign(&v1_secret, v1::Algorithm::HmacSha1, b"x"),
         v1::sign(&v1_secret, v1::Algorithm::HmacSha256, b"x"),
     ));
+    black_box((
+        cloudsig_benches::lean::acs3(acs3_seed::SECRET, &acs3_req, &ACS3_NAMES),
+        cloudsig_benches::lean::sdk_hmac(huawei_seed::SK, &hw_req, &HW_NAMES, huawei_seed::DATE),
+    ));
     let out = match mode.as_str() {
         "floor-per-call" | "floor-cached" => {
             let n = if mode == "floor-cached" {
@@ -154,6 +192,8 @@ fn main() -> Result<()> {
             let blocks = FLOOR_BLOCKS.get(..n).ok_or("too many blocks")?;
             format!("{:08x}", measured_floor(black_box(blocks))[0])
         }
+        "lean-acs3" => measured_lean_acs3(black_box(&acs3_req)),
+        "lean-sdk-hmac" => measured_lean_sdk_hmac(black_box(&hw_req)),
         "acs3" => measured_acs3(black_box(&acs3_req), &acs3_sh, black_box(&acs3_secret))?,
         "sdk-hmac" => measured_sdk_hmac(black_box(&hw_req), &hw_sh, black_box(&hw_sk), hw_date)?,
         "per-call" => measured_per_call(black_box(&req), &sh, black_box(&secret))?,
@@ -179,8 +219,8 @@ fn main() -> Result<()> {
     };
     let expected = match mode.as_str() {
         "per-call" | "cached" | "lean-cached" | "lean-per-call" => Some(seed::SIGNATURE),
-        "acs3" => Some(acs3_seed::SIGNATURE),
-        "sdk-hmac" => Some(huawei_seed::SIGNATURE),
+        "acs3" | "lean-acs3" => Some(acs3_seed::SIGNATURE),
+        "sdk-hmac" | "lean-sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,
     };
     if expected.is_some_and(|e| out != e) {

@@ -111,6 +111,11 @@ impl SignedHeaders {
         &self.joined
     }
 
+    /// The names in signing order, as a slice.
+    pub(crate) fn name_list(&self) -> &[String] {
+        &self.names
+    }
+
     /// The names in signing order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(String::as_str)

@@ -52,11 +52,14 @@ pub mod alibaba;
 pub mod credentials;
 pub mod encode;
 mod error;
+#[cfg(test)]
+mod fast_path_tests;
 pub mod headers;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod huawei;
 mod lookup;
+mod one_pass;
 mod request;
 mod scan;
 mod sigv4;

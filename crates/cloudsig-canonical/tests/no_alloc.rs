@@ -134,7 +134,9 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
     let hw_sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"]).unwrap();
     let hw_sk = SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc").unwrap();
     let date = SdkDate::parse("20191115T033655Z").unwrap();
-    let mut signatures = Vec::with_capacity(2);
+    let mut signatures = Vec::with_capacity(3);
+    // A cached ACS3 key (session 24), made outside the counted closure as a signer would.
+    let acs3_key = cloudsig_core::alibaba::SigningKey::new(&acs3_secret, Acs3::HmacSha256);
     let n = allocations(|| {
         let settings = acs3::Settings::default();
         let a = acs3::sign(
@@ -145,12 +147,14 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
             &acs3_secret,
         );
         let a = a.unwrap();
+        let cached = acs3::sign_with_key(&acs3_req, &acs3_sh, &settings, &acs3_key).unwrap();
         let key = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &hw_sk, None).unwrap();
         let settings = huawei::Settings::default();
         let h = huawei::sign_with_key(&hw_req, &key, &hw_sh, &settings, date, None).unwrap();
         COUNTING.with(|on| on.set(false));
         signatures.push(a.signature().to_string());
         signatures.push(h.signature().to_string());
+        signatures.push(cached.signature().to_string());
         COUNTING.with(|on| on.set(true));
     });
     assert_eq!(n, 0, "ACS3 and SDK-HMAC-SHA256 signing allocated {n} times");
@@ -158,7 +162,8 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         signatures,
         [
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
-            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         ]
     );
 }

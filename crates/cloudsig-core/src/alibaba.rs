@@ -177,8 +177,8 @@ pub fn sign_acs3(secret: &SecretKey, algorithm: Algorithm, string_to_sign: &[u8]
 /// (`Algorithm \n HashedCanonicalRequest`): the bytes [`write_acs3_string_to_sign`]
 /// writes, signed as [`sign_acs3`] signs them.
 ///
-/// For ACS3-HMAC-SHA256 the 81 bytes are written once into a stack buffer and the HMAC
-/// runs in one pass over them, without a streaming MAC's buffer (issue 17).
+/// The key is made for this one signature: a signer of many requests keeps a
+/// [`SigningKey`] per secret instead and calls [`SigningKey::sign_hashed`].
 ///
 /// ```
 /// use cloudsig_core::{SecretKey, alibaba::{self, Algorithm}, sha256_hex};
@@ -198,27 +198,148 @@ pub fn sign_acs3_hashed(
     algorithm: Algorithm,
     hashed_canonical_request: &HexDigest,
 ) -> HexDigest {
-    if algorithm == Algorithm::HmacSha256 {
-        let mut text = [0u8; 96];
-        let name = algorithm.name().as_bytes();
-        let hex = hashed_canonical_request.as_bytes();
-        let len = name.len() + 1 + hex.len();
-        if let Some(dst) = text.get_mut(..len) {
-            let (n, rest) = dst.split_at_mut(name.len());
-            n.copy_from_slice(name);
-            if let Some((newline, h)) = rest.split_first_mut() {
-                *newline = b'\n';
-                h.copy_from_slice(hex);
+    SigningKey::new(secret, algorithm).sign_hashed(hashed_canonical_request)
+}
+
+/// An ACS3 signing key: HMAC (SHA-256 or SM3) keyed once with the AccessKey secret, to
+/// sign any number of requests with it.
+///
+/// ACS3 derives nothing from the secret, but HMAC's keyed states (the compression of
+/// the key's ipad and opad blocks, two of the 14 blocks of the documented example's
+/// signature) depend on the secret alone: a signer that keeps this key per secret saves
+/// them on every request, as TC3's and Huawei's `SigningKey` do. For ACS3-HMAC-SHA256
+/// the key holds those two states only (64 bytes), and signs the string to sign as a
+/// template written once, padding included, with only the 64 hex characters of the
+/// hashed canonical request filled in (one call of the block function, then the outer
+/// block).
+///
+/// `Debug` is redacted; the keyed state is wiped on drop.
+///
+/// ```
+/// use cloudsig_core::{SecretKey, alibaba::{self, Algorithm, SigningKey}, sha256_hex};
+/// // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`.
+/// let key = SigningKey::new(&SecretKey::new(b"YourAccessKeySecret")?, Algorithm::HmacSha256);
+/// let hashed = cloudsig_core::HexDigest::parse_lower(
+///     "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259").unwrap();
+/// assert_eq!(key.sign_hashed(&hashed).as_str(),
+///            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+/// assert_eq!(format!("{key:?}"), "alibaba::SigningKey(ACS3-HMAC-SHA256, <redacted>)");
+/// # Ok::<(), cloudsig_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SigningKey {
+    algorithm: Algorithm,
+    keyed: Keyed,
+}
+
+/// The keyed state of a [`SigningKey`].
+// The `Mac` variant (SM3) is the size the key has always had; the core has no
+// allocator to box it.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+enum Keyed {
+    Sha256(crate::sha256::HmacKey),
+    Mac(Mac),
+}
+
+/// The ACS3-HMAC-SHA256 string to sign, `ACS3-HMAC-SHA256 \n` and room for the 64 hex
+/// characters of the hashed canonical request, with SHA-256's padding for an inner hash
+/// that continues after HMAC's ipad block: (64 + 81) × 8 = 1,160 bits. Built when the
+/// crate is compiled, so that signing fills in the hash and nothing else.
+// Indexed only while the constant is evaluated: an index out of range would fail the
+// build, never a run.
+#[allow(clippy::indexing_slicing)]
+const ACS3_SHA256_TEMPLATE: [[u8; 64]; 2] = {
+    let mut t = [[0u8; 64]; 2];
+    let name = Algorithm::HmacSha256.name().as_bytes();
+    let mut i = 0;
+    while i < name.len() {
+        t[i / 64][i % 64] = name[i];
+        i += 1;
+    }
+    t[0][ACS3_HASH_AT - 1] = b'\n';
+    let end = ACS3_HASH_AT + 64;
+    t[end / 64][end % 64] = 0x80;
+    let bits = ((64 + end) as u64 * 8).to_be_bytes();
+    let mut j = 0;
+    while j < 8 {
+        t[1][56 + j] = bits[j];
+        j += 1;
+    }
+    t
+};
+
+/// Where the hashed canonical request starts in the ACS3-HMAC-SHA256 string to sign.
+const ACS3_HASH_AT: usize = Algorithm::HmacSha256.name().len() + 1;
+
+impl SigningKey {
+    /// The key of `secret` for `algorithm`.
+    pub fn new(secret: &SecretKey, algorithm: Algorithm) -> Self {
+        let keyed = match algorithm {
+            Algorithm::HmacSha256 => {
+                Keyed::Sha256(crate::sha256::HmacKey::new(secret.expose_secret()))
             }
-            let key = crate::sha256::HmacKey::new(secret.expose_secret());
-            return HexDigest::from_bytes(&key.mac_public(dst));
+            Algorithm::HmacSm3 => Keyed::Mac(Mac::new(algorithm.hash(), &[secret.expose_secret()])),
+        };
+        Self { algorithm, keyed }
+    }
+
+    /// The algorithm this key signs for.
+    pub const fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Signs a complete string to sign: lowercase hex HMAC.
+    pub fn sign(&self, string_to_sign: &[u8]) -> HexDigest {
+        match &self.keyed {
+            Keyed::Sha256(key) => HexDigest::from_bytes(&key.mac_public(string_to_sign)),
+            Keyed::Mac(mac) => {
+                let mut mac = mac.clone();
+                mac.update(string_to_sign);
+                mac.finalize().to_hex()
+            }
         }
     }
-    let mut s = Acs3Signer::new(secret, algorithm);
-    s.update(algorithm.name().as_bytes());
-    s.update(b"\n");
-    s.update(hashed_canonical_request.as_bytes());
-    s.finish()
+
+    /// Signs the string to sign of a hashed canonical request, `Algorithm \n
+    /// HashedCanonicalRequest` (the bytes [`write_acs3_string_to_sign`] writes).
+    pub fn sign_hashed(&self, hashed_canonical_request: &HexDigest) -> HexDigest {
+        match &self.keyed {
+            Keyed::Sha256(key) => {
+                let mut blocks = ACS3_SHA256_TEMPLATE;
+                if let Some(hash) = blocks
+                    .as_flattened_mut()
+                    .get_mut(ACS3_HASH_AT..)
+                    .and_then(|rest| rest.first_chunk_mut::<64>())
+                    && let Some(hex) = hashed_canonical_request.as_bytes().first_chunk::<64>()
+                {
+                    *hash = *hex;
+                    return HexDigest::from_bytes(&key.mac_padded(&blocks));
+                }
+                // Not 64 characters (a `HexDigest` always is): streamed.
+                self.sign_streamed(hashed_canonical_request)
+            }
+            Keyed::Mac(_) => self.sign_streamed(hashed_canonical_request),
+        }
+    }
+
+    /// [`SigningKey::sign_hashed`] through a streaming MAC.
+    fn sign_streamed(&self, hashed_canonical_request: &HexDigest) -> HexDigest {
+        let mut mac = match &self.keyed {
+            Keyed::Sha256(key) => Mac::from_sha256_key(key),
+            Keyed::Mac(mac) => mac.clone(),
+        };
+        mac.update(self.algorithm.name().as_bytes());
+        mac.update(b"\n");
+        mac.update(hashed_canonical_request.as_bytes());
+        mac.finalize().to_hex()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "alibaba::SigningKey({}, <redacted>)", self.algorithm)
+    }
 }
 
 /// Signs a ROA V2 string to sign: base64 HMAC-SHA1 keyed with the secret itself.
@@ -303,6 +424,47 @@ mod tests {
         assert_eq!(
             h.finalize_hex().as_str(),
             "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+        );
+    }
+
+    #[test]
+    fn cached_key_signs_the_string_to_sign_as_the_hmac_crate_does() {
+        use hmac::{KeyInit, Mac as _};
+        extern crate std;
+        use std::format;
+        // Secrets shorter than, as long as and longer than a block (hashed first), and
+        // hashes of several digests: the template's filled-in blocks against HMAC of the
+        // written string by the `hmac` crate, and the SM3 key against its streamed MAC.
+        for len in [1, 19, 40, 63, 64, 65, 100, MAX_SECRET_KEY_LEN] {
+            let raw: std::vec::Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            let secret = SecretKey::new(&raw).unwrap();
+            let key = SigningKey::new(&secret, Algorithm::HmacSha256);
+            assert_eq!(key.algorithm(), Algorithm::HmacSha256);
+            for n in 0..4u8 {
+                let hashed = crate::sha256_hex(&[n; 3]);
+                let text = format!("ACS3-HMAC-SHA256\n{hashed}");
+                let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(&raw).unwrap();
+                m.update(text.as_bytes());
+                let expected: [u8; 32] = m.finalize().into_bytes().into();
+                let expected = HexDigest::from_bytes(&expected);
+                assert_eq!(key.sign_hashed(&hashed), expected, "{len} {n}");
+                assert_eq!(key.sign(text.as_bytes()), expected, "{len} {n}");
+                assert_eq!(
+                    sign_acs3_hashed(&secret, Algorithm::HmacSha256, &hashed),
+                    expected
+                );
+                let sm3 = SigningKey::new(&secret, Algorithm::HmacSm3);
+                let text = format!("ACS3-HMAC-SM3\n{hashed}");
+                assert_eq!(
+                    sm3.sign_hashed(&hashed),
+                    sign_acs3(&secret, Algorithm::HmacSm3, text.as_bytes())
+                );
+            }
+        }
+        let key = SigningKey::new(&SecretKey::new(b"s").unwrap(), Algorithm::HmacSm3);
+        assert_eq!(
+            format!("{key:?}"),
+            "alibaba::SigningKey(ACS3-HMAC-SM3, <redacted>)"
         );
     }
 

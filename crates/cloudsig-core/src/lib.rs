@@ -49,6 +49,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+mod block_text;
 mod date;
 mod error;
 pub mod hash;
@@ -59,6 +60,7 @@ pub mod tencent;
 
 pub use tencent::{tc3, v1};
 
+pub use block_text::Sha256BlockText;
 pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
 pub use error::{Error, ErrorKind};
 pub use hash::{HexDigest, Sha256Hasher, sha256_hex};

@@ -25,7 +25,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 pub(crate) const BLOCK_LEN: usize = 64;
 
 /// The SHA-256 initial hash value (FIPS 180-4, 5.3.3).
-const IV: [u32; 8] = [
+pub(crate) const IV: [u32; 8] = [
     0x6a09_e667,
     0xbb67_ae85,
     0x3c6e_f372,
@@ -203,7 +203,7 @@ impl Sha256 {
 /// sign are made of, inline: at most two overlapping word moves (or a short loop)
 /// instead of a call to `memcpy` per piece. `dst` and `src` have the same length.
 #[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
     fn ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
         if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
             *d = *s;

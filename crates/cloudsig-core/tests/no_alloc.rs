@@ -201,6 +201,10 @@ fn alibaba_signing_allocates_nothing() {
         let mut signer = alibaba::Acs3Signer::new(&secret, alibaba::Algorithm::HmacSha256);
         signer.update(sts.buf.get(..sts.len).unwrap());
         let acs3 = signer.finish();
+        // The cached key's template, and a key made per call.
+        let key = alibaba::SigningKey::new(&secret, alibaba::Algorithm::HmacSha256);
+        let cached = key.sign_hashed(&hashed);
+        let per_call = alibaba::sign_acs3_hashed(&secret, alibaba::Algorithm::HmacSha256, &hashed);
         // ACS3-HMAC-SM3 over the same text.
         let sm3 = alibaba::sign_acs3(
             &secret,
@@ -216,6 +220,7 @@ fn alibaba_signing_allocates_nothing() {
         let rpc = rpc.finish();
         let roa = alibaba::sign_roa(&rpc_secret, RPC_STS.as_bytes());
         std::hint::black_box((&payload, &sm3, &roa));
+        assert!(cached == acs3 && per_call == acs3);
         COUNTING.with(|on| on.set(false));
         got.0.push_str(hashed.as_str());
         got.1.push_str(acs3.as_str());

@@ -46,7 +46,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cloudsig_core::alibaba::{Algorithm, hash_hex};
+use cloudsig_core::alibaba::{Algorithm, SigningKey, hash_hex};
 use cloudsig_core::hash::{Hash, Hasher};
 use cloudsig_core::{HexDigest, SecretKey};
 
@@ -234,47 +234,10 @@ impl<'a> CanonicalRequest<'a> {
         settings: &Settings,
     ) -> Result<Self, Error> {
         req.validate_target()?;
-        let mut values = Values::with_capacity(signed_headers.len());
-        // One sort of the headers when many names are signed: n log n, not n².
-        let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
-        for name in signed_headers.names() {
-            // The usual one value is borrowed; several are sorted and joined.
-            let mut first: Option<&'a str> = None;
-            let mut more: Vec<&'a str> = Vec::new();
-            for v in lookup.values(name) {
-                crate::request::validate_header_value(name, v)?;
-                let v = trim_blanks(v);
-                match first {
-                    None => first = Some(v),
-                    Some(f) => {
-                        if more.is_empty() {
-                            more.push(f);
-                        }
-                        more.push(v);
-                    }
-                }
-            }
-            let Some(first) = first else {
-                return Err(Error::new(
-                    crate::ErrorKind::MissingSignedHeader,
-                    Stage::CanonicalRequest,
-                    alloc::format!("header `{name}`"),
-                    "is listed in SignedHeaders but the request does not have it",
-                ));
-            };
-            let mut value = if more.is_empty() {
-                Cow::Borrowed(first)
-            } else {
-                more.sort_unstable();
-                Cow::Owned(more.join(","))
-            };
-            if settings.header_values == HeaderValues::Lowercased
-                && value.bytes().any(|b| b.is_ascii_uppercase())
-            {
-                value = Cow::Owned(value.to_ascii_lowercase());
-            }
-            values.push(value);
-        }
+        let values = match few_values(req, signed_headers, settings) {
+            Some(values) => values,
+            None => all_values(req, signed_headers, settings)?,
+        };
         let hashed_payload = match req.payload() {
             Payload::Bytes(b) => hash_hex(algorithm, b),
             Payload::Sha256Hex(hex) => parse_hex(hex)?,
@@ -296,7 +259,7 @@ impl<'a> CanonicalRequest<'a> {
             query: {
                 let raw = req.raw_query();
                 if settings.query == QueryForm::Rfc3986
-                    && crate::sigv4::sorted_unreserved_query(raw)
+                    && crate::sigv4::sorted_unreserved_pairs(raw)
                 {
                     Cow::Borrowed(raw)
                 } else {
@@ -333,7 +296,7 @@ impl<'a> CanonicalRequest<'a> {
     /// The hex hash of this canonical request's text (SHA-256 or SM3), streamed.
     pub fn hashed(&self) -> HexDigest {
         match self.algorithm.hash() {
-            Hash::Sha256 => self.lines().sha256(),
+            Hash::Sha256 => crate::one_pass::sha256(|| self.lines()),
             hash => self.lines().hashed_with(Hasher::new(hash)),
         }
     }
@@ -356,6 +319,93 @@ impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.lines().write_to(f)
     }
+}
+
+/// The signed header values of the usual request, found in one pass over its headers
+/// (issue 17 item 1, session 24): at most [`crate::lookup::SCAN_NAMES`] names, each
+/// sent once, with a value free of CR, LF and NUL, trimmed as [`HeaderValues::Trimmed`]
+/// says. `None` for anything else (a name missing or repeated, a value refused, many
+/// names, lower-cased values), which [`all_values`] then builds, or refuses, as before;
+/// the property tests hold the two equal (`tests/acs3_sdk_hmac_fast_path.rs`).
+#[inline]
+pub(crate) fn few_values<'a>(
+    req: &Request<'a>,
+    signed_headers: &SignedHeaders,
+    settings: &Settings,
+) -> Option<Values<'a>> {
+    if settings.header_values != HeaderValues::Trimmed {
+        return None;
+    }
+    let names = signed_headers.name_list();
+    let few = crate::lookup::Few::find(req.headers(), names)?;
+    if few.repeated() {
+        return None;
+    }
+    // Every name found has a slot.
+    const _: () = assert!(crate::lookup::SCAN_NAMES <= crate::sigv4::INLINE_VALUES);
+    let mut items = [""; crate::sigv4::INLINE_VALUES];
+    for (slot, value) in items.iter_mut().zip(few.first().iter().take(names.len())) {
+        match value {
+            Some(v) if !crate::scan::any_line_break_or_nul(v) => *slot = trim_blanks(v),
+            _ => return None,
+        }
+    }
+    Some(Values::Inline {
+        len: names.len(),
+        items,
+    })
+}
+
+/// The signed header values of any request: several values of a name sorted and
+/// joined, lower-cased per the settings, the first missing name or refused value
+/// named in the error.
+pub(crate) fn all_values<'a>(
+    req: &Request<'a>,
+    signed_headers: &SignedHeaders,
+    settings: &Settings,
+) -> Result<Values<'a>, Error> {
+    let mut values = Values::with_capacity(signed_headers.len());
+    // One sort of the headers when many names are signed: n log n, not n².
+    let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
+    for name in signed_headers.names() {
+        // The usual one value is borrowed; several are sorted and joined.
+        let mut first: Option<&'a str> = None;
+        let mut more: Vec<&'a str> = Vec::new();
+        for v in lookup.values(name) {
+            crate::request::validate_header_value(name, v)?;
+            let v = trim_blanks(v);
+            match first {
+                None => first = Some(v),
+                Some(f) => {
+                    if more.is_empty() {
+                        more.push(f);
+                    }
+                    more.push(v);
+                }
+            }
+        }
+        let Some(first) = first else {
+            return Err(Error::new(
+                crate::ErrorKind::MissingSignedHeader,
+                Stage::CanonicalRequest,
+                alloc::format!("header `{name}`"),
+                "is listed in SignedHeaders but the request does not have it",
+            ));
+        };
+        let mut value = if more.is_empty() {
+            Cow::Borrowed(first)
+        } else {
+            more.sort_unstable();
+            Cow::Owned(more.join(","))
+        };
+        if settings.header_values == HeaderValues::Lowercased
+            && value.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            value = Cow::Owned(value.to_ascii_lowercase());
+        }
+        values.push(value);
+    }
+    Ok(values)
 }
 
 fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
@@ -475,7 +525,8 @@ impl<'a> Signed<'a> {
     }
 }
 
-/// Builds every stage and signs.
+/// Builds every stage and signs, with a key made for this one signature (a signer of
+/// many requests keeps a [`SigningKey`] per secret and calls [`sign_with_key`]).
 pub fn sign<'a>(
     req: &Request<'a>,
     signed_headers: &'a SignedHeaders,
@@ -483,15 +534,52 @@ pub fn sign<'a>(
     settings: &Settings,
     secret: &SecretKey,
 ) -> Result<Signed<'a>, Error> {
+    sign_with_key(
+        req,
+        signed_headers,
+        settings,
+        &SigningKey::new(secret, algorithm),
+    )
+}
+
+/// [`sign`] with a key made once per secret (its algorithm is the signature's): the
+/// keyed HMAC states are not recomputed per request, and the string to sign is a
+/// template with only the hash written in.
+///
+/// ```
+/// use cloudsig_canonical::{Request, alibaba::acs3};
+/// use cloudsig_core::{SecretKey, alibaba::{Algorithm, SigningKey}};
+/// // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`.
+/// let empty = cloudsig_core::sha256_hex(b"");
+/// let req = Request::new("POST", "/")
+///     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+///     .header("host", "ecs.cn-shanghai.aliyuncs.com")
+///     .header("x-acs-action", "RunInstances")
+///     .header("x-acs-version", "2014-05-26")
+///     .header("x-acs-date", "2023-10-26T10:22:32Z")
+///     .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+///     .header("x-acs-content-sha256", empty.as_str());
+/// let signed_headers = acs3::signed_headers_of(&req)?;
+/// let key = SigningKey::new(&SecretKey::new(b"YourAccessKeySecret")?, Algorithm::HmacSha256);
+/// let signed = acs3::sign_with_key(&req, &signed_headers, &Default::default(), &key)?;
+/// assert_eq!(signed.signature().as_str(),
+///            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_with_key<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    key: &SigningKey,
+) -> Result<Signed<'a>, Error> {
+    let algorithm = key.algorithm();
     let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
     let hashed = canonical_request.hashed();
-    let string_to_sign = StringToSign::new(algorithm, hashed);
-    // The bytes `write_acs3_string_to_sign` writes, signed without `core::fmt`.
-    let signature = cloudsig_core::alibaba::sign_acs3_hashed(secret, algorithm, &hashed);
+    let signature = key.sign_hashed(&hashed);
     Ok(Signed {
         canonical_request,
         hashed_canonical_request: hashed,
-        string_to_sign,
+        string_to_sign: StringToSign::new(algorithm, hashed),
         signature,
     })
 }

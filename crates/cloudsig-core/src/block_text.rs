@@ -1,0 +1,156 @@
+//! A short text written once into a stack buffer of whole SHA-256 blocks and hashed
+//! there in one call of the block function (issue 17 item 1, session 24).
+
+use sha2::block_api::compress256;
+
+use crate::sha256::{BLOCK_LEN, copy_short, pad_into, words_bytes};
+
+/// Blocks of a [`Sha256BlockText`]: 768 bytes, room for the canonical requests of the
+/// SDKs' usual calls (the documented ACS3 example is 497 bytes, SDK-HMAC's 283) and
+/// their padding.
+pub(crate) const TEXT_BLOCKS: usize = 12;
+
+/// A text of at most 759 bytes (a canonical request: 12 blocks less the padding) written into
+/// a stack buffer of whole blocks, then padded in place and hashed with SHA-256 in one
+/// call of the block function.
+///
+/// The streaming [`crate::Sha256Hasher`] compresses every four blocks it buffers and
+/// pads the rest, so a canonical request of four to eight blocks takes two calls of the
+/// block function; each call costs its set-up (`ratios`: 8 blocks as 4 dependent calls
+/// take 1.21x one call). A text that does not fit is refused ([`Sha256BlockText::push`]
+/// returns `false` and [`Sha256BlockText::finalize`] `None`), and the caller hashes it
+/// with the streaming hasher instead. Public data only: the buffer is not wiped.
+///
+/// ```
+/// use cloudsig_core::{Sha256BlockText, sha256_hex, HexDigest};
+/// let mut t = Sha256BlockText::new();
+/// assert!(t.push(b"POST\n/\n") && t.push_byte(b'\n'));
+/// assert_eq!(t.as_bytes(), b"POST\n/\n\n");
+/// let d = t.finalize().unwrap();
+/// assert_eq!(HexDigest::from_bytes(&d), sha256_hex(b"POST\n/\n\n"));
+/// let mut long = Sha256BlockText::new();
+/// assert!(!long.push(&[b'a'; 800]));
+/// assert_eq!(long.finalize(), None);
+/// ```
+#[derive(Clone)]
+pub struct Sha256BlockText {
+    blocks: [[u8; BLOCK_LEN]; TEXT_BLOCKS],
+    /// Bytes written, at most the buffer's length.
+    len: usize,
+    /// Whether something did not fit.
+    refused: bool,
+}
+
+impl Default for Sha256BlockText {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sha256BlockText {
+    /// An empty text.
+    pub const fn new() -> Self {
+        Self {
+            blocks: [[0; BLOCK_LEN]; TEXT_BLOCKS],
+            len: 0,
+            refused: false,
+        }
+    }
+
+    /// Appends `bytes`; `false` (and the text refused from then on) when they do not fit.
+    #[inline]
+    pub fn push(&mut self, bytes: &[u8]) -> bool {
+        let end = self.len.saturating_add(bytes.len());
+        match self.blocks.as_flattened_mut().get_mut(self.len..end) {
+            Some(dst) => {
+                copy_short(dst, bytes);
+                self.len = end;
+                true
+            }
+            None => {
+                self.refused = true;
+                false
+            }
+        }
+    }
+
+    /// Appends one byte; `false` (and the text refused) when it does not fit.
+    #[inline]
+    pub fn push_byte(&mut self, byte: u8) -> bool {
+        match self.blocks.as_flattened_mut().get_mut(self.len) {
+            Some(slot) => {
+                *slot = byte;
+                self.len += 1;
+                true
+            }
+            None => {
+                self.refused = true;
+                false
+            }
+        }
+    }
+
+    /// The text written so far (empty once refused).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.blocks
+            .as_flattened()
+            .get(..self.len)
+            .unwrap_or_default()
+    }
+
+    /// The SHA-256 of the text, padded in the buffer and compressed in one call; `None`
+    /// when the text was refused or leaves no room for its padding.
+    pub fn finalize(&mut self) -> Option<[u8; 32]> {
+        if self.refused {
+            return None;
+        }
+        let used = pad_into(&mut self.blocks, self.len, 0)?;
+        let mut state = crate::sha256::IV;
+        compress256(&mut state, self.blocks.get(..used)?);
+        Some(words_bytes(&state))
+    }
+}
+
+impl core::fmt::Debug for Sha256BlockText {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "Sha256BlockText({} bytes, refused: {})",
+            self.len, self.refused
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::Digest;
+
+    #[test]
+    fn every_length_that_fits_hashes_as_sha2_and_longer_ones_are_refused() {
+        let data: [u8; 800] = core::array::from_fn(|i| (i * 31 + 7) as u8);
+        let room = TEXT_BLOCKS * BLOCK_LEN - 9;
+        for n in 0..=800 {
+            for split in [1, 5, 64, 100] {
+                let mut t = Sha256BlockText::new();
+                let mut fits = true;
+                for piece in data[..n].chunks(split) {
+                    fits &= if piece.len() == 1 {
+                        t.push_byte(piece[0])
+                    } else {
+                        t.push(piece)
+                    };
+                }
+                let expected: [u8; 32] = sha2::Sha256::digest(&data[..n]).into();
+                match t.finalize() {
+                    Some(d) => {
+                        assert!(n <= room, "{n}");
+                        assert_eq!(d, expected, "{n} {split}");
+                    }
+                    None => assert!(n > room || !fits, "{n}"),
+                }
+                assert_eq!(fits, n <= TEXT_BLOCKS * BLOCK_LEN, "{n} {split}");
+            }
+        }
+    }
+}
