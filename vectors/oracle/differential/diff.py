@@ -208,7 +208,7 @@ class Judge(object):
         for the same spec with the triggers of the matching causes removed agrees; up to three rounds, each
         removing the triggers of what the previous round's request still shows)."""
         first = self.sign_and_verify(items)
-        verdicts, pending = {}, {}
+        verdicts, pending, several = {}, {}, {}
         specs = dict(items)
         for i, (kind, detail) in first.items():
             if kind != "disagree":
@@ -219,9 +219,12 @@ class Judge(object):
             verdicts[i] = (cause, rep, "named" if how == "mistake-id" else None)
             if how == "classifier":
                 n = copy.deepcopy(specs[i])
-                for c in self.matching(specs[i], raw, rep):
+                found = self.matching(specs[i], raw, rep)
+                for c in found:
                     c["neutralise"](n)
                 pending[i] = n
+                if len(found) > 1:
+                    several[i] = [cid for cid, c in causes.CAUSES.items() if c in found]
         for rnd in range(3):
             if not pending:
                 break
@@ -248,7 +251,37 @@ class Judge(object):
                             verdicts[i][0], rep.get("verdict"), rep.get("code"), json.dumps(n, ensure_ascii=True)))),
                         None)
             pending = still
+        self.narrow(verdicts, specs, several)
         return verdicts
+
+    def narrow(self, verdicts, specs, several):
+        """A disagreement whose shape matches several causes, confirmed with all their triggers removed, goes to
+        the causes it needs: a cause is needed when the SDK's request with every other matching cause's trigger
+        removed, and its own kept, still disagrees (leave one out). Otherwise the order of CAUSES would credit,
+        say, A1 (a shape it merely has) with a request that only A7's trigger breaks. One needed cause:
+        "confirmed"; several (the request breaks for two reasons at once): the first, marked "combined"."""
+        tries = []
+        for i, cids in several.items():
+            if verdicts[i][2] != "confirmed":
+                continue
+            for keep in cids:
+                n = copy.deepcopy(specs[i])
+                for cid in cids:
+                    if cid != keep:
+                        causes.CAUSES[cid]["neutralise"](n)
+                tries.append(("%s-keep-%s" % (i, keep), (i, keep), n))
+        if not tries:
+            return
+        again = self.sign_and_verify([(tag, n) for tag, _, n in tries])
+        needed = collections.defaultdict(list)
+        for tag, (i, keep), _ in tries:
+            if again[tag][0] == "disagree":
+                needed[i].append(keep)
+        for i, cids in several.items():
+            if verdicts[i][2] != "confirmed":
+                continue
+            got = needed.get(i) or cids
+            verdicts[i] = (got[0], verdicts[i][1], "confirmed" if len(got) == 1 else "combined")
 
     def still_new(self, spec, tag):
         return self.judge([(tag, spec)])[tag][0] == "new"
@@ -337,9 +370,11 @@ def print_family(res):
                                                                        causes.CAUSES[k]["side"])
         how = ""
         if k != "new":
-            how = "  (named by cloudsig %d, by shape and confirmed %d%s)" % (
+            how = "  (named by cloudsig %d, by shape and confirmed %d%s%s)" % (
                 res["how"].get(k + "/named", 0), res["how"].get(k + "/confirmed", 0),
-                ", unconfirmed %d" % res["how"][k + "/unconfirmed"] if res["how"].get(k + "/unconfirmed") else "")
+                ", unconfirmed %d" % res["how"][k + "/unconfirmed"] if res["how"].get(k + "/unconfirmed") else "",
+                ", with another cause at once %d" % res["how"][k + "/combined"]
+                if res["how"].get(k + "/combined") else "")
         print("   %6d  %s%s" % (v, label, how))
     for m in res["minimised"]:
         print("   -- new disagreement %s, minimised after %d tries:" % (m["id"], m["shrink_tries"]))

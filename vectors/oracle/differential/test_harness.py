@@ -181,5 +181,47 @@ class Generation(unittest.TestCase):
             self.assertNotEqual(s, spec)
 
 
+class Narrowing(unittest.TestCase):
+    """A disagreement matching several causes by shape goes to the cause its request needs (leave one out)."""
+
+    class FakeJudge(diff.Judge):
+        """Signs nothing: a spec "disagrees" while a path parameter holds `#` (A7's trigger) or, when `both`, also
+        while a header value is not ASCII (A1's trigger)."""
+
+        def __init__(self, both=False):
+            diff.Judge.__init__(self, "alibaba-core", None, None, None, None, 1)
+            self.both = both
+
+        def sign_and_verify(self, items):
+            out = {}
+            for i, spec in items:
+                bad = any("#" in v for v in (spec.get("path_params") or {}).values())
+                if self.both:
+                    bad = bad or any(ord(c) > 127 for v in (spec.get("headers") or {}).values() for c in v)
+                out[i] = ("disagree", ({}, b"")) if bad else ("agree", None)
+            return out
+
+    SPEC = {"path_params": {"P0": "O#Cs"}, "headers": {"X-Note": "caf\u00e9"}}
+
+    def test_the_cause_whose_trigger_alone_breaks_it_is_credited(self):
+        # both A1 (listed first in CAUSES) and A7 match by shape, and were confirmed together
+        verdicts = {"x": ("non-utf8-header-value", {}, "confirmed")}
+        self.FakeJudge().narrow(verdicts, {"x": self.SPEC},
+                                {"x": ["non-utf8-header-value", "roa-path-param-signed-raw"]})
+        self.assertEqual(verdicts["x"], ("roa-path-param-signed-raw", {}, "confirmed"))
+
+    def test_two_causes_at_once_are_marked_combined(self):
+        verdicts = {"x": ("non-utf8-header-value", {}, "confirmed")}
+        self.FakeJudge(both=True).narrow(verdicts, {"x": self.SPEC},
+                                         {"x": ["non-utf8-header-value", "roa-path-param-signed-raw"]})
+        self.assertEqual(verdicts["x"], ("non-utf8-header-value", {}, "combined"))
+
+    def test_unconfirmed_attributions_are_left_alone(self):
+        verdicts = {"x": ("non-utf8-header-value", {}, "unconfirmed")}
+        self.FakeJudge().narrow(verdicts, {"x": self.SPEC},
+                                {"x": ["non-utf8-header-value", "roa-path-param-signed-raw"]})
+        self.assertEqual(verdicts["x"], ("non-utf8-header-value", {}, "unconfirmed"))
+
+
 if __name__ == "__main__":
     unittest.main()
