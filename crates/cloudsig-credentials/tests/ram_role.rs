@@ -557,3 +557,191 @@ fn profiles_give_the_sdks_role_settings_and_defaults() {
     };
     assert_eq!(src.id(), "LTAIi");
 }
+
+/// A credentials file's `type = ecs_ram_role` section: the SDK's
+/// `EcsRamRoleCredentialsProvider(role_name=section.get('role_name'))` asks the metadata
+/// service for that role's credentials (after the IMDSv2 session token). The mock
+/// answers for that role only (the listing is 404, so the chain's last provider, the
+/// ECS RAM role without a name, would give nothing). Without the key, the role is
+/// `ALIBABA_CLOUD_ECS_METADATA`'s; the metadata service disabled refuses the section;
+/// the static chain reports it as needing the network.
+#[tokio::test]
+async fn credentials_file_ecs_ram_role_asks_the_metadata_service_for_its_role() {
+    let ini = "[default]\ntype = ecs_ram_role\nrole_name = iniRole # the instance's\n";
+    let (_dir, env) = home(r#"{"profiles": []}"#, Some(ini));
+    let calls: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |method, target, _, _| {
+        log.lock()
+            .unwrap()
+            .push((method.to_string(), target.to_string()));
+        match (method, target) {
+            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
+            ("GET", "/latest/meta-data/ram/security-credentials/iniRole") => (
+                200,
+                r#"{"AccessKeyId":"STS.iniEcs","AccessKeySecret":"iniEcsSecret","SecurityToken":"iniEcsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
+            ),
+            _ => (404, String::new()),
+        }
+    })
+    .await;
+    let c = DefaultChain::alibaba(env.clone())
+        .with_sts(base.clone())
+        .with_metadata(base.clone())
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.iniEcs", Some("iniEcsToken")));
+    let seen = calls.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            ("PUT".to_string(), "/latest/api/token".to_string()),
+            (
+                "GET".to_string(),
+                "/latest/meta-data/ram/security-credentials/iniRole".to_string()
+            ),
+        ]
+    );
+    // Without the network: typed Unsupported, the mode as the file spells it.
+    let err = alibaba::from_profile(&env, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let mode = err.unsupported_mode().unwrap();
+    assert_eq!(
+        (mode.mode.as_str(), mode.profile.as_str()),
+        ("ecs_ram_role", "default")
+    );
+    assert_eq!(
+        alibaba::static_chain(&env, None).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    // No role_name: the variable's role; an empty one: the one listed.
+    let (_d2, env2) = home("{}", Some("[default]\ntype = ecs_ram_role\n"));
+    let ProfileEntry::EcsRamRole(e) = alibaba::profile_entry(
+        &env2.clone().var("ALIBABA_CLOUD_ECS_METADATA", "envRole"),
+        None,
+    )
+    .unwrap() else {
+        panic!("not an ECS RAM role");
+    };
+    assert_eq!(e.role_name.as_deref(), Some("envRole"));
+    let (_d3, env3) = home("{}", Some("[default]\ntype = ecs_ram_role\nrole_name =\n"));
+    let ProfileEntry::EcsRamRole(e) =
+        alibaba::profile_entry(&env3.var("ALIBABA_CLOUD_ECS_METADATA", "envRole"), None).unwrap()
+    else {
+        panic!("not an ECS RAM role");
+    };
+    assert_eq!(e.role_name, None);
+    // The metadata service disabled: the SDK refuses the section (ValueError).
+    let err = alibaba::profile_entry(
+        &env2.var("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+}
+
+/// A credentials file's `type = oidc_role_arn` section: the SDK's
+/// `OIDCRoleArnCredentialsProvider(role_arn, oidc_provider_arn, oidc_token_file_path,
+/// role_session_name, policy)` calls STS `AssumeRoleWithOIDC` (unsigned) with the token
+/// file's text and its default duration, 3600 s. Each empty key is taken from the SDK's
+/// variable; one still empty refuses the section; the static chain reports it as
+/// needing the network.
+#[tokio::test]
+async fn credentials_file_oidc_role_arn_assumes_the_role_with_the_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("oidc-token");
+    std::fs::write(&token_file, "ini.header.payload").unwrap();
+    let ini = format!(
+        "[default]\ntype = oidc_role_arn\nrole_arn = acs:ram::1:role/ini-oidc\noidc_provider_arn = acs:ram::1:oidc-provider/ini\noidc_token_file_path = {}\nrole_session_name = ini-oidc-session\npolicy = {{\"Version\":\"1\"}}\n",
+        token_file.display()
+    );
+    let (_home, env) = home(r#"{"profiles": []}"#, Some(&ini));
+    let calls: Arc<Mutex<Vec<BTreeMap<String, String>>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |_, target, _, _| {
+        let p = params(target);
+        let oidc = p.get("Action").map(String::as_str) == Some("AssumeRoleWithOIDC");
+        log.lock().unwrap().push(p);
+        if oidc {
+            assumed(
+                "STS.iniOidc",
+                "iniOidcSecret",
+                "iniOidcToken",
+                "2099-01-01T00:00:00Z",
+            )
+        } else {
+            (404, String::new())
+        }
+    })
+    .await;
+    let c = DefaultChain::alibaba(env.clone())
+        .with_sts(base)
+        .with_metadata("http://127.0.0.1:9")
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.iniOidc", Some("iniOidcToken")));
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    for (k, v) in [
+        ("Action", "AssumeRoleWithOIDC"),
+        ("Format", "JSON"),
+        ("Version", "2015-04-01"),
+        ("DurationSeconds", "3600"),
+        ("RoleArn", "acs:ram::1:role/ini-oidc"),
+        ("OIDCProviderArn", "acs:ram::1:oidc-provider/ini"),
+        ("OIDCToken", "ini.header.payload"),
+        ("RoleSessionName", "ini-oidc-session"),
+        ("Policy", r#"{"Version":"1"}"#),
+    ] {
+        assert_eq!(calls[0].get(k).map(String::as_str), Some(v), "{k}");
+    }
+    assert!(calls[0].contains_key("Timestamp") && !calls[0].contains_key("Signature"));
+    // Without the network: typed Unsupported, the mode as the file spells it.
+    let err = alibaba::from_profile(&env, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let mode = err.unsupported_mode().unwrap();
+    assert_eq!(
+        (mode.mode.as_str(), mode.profile.as_str()),
+        ("oidc_role_arn", "default")
+    );
+    // Empty keys: the variables'; the endpoint from the region variable.
+    let (_h2, env2) = home("{}", Some("[default]\ntype = oidc_role_arn\nrole_arn =\n"));
+    let env2 = env2
+        .var("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/env")
+        .var(
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "acs:ram::1:oidc-provider/env",
+        )
+        .var("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/var/run/token")
+        .var("ALIBABA_CLOUD_STS_REGION", "cn-shanghai");
+    let ProfileEntry::Oidc(o) = alibaba::profile_entry(&env2, None).unwrap() else {
+        panic!("not an OIDC role");
+    };
+    assert_eq!(
+        (
+            o.role_arn.as_str(),
+            o.provider_arn.as_str(),
+            o.token_file.as_str(),
+            o.session_name.as_deref(),
+            o.duration_seconds,
+            o.endpoint.as_str()
+        ),
+        (
+            "acs:ram::1:role/env",
+            "acs:ram::1:oidc-provider/env",
+            "/var/run/token",
+            None,
+            3600,
+            "https://sts.cn-shanghai.aliyuncs.com"
+        )
+    );
+    // The token file neither in the section nor in the variable: refused (ValueError).
+    let (_h3, env3) = home(
+        "{}",
+        Some("[default]\ntype = oidc_role_arn\nrole_arn = r\noidc_provider_arn = p\n"),
+    );
+    let err = alibaba::profile_entry(&env3, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+}
