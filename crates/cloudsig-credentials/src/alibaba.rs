@@ -13,11 +13,18 @@
 //!    `ALIBABA_CLOUD_CLI_PROFILE_DISABLED` is `true`, in any case), the profile named by
 //!    `ALIBABA_CLOUD_PROFILE`, else the file's `current`; modes `AK` and `StsToken` are
 //!    read; `RamRoleArn` and `ChainableRamRoleArn` name a RAM role to assume (below);
-//!    every other mode (`EcsRamRole`, `CredentialsURI`, `OIDC`, `CloudSSO`, …) is
-//!    reported as [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`]
-//!    `{ mode, profile }` ([`crate::Error::unsupported_mode`]), and the chain goes on to
-//!    the next provider, as the SDK does when the fetch fails. A `StsToken` profile with
-//!    an empty `sts_token` is refused.
+//!    `EcsRamRole` names the instance's RAM role ([`EcsRamRoleProfile`]: `ram_role_name`,
+//!    else `ALIBABA_CLOUD_ECS_METADATA`, else the one the metadata service lists) and
+//!    `OIDC` an OIDC role ([`OidcProfile`]: `ram_role_arn`, `oidc_provider_arn`,
+//!    `oidc_token_file`, `role_session_name`, `policy`, `expired_seconds`, `sts_region`,
+//!    `enable_vpc`, each empty one from the SDK's variable), which
+//!    `crate::fetch::DefaultChain::alibaba` fetches (directly, or as the source of a
+//!    `ChainableRamRoleArn`) and the static chain reports as
+//!    [`crate::ErrorKind::Unsupported`]. Every other mode (`CredentialsURI`, `CloudSSO`,
+//!    `OAuth`, `External`, …) is reported as [`crate::ErrorKind::Unsupported`] with
+//!    [`crate::Unsupported`] `{ mode, profile }` ([`crate::Error::unsupported_mode`]),
+//!    and the chain goes on to the next provider, as the SDK does when the fetch fails.
+//!    A `StsToken` profile with an empty `sts_token` is refused.
 //!
 //!    **RAM roles** (`RamRoleArn`, `ChainableRamRoleArn`, and the credentials file's
 //!    `type = ram_role_arn`): [`cli_profile_entry`] and [`profile_entry`] give them as a
@@ -46,16 +53,28 @@
 //!    what the SDK does where STS cannot be reached (the oracle cases
 //!    `alibaba-cli-ram-role-arn` and `alibaba-ini-ram-role-arn`; with a mock STS,
 //!    `alibaba-*-ram-role-arn-*` in `vectors/credentials/fetch-cases.json`). A
-//!    `ChainableRamRoleArn` whose source profile is of another fetched mode
-//!    (`EcsRamRole`, `OIDC`, …) is refused (the SDK would fetch that source first).
+//!    `ChainableRamRoleArn` whose source profile is `EcsRamRole` or `OIDC` fetches that
+//!    source first and signs `AssumeRole` with what it gives, as the SDK does (the
+//!    oracle case `alibaba-cli-chainable-over-ecs-ram-role`; `tests/ram_role.rs` for the
+//!    OIDC source); a source of a mode cloudsig does not fetch is refused.
 //! 4. **Credentials file**: `ALIBABA_CLOUD_CREDENTIALS_FILE`, else
 //!    `$HOME/.alibabacloud/credentials.ini`; the section named by `ALIBABA_CLOUD_PROFILE`
 //!    (default `default`; set but empty names the section `""`), `type = access_key` with
 //!    `access_key_id` and `access_key_secret`, read with configparser's rules (`[DEFAULT]`
 //!    inherited, a section given twice makes the file unreadable) and each value cut at
-//!    its first `#`, as the SDK does; `type = ram_role_arn` is a RAM role (above). Other
-//!    types (`ecs_ram_role`, `oidc_role_arn`, `rsa_key_pair`) are
-//!    [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`] `{ mode, profile }`.
+//!    its first `#`, as the SDK does; `type = ram_role_arn` is a RAM role (above);
+//!    `type = ecs_ram_role` the instance's RAM role ([`EcsRamRoleProfile`]: `role_name`
+//!    when the key is there, else `ALIBABA_CLOUD_ECS_METADATA`, else the one the
+//!    metadata service lists) and `type = oidc_role_arn` an OIDC role ([`OidcProfile`]:
+//!    `role_arn`, `oidc_provider_arn`, `oidc_token_file_path`, `role_session_name`,
+//!    `policy`, each empty one from the SDK's variable; 3600 s; STS from
+//!    `ALIBABA_CLOUD_STS_REGION` / `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`), as
+//!    credentials-python's `provider/profile.py` builds them: with the feature `fetch`,
+//!    `crate::fetch::DefaultChain::alibaba` fetches them as the CLI's `EcsRamRole` and
+//!    `OIDC` (and goes on when that fails); [`static_chain`] reports them as
+//!    [`crate::ErrorKind::Unsupported`] (`{ mode, profile }`, needs the network). Other
+//!    types (`rsa_key_pair`, …) are [`crate::ErrorKind::Unsupported`] with
+//!    [`crate::Unsupported`] `{ mode, profile }`.
 //!
 //! As the SDK's static providers do, an empty `access_key_id`, `access_key_secret` or
 //! `sts_token` in a profile is taken from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
@@ -117,6 +136,80 @@ pub enum ProfileEntry {
     /// `RamRoleArn` / `ChainableRamRoleArn` (`type = ram_role_arn`): STS `AssumeRole`,
     /// which needs the network (`crate::fetch::alibaba_ram_role_arn`).
     RamRoleArn(RamRoleArn),
+    /// `EcsRamRole` (`type = ecs_ram_role`): the instance's RAM role from the ECS metadata
+    /// service, which needs the network (`crate::fetch::alibaba_ecs_ram_role`).
+    EcsRamRole(EcsRamRoleProfile),
+    /// `OIDC` (`type = oidc_role_arn`): STS `AssumeRoleWithOIDC` with a token file, which
+    /// needs the network (`crate::fetch::alibaba_oidc_role`).
+    Oidc(OidcProfile),
+}
+
+impl ProfileEntry {
+    /// The error a chain without the network reports for an entry it cannot serve
+    /// (typed [`crate::ErrorKind::Unsupported`] with [`crate::Unsupported`]
+    /// `{ mode, profile }`); `None` for [`ProfileEntry::Static`].
+    pub fn needs_network(&self) -> Option<Error> {
+        let (source, mode, profile) = match self {
+            Self::Static(_) => return None,
+            Self::RamRoleArn(r) => (&r.source_name, r.mode.as_str(), &r.profile),
+            Self::EcsRamRole(e) => (&e.source_name, e.mode.as_str(), &e.profile),
+            Self::Oidc(o) => (&o.source_name, o.mode.as_str(), &o.profile),
+        };
+        Some(Error::needs_network_profile(source, mode, profile))
+    }
+}
+
+/// An `EcsRamRole` CLI profile or a credentials-file `type = ecs_ram_role` section, as
+/// credentials-python builds its `EcsRamRoleCredentialsProvider` from it
+/// (`provider/cli_profile.py`, `provider/profile.py`, `provider/ecs_ram_role.py`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EcsRamRoleProfile {
+    /// The role: `ram_role_name` (credentials file: `role_name`) when the profile has
+    /// the field (empty: the one the metadata service lists), else
+    /// `ALIBABA_CLOUD_ECS_METADATA`, else the one listed.
+    pub role_name: Option<String>,
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED` is `true`: no request without the session token.
+    pub imds_v1_disabled: bool,
+    /// The mode as the profile spells it (`EcsRamRole`, `ecs_ram_role`).
+    pub mode: String,
+    /// The profile it comes from.
+    pub profile: String,
+    /// The provider, for errors: the file and the profile.
+    pub source_name: String,
+}
+
+/// An `OIDC` CLI profile or a credentials-file `type = oidc_role_arn` section, as
+/// credentials-python builds its `OIDCRoleArnCredentialsProvider` from it
+/// (`provider/cli_profile.py`, `provider/profile.py`, `provider/oidc.py`); each empty
+/// field is taken from the SDK's variable.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OidcProfile {
+    /// `ram_role_arn` (credentials file: `role_arn`), else `ALIBABA_CLOUD_ROLE_ARN`.
+    pub role_arn: String,
+    /// `oidc_provider_arn`, else `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+    pub provider_arn: String,
+    /// `oidc_token_file` (credentials file: `oidc_token_file_path`), else
+    /// `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+    pub token_file: String,
+    /// `role_session_name`, else `ALIBABA_CLOUD_ROLE_SESSION_NAME`; `None`: the SDK's
+    /// `credentials-python-<Unix time>`.
+    pub session_name: Option<String>,
+    /// `policy`, sent when non-empty.
+    pub policy: Option<String>,
+    /// `expired_seconds` (absent, and always in the credentials file: 3600; below 900
+    /// refused, as the SDK refuses it).
+    pub duration_seconds: i64,
+    /// STS, chosen as for [`RamRoleArn::endpoint`] (`sts_region`, `enable_vpc`; the
+    /// credentials file has neither: the variables).
+    pub endpoint: String,
+    /// The mode as the profile spells it (`OIDC`, `oidc_role_arn`).
+    pub mode: String,
+    /// The profile it comes from.
+    pub profile: String,
+    /// The provider, for errors: the file and the profile.
+    pub source_name: String,
 }
 
 /// A RAM role to assume with STS `AssumeRole`, as credentials-python builds its
@@ -248,9 +341,17 @@ fn ram_role(
 /// `ChainableRamRoleArn` profile is [`crate::ErrorKind::Unsupported`] here (it needs
 /// STS: [`cli_profile_entry`] describes it, `crate::fetch::DefaultChain` assumes it).
 pub fn from_cli_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
-    match cli_profile_entry(env, profile)? {
+    static_only(cli_profile_entry(env, profile)?)
+}
+
+/// The credentials of a [`ProfileEntry::Static`]; for the others, the error a chain
+/// without the network reports.
+fn static_only(entry: ProfileEntry) -> Result<Credentials, Error> {
+    match entry {
         ProfileEntry::Static(c) => Ok(c),
-        ProfileEntry::RamRoleArn(r) => Err(r.needs_network()),
+        other => Err(other
+            .needs_network()
+            .unwrap_or_else(|| Error::unsupported("alibaba profile", "needs the network"))),
     }
 }
 
@@ -366,12 +467,7 @@ fn cli_entry(
                 }
                 cli_entry(env, config, next, source, depth + 1)?
             };
-            let duration = match entry.get("expired_seconds") {
-                None | Some(Value::Null) => DEFAULT_DURATION_SECONDS,
-                Some(v) => v
-                    .as_i64()
-                    .ok_or_else(|| Error::invalid(&full, "expired_seconds is not an integer"))?,
-            };
+            let duration = expired_seconds(entry, &full)?;
             for k in ["ram_role_arn", "ram_session_name", "policy", "external_id"] {
                 if entry.get(k).is_some_and(|v| !v.is_string() && !v.is_null()) {
                     return Err(Error::invalid(&full, format!("{k} is not text")));
@@ -396,12 +492,137 @@ fn cli_entry(
                 &full,
             );
         }
+        "EcsRamRole" => {
+            // The SDK's `EcsRamRoleCredentialsProvider(role_name=profile.get('ram_role_name'))`.
+            let role_name = match entry.get("ram_role_name") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(r)) => Some(r.as_str()),
+                Some(_) => return Err(Error::invalid(&full, "ram_role_name is not text")),
+            };
+            return ecs_ram_role(env, role_name, mode, name, full);
+        }
+        "OIDC" => {
+            let duration = expired_seconds(entry, &full)?;
+            let endpoint = sts_endpoint(
+                env,
+                Some(field("sts_region")),
+                truthy(entry.get("enable_vpc")),
+            );
+            return oidc_role(
+                env,
+                [
+                    ("ram_role_arn", field("ram_role_arn")),
+                    ("oidc_provider_arn", field("oidc_provider_arn")),
+                    ("oidc_token_file", field("oidc_token_file")),
+                ],
+                field("role_session_name"),
+                field("policy"),
+                duration,
+                endpoint,
+                mode,
+                name,
+                full,
+            );
+        }
         "" => return Err(Error::invalid(&full, "has no mode")),
-        // EcsRamRole, RamRoleArnWithRoleName, External, CredentialsURI, OIDC, CloudSSO,
-        // OAuth: the SDK fetches these.
+        // RamRoleArnWithRoleName, External, CredentialsURI, CloudSSO, OAuth: the SDK
+        // fetches these; cloudsig does not.
         other => return Err(Error::unsupported_profile(&full, other, name)),
     };
     Ok(ProfileEntry::Static(creds))
+}
+
+/// The SDK's `EcsRamRoleCredentialsProvider(role_name=...)`: refused when the metadata
+/// service is disabled; the role given (`None`: the profile has no such field; empty:
+/// the one the metadata service lists), else `ALIBABA_CLOUD_ECS_METADATA`'s.
+fn ecs_ram_role(
+    env: &Environment,
+    role_name: Option<&str>,
+    mode: &str,
+    profile: &str,
+    full: String,
+) -> Result<ProfileEntry, Error> {
+    if env
+        .get("ALIBABA_CLOUD_ECS_METADATA_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Err(Error::invalid(
+            &full,
+            "ALIBABA_CLOUD_ECS_METADATA_DISABLED is true",
+        ));
+    }
+    let role_name = match role_name {
+        None => env
+            .non_empty("ALIBABA_CLOUD_ECS_METADATA")
+            .map(str::to_string),
+        Some(r) => Some(r.to_string()).filter(|r| !r.is_empty()),
+    };
+    Ok(ProfileEntry::EcsRamRole(EcsRamRoleProfile {
+        role_name,
+        imds_v1_disabled: env
+            .get("ALIBABA_CLOUD_IMDSV1_DISABLED")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        mode: mode.to_string(),
+        profile: profile.to_string(),
+        source_name: full,
+    }))
+}
+
+/// The SDK's `OIDCRoleArnCredentialsProvider`: the role, the provider and the token
+/// file (`[(key, value)]`, as the profile names them), each empty one from its
+/// variable, then its checks (`ValueError` in the SDK, which its chain catches).
+#[allow(clippy::too_many_arguments)]
+fn oidc_role(
+    env: &Environment,
+    [role_arn, provider_arn, token_file]: [(&str, &str); 3],
+    session_name: &str,
+    policy: &str,
+    duration_seconds: i64,
+    endpoint: String,
+    mode: &str,
+    profile: &str,
+    full: String,
+) -> Result<ProfileEntry, Error> {
+    if duration_seconds < 900 {
+        return Err(Error::invalid(
+            &full,
+            "the session duration is below 900 seconds",
+        ));
+    }
+    let required = |(k, v): (&str, &str), var: &str| {
+        let v = or_env(env, v, var);
+        if v.is_empty() {
+            Err(Error::invalid(
+                &full,
+                format!("{k} is empty and {var} unset"),
+            ))
+        } else {
+            Ok(v.to_string())
+        }
+    };
+    let some = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
+    Ok(ProfileEntry::Oidc(OidcProfile {
+        role_arn: required(role_arn, "ALIBABA_CLOUD_ROLE_ARN")?,
+        provider_arn: required(provider_arn, "ALIBABA_CLOUD_OIDC_PROVIDER_ARN")?,
+        token_file: required(token_file, "ALIBABA_CLOUD_OIDC_TOKEN_FILE")?,
+        session_name: some(or_env(env, session_name, "ALIBABA_CLOUD_ROLE_SESSION_NAME")),
+        policy: some(policy),
+        duration_seconds,
+        endpoint,
+        mode: mode.to_string(),
+        profile: profile.to_string(),
+        source_name: full,
+    }))
+}
+
+/// A CLI profile's `expired_seconds` (absent or null: the SDK's 3600).
+fn expired_seconds(entry: &Value, full: &str) -> Result<i64, Error> {
+    match entry.get("expired_seconds") {
+        None | Some(Value::Null) => Ok(DEFAULT_DURATION_SECONDS),
+        Some(v) => v
+            .as_i64()
+            .ok_or_else(|| Error::invalid(full, "expired_seconds is not an integer")),
+    }
 }
 
 /// `value`, or when it is empty the variable `var` (the SDK's `StaticAKCredentialsProvider`
@@ -445,13 +666,11 @@ pub fn credentials_file(env: &Environment) -> Option<PathBuf> {
 }
 
 /// Provider 4: the credentials file, the section `ALIBABA_CLOUD_PROFILE` names (or
-/// `profile`, or `default`). A `ram_role_arn` section is [`crate::ErrorKind::Unsupported`]
-/// here (it needs STS: [`profile_entry`] describes it).
+/// `profile`, or `default`). A `ram_role_arn`, `ecs_ram_role` or `oidc_role_arn` section
+/// is [`crate::ErrorKind::Unsupported`] here (it needs the network: [`profile_entry`]
+/// describes it).
 pub fn from_profile(env: &Environment, profile: Option<&str>) -> Result<Credentials, Error> {
-    match profile_entry(env, profile)? {
-        ProfileEntry::Static(c) => Ok(c),
-        ProfileEntry::RamRoleArn(r) => Err(r.needs_network()),
-    }
+    static_only(profile_entry(env, profile)?)
 }
 
 /// The credentials file's credentials, or the role its section assumes.
@@ -503,8 +722,31 @@ pub fn profile_entry(env: &Environment, profile: Option<&str>) -> Result<Profile
             name,
             &full,
         ),
+        // The SDK's `EcsRamRoleCredentialsProvider(role_name=section.get('role_name'))`.
+        "ecs_ram_role" => {
+            let role_name = section.get("role_name").map(|_| get("role_name"));
+            ecs_ram_role(env, role_name, "ecs_ram_role", name, full)
+        }
+        // The SDK passes the role, the provider, the token file, the session name and
+        // the policy; the duration and the endpoint are its defaults (region and VPC
+        // from the environment).
+        "oidc_role_arn" => oidc_role(
+            env,
+            [
+                ("role_arn", get("role_arn")),
+                ("oidc_provider_arn", get("oidc_provider_arn")),
+                ("oidc_token_file_path", get("oidc_token_file_path")),
+            ],
+            get("role_session_name"),
+            get("policy"),
+            DEFAULT_DURATION_SECONDS,
+            sts_endpoint(env, None, None),
+            "oidc_role_arn",
+            name,
+            full,
+        ),
         "" => Err(Error::invalid(&full, "has no type")),
-        // ecs_ram_role, oidc_role_arn, credentials_uri, …: the SDK fetches these.
+        // rsa_key_pair, credentials_uri, …: the SDK fetches these; cloudsig does not.
         other => Err(Error::unsupported_profile(&full, other, name)),
     }
 }

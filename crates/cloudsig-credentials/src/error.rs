@@ -69,12 +69,12 @@ impl Error {
         e
     }
 
-    /// A profile's mode that needs the network (STS), met by a chain that does not fetch
-    /// (kind `Unsupported`, with the mode and the profile).
+    /// A profile's mode that needs the network (STS, the instance metadata service), met
+    /// by a chain that does not fetch (kind `Unsupported`, with the mode and the profile).
     pub(crate) fn needs_network_profile(source: &str, mode: &str, profile: &str) -> Self {
         let mut e = Self::unsupported_profile(source, mode, profile);
         e.message = format!(
-            "mode `{mode}` of profile `{profile}` assumes a role with STS, which needs the network: fetch::DefaultChain (feature `fetch`) does it"
+            "mode `{mode}` of profile `{profile}` fetches its credentials (STS or the instance metadata service), which needs the network: fetch::DefaultChain (feature `fetch`) does it"
         );
         e
     }

@@ -8,17 +8,19 @@
 //! | cloud | order (first that yields credentials wins) | read from |
 //! |---|---|---|
 //! | Tencent ([`tencent`]) | environment → profile file → CVM role (metadata) → TKE OIDC role (both feature `fetch`) | tencentcloud-sdk-python `tencentcloud/common/credential.py`, `DefaultCredentialProvider` |
-//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file (RAM-role profiles through STS `AssumeRole`, feature `fetch`) → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
+//! | Alibaba ([`alibaba`]) | environment → OIDC role (RRSA, feature `fetch`) → CLI profile `~/.aliyun/config.json` → credentials file (`ram_role_arn` through STS `AssumeRole`, `ecs_ram_role` from the metadata service, `oidc_role_arn` through `AssumeRoleWithOIDC`, feature `fetch`) → ECS RAM role (metadata, feature `fetch`) | aliyun credentials-python `alibabacloud_credentials/provider/default.py`, `DefaultCredentialsProvider` |
 //! | Huawei ([`huawei`]) | (OIDC STS: unsupported) → environment → credentials file → ECS metadata security key (feature `fetch`) | huaweicloud-sdk-python-v3 `huaweicloudsdkcore/auth/provider.py`, `CredentialProviderChain` |
 //!
 //! A profile whose mode the SDK fetches credentials for and cloudsig does not (Alibaba's
-//! CLI modes other than `AK`/`StsToken`/`RamRoleArn`/`ChainableRamRoleArn` and
-//! credentials-file types other than `access_key`/`ram_role_arn`, Huawei's federated
+//! CLI modes other than `AK`/`StsToken`/`RamRoleArn`/`ChainableRamRoleArn`/`EcsRamRole`/`OIDC`
+//! and credentials-file types other than
+//! `access_key`/`ram_role_arn`/`ecs_ram_role`/`oidc_role_arn`, Huawei's federated
 //! `idp_id` + `id_token_file`) gives an error of kind [`ErrorKind::Unsupported`] whose
 //! [`Error::unsupported_mode`] is an [`Unsupported`] `{ mode, profile }`; the chains go on
-//! past it as the SDKs go on past a failed fetch. Alibaba's RAM-role profiles are assumed
-//! with STS `AssumeRole` by `fetch::DefaultChain`; the static chains, which never use the
-//! network, report them the same way.
+//! past it as the SDKs go on past a failed fetch. Alibaba's role profiles are fetched by
+//! `fetch::DefaultChain` (RAM roles with STS `AssumeRole`, ECS RAM roles from the metadata
+//! service, OIDC roles with STS `AssumeRoleWithOIDC`); the static chains, which never use
+//! the network, report them the same way.
 //!
 //! `fetch::DefaultChain` (feature `fetch`) runs a cloud's whole chain, the fetching
 //! providers included; HTTPS with the feature `tls`. Each cloud module documents the

@@ -55,30 +55,10 @@ async fn sts(
     let calls = Arc::new(Mutex::new(Vec::new()));
     let log = calls.clone();
     let (base, _) = serve(move |method, target, headers, body| {
-        let cap = cloudsig_verify::capture::Captured {
-            location: cloudsig_verify::capture::Location {
-                index: 0,
-                offset: 0,
-                line: None,
-            },
-            method: method.into(),
-            target: target.into(),
-            headers: headers.to_vec(),
-            body: body.to_vec(),
-        };
-        let at = now.as_ref().map_or_else(
-            || {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_secs() as i64
-            },
-            |n| n.load(Ordering::SeqCst),
-        );
-        let ring = cloudsig_verify::keys::KeyRing::parse(keys, "mock sts").unwrap();
-        let verdict = cloudsig_verify::Verifier::new(ring, cloudsig_verify::Options::at(at))
-            .check(&cap, &mut Default::default())
-            .verdict;
+        let at = now
+            .as_ref()
+            .map_or_else(system_now, |n| n.load(Ordering::SeqCst));
+        let verdict = verify(keys, at, method, target, headers, body);
         let p = params(target);
         log.lock().unwrap().push((p.clone(), verdict));
         if verdict != cloudsig_verify::Verdict::Valid {
@@ -91,6 +71,40 @@ async fn sts(
     })
     .await;
     (base, calls)
+}
+
+/// The system clock's time (seconds since the Unix epoch).
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// cloudsig-verify's verdict on a request against `keys` (a key file) at `at`.
+fn verify(
+    keys: &str,
+    at: i64,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> cloudsig_verify::Verdict {
+    let cap = cloudsig_verify::capture::Captured {
+        location: cloudsig_verify::capture::Location {
+            index: 0,
+            offset: 0,
+            line: None,
+        },
+        method: method.into(),
+        target: target.into(),
+        headers: headers.to_vec(),
+        body: body.to_vec(),
+    };
+    let ring = cloudsig_verify::keys::KeyRing::parse(keys, "mock sts").unwrap();
+    cloudsig_verify::Verifier::new(ring, cloudsig_verify::Options::at(at))
+        .check(&cap, &mut Default::default())
+        .verdict
 }
 
 /// An STS answer: credentials `id`/`secret`/`token` expiring at `expiration`.
@@ -307,6 +321,160 @@ async fn chainable_ram_role_arn_signs_with_its_source_roles_credentials_and_toke
     assert_eq!(calls[1].0["RoleSessionName"], "two");
 }
 
+/// A `ChainableRamRoleArn` whose `source_profile` is an `OIDC` profile: credentials-python's
+/// `CLIProfileCredentialsProvider._get_credentials_provider` builds
+/// `OIDCRoleArnCredentialsProvider(role_arn=ram_role_arn, oidc_provider_arn=oidc_provider_arn,
+/// oidc_token_file_path=oidc_token_file, role_session_name=role_session_name,
+/// duration_seconds=expired_seconds, policy=policy, …)` for the source, which sends STS an
+/// unsigned `AssumeRoleWithOIDC` GET (`provider/oidc.py`: Action, Format, Version,
+/// DurationSeconds, RoleArn, OIDCProviderArn, OIDCToken — the file's text —,
+/// RoleSessionName, Timestamp, Policy); the role is then assumed with what that gives.
+#[tokio::test]
+async fn chainable_ram_role_arn_over_an_oidc_profile_assumes_the_oidc_role_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("oidc-token");
+    std::fs::write(&token_file, "header.payload.signature").unwrap();
+    let config = serde_json::json!({"current": "chained", "profiles": [
+        {"name": "web", "mode": "OIDC", "ram_role_arn": "acs:ram::1:role/oidc",
+         "oidc_provider_arn": "acs:ram::1:oidc-provider/ack", "oidc_token_file": token_file,
+         "role_session_name": "oidc-session", "expired_seconds": 1200, "policy": "{\"Version\":\"1\"}"},
+        {"name": "chained", "mode": "ChainableRamRoleArn", "source_profile": "web",
+         "ram_role_arn": "acs:ram::1:role/second", "ram_session_name": "two"}]});
+    let (_home, env) = home(&config.to_string(), None);
+    let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |method, target, headers, body| {
+        let p = params(target);
+        if p.get("Action").map(String::as_str) == Some("AssumeRoleWithOIDC") {
+            // Unsigned: STS checks the OIDC token instead.
+            log.lock()
+                .unwrap()
+                .push((p, cloudsig_verify::Verdict::Valid));
+            return assumed(
+                "STS.oidc",
+                "oidcSecret",
+                "oidcToken",
+                "2099-01-01T00:00:00Z",
+            );
+        }
+        let keys = "STS.oidc oidcSecret oidcToken";
+        let verdict = verify(keys, system_now(), method, target, headers, body);
+        log.lock().unwrap().push((p, verdict));
+        if verdict != cloudsig_verify::Verdict::Valid {
+            return (400, r#"{"Code":"SignatureDoesNotMatch"}"#.into());
+        }
+        assumed(
+            "STS.second",
+            "secondSecret",
+            "secondToken",
+            "2099-01-01T00:00:00Z",
+        )
+    })
+    .await;
+    let c = DefaultChain::alibaba(env)
+        .with_sts(base)
+        .with_metadata("http://127.0.0.1:9")
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.second", Some("secondToken")));
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls.len(), 2);
+    let oidc = &calls[0].0;
+    for (k, v) in [
+        ("Action", "AssumeRoleWithOIDC"),
+        ("Format", "JSON"),
+        ("Version", "2015-04-01"),
+        ("DurationSeconds", "1200"),
+        ("RoleArn", "acs:ram::1:role/oidc"),
+        ("OIDCProviderArn", "acs:ram::1:oidc-provider/ack"),
+        ("OIDCToken", "header.payload.signature"),
+        ("RoleSessionName", "oidc-session"),
+        ("Policy", r#"{"Version":"1"}"#),
+    ] {
+        assert_eq!(oidc.get(k).map(String::as_str), Some(v), "{k}");
+    }
+    assert!(oidc.contains_key("Timestamp") && !oidc.contains_key("Signature"));
+    let (role, verdict) = &calls[1];
+    assert_eq!(*verdict, cloudsig_verify::Verdict::Valid);
+    assert_eq!(role["Action"], "AssumeRole");
+    assert_eq!(role["AccessKeyId"], "STS.oidc");
+    assert_eq!(role["SecurityToken"], "oidcToken");
+    assert_eq!(role["RoleArn"], "acs:ram::1:role/second");
+    assert_eq!(role["RoleSessionName"], "two");
+}
+
+/// A `ChainableRamRoleArn` over an `EcsRamRole` profile: the SDK's
+/// `EcsRamRoleCredentialsProvider(role_name=ram_role_name)` asks the metadata service for
+/// the role's credentials (after the IMDSv2 session token), and `AssumeRole` is signed
+/// with them and their token. (The SDK itself, on the same answers: the oracle case
+/// `alibaba-cli-chainable-over-ecs-ram-role`.) With the metadata service disabled the
+/// SDK refuses the source (`ValueError`), and so the chained profile.
+#[tokio::test]
+async fn chainable_ram_role_arn_over_an_ecs_ram_role_profile_fetches_the_instance_role_first() {
+    let config = r#"{"current": "chained", "profiles": [
+        {"name": "ecs", "mode": "EcsRamRole", "ram_role_name": "instanceRole"},
+        {"name": "chained", "mode": "ChainableRamRoleArn", "source_profile": "ecs",
+         "ram_role_arn": "acs:ram::1:role/second", "ram_session_name": "two"}]}"#;
+    let (_dir, env) = home(config, None);
+    let calls: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |method, target, headers, body| {
+        log.lock()
+            .unwrap()
+            .push((method.to_string(), target.to_string()));
+        match (method, target) {
+            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
+            ("GET", "/latest/meta-data/ram/security-credentials/instanceRole") => (
+                200,
+                r#"{"AccessKeyId":"STS.ecs","AccessKeySecret":"ecsSecret","SecurityToken":"ecsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
+            ),
+            (_, t) if t.starts_with("/?") => {
+                let keys = "STS.ecs ecsSecret ecsToken";
+                let p = params(t);
+                if verify(keys, system_now(), method, target, headers, body)
+                    == cloudsig_verify::Verdict::Valid
+                    && p.get("SecurityToken").map(String::as_str) == Some("ecsToken")
+                {
+                    assumed("STS.second", "secondSecret", "secondToken", "2099-01-01T00:00:00Z")
+                } else {
+                    (400, r#"{"Code":"SignatureDoesNotMatch"}"#.into())
+                }
+            }
+            _ => (404, String::new()),
+        }
+    })
+    .await;
+    let c = DefaultChain::alibaba(env.clone())
+        .with_sts(base.clone())
+        .with_metadata(base.clone())
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.second", Some("secondToken")));
+    let paths: Vec<String> = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.clone())
+        .collect();
+    assert_eq!(paths[0], "/latest/api/token");
+    assert_eq!(
+        paths[1],
+        "/latest/meta-data/ram/security-credentials/instanceRole"
+    );
+    assert!(paths[2].starts_with("/?") && paths[2].contains("Action=AssumeRole&"));
+    // The metadata service disabled: the chained profile is refused (nothing else here).
+    let err = DefaultChain::alibaba(env.var("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"))
+        .with_sts(base.clone())
+        .with_metadata(base)
+        .provide()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert_eq!(calls.lock().unwrap().len(), 3, "no request once disabled");
+}
+
 #[test]
 fn profiles_give_the_sdks_role_settings_and_defaults() {
     // No session name: ALIBABA_CLOUD_ROLE_SESSION_NAME, else none (the fetcher's
@@ -388,4 +556,192 @@ fn profiles_give_the_sdks_role_settings_and_defaults() {
         panic!("not static");
     };
     assert_eq!(src.id(), "LTAIi");
+}
+
+/// A credentials file's `type = ecs_ram_role` section: the SDK's
+/// `EcsRamRoleCredentialsProvider(role_name=section.get('role_name'))` asks the metadata
+/// service for that role's credentials (after the IMDSv2 session token). The mock
+/// answers for that role only (the listing is 404, so the chain's last provider, the
+/// ECS RAM role without a name, would give nothing). Without the key, the role is
+/// `ALIBABA_CLOUD_ECS_METADATA`'s; the metadata service disabled refuses the section;
+/// the static chain reports it as needing the network.
+#[tokio::test]
+async fn credentials_file_ecs_ram_role_asks_the_metadata_service_for_its_role() {
+    let ini = "[default]\ntype = ecs_ram_role\nrole_name = iniRole # the instance's\n";
+    let (_dir, env) = home(r#"{"profiles": []}"#, Some(ini));
+    let calls: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |method, target, _, _| {
+        log.lock()
+            .unwrap()
+            .push((method.to_string(), target.to_string()));
+        match (method, target) {
+            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
+            ("GET", "/latest/meta-data/ram/security-credentials/iniRole") => (
+                200,
+                r#"{"AccessKeyId":"STS.iniEcs","AccessKeySecret":"iniEcsSecret","SecurityToken":"iniEcsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
+            ),
+            _ => (404, String::new()),
+        }
+    })
+    .await;
+    let c = DefaultChain::alibaba(env.clone())
+        .with_sts(base.clone())
+        .with_metadata(base.clone())
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.iniEcs", Some("iniEcsToken")));
+    let seen = calls.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            ("PUT".to_string(), "/latest/api/token".to_string()),
+            (
+                "GET".to_string(),
+                "/latest/meta-data/ram/security-credentials/iniRole".to_string()
+            ),
+        ]
+    );
+    // Without the network: typed Unsupported, the mode as the file spells it.
+    let err = alibaba::from_profile(&env, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let mode = err.unsupported_mode().unwrap();
+    assert_eq!(
+        (mode.mode.as_str(), mode.profile.as_str()),
+        ("ecs_ram_role", "default")
+    );
+    assert_eq!(
+        alibaba::static_chain(&env, None).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    // No role_name: the variable's role; an empty one: the one listed.
+    let (_d2, env2) = home("{}", Some("[default]\ntype = ecs_ram_role\n"));
+    let ProfileEntry::EcsRamRole(e) = alibaba::profile_entry(
+        &env2.clone().var("ALIBABA_CLOUD_ECS_METADATA", "envRole"),
+        None,
+    )
+    .unwrap() else {
+        panic!("not an ECS RAM role");
+    };
+    assert_eq!(e.role_name.as_deref(), Some("envRole"));
+    let (_d3, env3) = home("{}", Some("[default]\ntype = ecs_ram_role\nrole_name =\n"));
+    let ProfileEntry::EcsRamRole(e) =
+        alibaba::profile_entry(&env3.var("ALIBABA_CLOUD_ECS_METADATA", "envRole"), None).unwrap()
+    else {
+        panic!("not an ECS RAM role");
+    };
+    assert_eq!(e.role_name, None);
+    // The metadata service disabled: the SDK refuses the section (ValueError).
+    let err = alibaba::profile_entry(
+        &env2.var("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+}
+
+/// A credentials file's `type = oidc_role_arn` section: the SDK's
+/// `OIDCRoleArnCredentialsProvider(role_arn, oidc_provider_arn, oidc_token_file_path,
+/// role_session_name, policy)` calls STS `AssumeRoleWithOIDC` (unsigned) with the token
+/// file's text and its default duration, 3600 s. Each empty key is taken from the SDK's
+/// variable; one still empty refuses the section; the static chain reports it as
+/// needing the network.
+#[tokio::test]
+async fn credentials_file_oidc_role_arn_assumes_the_role_with_the_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("oidc-token");
+    std::fs::write(&token_file, "ini.header.payload").unwrap();
+    let ini = format!(
+        "[default]\ntype = oidc_role_arn\nrole_arn = acs:ram::1:role/ini-oidc\noidc_provider_arn = acs:ram::1:oidc-provider/ini\noidc_token_file_path = {}\nrole_session_name = ini-oidc-session\npolicy = {{\"Version\":\"1\"}}\n",
+        token_file.display()
+    );
+    let (_home, env) = home(r#"{"profiles": []}"#, Some(&ini));
+    let calls: Arc<Mutex<Vec<BTreeMap<String, String>>>> = Arc::default();
+    let log = calls.clone();
+    let (base, _) = serve(move |_, target, _, _| {
+        let p = params(target);
+        let oidc = p.get("Action").map(String::as_str) == Some("AssumeRoleWithOIDC");
+        log.lock().unwrap().push(p);
+        if oidc {
+            assumed(
+                "STS.iniOidc",
+                "iniOidcSecret",
+                "iniOidcToken",
+                "2099-01-01T00:00:00Z",
+            )
+        } else {
+            (404, String::new())
+        }
+    })
+    .await;
+    let c = DefaultChain::alibaba(env.clone())
+        .with_sts(base)
+        .with_metadata("http://127.0.0.1:9")
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!((c.id(), c.token()), ("STS.iniOidc", Some("iniOidcToken")));
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    for (k, v) in [
+        ("Action", "AssumeRoleWithOIDC"),
+        ("Format", "JSON"),
+        ("Version", "2015-04-01"),
+        ("DurationSeconds", "3600"),
+        ("RoleArn", "acs:ram::1:role/ini-oidc"),
+        ("OIDCProviderArn", "acs:ram::1:oidc-provider/ini"),
+        ("OIDCToken", "ini.header.payload"),
+        ("RoleSessionName", "ini-oidc-session"),
+        ("Policy", r#"{"Version":"1"}"#),
+    ] {
+        assert_eq!(calls[0].get(k).map(String::as_str), Some(v), "{k}");
+    }
+    assert!(calls[0].contains_key("Timestamp") && !calls[0].contains_key("Signature"));
+    // Without the network: typed Unsupported, the mode as the file spells it.
+    let err = alibaba::from_profile(&env, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+    let mode = err.unsupported_mode().unwrap();
+    assert_eq!(
+        (mode.mode.as_str(), mode.profile.as_str()),
+        ("oidc_role_arn", "default")
+    );
+    // Empty keys: the variables'; the endpoint from the region variable.
+    let (_h2, env2) = home("{}", Some("[default]\ntype = oidc_role_arn\nrole_arn =\n"));
+    let env2 = env2
+        .var("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/env")
+        .var(
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "acs:ram::1:oidc-provider/env",
+        )
+        .var("ALIBABA_CLOUD_OIDC_TOKEN_FILE", "/var/run/token")
+        .var("ALIBABA_CLOUD_STS_REGION", "cn-shanghai");
+    let ProfileEntry::Oidc(o) = alibaba::profile_entry(&env2, None).unwrap() else {
+        panic!("not an OIDC role");
+    };
+    assert_eq!(
+        (
+            o.role_arn.as_str(),
+            o.provider_arn.as_str(),
+            o.token_file.as_str(),
+            o.session_name.as_deref(),
+            o.duration_seconds,
+            o.endpoint.as_str()
+        ),
+        (
+            "acs:ram::1:role/env",
+            "acs:ram::1:oidc-provider/env",
+            "/var/run/token",
+            None,
+            3600,
+            "https://sts.cn-shanghai.aliyuncs.com"
+        )
+    );
+    // The token file neither in the section nor in the variable: refused (ValueError).
+    let (_h3, env3) = home(
+        "{}",
+        Some("[default]\ntype = oidc_role_arn\nrole_arn = r\noidc_provider_arn = p\n"),
+    );
+    let err = alibaba::profile_entry(&env3, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
 }

@@ -1,14 +1,23 @@
 //! Signs a TC3 call with the tower `SigningLayer` in front of hyper's client and sends it
 //! to a local endpoint this example starts (on 127.0.0.1), which verifies it and answers
 //! with its verdict. Run: `cargo run -p cloudsig-middleware --example tower_tc3`.
+//!
+//! The user's own code is the `use` lines of cloudsig and the block between `// user:`
+//! and `// end user` (counted by `tests/examples.rs`): a signing layer with the Tencent
+//! Cloud SDK's default credentials chain in front of hyper's client, and one call. The
+//! `Host` header names the cloud's host while the URL is the local endpoint; against the
+//! real cloud, the URL is `https://cvm.tencentcloudapi.com/` (with a TLS connector) and
+//! no `Host` header is needed. In an application, `env` is `Environment::process()`.
 
 #[path = "common/mod.rs"]
 mod common;
 
-use cloudsig_credentials::Credentials;
-use cloudsig_middleware::{Scheme, Signer, SigningLayer};
+use cloudsig_credentials::fetch::DefaultChain;
+use cloudsig_middleware::{ApiCall, Scheme, Signer, SigningLayer};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
 use tower::{ServiceBuilder, ServiceExt};
 
 /// Runs the example.
@@ -16,25 +25,20 @@ use tower::{ServiceBuilder, ServiceExt};
 pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = common::start_verifying_endpoint(1).await?;
 
-    let creds = Credentials::new(
-        "AKIDexample0000000000000000000000000",
-        "tencentExampleSecretKey0000000000",
-        "example",
-    );
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<Full<Bytes>>();
-    let service = ServiceBuilder::new()
-        .layer(SigningLayer::new(Signer::new(Scheme::tc3(), creds)))
-        .map_request(|req: http::Request<Vec<u8>>| req.map(|b| Full::new(Bytes::from(b))))
-        .service(client);
+    let env = common::environment();
+    let local = format!("http://{addr}/");
 
-    let request = http::Request::post(format!("http://{addr}/"))
-        .header("Host", "cvm.tencentcloudapi.com")
-        .header("Content-Type", "application/json")
-        .header("X-TC-Action", "DescribeRegions")
-        .header("X-TC-Version", "2017-03-12")
-        .body(b"{}".to_vec())?;
-    let response = service.oneshot(request).await.map_err(|e| e.to_string())?;
+    // user: Tencent Cloud through tower, TC3-HMAC-SHA256
+    let signing = SigningLayer::new(Signer::new(Scheme::tc3(), DefaultChain::tencent(env)));
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    let to_hyper = |req: http::Request<Vec<u8>>| req.map(|b| Full::new(Bytes::from(b)));
+    let service = ServiceBuilder::new().layer(signing).map_request(to_hyper);
+    let req = http::Request::post(local).header("Host", "cvm.tencentcloudapi.com");
+    let req = req.header("Content-Type", "application/json");
+    let req = req.tencent_action("DescribeRegions", "2017-03-12");
+    let sent = service.service(client).oneshot(req.body(b"{}".to_vec())?);
+    let response = sent.await.map_err(|e| e.to_string())?;
+    // end user
     let verdict = String::from_utf8(response.into_body().collect().await?.to_bytes().to_vec())?;
     println!("tencent TC3 through tower: {verdict}");
     if verdict != "valid" {

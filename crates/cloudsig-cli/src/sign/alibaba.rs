@@ -23,7 +23,10 @@ pub struct AlibabaKeyArgs {
     #[arg(long = "key-id", alias = "access-key-id", value_name = "ID")]
     key_id: Option<String>,
     /// A profile of the Alibaba Cloud CLI's ~/.aliyun/config.json or the SDK's
-    /// ~/.alibabacloud/credentials.ini (the CLI's file first, as the SDK reads them).
+    /// ~/.alibabacloud/credentials.ini (the CLI's file first, as the SDK reads them). A
+    /// role profile (RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC, ram_role_arn) is
+    /// fetched as the SDK fetches it (STS, the ECS metadata service;
+    /// CLOUDSIG_STS_ENDPOINT and CLOUDSIG_METADATA_ENDPOINT send those requests elsewhere).
     #[arg(long, value_name = "NAME", conflicts_with = "key_file")]
     profile: Option<String>,
 }

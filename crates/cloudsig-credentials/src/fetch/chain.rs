@@ -5,7 +5,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     ALIBABA_METADATA, AlibabaOidcSettings, Fetch, HUAWEI_METADATA, Refreshing, TENCENT_METADATA,
-    TENCENT_STS, TkeOidcSettings, alibaba_ecs_ram_role, alibaba_oidc_role, alibaba_ram_role_arn,
+    TENCENT_STS, TkeOidcSettings, alibaba_ecs_ram_role, alibaba_oidc_role, alibaba_profile,
     huawei_metadata, system_clock, tencent_cvm_role, tencent_tke_oidc,
 };
 use crate::{BoxFuture, Credentials, Environment, Error, ErrorKind, ProvideCredentials};
@@ -44,6 +44,7 @@ pub struct DefaultChain {
     env: Environment,
     metadata: String,
     sts: Option<String>,
+    profile: Option<String>,
     chosen: OnceCell<Chosen>,
 }
 
@@ -53,6 +54,7 @@ impl std::fmt::Debug for DefaultChain {
             .field("cloud", &self.cloud)
             .field("env", &self.env)
             .field("metadata", &self.metadata)
+            .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +66,7 @@ impl DefaultChain {
             env,
             metadata: metadata.to_string(),
             sts: None,
+            profile: None,
             chosen: OnceCell::new(),
         }
     }
@@ -102,6 +105,45 @@ impl DefaultChain {
     pub fn with_sts(mut self, base: impl Into<String>) -> Self {
         self.sts = Some(base.into());
         self
+    }
+
+    /// Reads the profile `name` alone, as `cloudsig --profile NAME` does: Tencent's
+    /// profile file section and Huawei's (as [`tencent::static_chain`] and
+    /// [`huawei::static_chain`] with that name); Alibaba's CLI profile of that name, else
+    /// the credentials file's section, whose roles (`RamRoleArn`, `ChainableRamRoleArn`,
+    /// `EcsRamRole`, `OIDC`, `ram_role_arn`) are fetched as in the whole chain. No
+    /// variable and no other provider is consulted.
+    pub fn with_profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Alibaba's CLI profile, then its credentials file (`profile`: that profile, else
+    /// their own selection), each role fetched; `reasons` gets why each gave nothing.
+    async fn alibaba_files(
+        &self,
+        profile: Option<&str>,
+        reasons: &mut Vec<String>,
+    ) -> Option<Chosen> {
+        for entry in [alibaba::cli_profile_entry, alibaba::profile_entry] {
+            match entry(&self.env, profile) {
+                Ok(alibaba::ProfileEntry::Static(c)) => return Some(Chosen::Fixed(c)),
+                Ok(fetched) => {
+                    let p = alibaba_profile(
+                        &fetched,
+                        self.sts.as_deref(),
+                        &self.metadata,
+                        system_clock(),
+                    );
+                    match p.provide().await {
+                        Ok(_) => return Some(Chosen::Fetched(p)),
+                        Err(e) => reasons.push(e.to_string()),
+                    }
+                }
+                Err(e) => reasons.push(e.to_string()),
+            }
+        }
+        None
     }
 
     /// The OIDC role fetcher, when its variables are set (Tencent TKE, Alibaba RRSA).
@@ -162,6 +204,21 @@ impl DefaultChain {
     }
 
     async fn choose(&self) -> Result<Chosen, Error> {
+        if let Some(profile) = &self.profile {
+            return match self.cloud {
+                Cloud::Tencent => {
+                    tencent::static_chain(&self.env, Some(profile)).map(Chosen::Fixed)
+                }
+                Cloud::Huawei => huawei::static_chain(&self.env, Some(profile)).map(Chosen::Fixed),
+                Cloud::Alibaba => {
+                    let mut reasons = Vec::new();
+                    match self.alibaba_files(Some(profile), &mut reasons).await {
+                        Some(chosen) => Ok(chosen),
+                        None => Err(alibaba::nothing_found(&reasons)),
+                    }
+                }
+            };
+        }
         let fixed = match self.cloud {
             Cloud::Tencent => tencent::static_chain(&self.env, None),
             Cloud::Alibaba => match alibaba::from_env(&self.env) {
@@ -175,24 +232,12 @@ impl DefaultChain {
                             Err(e) => reasons.push(e.to_string()),
                         }
                     }
-                    // The CLI profile, then the credentials file; a RAM role they name is
-                    // assumed here, and when STS fails the chain goes on, as the SDK's.
-                    for entry in [alibaba::cli_profile_entry, alibaba::profile_entry] {
-                        match entry(&self.env, None) {
-                            Ok(alibaba::ProfileEntry::Static(c)) => return Ok(Chosen::Fixed(c)),
-                            Ok(alibaba::ProfileEntry::RamRoleArn(role)) => {
-                                let p: Box<dyn ProvideCredentials> = Box::new(Refreshing::new(
-                                    alibaba_ram_role_arn(role, self.sts.as_deref(), system_clock()),
-                                ));
-                                match p.provide().await {
-                                    Ok(_) => return Ok(Chosen::Fetched(p)),
-                                    Err(e) => reasons.push(e.to_string()),
-                                }
-                            }
-                            Err(e) => reasons.push(e.to_string()),
-                        }
+                    // The CLI profile, then the credentials file; a role they name is
+                    // fetched here, and when that fails the chain goes on, as the SDK's.
+                    match self.alibaba_files(None, &mut reasons).await {
+                        Some(chosen) => return Ok(chosen),
+                        None => Err(alibaba::nothing_found(&reasons)),
                     }
-                    Err(alibaba::nothing_found(&reasons))
                 }
             },
             Cloud::Huawei => huawei::static_chain(&self.env, None),

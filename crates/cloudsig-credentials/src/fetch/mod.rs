@@ -28,7 +28,9 @@ pub use oidc::{
     AlibabaOidcRole, AlibabaOidcSettings, TENCENT_STS, TencentTkeOidc, TkeOidcSettings,
     alibaba_oidc_role, tencent_tke_oidc,
 };
-pub use ram_role::{AlibabaRamRoleArn, alibaba_ram_role_arn};
+pub use ram_role::{
+    AlibabaRamRoleArn, alibaba_profile, alibaba_ram_role_arn, alibaba_ram_role_arn_with_metadata,
+};
 
 /// Tencent Cloud's metadata service.
 pub const TENCENT_METADATA: &str = "http://metadata.tencentyun.com";

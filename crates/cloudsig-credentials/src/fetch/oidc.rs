@@ -191,8 +191,24 @@ pub struct AlibabaOidcRole {
     settings: AlibabaOidcSettings,
     session_name: String,
     duration_seconds: i64,
+    policy: Option<String>,
     clock: Clock,
     http: HttpClient,
+}
+
+impl AlibabaOidcRole {
+    /// Asks for credentials that last `seconds` (`DurationSeconds`; the SDK's default,
+    /// and this one's, is 3600).
+    pub fn duration_seconds(mut self, seconds: i64) -> Self {
+        self.duration_seconds = seconds;
+        self
+    }
+
+    /// Sends the session policy `policy` (`Policy`) when it is given and non-empty.
+    pub fn policy(mut self, policy: Option<String>) -> Self {
+        self.policy = policy.filter(|p| !p.is_empty());
+        self
+    }
 }
 
 impl std::fmt::Debug for AlibabaOidcRole {
@@ -215,6 +231,7 @@ pub fn alibaba_oidc_role(settings: AlibabaOidcSettings, clock: Clock) -> Alibaba
         settings,
         session_name,
         duration_seconds: 3600,
+        policy: None,
         clock,
         http: HttpClient::default(),
     }
@@ -234,7 +251,7 @@ impl Fetch for AlibabaOidcRole {
             let token = read_token(source, &self.settings.token_file)?;
             let duration = self.duration_seconds.to_string();
             let timestamp = iso8601(source, (self.clock)())?;
-            let query = zeroize::Zeroizing::new(cloudsig_canonical::encode::query_string([
+            let mut params = vec![
                 ("Action", "AssumeRoleWithOIDC"),
                 ("Format", "JSON"),
                 ("Version", "2015-04-01"),
@@ -244,7 +261,11 @@ impl Fetch for AlibabaOidcRole {
                 ("OIDCToken", token.as_str()),
                 ("RoleSessionName", self.session_name.as_str()),
                 ("Timestamp", timestamp.as_str()),
-            ]));
+            ];
+            if let Some(policy) = &self.policy {
+                params.push(("Policy", policy.as_str()));
+            }
+            let query = zeroize::Zeroizing::new(cloudsig_canonical::encode::query_string(params));
             let uri = format!(
                 "{}/?{}",
                 self.settings.endpoint.trim_end_matches('/'),

@@ -4,7 +4,10 @@
 //! `RoleArn`, `RoleSessionName`, `Policy` and `ExternalId` (when given) and the common
 //! parameters, signed by cloudsig-canonical's RPC signer.
 
-use super::{ClockAdapter, Fetch, HttpClient, Refreshing, json, text};
+use super::{
+    ALIBABA_METADATA, AlibabaOidcSettings, ClockAdapter, Fetch, HttpClient, Refreshing,
+    alibaba_ecs_ram_role, alibaba_oidc_role, json, text,
+};
 use crate::alibaba::{ProfileEntry, RamRoleArn};
 use crate::{BoxFuture, Credentials, Error, ProvideCredentials};
 
@@ -38,18 +41,26 @@ impl std::fmt::Debug for AlibabaRamRoleArn {
 /// [`AlibabaRamRoleArn`] for `role`, its STS calls sent to `sts` when given (a local
 /// endpoint; for a chained role, its source's calls too), timestamped by `clock`. The
 /// session name is the role's, else the SDK's default `credentials-python-<clock's time>`.
+/// A source that is an ECS RAM role asks [`ALIBABA_METADATA`]
+/// ([`alibaba_ram_role_arn_with_metadata`] for another service).
 pub fn alibaba_ram_role_arn(
     role: RamRoleArn,
     sts: Option<&str>,
     clock: Clock,
 ) -> AlibabaRamRoleArn {
-    let source: Box<dyn ProvideCredentials> = match role.source.as_ref() {
-        ProfileEntry::Static(c) => Box::new(c.clone()),
-        ProfileEntry::RamRoleArn(inner) => Box::new(Refreshing::with_clock(
-            alibaba_ram_role_arn(inner.clone(), sts, clock.clone()),
-            clock.clone(),
-        )),
-    };
+    alibaba_ram_role_arn_with_metadata(role, sts, ALIBABA_METADATA, clock)
+}
+
+/// [`alibaba_ram_role_arn`] whose source, when it is an ECS RAM role (a
+/// `ChainableRamRoleArn` over an `EcsRamRole` profile), asks the metadata service at
+/// `metadata` (`http://127.0.0.1:PORT` in tests).
+pub fn alibaba_ram_role_arn_with_metadata(
+    role: RamRoleArn,
+    sts: Option<&str>,
+    metadata: &str,
+    clock: Clock,
+) -> AlibabaRamRoleArn {
+    let source = alibaba_profile(role.source.as_ref(), sts, metadata, clock.clone());
     let session_name = role
         .session_name
         .clone()
@@ -61,6 +72,52 @@ pub fn alibaba_ram_role_arn(
         session_name,
         clock,
         http: HttpClient::default(),
+    }
+}
+
+/// What serves an Alibaba profile `entry` (`alibaba::cli_profile_entry`,
+/// `alibaba::profile_entry`): its credentials as they are, or a fetcher cached and
+/// refreshed by [`Refreshing`] (timestamped by `clock`) that assumes the RAM role
+/// ([`alibaba_ram_role_arn_with_metadata`]), asks the ECS metadata service at `metadata`
+/// ([`alibaba_ecs_ram_role`]) or assumes the OIDC role ([`alibaba_oidc_role`]); the STS
+/// calls go to `sts` when given.
+pub fn alibaba_profile(
+    entry: &ProfileEntry,
+    sts: Option<&str>,
+    metadata: &str,
+    clock: Clock,
+) -> Box<dyn ProvideCredentials> {
+    match entry {
+        ProfileEntry::Static(c) => Box::new(c.clone()),
+        ProfileEntry::RamRoleArn(role) => Box::new(Refreshing::with_clock(
+            alibaba_ram_role_arn_with_metadata(role.clone(), sts, metadata, clock.clone()),
+            clock,
+        )),
+        ProfileEntry::EcsRamRole(e) => Box::new(Refreshing::with_clock(
+            alibaba_ecs_ram_role(metadata, e.role_name.clone())
+                .imds_v1_disabled(e.imds_v1_disabled),
+            clock,
+        )),
+        ProfileEntry::Oidc(o) => {
+            let settings = AlibabaOidcSettings {
+                role_arn: o.role_arn.clone(),
+                provider_arn: o.provider_arn.clone(),
+                token_file: o.token_file.clone(),
+                // The SDK's default session name.
+                session_name: Some(
+                    o.session_name
+                        .clone()
+                        .unwrap_or_else(|| format!("credentials-python-{}", clock())),
+                ),
+                endpoint: sts.map_or_else(|| o.endpoint.clone(), str::to_string),
+            };
+            Box::new(Refreshing::with_clock(
+                alibaba_oidc_role(settings, clock.clone())
+                    .duration_seconds(o.duration_seconds)
+                    .policy(o.policy.clone()),
+                clock,
+            ))
+        }
     }
 }
 
