@@ -464,15 +464,19 @@ fn sign_one_pass<'a>(
     text.put_byte(b'\n')?;
     text.put(signed_headers.joined().as_bytes())?;
     text.put_byte(b'\n')?;
-    let hashed_payload = hash_payload(req.payload()).ok()?;
-    text.put(hashed_payload.as_bytes())?;
-    let hashed_canonical_request = text.sha256_hex();
-    let signature = key.sign_hashed(
-        timestamp,
-        &scope.date,
-        scope.service,
-        &hashed_canonical_request,
-    );
+    // The payload's hash written straight into the block buffer as hex (its padding
+    // first), then the canonical request's hash straight into the string to sign's.
+    let hashed_payload = match req.payload() {
+        Payload::Bytes(b) => text.put_sha256_hex(b)?,
+        Payload::Unsigned => text.put_sha256_hex(UNSIGNED_PAYLOAD.as_bytes())?,
+        Payload::Sha256Hex(hex) => {
+            let parsed = HexDigest::parse_lower(hex)?;
+            text.put(parsed.as_bytes())?;
+            parsed
+        }
+    };
+    let (hashed_canonical_request, signature) =
+        key.sign_blocks(timestamp, &scope.date, scope.service, &mut text);
     Some(Signed {
         canonical_request: CanonicalRequest {
             method: req.method(),

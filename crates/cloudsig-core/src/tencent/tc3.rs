@@ -13,7 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::date::UtcDate;
 use crate::error::{Error, ErrorKind};
-use crate::hash::HexDigest;
+use crate::hash::{HexDigest, write_hex};
 use crate::secret::SecretKey;
 use crate::sha256::{BLOCK_LEN, HmacKey, pad_into, words_bytes};
 
@@ -150,6 +150,29 @@ impl Template {
     #[inline]
     fn fill(&self, timestamp: i64, hashed: &[u8]) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
         let hashed: &[u8; 64] = hashed.try_into().ok()?;
+        let mut blocks = self.start(timestamp)?;
+        *blocks
+            .as_flattened_mut()
+            .get_mut(self.hash_at..)?
+            .first_chunk_mut::<64>()? = *hashed;
+        Some(blocks)
+    }
+
+    /// The hash's 64 characters in `blocks` (a copy of the template).
+    #[inline]
+    fn hash_slot<'b>(
+        &self,
+        blocks: &'b mut [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
+    ) -> Option<&'b mut [u8; 64]> {
+        blocks
+            .as_flattened_mut()
+            .get_mut(self.hash_at..)?
+            .first_chunk_mut::<64>()
+    }
+
+    /// A copy of the template with the digits of `timestamp` written in, if it has ten.
+    #[inline]
+    fn start(&self, timestamp: i64) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
         let n = u64::try_from(timestamp).ok()?;
         if !(1_000_000_000..10_000_000_000).contains(&n) {
             return None;
@@ -168,7 +191,6 @@ impl Template {
             h /= 10;
             l /= 10;
         }
-        *flat.get_mut(self.hash_at..)?.first_chunk_mut::<64>()? = *hashed;
         Some(blocks)
     }
 }
@@ -322,6 +344,57 @@ impl SigningKey {
         )
     }
 
+    /// Hashes the canonical request written in `text` and signs it: the hashed
+    /// canonical request and the signature, as [`SigningKey::sign_hashed`] of
+    /// `text.sha256_hex()` gives them.
+    ///
+    /// With the key's own date and service and a ten-digit timestamp (the cached
+    /// template's case), the digest's hex is written straight into the string to sign's
+    /// block buffer, and the signature's hex through a table, with no other copy of
+    /// either on the way: the signing hot path of issue 17. Any other case takes
+    /// [`CanonicalBlocks::sha256_hex`] and [`SigningKey::sign_hashed`].
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3::{CanonicalBlocks, SigningKey}};
+    /// let date = UtcDate::from_unix(1551113065)?;
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
+    /// let mut text = CanonicalBlocks::new();
+    /// text.put(b"canonical request").unwrap();
+    /// let hashed = sha256_hex(b"canonical request");
+    /// assert_eq!(
+    ///     key.sign_blocks(1551113065, &date, "cvm", &mut text),
+    ///     (hashed, key.sign_hashed(1551113065, &date, "cvm", &hashed)),
+    /// );
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn sign_blocks(
+        &self,
+        timestamp: i64,
+        date: &UtcDate,
+        service: &str,
+        text: &mut CanonicalBlocks,
+    ) -> (HexDigest, HexDigest) {
+        if let Some(t) = self.template.as_ref().filter(|t| t.serves(date, service)) {
+            if let Some(mut sts) = t.start(timestamp) {
+                let digest = text.sha256();
+                if let (Some(slot), Some(used)) = (t.hash_slot(&mut sts), Some(t.used)) {
+                    write_hex(slot, &digest);
+                    let hashed = HexDigest::from_hex_unchecked(slot);
+                    if let Some(blocks) = sts.get(..used) {
+                        let mac = self.key.mac_padded(blocks);
+                        let mut hex = [0u8; 64];
+                        write_hex(&mut hex, &mac);
+                        return (hashed, HexDigest::from_hex_unchecked(&hex));
+                    }
+                }
+            }
+        }
+        let hashed = text.sha256_hex();
+        let signature = self.sign_hashed(timestamp, date, service, &hashed);
+        (hashed, signature)
+    }
+
     fn sign_parts_bytes(
         &self,
         timestamp: i64,
@@ -395,6 +468,9 @@ pub const CANONICAL_BLOCKS_MAX: usize = CANONICAL_BLOCKS * BLOCK_LEN - 9;
 pub struct CanonicalBlocks {
     blocks: [[u8; BLOCK_LEN]; CANONICAL_BLOCKS],
     len: usize,
+    /// The length whose padding the blocks hold, if any (written ahead by
+    /// [`CanonicalBlocks::put_sha256_hex`]).
+    padded: Option<(usize, usize)>,
 }
 
 impl Default for CanonicalBlocks {
@@ -417,6 +493,7 @@ impl CanonicalBlocks {
         Self {
             blocks: [[0; BLOCK_LEN]; CANONICAL_BLOCKS],
             len: 0,
+            padded: None,
         }
     }
 
@@ -486,12 +563,56 @@ impl CanonicalBlocks {
             .unwrap_or_default()
     }
 
+    /// Appends the 64 lower-case hex characters of SHA-256 of `data` (a payload) as the
+    /// text's last part, written straight into the blocks, and returns them as a
+    /// [`HexDigest`] too (the stage a caller keeps). SHA-256's padding of the text is
+    /// written before the hash is computed, so that the block function, loading the
+    /// blocks next, finds only the hex just stored. `None`, leaving the text as it was,
+    /// when the hex does not fit.
+    ///
+    /// ```
+    /// use cloudsig_core::{sha256_hex, tc3::CanonicalBlocks};
+    /// let mut blocks = CanonicalBlocks::new();
+    /// blocks.put(b"POST\n").unwrap();
+    /// let payload = blocks.put_sha256_hex(b"{}").unwrap();
+    /// assert_eq!(payload, sha256_hex(b"{}"));
+    /// assert_eq!(blocks.as_bytes(), [b"POST\n", payload.as_bytes()].concat());
+    /// assert_eq!(blocks.sha256_hex(), sha256_hex(&blocks.as_bytes().to_vec()));
+    /// ```
+    #[inline]
+    pub fn put_sha256_hex(&mut self, data: &[u8]) -> Option<HexDigest> {
+        let end = self.len.checked_add(64)?;
+        if end > CANONICAL_BLOCKS_MAX {
+            return None;
+        }
+        let used = pad_into(&mut self.blocks, end, 0)?;
+        self.padded = Some((end, used));
+        let digest = crate::sha256::digest(data);
+        let slot = self
+            .blocks
+            .as_flattened_mut()
+            .get_mut(self.len..)?
+            .first_chunk_mut::<64>()?;
+        write_hex(slot, &digest);
+        self.len = end;
+        Some(HexDigest::from_hex_unchecked(slot))
+    }
+
+    /// SHA-256 of the text: padded in place (unless [`CanonicalBlocks::put_sha256_hex`]
+    /// padded it already), one call of the block function.
+    #[inline]
+    fn sha256(&mut self) -> [u8; 32] {
+        let used = match self.padded {
+            Some((len, used)) if len == self.len => used,
+            _ => pad_into(&mut self.blocks, self.len, 0).unwrap_or(CANONICAL_BLOCKS),
+        };
+        crate::sha256::digest_blocks(self.blocks.get(..used).unwrap_or_default())
+    }
+
     /// Lower-case hex SHA-256 of the text: padded in place, one call of the block
     /// function.
     pub fn sha256_hex(&mut self) -> HexDigest {
-        let used = pad_into(&mut self.blocks, self.len, 0).unwrap_or(CANONICAL_BLOCKS);
-        let digest = crate::sha256::digest_blocks(self.blocks.get(..used).unwrap_or_default());
-        HexDigest::from_bytes(&digest)
+        HexDigest::from_bytes(&self.sha256())
     }
 }
 
