@@ -376,12 +376,15 @@ impl SigningKey {
         service: &str,
         text: &mut CanonicalBlocks,
     ) -> (HexDigest, HexDigest) {
-        if let Some(t) = self.template.as_ref().filter(|t| t.serves(date, service)) {
-            if let Some(sts) = t.start(timestamp) {
-                let digest = text.sha256();
-                if let Some(signed) = self.sign_template(t, sts, &digest) {
-                    return signed;
-                }
+        if let Some((t, sts)) = self
+            .template
+            .as_ref()
+            .filter(|t| t.serves(date, service))
+            .and_then(|t| Some((t, t.start(timestamp)?)))
+        {
+            let digest = text.sha256();
+            if let Some(signed) = self.sign_template(t, sts, &digest) {
+                return signed;
             }
         }
         let hashed = text.sha256_hex();
