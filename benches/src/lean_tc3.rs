@@ -243,7 +243,7 @@ impl LeanKey {
     }
 
     /// The signature with the canonical request's text given already written (up to its
-    /// payload hash, as `canonical` holds it from a first [`canonical_text`] of the same
+    /// payload hash, as `canonical` holds it from a first [`Prebuilt::new`] of the same
     /// request): a copy of 256 bytes instead of the text assembled and checked. The A/B
     /// that prices the text work itself; not a signer (it signs whatever it is given).
     pub fn sign_prebuilt(
