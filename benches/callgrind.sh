@@ -42,8 +42,8 @@ print(f"ACS3 / its floor: {acs3 / floor_acs3:.2f}x ({acs3 - floor_acs3} outside)
 PY
 
 # Session 24: the lean benchmark-only prototypes of ACS3 and SDK-HMAC (benches/src/lean.rs),
-# beside the signers above and their floors.
-for mode in lean-acs3 lean-sdk-hmac; do
+# beside the signers above and their floors; session 25: those of TC3 (benches/src/lean_tc3.rs).
+for mode in lean-acs3 lean-sdk-hmac lean-cached lean-per-call lean-interleaved; do
   valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
     --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
     || { cat "$dir/$mode.log" >&2; exit 1; }
@@ -54,3 +54,6 @@ import sys
 acs3, floor_acs3, sdk, floor_sdk = map(int, sys.argv[1:])
 print(f"lean prototypes: ACS3 {acs3} ({acs3 - floor_acs3} outside, {acs3 / floor_acs3:.2f}x); SDK-HMAC {sdk} ({sdk - floor_sdk} outside, {sdk / floor_sdk:.2f}x)")
 PY
+for mode in lean-cached lean-per-call lean-interleaved; do
+  printf '%-16s %12s\n' "$mode" "${ir[$mode]}"
+done

@@ -447,11 +447,46 @@ fn main() -> Result {
                 ts,
             )
         };
+        let lean_payload_first =
+            || lean_key.sign_payload_first(black_box(&req), &shape, black_box(seed::TIMESTAMP));
+        let prebuilt = cloudsig_benches::lean_tc3::Prebuilt::new(&req, &shape)
+            .ok_or("lean_tc3: no prebuilt text")?;
+        let lean_prebuilt = || {
+            lean_key.sign_prebuilt(
+                black_box(&prebuilt),
+                black_box(seed::BODY),
+                black_box(seed::TIMESTAMP),
+            )
+        };
+        let lean_interleaved = || {
+            LeanKey::sign_per_call_interleaved(
+                black_box(seed::SECRET_KEY),
+                black_box(&req),
+                &shape,
+                black_box(seed::TIMESTAMP),
+                seed::SERVICE,
+            )
+        };
         let lean_register_hex =
             || lean_key.sign_register_hex(black_box(&req), &shape, black_box(seed::TIMESTAMP));
         type Lean<'s> = Box<dyn Fn() -> Option<[u8; 64]> + 's>;
-        let lean: [(&str, usize, Lean<'_>); 3] = [
+        let lean: [(&str, usize, Lean<'_>); 6] = [
             ("lean_tc3 cached", counts.cached(), Box::new(lean_cached)),
+            (
+                "lean, payload first",
+                counts.cached(),
+                Box::new(lean_payload_first),
+            ),
+            (
+                "lean, text prebuilt",
+                counts.cached(),
+                Box::new(lean_prebuilt),
+            ),
+            (
+                "lean per call, interleaved",
+                counts.per_call(),
+                Box::new(lean_interleaved),
+            ),
             (
                 "lean, 16-byte hex",
                 counts.cached(),

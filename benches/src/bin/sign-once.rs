@@ -7,7 +7,8 @@
 //! `floor-sdk-hmac` (ACS3-HMAC-SHA256 and SDK-HMAC-SHA256 on their documented examples,
 //! keyed per call as `ratios` times them, and their floors), `lean-cached`, `lean-per-call`
 //! (the benchmark-only prototype `cloudsig_benches::lean_tc3`, the limit of the call
-//! structure), `lean-acs3`, `lean-sdk-hmac` (session 24's benchmark-only prototypes of
+//! structure), `lean-interleaved` (its per-call signature with the request's chain
+//! interleaved into the derivation), `lean-acs3`, `lean-sdk-hmac` (session 24's benchmark-only prototypes of
 //! those two, `cloudsig_benches::lean`). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
@@ -127,11 +128,15 @@ fn measured_lean(
     req: &Request<'_>,
     key: Option<&cloudsig_benches::lean_tc3::LeanKey>,
     shape: &cloudsig_benches::lean_tc3::Shape,
+    interleaved: bool,
 ) -> Result<String> {
     use cloudsig_benches::lean_tc3::LeanKey;
     let ts = black_box(seed::TIMESTAMP);
     let sig = match key {
         Some(key) => key.sign(req, shape, ts),
+        None if interleaved => {
+            LeanKey::sign_per_call_interleaved(seed::SECRET_KEY, req, shape, ts, seed::SERVICE)
+        }
         None => LeanKey::derive(seed::SECRET_KEY, ts, seed::SERVICE)
             .and_then(|k| k.sign(req, shape, ts)),
     };
@@ -198,7 +203,7 @@ fn main() -> Result<()> {
         "sdk-hmac" => measured_sdk_hmac(black_box(&hw_req), &hw_sh, black_box(&hw_sk), hw_date)?,
         "per-call" => measured_per_call(black_box(&req), &sh, black_box(&secret))?,
         "cached" => measured_cached(black_box(&req), &sh, black_box(&key))?,
-        "lean-cached" | "lean-per-call" => {
+        "lean-cached" | "lean-per-call" | "lean-interleaved" => {
             use cloudsig_benches::lean_tc3::{LeanKey, Shape};
             let shape = Shape::new(&["content-type", "host"]);
             let key = LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE)
@@ -211,14 +216,23 @@ fn main() -> Result<()> {
                     .and_then(|k| k.sign(&req, &shape, seed::TIMESTAMP)),
             };
             black_box(warm);
-            measured_lean(black_box(&req), key, &shape)?
+            black_box(LeanKey::sign_per_call_interleaved(
+                seed::SECRET_KEY,
+                &req,
+                &shape,
+                seed::TIMESTAMP,
+                seed::SERVICE,
+            ));
+            measured_lean(black_box(&req), key, &shape, mode == "lean-interleaved")?
         }
         "v1-sha1" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha1).to_string(),
         "v1-sha256" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha256).to_string(),
         _ => return Err(format!("unknown mode `{mode}`; see the source for the modes").into()),
     };
     let expected = match mode.as_str() {
-        "per-call" | "cached" | "lean-cached" | "lean-per-call" => Some(seed::SIGNATURE),
+        "per-call" | "cached" | "lean-cached" | "lean-per-call" | "lean-interleaved" => {
+            Some(seed::SIGNATURE)
+        }
         "acs3" | "lean-acs3" => Some(acs3_seed::SIGNATURE),
         "sdk-hmac" | "lean-sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,

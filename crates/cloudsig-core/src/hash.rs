@@ -133,6 +133,17 @@ impl HexDigest {
         Self { buf, len }
     }
 
+    /// A digest whose 64 lower-case hex characters `hex` are already written (by
+    /// [`write_hex`] into a block buffer, on the signing hot path).
+    #[inline]
+    pub(crate) fn from_hex_unchecked(hex: &[u8; 64]) -> Self {
+        debug_assert!(
+            hex.iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        );
+        Self { buf: *hex, len: 64 }
+    }
+
     /// Parses 64 lowercase hex characters, as a hashed canonical request or an
     /// `x-acs-content-sha256` value is written; `None` for anything else (upper case
     /// included).
@@ -179,6 +190,16 @@ impl AsRef<str> for HexDigest {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
+}
+
+/// Writes the 64 lower-case hex characters of a 32-byte digest into `out`: the signing
+/// hot path writes the hex of a digest straight into the next hash's block buffer with
+/// it (issue 17). base16ct, as [`HexDigest::from_bytes`]: a 512-byte table with two-byte
+/// stores, the benchmark prototype's choice, measured slower here (TC3 cached 1.85x
+/// against 1.76-1.77x of the 8-block floor, `ratios`, same run).
+#[inline]
+pub(crate) fn write_hex(out: &mut [u8; 64], digest: &[u8; 32]) {
+    let _ = base16ct::lower::encode(digest, out);
 }
 
 /// A MAC in standard base64 (28 characters for SHA-1, 44 for SHA-256), on the stack:

@@ -384,9 +384,59 @@ pub fn sign<'a>(
     scope: CredentialScope<'a>,
     secret: &SecretKey,
 ) -> Result<Signed<'a>, Error> {
+    if let Some(signed) =
+        sign_one_pass_per_call(req, signed_headers, settings, timestamp, scope, secret)
+    {
+        return Ok(signed);
+    }
     let key = SigningKey::derive(secret, &scope.date, scope.service)
         .map_err(|e| Error::core(Stage::Signature, e))?;
     sign_with_key(req, signed_headers, settings, timestamp, scope, &key)
+}
+
+/// The hot path of [`sign`] for the requests [`sign_one_pass`] takes: the canonical
+/// text written as there, then the key derived while the payload's and the canonical
+/// request's blocks are compressed between the derivation's dependent calls
+/// ([`SigningKey::derive_and_sign_blocks`]). `None` for anything else (a payload given
+/// as its hash included), which the derived key and [`sign_with_key`] then sign or
+/// refuse; the test `one_pass_signs_what_the_staged_path_signs` holds the two equal.
+#[inline]
+fn sign_one_pass_per_call<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    secret: &SecretKey,
+) -> Option<Signed<'a>> {
+    let payload = match req.payload() {
+        Payload::Bytes(b) => b,
+        Payload::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+        Payload::Sha256Hex(_) => return None,
+    };
+    let mut text = CanonicalBlocks::new();
+    let values = write_one_pass(req, signed_headers, settings, &mut text)?;
+    let (hashed_payload, hashed_canonical_request, signature) = SigningKey::derive_and_sign_blocks(
+        secret,
+        &scope.date,
+        scope.service,
+        timestamp,
+        &mut text,
+        payload,
+    )?;
+    Some(Signed {
+        canonical_request: CanonicalRequest {
+            method: req.method(),
+            path: req.path(),
+            query: req.raw_query(),
+            signed_headers,
+            values,
+            hashed_payload,
+        },
+        hashed_canonical_request,
+        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+        signature,
+    })
 }
 
 /// Signs `req` with a cached signing key, which must have been derived for the scope's
@@ -424,11 +474,51 @@ fn sign_one_pass<'a>(
     scope: CredentialScope<'a>,
     key: &SigningKey,
 ) -> Option<Signed<'a>> {
+    let mut text = CanonicalBlocks::new();
+    let values = write_one_pass(req, signed_headers, settings, &mut text)?;
+    // The payload's hash written straight into the block buffer as hex (its padding
+    // first), then the canonical request's hash straight into the string to sign's.
+    let hashed_payload = match req.payload() {
+        Payload::Bytes(b) => text.put_sha256_hex(b)?,
+        Payload::Unsigned => text.put_sha256_hex(UNSIGNED_PAYLOAD.as_bytes())?,
+        Payload::Sha256Hex(hex) => {
+            let parsed = HexDigest::parse_lower(hex)?;
+            text.put(parsed.as_bytes())?;
+            parsed
+        }
+    };
+    let (hashed_canonical_request, signature) =
+        key.sign_blocks(timestamp, &scope.date, scope.service, &mut text);
+    Some(Signed {
+        canonical_request: CanonicalRequest {
+            method: req.method(),
+            path: req.path(),
+            query: req.raw_query(),
+            signed_headers,
+            values,
+            hashed_payload,
+        },
+        hashed_canonical_request,
+        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+        signature,
+    })
+}
+
+/// The canonical request of the one-pass paths up to its payload hash, each part
+/// checked as it is written into `text`; the signed header values. `None` for more
+/// than [`INLINE_VALUES`] signed headers, a value that needs rewriting, a text that
+/// does not fit, and anything the staged path refuses.
+#[inline]
+fn write_one_pass<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    text: &mut CanonicalBlocks,
+) -> Option<Values<'a, INLINE_VALUES>> {
     if signed_headers.len() > INLINE_VALUES {
         return None;
     }
     req.validate_target().ok()?;
-    let mut text = CanonicalBlocks::new();
     text.put(req.method().as_bytes())?;
     text.put_byte(b'\n')?;
     text.put(req.path().as_bytes())?;
@@ -464,28 +554,7 @@ fn sign_one_pass<'a>(
     text.put_byte(b'\n')?;
     text.put(signed_headers.joined().as_bytes())?;
     text.put_byte(b'\n')?;
-    let hashed_payload = hash_payload(req.payload()).ok()?;
-    text.put(hashed_payload.as_bytes())?;
-    let hashed_canonical_request = text.sha256_hex();
-    let signature = key.sign_hashed(
-        timestamp,
-        &scope.date,
-        scope.service,
-        &hashed_canonical_request,
-    );
-    Some(Signed {
-        canonical_request: CanonicalRequest {
-            method: req.method(),
-            path: req.path(),
-            query: req.raw_query(),
-            signed_headers,
-            values,
-            hashed_payload,
-        },
-        hashed_canonical_request,
-        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
-        signature,
-    })
+    Some(values)
 }
 
 /// A header value byte that would forge a line (CR, LF, NUL), in [`VALUE_CLASSES`].
@@ -625,6 +694,11 @@ mod tests {
             let key = key();
             let fast = sign_one_pass(&req, &sh, &settings, ts, scope, &key);
             let staged = sign_staged(&req, &sh, &settings, ts, scope, &key);
+            // The per-call hot path (key derived with the request's chain interleaved)
+            // takes the same requests and signs the same.
+            let secret = SecretKey::new(b"********************************").unwrap();
+            let per_call = sign_one_pass_per_call(&req, &sh, &settings, ts, scope, &secret);
+            prop_assert_eq!(&per_call, &fast);
             match (&fast, &staged) {
                 (Some(f), Ok(s)) => {
                     prop_assert_eq!(f, s);
@@ -721,6 +795,17 @@ mod tests {
                 &key(),
             )
             .unwrap();
+            let secret = SecretKey::new(b"********************************").unwrap();
+            let per_call = sign_one_pass_per_call(
+                &req,
+                &sh,
+                &Settings::default(),
+                1_551_113_065,
+                scope,
+                &secret,
+            )
+            .unwrap();
+            assert_eq!(per_call, signed);
             assert_eq!(
                 signed.signature().as_str(),
                 "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"
