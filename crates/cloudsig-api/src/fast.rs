@@ -533,7 +533,7 @@ impl<'a> Parser<'a> {
                 at += (flags.trailing_zeros() / 8) as usize;
             } else {
                 while let Some(&c) = rest.get(at) {
-                    if c == b'"' || c == b'\\' || c < 0x20 || c >= 0x80 {
+                    if c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c) {
                         break;
                     }
                     at += 1;
