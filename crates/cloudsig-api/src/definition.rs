@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -90,7 +90,9 @@ pub struct Action {
     pub responses: Vec<Value>,
     validators: BTreeMap<String, OnceLock<Option<jsonschema::Validator>>>,
     fast: BTreeMap<String, OnceLock<crate::fast::Schema>>,
-    definitions: Value,
+    /// The product's definitions, shared by its actions: a copy each cost 4.9M instructions
+    /// to make and more to drop, loading the built-in catalog (callgrind, benches/README.md).
+    definitions: Arc<Value>,
 }
 
 impl Action {
@@ -102,7 +104,7 @@ impl Action {
         cell.get_or_init(|| {
             let mut schema = self.params.get(position)?.clone();
             if let Value::Object(map) = &mut schema {
-                map.insert("definitions".into(), self.definitions.clone());
+                map.insert("definitions".into(), Value::clone(&self.definitions));
             }
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft7)
@@ -215,6 +217,7 @@ impl Catalog {
             .get("definitions")
             .cloned()
             .unwrap_or(Value::Object(Default::default()));
+        let shared = Arc::new(definitions.clone());
         let mut actions = Vec::new();
         for a in v
             .get("actions")
@@ -265,7 +268,7 @@ impl Catalog {
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default(),
-                definitions: definitions.clone(),
+                definitions: Arc::clone(&shared),
             });
         }
         actions.sort_by(|a, b| a.name.cmp(&b.name));
@@ -286,8 +289,14 @@ impl Catalog {
 }
 
 impl Product {
-    /// The action of this name.
+    /// The action of this name (the first of that name). Found by a binary search, the
+    /// actions being sorted by name as loaded; by a scan if that misses (a list built
+    /// otherwise).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        self.actions.iter().find(|a| a.name == name)
+        let at = self.actions.partition_point(|a| a.name.as_str() < name);
+        match self.actions.get(at) {
+            Some(a) if a.name == name => Some(a),
+            _ => self.actions.iter().find(|a| a.name == name),
+        }
     }
 }

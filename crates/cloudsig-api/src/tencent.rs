@@ -112,19 +112,18 @@ fn checked(
     call: &Head<'_>,
     body_findings: impl FnOnce(&Action) -> Vec<Finding>,
 ) -> Verdict {
-    let mut versions = catalog
-        .of_cloud("tencent")
-        .filter(|p| p.name == call.service)
-        .peekable();
-    if versions.peek().is_none() {
-        return Verdict::NotChecked {
-            reason: format!("no API definition for Tencent service `{}`", call.service),
-        };
-    }
+    // the product at its version first (one pass on each request); whether the service is
+    // known at some other version only when it is not
     let Some(product) = catalog
-        .of_cloud("tencent")
-        .find(|p| p.name == call.service && p.version == call.version)
+        .products
+        .iter()
+        .find(|p| p.name == call.service && p.version == call.version && p.cloud == "tencent")
     else {
+        if !catalog.of_cloud("tencent").any(|p| p.name == call.service) {
+            return Verdict::NotChecked {
+                reason: format!("no API definition for Tencent service `{}`", call.service),
+            };
+        }
         return Verdict::Checked {
             product: format!("tencent/{}", call.service),
             action: None,

@@ -89,16 +89,18 @@ fn check_with(
     scheme: Scheme,
     tc3_service: Option<std::ops::Range<usize>>,
 ) -> ApiVerdict {
-    let host = cap.host().unwrap_or_default();
+    // the host is read only where it is needed (a TC3 request names its service in the
+    // credential scope)
+    let host = || cap.host().unwrap_or_default();
     match scheme {
-        Scheme::Tc3 | Scheme::Skip => tencent_headers(catalog, cap, host, tc3_service),
-        Scheme::V1HmacSha1 | Scheme::V1HmacSha256 => tencent_v1(catalog, cap, host),
+        Scheme::Tc3 | Scheme::Skip => tencent_headers(catalog, cap, tc3_service),
+        Scheme::V1HmacSha1 | Scheme::V1HmacSha256 => tencent_v1(catalog, cap, host()),
         Scheme::Acs3HmacSha256
         | Scheme::Acs3HmacSm3
         | Scheme::RoaHmacSha1
-        | Scheme::RpcHmacSha1 => partial(alibaba(catalog, cap, host), cap),
+        | Scheme::RpcHmacSha1 => partial(alibaba(catalog, cap, host()), cap),
         Scheme::HuaweiSdkHmacSha256 | Scheme::HuaweiSdkHmacSm3 | Scheme::HuaweiV11HmacSha256 => {
-            partial(huawei(catalog, cap, host), cap)
+            partial(huawei(catalog, cap, host()), cap)
         }
         _ => ApiVerdict::NotChecked {
             reason: "the request's cloud could not be told from its signature".into(),
@@ -183,7 +185,6 @@ fn not_readable(why: String) -> ApiVerdict {
 fn tencent_headers(
     catalog: &Catalog,
     cap: &RequestView<'_>,
-    host: &str,
     tc3_service: Option<std::ops::Range<usize>>,
 ) -> ApiVerdict {
     let authorization = cap.header("authorization");
@@ -195,7 +196,7 @@ fn tencent_headers(
             .and_then(|v| crate::auth::parse_tc3(v).ok())
             .map(|a| a.service)
     });
-    let service = scope_service.unwrap_or_else(|| host_label(host));
+    let service = scope_service.unwrap_or_else(|| host_label(cap.host().unwrap_or_default()));
     let (Some(action), Some(version)) = (cap.header("x-tc-action"), cap.header("x-tc-version"))
     else {
         return ApiVerdict::NotChecked {
