@@ -24,24 +24,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1 MiB chunks, lines cut with `memchr`, a partial last line carried to the next.
     let mut buf = vec![0u8; 1 << 20];
     let mut have = 0;
-    let mut counts = [0usize; 3];
+    let (mut valid, mut invalid, mut unhandled) = (0usize, 0usize, 0usize);
     loop {
         let n = input.read(buf.get_mut(have..).unwrap_or_default())?;
         let end = have + n;
         let chunk = buf.get(..end).unwrap_or_default();
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', chunk) {
-            let outcome = v.verify(chunk.get(start..nl).unwrap_or_default());
-            counts[match outcome {
-                Outcome::Valid => 0,
-                Outcome::Invalid => 1,
-                Outcome::Unhandled => 2,
-            }] += 1;
+            match v.verify(chunk.get(start..nl).unwrap_or_default()) {
+                Outcome::Valid => valid += 1,
+                Outcome::Invalid => invalid += 1,
+                Outcome::Unhandled => unhandled += 1,
+            }
             start = nl + 1;
         }
         if n == 0 {
             if start < end {
-                counts[2] += 1;
+                unhandled += 1;
             }
             break;
         }
@@ -51,7 +50,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             buf.resize(buf.len() * 2, 0);
         }
     }
-    let [valid, invalid, unhandled] = counts;
     println!("{valid} valid, {invalid} invalid, {unhandled} left alone");
     Ok(())
 }
