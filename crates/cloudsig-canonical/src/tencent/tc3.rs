@@ -416,7 +416,7 @@ fn sign_one_pass_per_call<'a>(
     };
     let mut text = CanonicalBlocks::new();
     let values = write_one_pass(req, signed_headers, settings, &mut text)?;
-    let (hashed_payload, hashed_canonical_request, signature) = SigningKey::derive_and_sign_blocks(
+    let hashes = SigningKey::derive_and_sign_blocks(
         secret,
         &scope.date,
         scope.service,
@@ -424,19 +424,14 @@ fn sign_one_pass_per_call<'a>(
         &mut text,
         payload,
     )?;
-    Some(Signed {
-        canonical_request: CanonicalRequest {
-            method: req.method(),
-            path: req.path(),
-            query: req.raw_query(),
-            signed_headers,
-            values,
-            hashed_payload,
-        },
-        hashed_canonical_request,
-        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
-        signature,
-    })
+    Some(one_pass_signed(
+        req,
+        signed_headers,
+        values,
+        timestamp,
+        scope,
+        hashes,
+    ))
 }
 
 /// Signs `req` with a cached signing key, which must have been derived for the scope's
@@ -489,7 +484,28 @@ fn sign_one_pass<'a>(
     };
     let (hashed_canonical_request, signature) =
         key.sign_blocks(timestamp, &scope.date, scope.service, &mut text);
-    Some(Signed {
+    Some(one_pass_signed(
+        req,
+        signed_headers,
+        values,
+        timestamp,
+        scope,
+        (hashed_payload, hashed_canonical_request, signature),
+    ))
+}
+
+/// The [`Signed`] of both one-pass paths, from the request's parts and the three hashes
+/// they computed: (payload, canonical request, signature).
+#[inline]
+fn one_pass_signed<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    values: Values<'a, INLINE_VALUES>,
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    (hashed_payload, hashed_canonical_request, signature): (HexDigest, HexDigest, HexDigest),
+) -> Signed<'a> {
+    Signed {
         canonical_request: CanonicalRequest {
             method: req.method(),
             path: req.path(),
@@ -501,7 +517,7 @@ fn sign_one_pass<'a>(
         hashed_canonical_request,
         string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
         signature,
-    })
+    }
 }
 
 /// The canonical request of the one-pass paths up to its payload hash, each part
