@@ -90,6 +90,42 @@ pub fn check_json(catalog: &Catalog, call: &TencentJsonCall<'_>) -> Verdict {
     })
 }
 
+/// Whether [`check_json`] would find the request valid, answered without allocating: `true`
+/// only when the product is defined at this version, the action is one of its actions, the
+/// region is sent and (where the action lists regions) one of them, and the body is
+/// confirmed by the fast path ([`Action::certainly_valid`]). `false` means "not certainly":
+/// the caller runs [`check_json`] for the verdict and its findings. Meant for a verifier's
+/// report-free path over valid requests.
+///
+/// ```
+/// use cloudsig_api::{Catalog, tencent::{self, TencentJsonCall}};
+/// let catalog = Catalog::builtin()?;
+/// let mut call = TencentJsonCall { service: "es", action: "RestartKibana", version: "2018-04-16",
+///                                  region: Some("ap-guangzhou"), body: br#"{"InstanceId": "es-12345678"}"# };
+/// assert!(tencent::json_certainly_valid(&catalog, &call));
+/// call.body = br#"{"InstanceId": 7}"#;
+/// assert!(!tencent::json_certainly_valid(&catalog, &call));
+/// # Ok::<(), cloudsig_api::LoadError>(())
+/// ```
+pub fn json_certainly_valid(catalog: &Catalog, call: &TencentJsonCall<'_>) -> bool {
+    let Some(product) = catalog
+        .products
+        .iter()
+        .find(|p| p.name == call.service && p.version == call.version && p.cloud == "tencent")
+    else {
+        return false;
+    };
+    let Some(action) = product.action(call.action) else {
+        return false;
+    };
+    let region_ok = match (call.region, &action.regions) {
+        (None, _) => false,
+        (Some(r), Some(list)) => list.iter().any(|x| x == r),
+        (Some(_), None) => true,
+    };
+    region_ok && (action.validator("body").is_none() || action.certainly_valid("body", call.body))
+}
+
 /// The body as JSON: `{}` when empty or blank; `null` when it is not JSON.
 fn json_body(body: &[u8]) -> Value {
     if body.iter().all(u8::is_ascii_whitespace) {

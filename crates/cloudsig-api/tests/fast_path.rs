@@ -228,7 +228,7 @@ fn parsed(body: &[u8]) -> Value {
 #[test]
 fn fast_path_never_says_valid_where_jsonschema_says_invalid() {
     let catalog = Catalog::builtin().unwrap();
-    let (mut actions, mut fast_valid) = (0, 0);
+    let (mut actions, mut fast_valid, mut certain) = (0, 0, 0);
     for spec in common::specs() {
         let cloud = spec["cloud"].as_str().unwrap().to_owned();
         let product = catalog
@@ -255,6 +255,7 @@ fn fast_path_never_says_valid_where_jsonschema_says_invalid() {
             ]
             .prop_flat_map(mutate);
             let valid_here = std::cell::Cell::new(0);
+            let certain_here = std::cell::Cell::new(0);
             let mut runner = TestRunner::new(Config {
                 cases: 96,
                 failure_persistence: None,
@@ -291,11 +292,33 @@ fn fast_path_never_says_valid_where_jsonschema_says_invalid() {
                             tencent::check_json(&catalog, &json_call),
                             tencent::check(&catalog, &head(&value))
                         );
+                        // the allocation-free answer says "valid" only where the verdict is
+                        // valid, for this head and for heads that break the region, the
+                        // version or the action
+                        let heads = [
+                            json_call,
+                            TencentJsonCall { region: None, ..json_call },
+                            TencentJsonCall { region: Some("ap-nowhere"), ..json_call },
+                            TencentJsonCall { version: "2017-01-01", ..json_call },
+                            TencentJsonCall { action: "NoSuchAction", ..json_call },
+                        ];
+                        for call in heads {
+                            if tencent::json_certainly_valid(&catalog, &call) {
+                                certain_here.set(certain_here.get() + 1);
+                                prop_assert!(
+                                    tencent::check_json(&catalog, &call).is_valid(),
+                                    "{name}: json_certainly_valid says valid, check_json does not: {:?} {}",
+                                    (call.version, call.region, call.action),
+                                    String::from_utf8_lossy(&body)
+                                );
+                            }
+                        }
                     }
                     Ok(())
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
             fast_valid += valid_here.get();
+            certain += certain_here.get();
         }
     }
     // the generators reach both answers: the test is not vacuous
@@ -303,5 +326,9 @@ fn fast_path_never_says_valid_where_jsonschema_says_invalid() {
     assert!(
         fast_valid > actions * 10,
         "{fast_valid} bodies confirmed valid"
+    );
+    assert!(
+        certain > 100,
+        "{certain} requests confirmed by json_certainly_valid"
     );
 }
