@@ -57,6 +57,7 @@ mod fast_path_tests;
 pub mod headers;
 #[cfg(feature = "http")]
 pub mod http;
+mod hot_path;
 pub mod huawei;
 mod lookup;
 mod one_pass;

@@ -3,6 +3,7 @@
 
 use sha2::block_api::compress256;
 
+use crate::hash::HexDigest;
 use crate::sha256::{BLOCK_LEN, copy_short, pad_into, words_bytes};
 
 /// Blocks of a [`Sha256BlockText`]: 768 bytes, room for the canonical requests of the
@@ -108,6 +109,38 @@ impl Sha256BlockText {
         let mut state = crate::sha256::IV;
         compress256(&mut state, self.blocks.get(..used)?);
         Some(words_bytes(&state))
+    }
+}
+
+impl Sha256BlockText {
+    /// Appends the lower-case hex SHA-256 of `data` (a payload, hashed in one pass) and
+    /// returns it, its hex written straight into the text with no other copy (issue 17
+    /// item 1, session 26: the ACS3 and SDK-HMAC hot paths). `None`, with the text
+    /// refused, when the 64 characters do not fit.
+    ///
+    /// ```
+    /// use cloudsig_core::{Sha256BlockText, sha256_hex};
+    /// let mut t = Sha256BlockText::new();
+    /// assert!(t.push(b"x\n"));
+    /// assert_eq!(t.push_sha256_hex(b"{}"), Some(sha256_hex(b"{}")));
+    /// assert_eq!(&t.as_bytes()[2..], sha256_hex(b"{}").as_bytes());
+    /// ```
+    #[inline]
+    pub fn push_sha256_hex(&mut self, data: &[u8]) -> Option<HexDigest> {
+        let end = self.len.checked_add(64)?;
+        let Some(slot) = self
+            .blocks
+            .as_flattened_mut()
+            .get_mut(self.len..end)
+            .and_then(|s| s.first_chunk_mut::<64>())
+        else {
+            self.refused = true;
+            return None;
+        };
+        crate::hash::write_hex(slot, &crate::sha256::digest(data));
+        let hex = HexDigest::from_hex_unchecked(slot);
+        self.len = end;
+        Some(hex)
     }
 }
 
