@@ -643,14 +643,27 @@ pub(crate) fn sign_one_pass<'a>(
     }
     let query = req.raw_query();
     let path = req.path();
+    // A path of unreserved bytes and `/` has no space, control character, `?` or `#`:
+    // the method and the leading `/` are all `validate` has left to check in it.
     if !crate::sigv4::sorted_unreserved_pairs(query)
-        || !crate::hot_path::method_and_path_ok(req)
         || !crate::hot_path::unreserved_path(path)
-        || !req.headers_ok()
+        || !crate::hot_path::method_and_leading_slash_ok(req)
     {
         return None;
     }
     let values = few_values(req, signed_headers, settings)?;
+    // When every header is signed (as many headers as names, each name found: one
+    // header per name), each name matched a signed name, a token, without regard to
+    // ASCII case, so it is a token too: only the values are left to check.
+    let every_header_signed = req.headers().len() == signed_headers.len();
+    let headers_ok = if every_header_signed {
+        req.header_values_ok()
+    } else {
+        req.headers_ok()
+    };
+    if !headers_ok {
+        return None;
+    }
     let uri_slash = settings.uri != UriForm::NoTrailingSlash && !path.ends_with('/');
     let mut text = cloudsig_core::Sha256BlockText::new();
     Lines {
