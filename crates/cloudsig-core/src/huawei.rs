@@ -402,6 +402,9 @@ impl Keyed {
 impl SigningKey {
     /// The signing key of `algorithm`: the SK itself for SDK-HMAC-*, the
     /// [`DerivedKey`] of `scope` for V11 (which then requires `scope` and `access_key`).
+    // Inline (session 26): the key is as large as its SM3 variant, and returned from a
+    // call it was copied out of the `Result` (a `memcpy` of the whole enum per call).
+    #[inline]
     pub fn new(
         algorithm: Algorithm,
         access_key: &str,
