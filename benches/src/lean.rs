@@ -291,7 +291,12 @@ pub fn acs3_key_first(secret: &[u8], req: &Request<'_>, names: &[&str]) -> [u8; 
 }
 
 /// Session 26: [`sdk_hmac`] with the keyed states computed first, as [`acs3_key_first`].
-pub fn sdk_hmac_key_first(secret: &[u8], req: &Request<'_>, names: &[&str], date: &str) -> [u8; 32] {
+pub fn sdk_hmac_key_first(
+    secret: &[u8],
+    req: &Request<'_>,
+    names: &[&str],
+    date: &str,
+) -> [u8; 32] {
     let keyed = hmac_key(secret);
     let payload = sha256_short(b"");
     let mut t = Text::new();
@@ -345,7 +350,12 @@ mod tests {
             huawei_seed::SIGNATURE
         );
         assert_eq!(
-            hex(&sdk_hmac_key_first(huawei_seed::SK, &req, &names, huawei_seed::DATE)),
+            hex(&sdk_hmac_key_first(
+                huawei_seed::SK,
+                &req,
+                &names,
+                huawei_seed::DATE
+            )),
             huawei_seed::SIGNATURE
         );
     }

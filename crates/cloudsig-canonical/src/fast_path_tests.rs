@@ -377,10 +377,18 @@ fn the_documented_examples_take_the_one_pass_paths() {
         cloudsig_core::alibaba::Algorithm::HmacSha256,
     );
     for (query, one_pass) in [
-        ("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai", true),
-        ("RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd", false),
+        (
+            "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
+            true,
+        ),
+        (
+            "RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
+            false,
+        ),
     ] {
-        let req = Request::new("POST", "/").query(query).with_headers(&headers);
+        let req = Request::new("POST", "/")
+            .query(query)
+            .with_headers(&headers);
         let sh = acs3::signed_headers_of(&req).unwrap();
         let fast = acs3::sign_one_pass(&req, &sh, &Default::default(), &key);
         assert_eq!(fast.is_some(), one_pass, "{query}");
@@ -414,7 +422,8 @@ fn the_documented_examples_take_the_one_pass_paths() {
             .with_headers(&headers);
         let fast = huawei::sdk_hmac::sign_one_pass(&req, &key, &sh, &Default::default(), date);
         assert_eq!(fast.is_some(), one_pass, "{query}");
-        let signed = huawei::sign_with_key(&req, &key, &sh, &Default::default(), date, None).unwrap();
+        let signed =
+            huawei::sign_with_key(&req, &key, &sh, &Default::default(), date, None).unwrap();
         assert_eq!(
             signed.signature().as_str(),
             "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"

@@ -65,7 +65,14 @@ mod tests {
         }
         let long = "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs-_.~/x";
         assert!(unreserved_path(long) && unreserved_path("") && unreserved_path("/"));
-        for bad in ["/a b", "/a%20b", "/a*b", "/é", "/a?b", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs!"] {
+        for bad in [
+            "/a b",
+            "/a%20b",
+            "/a*b",
+            "/é",
+            "/a?b",
+            "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs!",
+        ] {
             assert!(!unreserved_path(bad), "{bad}");
         }
     }

@@ -55,9 +55,9 @@ mod error;
 #[cfg(test)]
 mod fast_path_tests;
 pub mod headers;
+mod hot_path;
 #[cfg(feature = "http")]
 pub mod http;
-mod hot_path;
 pub mod huawei;
 mod lookup;
 mod one_pass;

@@ -622,8 +622,7 @@ pub(crate) fn sign_one_pass<'a>(
         return None;
     }
     let query = req.raw_query();
-    if !crate::sigv4::sorted_unreserved_pairs(query) || !crate::hot_path::method_and_path_ok(req)
-    {
+    if !crate::sigv4::sorted_unreserved_pairs(query) || !crate::hot_path::method_and_path_ok(req) {
         return None;
     }
     let values = few_values(req, signed_headers, settings)?;
