@@ -243,7 +243,7 @@ fn main() -> Result {
             println!("{name:<18} {blocks:>6} {s:>11.1} {f:>11.1} {:>6.2}x", s / f);
         }
         type Lean<'s> = Box<dyn Fn() -> [u8; 32] + 's>;
-        let protos: [(&str, usize, &str, Lean<'_>); 2] = [
+        let protos: [(&str, usize, &str, Lean<'_>); 4] = [
             (
                 "ACS3 lean proto",
                 acs3_blocks,
@@ -262,6 +262,32 @@ fn main() -> Result {
                 huawei_seed::SIGNATURE,
                 Box::new(|| {
                     lean::sdk_hmac(
+                        black_box(huawei_seed::SK),
+                        black_box(&hw_req),
+                        &hw_names,
+                        huawei_seed::DATE,
+                    )
+                }),
+            ),
+            // Session 26: the keyed states first, then the payload and the text.
+            (
+                "ACS3 lean key first",
+                acs3_blocks,
+                acs3_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::acs3_key_first(
+                        black_box(acs3_seed::SECRET),
+                        black_box(&acs3_req),
+                        &acs3_names,
+                    )
+                }),
+            ),
+            (
+                "SDK-HMAC lean key first",
+                huawei_blocks,
+                huawei_seed::SIGNATURE,
+                Box::new(|| {
+                    lean::sdk_hmac_key_first(
                         black_box(huawei_seed::SK),
                         black_box(&hw_req),
                         &hw_names,

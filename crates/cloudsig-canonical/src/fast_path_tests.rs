@@ -259,6 +259,9 @@ proptest! {
         let secret = b"YourAccessKeySecret";
         let key = SigningKey::new(&cloudsig_core::SecretKey::new(secret).unwrap(), Algorithm::HmacSha256);
         let got = acs3::sign_with_key(&req, &sh, &settings, &key);
+        if let Some(fast) = acs3::sign_one_pass(&req, &sh, &settings, &key) {
+            prop_assert_eq!(fast, acs3::sign_staged(&req, &sh, &settings, &key).unwrap());
+        }
         match acs3_oracle(&c, &names) {
             Ok(text) => {
                 let signed = got.unwrap();
@@ -296,6 +299,10 @@ proptest! {
         .unwrap();
         let date = SdkDate::parse("20191115T033655Z").unwrap();
         let got = huawei::sign_with_key(&req, &key, &sh, &settings, date, None);
+        if let Some(fast) = huawei::sdk_hmac::sign_one_pass(&req, &key, &sh, &settings, date) {
+            let staged = huawei::sdk_hmac::sign_staged(&req, &key, &sh, &settings, date, None);
+            prop_assert_eq!(fast, staged.unwrap());
+        }
         match sdk_hmac_oracle(&c, &names) {
             Ok(text) => {
                 let signed = got.unwrap();
@@ -345,4 +352,81 @@ fn texts_longer_than_the_block_buffer_take_the_streamed_path() {
     }
     // Texts that fill the buffer to within its padding, exactly, and past it.
     assert!(seen.contains(&759) && seen.contains(&760) && seen.iter().any(|n| *n > 768));
+}
+
+/// The documented examples of both schemes take the one-pass paths (session 26), so
+/// that the property tests above compare something: `sign_one_pass` answers for them,
+/// and the same requests with a query out of order (which the hot paths leave to the
+/// staged path) do not.
+#[test]
+fn the_documented_examples_take_the_one_pass_paths() {
+    use crate::alibaba::acs3;
+    use crate::huawei;
+    let empty = hex(&Sha256::digest(b""));
+    let headers = [
+        ("host", "ecs.cn-shanghai.aliyuncs.com"),
+        ("x-acs-action", "RunInstances"),
+        ("x-acs-version", "2014-05-26"),
+        ("x-acs-date", "2023-10-26T10:22:32Z"),
+        ("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"),
+        ("x-acs-content-sha256", empty.as_str()),
+    ];
+    let secret = cloudsig_core::SecretKey::new(b"YourAccessKeySecret").unwrap();
+    let key = cloudsig_core::alibaba::SigningKey::new(
+        &secret,
+        cloudsig_core::alibaba::Algorithm::HmacSha256,
+    );
+    for (query, one_pass) in [
+        (
+            "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
+            true,
+        ),
+        (
+            "RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
+            false,
+        ),
+    ] {
+        let req = Request::new("POST", "/")
+            .query(query)
+            .with_headers(&headers);
+        let sh = acs3::signed_headers_of(&req).unwrap();
+        let fast = acs3::sign_one_pass(&req, &sh, &Default::default(), &key);
+        assert_eq!(fast.is_some(), one_pass, "{query}");
+        let signed = acs3::sign_with_key(&req, &sh, &Default::default(), &key).unwrap();
+        assert_eq!(
+            signed.signature().as_str(),
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+        );
+    }
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Host", "service.region.example.com"),
+        ("X-Sdk-Date", "20191115T033655Z"),
+    ];
+    let sk = cloudsig_core::SecretKey::new(b"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc").unwrap();
+    let key = cloudsig_core::huawei::SigningKey::new(
+        cloudsig_core::huawei::Algorithm::SdkHmacSha256,
+        "QTWAOYTTINDUT2QVKYUC",
+        &sk,
+        None,
+    )
+    .unwrap();
+    let date = cloudsig_core::huawei::SdkDate::parse("20191115T033655Z").unwrap();
+    let sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"]).unwrap();
+    for (query, one_pass) in [
+        ("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0", true),
+        ("marker=13551d6b-755d-4757-b956-536f674975c0&limit=2", false),
+    ] {
+        let req = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+            .query(query)
+            .with_headers(&headers);
+        let fast = huawei::sdk_hmac::sign_one_pass(&req, &key, &sh, &Default::default(), date);
+        assert_eq!(fast.is_some(), one_pass, "{query}");
+        let signed =
+            huawei::sign_with_key(&req, &key, &sh, &Default::default(), date, None).unwrap();
+        assert_eq!(
+            signed.signature().as_str(),
+            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
+        );
+    }
 }

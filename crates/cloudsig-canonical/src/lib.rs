@@ -55,6 +55,7 @@ mod error;
 #[cfg(test)]
 mod fast_path_tests;
 pub mod headers;
+mod hot_path;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod huawei;

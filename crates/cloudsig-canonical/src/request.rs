@@ -212,6 +212,25 @@ impl<'a> Request<'a> {
         Ok(())
     }
 
+    /// Whether every header passes [`Request::validate`]'s check (an HTTP token for a
+    /// name, no CR, LF or NUL in a value), without building the error.
+    #[inline]
+    pub(crate) fn headers_ok(&self) -> bool {
+        self.headers.as_slice().iter().all(|(name, value)| {
+            !name.is_empty() && name.bytes().all(is_tchar) && !scan::any_line_break_or_nul(value)
+        })
+    }
+
+    /// Whether every header value passes [`Request::validate`]'s check (no CR, LF or
+    /// NUL), for headers whose names are known to be tokens.
+    #[inline]
+    pub(crate) fn header_values_ok(&self) -> bool {
+        self.headers
+            .as_slice()
+            .iter()
+            .all(|(_, value)| !scan::any_line_break_or_nul(value))
+    }
+
     /// Checks the method, path and query only.
     pub(crate) fn validate_target(&self) -> Result<(), Error> {
         if self.method.is_empty() || !self.method.bytes().all(|b| b.is_ascii_uppercase()) {

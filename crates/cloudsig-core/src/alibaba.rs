@@ -323,6 +323,44 @@ impl SigningKey {
         }
     }
 
+    /// Hashes the canonical request written in `text` and signs it: the hashed canonical
+    /// request and the signature, as [`SigningKey::sign_hashed`] of the text's hex
+    /// SHA-256 gives them, the hash's hex written straight into the string to sign's
+    /// template (issue 17 item 1, session 26: the signing hot path). `None` for an
+    /// ACS3-HMAC-SM3 key or a text that was refused; the caller then takes the staged
+    /// path.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, Sha256BlockText, sha256_hex, alibaba::{Algorithm, SigningKey}};
+    /// let key = SigningKey::new(&SecretKey::new(b"k")?, Algorithm::HmacSha256);
+    /// let mut text = Sha256BlockText::new();
+    /// assert!(text.push(b"canonical request"));
+    /// let hashed = sha256_hex(b"canonical request");
+    /// assert_eq!(key.sign_block_text(&mut text), Some((hashed, key.sign_hashed(&hashed))));
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn sign_block_text(
+        &self,
+        text: &mut crate::Sha256BlockText,
+    ) -> Option<(HexDigest, HexDigest)> {
+        let Keyed::Sha256(key) = &self.keyed else {
+            return None;
+        };
+        let digest = text.finalize()?;
+        let mut blocks = ACS3_SHA256_TEMPLATE;
+        let slot = blocks
+            .as_flattened_mut()
+            .get_mut(ACS3_HASH_AT..)?
+            .first_chunk_mut::<64>()?;
+        crate::hash::write_hex(slot, &digest);
+        let hashed = HexDigest::from_hex_unchecked(slot);
+        let mac = key.mac_padded(&blocks);
+        let mut hex = [0u8; 64];
+        crate::hash::write_hex(&mut hex, &mac);
+        Some((hashed, HexDigest::from_hex_unchecked(&hex)))
+    }
+
     /// [`SigningKey::sign_hashed`] through a streaming MAC.
     fn sign_streamed(&self, hashed_canonical_request: &HexDigest) -> HexDigest {
         let mut mac = match &self.keyed {

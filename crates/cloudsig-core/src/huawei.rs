@@ -402,6 +402,9 @@ impl Keyed {
 impl SigningKey {
     /// The signing key of `algorithm`: the SK itself for SDK-HMAC-*, the
     /// [`DerivedKey`] of `scope` for V11 (which then requires `scope` and `access_key`).
+    // Inline (session 26): the key is as large as its SM3 variant, and returned from a
+    // call it was copied out of the `Result` (a `memcpy` of the whole enum per call).
+    #[inline]
     pub fn new(
         algorithm: Algorithm,
         access_key: &str,
@@ -483,6 +486,52 @@ impl SigningKey {
             hashed_canonical_request.as_str(),
         );
         mac.finalize().to_hex()
+    }
+}
+
+impl SigningKey {
+    /// Hashes the canonical request written in `text` and signs it at `date`: the hashed
+    /// canonical request and the signature, as [`SigningKey::sign_parts`] of the text's
+    /// hex SHA-256 gives them, the hash's hex written straight into the string to sign's
+    /// template (issue 17 item 1, session 26: the SDK-HMAC-SHA256 hot path). `None` for
+    /// the other algorithms or a text that was refused; the caller then takes the staged
+    /// path.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, Sha256BlockText, sha256_hex};
+    /// use cloudsig_core::huawei::{Algorithm, SdkDate, SigningKey};
+    /// let key = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &SecretKey::new(b"k")?, None)?;
+    /// let date = SdkDate::parse("20191115T033655Z")?;
+    /// let mut text = Sha256BlockText::new();
+    /// assert!(text.push(b"canonical request"));
+    /// let hashed = sha256_hex(b"canonical request");
+    /// assert_eq!(key.sign_block_text(&date, &mut text),
+    ///            Some((hashed, key.sign_parts(&date, None, &hashed))));
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn sign_block_text(
+        &self,
+        date: &SdkDate,
+        text: &mut crate::Sha256BlockText,
+    ) -> Option<(HexDigest, HexDigest)> {
+        let Keyed::Sha256(key) = &self.keyed else {
+            return None;
+        };
+        if self.algorithm.uses_scope() {
+            return None;
+        }
+        let digest = text.finalize()?;
+        let mut blocks = SDK_HMAC_SHA256_TEMPLATE;
+        let flat = blocks.as_flattened_mut();
+        *flat.get_mut(SDK_DATE_AT..)?.first_chunk_mut::<16>()? = date.text;
+        let slot = flat.get_mut(SDK_HASH_AT..)?.first_chunk_mut::<64>()?;
+        crate::hash::write_hex(slot, &digest);
+        let hashed = HexDigest::from_hex_unchecked(slot);
+        let mac = key.mac_padded(&blocks);
+        let mut hex = [0u8; 64];
+        crate::hash::write_hex(&mut hex, &mac);
+        Some((hashed, HexDigest::from_hex_unchecked(&hex)))
     }
 }
 

@@ -488,7 +488,6 @@ impl fmt::Display for Authorization<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed<'a> {
     canonical_request: CanonicalRequest<'a>,
-    hashed_canonical_request: HexDigest,
     string_to_sign: StringToSign,
     signature: HexDigest,
 }
@@ -501,7 +500,9 @@ impl<'a> Signed<'a> {
 
     /// Its hash, hex.
     pub fn hashed_canonical_request(&self) -> &HexDigest {
-        &self.hashed_canonical_request
+        // Held once, in the string to sign (session 26: one 72-byte copy fewer
+        // built and moved on the hot path).
+        &self.string_to_sign.hashed_canonical_request
     }
 
     /// The string to sign.
@@ -572,13 +573,90 @@ pub fn sign_with_key<'a>(
     settings: &Settings,
     key: &SigningKey,
 ) -> Result<Signed<'a>, Error> {
+    if let Some(signed) = sign_one_pass(req, signed_headers, settings, key) {
+        return Ok(signed);
+    }
+    sign_staged(req, signed_headers, settings, key)
+}
+
+/// [`sign_with_key`] through the stages: the canonical request built, then hashed, then
+/// signed.
+pub(crate) fn sign_staged<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    key: &SigningKey,
+) -> Result<Signed<'a>, Error> {
     let algorithm = key.algorithm();
     let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
     let hashed = canonical_request.hashed();
     let signature = key.sign_hashed(&hashed);
     Ok(Signed {
         canonical_request,
-        hashed_canonical_request: hashed,
+        string_to_sign: StringToSign::new(algorithm, hashed),
+        signature,
+    })
+}
+
+/// The hot path of [`sign_with_key`] (issue 17 item 1, session 26): the usual
+/// ACS3-HMAC-SHA256 request (the default settings, a query already canonical, the
+/// signed headers found by [`few_values`], a payload given as bytes or as its hash)
+/// written once into SHA-256's block buffer, the payload's hex straight into it and the
+/// canonical request's straight into the string to sign's template. Each check is made
+/// once: the query is checked by [`crate::sigv4::sorted_unreserved_pairs`] alone, which
+/// accepts nothing `validate_target`'s query check refuses. `None` for anything else,
+/// and for anything the staged path refuses, which then signs it or says why; the
+/// `Signed` is the staged path's, stage for stage (`fast_path_tests`).
+#[inline]
+pub(crate) fn sign_one_pass<'a>(
+    req: &Request<'a>,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    key: &SigningKey,
+) -> Option<Signed<'a>> {
+    let algorithm = key.algorithm();
+    if algorithm != Algorithm::HmacSha256
+        || settings.uri != UriForm::AsSent
+        || settings.query != QueryForm::Rfc3986
+    {
+        return None;
+    }
+    let query = req.raw_query();
+    if !crate::sigv4::sorted_unreserved_pairs(query) || !crate::hot_path::method_and_path_ok(req) {
+        return None;
+    }
+    let values = few_values(req, signed_headers, settings)?;
+    let mut text = cloudsig_core::Sha256BlockText::new();
+    Lines {
+        method: req.method(),
+        uri: req.path(),
+        uri_end: "",
+        query,
+        headers: signed_headers.names().zip(values.iter()),
+        signed_headers,
+        payload: crate::sigv4::Payload::Text(""),
+    }
+    .write_to(&mut text)
+    .ok()?;
+    let hashed_payload = match req.payload() {
+        Payload::Bytes(b) => text.push_sha256_hex(b)?,
+        Payload::Sha256Hex(hex) => {
+            let parsed = HexDigest::parse_lower(hex)?;
+            text.push(parsed.as_bytes()).then_some(parsed)?
+        }
+        Payload::Unsigned => return None,
+    };
+    let (hashed, signature) = key.sign_block_text(&mut text)?;
+    Some(Signed {
+        canonical_request: CanonicalRequest {
+            method: req.method(),
+            path: Cow::Borrowed(req.path()),
+            query: Cow::Borrowed(query),
+            signed_headers,
+            values,
+            hashed_payload,
+            algorithm,
+        },
         string_to_sign: StringToSign::new(algorithm, hashed),
         signature,
     })

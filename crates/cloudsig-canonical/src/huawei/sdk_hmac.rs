@@ -493,7 +493,6 @@ impl fmt::Display for Authorization<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed<'a> {
     canonical_request: CanonicalRequest<'a>,
-    hashed_canonical_request: HexDigest,
     string_to_sign: StringToSign<'a>,
     signature: HexDigest,
 }
@@ -506,7 +505,9 @@ impl<'a> Signed<'a> {
 
     /// Its hex hash.
     pub fn hashed_canonical_request(&self) -> &HexDigest {
-        &self.hashed_canonical_request
+        // Held once, in the string to sign (session 26: one 72-byte copy fewer
+        // built and moved on the hot path).
+        &self.string_to_sign.hashed_canonical_request
     }
 
     /// The string to sign.
@@ -588,13 +589,113 @@ pub fn sign_with_key<'a>(
             "V11-HMAC-SHA256 needs a region and a service",
         ));
     }
+    if let Some(signed) = sign_one_pass(req, key, signed_headers, settings, date) {
+        return Ok(signed);
+    }
+    sign_staged(req, key, signed_headers, settings, date, scope)
+}
+
+/// [`sign_with_key`] through the stages: the canonical request built, then hashed, then
+/// signed.
+pub(crate) fn sign_staged<'a>(
+    req: &Request<'a>,
+    key: &SigningKey,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    date: SdkDate,
+    scope: Option<Scope<'a>>,
+) -> Result<Signed<'a>, Error> {
+    let algorithm = key.algorithm();
     let canonical_request = CanonicalRequest::new(req, algorithm, signed_headers, settings)?;
     let hashed = canonical_request.hashed(algorithm);
     let signature = key.sign_parts(&date, scope.as_ref(), &hashed);
     Ok(Signed {
         canonical_request,
-        hashed_canonical_request: hashed,
         string_to_sign: StringToSign::new(algorithm, date, scope, hashed),
+        signature,
+    })
+}
+
+/// The hot path of [`sign_with_key`] (issue 17 item 1, session 26): the usual
+/// SDK-HMAC-SHA256 request (a query already canonical and sorted, a path of unreserved
+/// characters, the signed headers found by [`few_values`], a payload given as bytes or
+/// by its `X-Sdk-Content-Sha256` header) written once into SHA-256's block buffer, the
+/// payload's hex straight into it and the canonical request's straight into the string
+/// to sign's template. Each check is made once: the query by
+/// [`crate::sigv4::sorted_unreserved_pairs`] alone, the method, path and headers as
+/// [`Request::validate`] checks them. `None` for anything else, and for anything the
+/// staged path refuses, which then signs it or says why; the `Signed` is the staged
+/// path's, stage for stage (`fast_path_tests`).
+#[inline]
+pub(crate) fn sign_one_pass<'a>(
+    req: &Request<'a>,
+    key: &SigningKey,
+    signed_headers: &'a SignedHeaders,
+    settings: &Settings,
+    date: SdkDate,
+) -> Option<Signed<'a>> {
+    let algorithm = key.algorithm();
+    if algorithm != Algorithm::SdkHmacSha256
+        || settings.query != QueryForm::Sorted
+        || !matches!(settings.uri, UriForm::Sdk | UriForm::NoTrailingSlash)
+    {
+        return None;
+    }
+    let query = req.raw_query();
+    let path = req.path();
+    // A path of unreserved bytes and `/` has no space, control character, `?` or `#`:
+    // the method and the leading `/` are all `validate` has left to check in it.
+    if !crate::sigv4::sorted_unreserved_pairs(query)
+        || !crate::hot_path::unreserved_path(path)
+        || !crate::hot_path::method_and_leading_slash_ok(req)
+    {
+        return None;
+    }
+    let values = few_values(req, signed_headers, settings)?;
+    // When every header is signed (as many headers as names, each name found: one
+    // header per name), each name matched a signed name, a token, without regard to
+    // ASCII case, so it is a token too: only the values are left to check.
+    let every_header_signed = req.headers().len() == signed_headers.len();
+    let headers_ok = if every_header_signed {
+        req.header_values_ok()
+    } else {
+        req.headers_ok()
+    };
+    if !headers_ok {
+        return None;
+    }
+    let uri_slash = settings.uri != UriForm::NoTrailingSlash && !path.ends_with('/');
+    let mut text = cloudsig_core::Sha256BlockText::new();
+    Lines {
+        method: req.method(),
+        uri: path,
+        uri_end: if uri_slash { "/" } else { "" },
+        query,
+        headers: signed_headers.names().zip(values.iter()),
+        signed_headers,
+        payload: crate::sigv4::Payload::Text(""),
+    }
+    .write_to(&mut text)
+    .ok()?;
+    let payload_hash = match req.header_value(algorithm.content_header()) {
+        Some(v) => text.push(v.as_bytes()).then_some(PayloadLine::Text(v))?,
+        None => match req.payload() {
+            Payload::Bytes(b) => PayloadLine::Hashed(text.push_sha256_hex(b)?),
+            _ => return None,
+        },
+    };
+    let (hashed, signature) = key.sign_block_text(&date, &mut text)?;
+    Some(Signed {
+        canonical_request: CanonicalRequest {
+            method: req.method(),
+            uri: Cow::Borrowed(path),
+            uri_slash,
+            query: Cow::Borrowed(query),
+            signed_headers,
+            values,
+            payload_hash,
+        },
+        string_to_sign: StringToSign::new(algorithm, date, None, hashed),
         signature,
     })
 }
