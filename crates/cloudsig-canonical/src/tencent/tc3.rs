@@ -603,6 +603,205 @@ fn classify_value(v: &[u8]) -> (bool, bool) {
     (bad != 0, upper != 0)
 }
 
+/// The canonical request of one request shape (method, path, query, the signed
+/// headers and their values), validated and written once, for signing many requests
+/// that differ only in their payload and time: a service that sends the same kind of
+/// request again and again (the same `Content-Type` and `Host`, say) builds it once
+/// and signs each request with [`RequestTemplate::sign_with_key`] or
+/// [`RequestTemplate::sign`], which then copy the prepared text instead of finding,
+/// checking and writing it again (issue 17 item 1, session 26).
+///
+/// Every check of [`CanonicalRequest::new`] is made, once, by [`RequestTemplate::new`];
+/// each signature is the one [`sign_with_key`] or [`sign`] gives for the template's
+/// request with the payload given, with every stage in its [`Signed`] (the test
+/// `one_pass_signs_what_the_staged_path_signs` holds them equal).
+///
+/// ```
+/// use cloudsig_canonical::{Payload, Request, tc3};
+/// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+///
+/// let req = Request::new("POST", "/")
+///     .header("Content-Type", "application/json; charset=utf-8")
+///     .header("Host", "cvm.tencentcloudapi.com");
+/// let signed_headers = tc3::SignedHeaders::default();
+/// let template = tc3::RequestTemplate::new(&req, &signed_headers, &Default::default())?;
+/// let secret = SecretKey::new(b"********************************")?;
+/// let key = SigningKey::derive(&secret, &UtcDate::from_unix(1551113065)?, "cvm")?;
+/// let body = br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#;
+/// let scope = tc3::CredentialScope::for_key(1551113065, &key)?;
+/// let signed = template.sign_with_key(Payload::Bytes(body), 1551113065, scope, &key)?;
+/// assert_eq!(signed.signature().as_str(),
+///            "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2");
+/// assert_eq!(
+///     signed,
+///     tc3::sign_with_key(&req.clone().body(body), &signed_headers, &Default::default(),
+///                        1551113065, scope, &key)?,
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequestTemplate<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    signed_headers: &'a SignedHeaders,
+    values: Values<'a, INLINE_VALUES>,
+    /// The canonical text up to its payload hash, when the hash fits after it in a
+    /// [`CanonicalBlocks`] (the hot path); `None` for a longer one, which is streamed.
+    text: Option<CanonicalBlocks>,
+}
+
+impl<'a> RequestTemplate<'a> {
+    /// The template of `req`'s method, path, query and signed headers (its payload is
+    /// not used): fails where [`CanonicalRequest::new`] fails, naming what is wrong.
+    pub fn new(
+        req: &Request<'a>,
+        signed_headers: &'a SignedHeaders,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        let req = req.clone().with_payload(Payload::Unsigned);
+        let CanonicalRequest {
+            method,
+            path,
+            query,
+            values,
+            ..
+        } = CanonicalRequest::new(&req, signed_headers, settings)?;
+        let mut text = CanonicalBlocks::new();
+        let written = (|| {
+            for part in [method, path, query] {
+                text.put(part.as_bytes())?;
+                text.put_byte(b'\n')?;
+            }
+            for (name, value) in signed_headers.names().zip(values.iter()) {
+                text.put(name.as_bytes())?;
+                text.put_byte(b':')?;
+                text.put(value.as_bytes())?;
+                text.put_byte(b'\n')?;
+            }
+            text.put_byte(b'\n')?;
+            text.put(signed_headers.joined().as_bytes())?;
+            text.put_byte(b'\n')?;
+            // Room for the payload's hash.
+            (text.as_bytes().len() + 64 <= cloudsig_core::tc3::CANONICAL_BLOCKS_MAX).then_some(())
+        })();
+        Ok(Self {
+            method,
+            path,
+            query,
+            signed_headers,
+            values,
+            text: written.map(|()| text),
+        })
+    }
+
+    /// The canonical request of the template with `payload`.
+    pub fn canonical_request(&self, payload: Payload<'_>) -> Result<CanonicalRequest<'a>, Error> {
+        Ok(self.canonical_request_hashed(hash_payload(payload)?))
+    }
+
+    #[inline]
+    fn canonical_request_hashed(&self, hashed_payload: HexDigest) -> CanonicalRequest<'a> {
+        CanonicalRequest {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            signed_headers: self.signed_headers,
+            values: self.values.clone(),
+            hashed_payload,
+        }
+    }
+
+    /// The [`Signed`] of the template with the three hashes: (payload, canonical
+    /// request, signature).
+    #[inline]
+    fn signed(
+        &self,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        (hashed_payload, hashed_canonical_request, signature): (HexDigest, HexDigest, HexDigest),
+    ) -> Signed<'a> {
+        Signed {
+            canonical_request: self.canonical_request_hashed(hashed_payload),
+            hashed_canonical_request,
+            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+            signature,
+        }
+    }
+
+    /// Signs the template's request with `payload` and a cached signing key, which must
+    /// have been derived for the scope's date and service: what [`sign_with_key`] gives
+    /// for the same request.
+    pub fn sign_with_key(
+        &self,
+        payload: Payload<'_>,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        key: &SigningKey,
+    ) -> Result<Signed<'a>, Error> {
+        if let Some(text) = &self.text {
+            let mut text = text.clone();
+            let hashed_payload = match payload {
+                Payload::Bytes(b) => text.put_sha256_hex(b),
+                Payload::Unsigned => text.put_sha256_hex(UNSIGNED_PAYLOAD.as_bytes()),
+                Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex)
+                    .and_then(|parsed| text.put(parsed.as_bytes()).map(|()| parsed)),
+            };
+            if let Some(hashed_payload) = hashed_payload {
+                let (hashed, signature) =
+                    key.sign_blocks(timestamp, &scope.date, scope.service, &mut text);
+                return Ok(self.signed(timestamp, scope, (hashed_payload, hashed, signature)));
+            }
+        }
+        let canonical_request = self.canonical_request(payload)?;
+        let hashed_canonical_request = canonical_request.hashed();
+        let signature = key.sign_hashed(
+            timestamp,
+            &scope.date,
+            scope.service,
+            &hashed_canonical_request,
+        );
+        Ok(Signed {
+            canonical_request,
+            hashed_canonical_request,
+            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+            signature,
+        })
+    }
+
+    /// Signs the template's request with `payload` and a key derived from `secret` for
+    /// the scope's date and service: what [`sign`] gives for the same request.
+    pub fn sign(
+        &self,
+        payload: Payload<'_>,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        secret: &SecretKey,
+    ) -> Result<Signed<'a>, Error> {
+        let body = match payload {
+            Payload::Bytes(b) => Some(b),
+            Payload::Unsigned => Some(UNSIGNED_PAYLOAD.as_bytes()),
+            Payload::Sha256Hex(_) => None,
+        };
+        if let (Some(text), Some(body)) = (&self.text, body) {
+            let mut text = text.clone();
+            if let Some(hashes) = SigningKey::derive_and_sign_blocks(
+                secret,
+                &scope.date,
+                scope.service,
+                timestamp,
+                &mut text,
+                body,
+            ) {
+                return Ok(self.signed(timestamp, scope, hashes));
+            }
+        }
+        let key = SigningKey::derive(secret, &scope.date, scope.service)
+            .map_err(|e| Error::core(Stage::Signature, e))?;
+        self.sign_with_key(payload, timestamp, scope, &key)
+    }
+}
+
 /// [`sign_with_key`] through the stages: the canonical request built, then hashed,
 /// then signed.
 fn sign_staged<'a>(
@@ -724,6 +923,17 @@ mod tests {
             let secret = SecretKey::new(b"********************************").unwrap();
             let per_call = sign_one_pass_per_call(&req, &sh, &settings, ts, scope, &secret);
             prop_assert_eq!(&per_call, &fast);
+            // The request's template signs what the staged path signs, cached key and
+            // key per call, and is refused where the staged path refuses.
+            match (RequestTemplate::new(&req, &sh, &settings), &staged) {
+                (Ok(t), Ok(s)) => {
+                    prop_assert_eq!(&t.sign_with_key(payload, ts, scope, &key).unwrap(), s);
+                    prop_assert_eq!(&t.sign(payload, ts, scope, &secret).unwrap(), s);
+                    prop_assert_eq!(&t.canonical_request(payload).unwrap(), s.canonical_request());
+                }
+                (Err(_), Err(_)) => {}
+                (t, s) => prop_assert!(false, "template {t:?}, staged {s:?}"),
+            }
             match (&fast, &staged) {
                 (Some(f), Ok(s)) => {
                     prop_assert_eq!(f, s);
@@ -835,6 +1045,40 @@ mod tests {
                 signed.signature().as_str(),
                 "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"
             );
+            // The template: the same, and a payload given as its hash (parsed, or
+            // refused as the staged path refuses it) signs as the request would.
+            let t = RequestTemplate::new(&req, &sh, &Settings::default()).unwrap();
+            let ts = 1_551_113_065;
+            assert_eq!(
+                t.sign_with_key(Payload::Bytes(body), ts, scope, &key()).unwrap(),
+                signed
+            );
+            assert_eq!(
+                t.sign(Payload::Bytes(body), ts, scope, &secret).unwrap(),
+                signed
+            );
+            let hex = signed.canonical_request().hashed_payload().as_str();
+            let by_hash = Payload::Sha256Hex(hex);
+            assert_eq!(
+                t.sign_with_key(by_hash, ts, scope, &key()).unwrap(),
+                signed
+            );
+            assert_eq!(t.sign(by_hash, ts, scope, &secret).unwrap(), signed);
+            let upper = hex.to_uppercase();
+            let bad = Payload::Sha256Hex(&upper);
+            let staged = sign_staged(
+                &req.clone().with_payload(bad),
+                &sh,
+                &Settings::default(),
+                ts,
+                scope,
+                &key(),
+            );
+            assert_eq!(
+                t.sign_with_key(bad, ts, scope, &key()).unwrap_err().to_string(),
+                staged.unwrap_err().to_string()
+            );
+            assert!(t.sign(bad, ts, scope, &secret).is_err());
             assert_eq!(
                 signed.hashed_canonical_request().as_str(),
                 "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a"
