@@ -584,7 +584,21 @@ fn main() -> Result {
             let signed = black_box(&template).sign(black_box(body), ts, scope, &secret)?;
             Ok(*signed.signature())
         };
-        let templated: [(&str, usize, Signer<'_>); 3] = [
+        let template_scope_once = || -> Result<_> {
+            let signed = black_box(&template).sign_with_key(
+                black_box(body),
+                black_box(seed::TIMESTAMP),
+                black_box(scope_once),
+                &key,
+            )?;
+            Ok(*signed.signature())
+        };
+        let templated: [(&str, usize, Signer<'_>); 4] = [
+            (
+                "TC3 template, scope once",
+                counts.cached(),
+                Box::new(template_scope_once),
+            ),
             ("TC3 template, cached", counts.cached(), Box::new(template_cached)),
             (
                 "TC3 template, for_key",

@@ -241,9 +241,12 @@ impl<'a> CredentialScope<'a> {
     }
 
     /// The scope of a request made at `timestamp` to `service`.
+    ///
+    /// The date of the last day asked for is kept (one word, process-wide), so that the
+    /// requests of one day, which are nearly all of them, find their date with a load
+    /// and a compare instead of the civil-date arithmetic (issue 17 item 1, session 26).
     pub fn for_timestamp(timestamp: i64, service: &'a str) -> Result<Self, Error> {
-        let date =
-            UtcDate::from_unix(timestamp).map_err(|e| Error::core(Stage::StringToSign, e))?;
+        let date = date_of(timestamp).map_err(|e| Error::core(Stage::StringToSign, e))?;
         Self::new(date, service)
     }
 
@@ -286,6 +289,42 @@ impl<'a> CredentialScope<'a> {
     pub fn service(&self) -> &'a str {
         self.service
     }
+}
+
+/// The last date [`date_of`] computed: its day number plus 2^31 in the high 32 bits and
+/// `year << 16 | month << 8 | day` in the low ones; 0 for none (no valid day packs to
+/// 0). One word, so that a reader never sees half of another thread's store.
+#[cfg(target_has_atomic = "64")]
+static LAST_DATE: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// The UTC date of `timestamp`, as [`UtcDate::from_unix`] gives it, through
+/// [`LAST_DATE`]. A timestamp on the cached day is in range: the range's ends are
+/// midnights, so a day is either wholly in it or wholly out.
+#[inline]
+fn date_of(timestamp: i64) -> Result<UtcDate, cloudsig_core::Error> {
+    #[cfg(target_has_atomic = "64")]
+    {
+        use core::sync::atomic::Ordering::Relaxed;
+        let day = timestamp.div_euclid(86_400);
+        let key = u64::try_from(day.saturating_add(1 << 31))
+            .ok()
+            .filter(|k| *k <= u64::from(u32::MAX));
+        let cached = LAST_DATE.load(Relaxed);
+        if let Some(key) = key {
+            if cached != 0 && cached >> 32 == key {
+                let [_, _, _, _, y1, y0, m, d] = cached.to_be_bytes();
+                if let Some(date) = UtcDate::from_ymd(u16::from_be_bytes([y1, y0]), m, d) {
+                    return Ok(date);
+                }
+            }
+            let date = UtcDate::from_unix(timestamp)?;
+            let [y1, y0] = date.year().to_be_bytes();
+            let low = u32::from_be_bytes([y1, y0, date.month(), date.day()]);
+            LAST_DATE.store(key << 32 | u64::from(low), Relaxed);
+            return Ok(date);
+        }
+    }
+    UtcDate::from_unix(timestamp)
 }
 
 impl fmt::Display for CredentialScope<'_> {
@@ -1302,6 +1341,34 @@ mod tests {
         );
         assert!(hash_payload(Payload::Sha256Hex(&empty.to_uppercase())).is_err());
         assert!(hash_payload(Payload::Sha256Hex("abc")).is_err());
+    }
+
+    /// `for_timestamp`'s cached day gives the date `UtcDate::from_unix` gives, for
+    /// every second of a day and the seconds around it, hit or missed, before and after
+    /// 1970 (where the day number is negative), at the ends of the range, and for
+    /// timestamps out of it.
+    #[test]
+    fn for_timestamp_through_the_cached_day_is_from_unix() {
+        use cloudsig_core::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+        let mut stamps = alloc::vec![];
+        for midnight in [0, 1_551_052_800, -86_400, MIN_TIMESTAMP, MAX_TIMESTAMP + 1 - 86_400] {
+            for ts in [midnight, midnight + 1, midnight + 86_399, midnight - 1, midnight + 86_400] {
+                // Each twice: a miss, then a hit; then the day before (a miss).
+                stamps.extend([ts, ts, ts - 86_400, ts]);
+            }
+        }
+        stamps.extend([MIN_TIMESTAMP - 1, MAX_TIMESTAMP + 1, i64::MIN, i64::MAX, 0]);
+        for ts in stamps {
+            let want = UtcDate::from_unix(ts);
+            for _ in 0..2 {
+                let got = CredentialScope::for_timestamp(ts, "cvm");
+                match (&got, &want) {
+                    (Ok(scope), Ok(date)) => assert_eq!(scope.date(), *date, "{ts}"),
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{ts}: {got:?} against {want:?}"),
+                }
+            }
+        }
     }
 
     #[test]
