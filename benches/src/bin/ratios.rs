@@ -599,7 +599,11 @@ fn main() -> Result {
                 counts.cached(),
                 Box::new(template_scope_once),
             ),
-            ("TC3 template, cached", counts.cached(), Box::new(template_cached)),
+            (
+                "TC3 template, cached",
+                counts.cached(),
+                Box::new(template_cached),
+            ),
             (
                 "TC3 template, for_key",
                 counts.cached(),

@@ -264,9 +264,7 @@ fn main() -> Result<()> {
     };
     let expected = match mode.as_str() {
         "per-call" | "cached" | "lean-cached" | "lean-per-call" | "lean-interleaved"
-        | "template-cached" | "template-per-call" => {
-            Some(seed::SIGNATURE)
-        }
+        | "template-cached" | "template-per-call" => Some(seed::SIGNATURE),
         "acs3" | "lean-acs3" => Some(acs3_seed::SIGNATURE),
         "sdk-hmac" | "lean-sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,

@@ -92,7 +92,9 @@ fn tc3_canonical_request_and_signing_allocate_nothing() {
         let three = tc3::sign_with_key(&req, &three, &settings, 1_551_113_065, scope, &key);
         let three = three.unwrap();
         let body = cloudsig_canonical::Payload::Bytes(BODY);
-        let t_cached = template.sign_with_key(body, 1_551_113_065, scope, &key).unwrap();
+        let t_cached = template
+            .sign_with_key(body, 1_551_113_065, scope, &key)
+            .unwrap();
         let t_per_call = template.sign(body, 1_551_113_065, scope, &secret).unwrap();
         COUNTING.with(|on| on.set(false));
         signatures.push(t_cached.signature().to_string());

@@ -636,7 +636,9 @@ fn classify_value(v: &[u8]) -> (bool, bool) {
             None => tail
                 .iter()
                 .rev()
-                .fold(u64::from_le_bytes([b'a'; 8]), |w, b| (w << 8) | u64::from(*b)),
+                .fold(u64::from_le_bytes([b'a'; 8]), |w, b| {
+                    (w << 8) | u64::from(*b)
+                }),
         });
     }
     (bad != 0, upper != 0)
@@ -968,7 +970,10 @@ mod tests {
                 (Ok(t), Ok(s)) => {
                     prop_assert_eq!(&t.sign_with_key(payload, ts, scope, &key).unwrap(), s);
                     prop_assert_eq!(&t.sign(payload, ts, scope, &secret).unwrap(), s);
-                    prop_assert_eq!(&t.canonical_request(payload).unwrap(), s.canonical_request());
+                    prop_assert_eq!(
+                        &t.canonical_request(payload).unwrap(),
+                        s.canonical_request()
+                    );
                 }
                 (Err(_), Err(_)) => {}
                 (t, s) => prop_assert!(false, "template {t:?}, staged {s:?}"),
@@ -1089,7 +1094,8 @@ mod tests {
             let t = RequestTemplate::new(&req, &sh, &Settings::default()).unwrap();
             let ts = 1_551_113_065;
             assert_eq!(
-                t.sign_with_key(Payload::Bytes(body), ts, scope, &key()).unwrap(),
+                t.sign_with_key(Payload::Bytes(body), ts, scope, &key())
+                    .unwrap(),
                 signed
             );
             assert_eq!(
@@ -1098,10 +1104,7 @@ mod tests {
             );
             let hex = signed.canonical_request().hashed_payload().as_str();
             let by_hash = Payload::Sha256Hex(hex);
-            assert_eq!(
-                t.sign_with_key(by_hash, ts, scope, &key()).unwrap(),
-                signed
-            );
+            assert_eq!(t.sign_with_key(by_hash, ts, scope, &key()).unwrap(), signed);
             assert_eq!(t.sign(by_hash, ts, scope, &secret).unwrap(), signed);
             let upper = hex.to_uppercase();
             let bad = Payload::Sha256Hex(&upper);
@@ -1114,7 +1117,9 @@ mod tests {
                 &key(),
             );
             assert_eq!(
-                t.sign_with_key(bad, ts, scope, &key()).unwrap_err().to_string(),
+                t.sign_with_key(bad, ts, scope, &key())
+                    .unwrap_err()
+                    .to_string(),
                 staged.unwrap_err().to_string()
             );
             assert!(t.sign(bad, ts, scope, &secret).is_err());
@@ -1351,8 +1356,20 @@ mod tests {
     fn for_timestamp_through_the_cached_day_is_from_unix() {
         use cloudsig_core::{MAX_TIMESTAMP, MIN_TIMESTAMP};
         let mut stamps = alloc::vec![];
-        for midnight in [0, 1_551_052_800, -86_400, MIN_TIMESTAMP, MAX_TIMESTAMP + 1 - 86_400] {
-            for ts in [midnight, midnight + 1, midnight + 86_399, midnight - 1, midnight + 86_400] {
+        for midnight in [
+            0,
+            1_551_052_800,
+            -86_400,
+            MIN_TIMESTAMP,
+            MAX_TIMESTAMP + 1 - 86_400,
+        ] {
+            for ts in [
+                midnight,
+                midnight + 1,
+                midnight + 86_399,
+                midnight - 1,
+                midnight + 86_400,
+            ] {
                 // Each twice: a miss, then a hit; then the day before (a miss).
                 stamps.extend([ts, ts, ts - 86_400, ts]);
             }
