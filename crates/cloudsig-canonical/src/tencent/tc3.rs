@@ -454,19 +454,25 @@ fn sign_one_pass_per_call<'a>(
         Payload::Sha256Hex(_) => return None,
     };
     let mut text = CanonicalBlocks::new();
-    let values = write_one_pass(req, signed_headers, settings, &mut text)?;
-    let hashes = SigningKey::derive_and_sign_blocks(
+    // The text written once the derivation's first calls are issued, so that its work
+    // overlaps theirs (issue 17 item 1, session 26).
+    let mut values = None;
+    let hashes = SigningKey::derive_and_sign_writing(
         secret,
         &scope.date,
         scope.service,
         timestamp,
         &mut text,
+        |text| {
+            values = Some(write_one_pass(req, signed_headers, settings, text)?);
+            Some(())
+        },
         payload,
     )?;
     Some(one_pass_signed(
         req,
         signed_headers,
-        values,
+        values?,
         timestamp,
         scope,
         hashes,

@@ -465,6 +465,55 @@ impl SigningKey {
         text: &mut CanonicalBlocks,
         payload: &[u8],
     ) -> Option<(HexDigest, HexDigest, HexDigest)> {
+        Self::derive_and_sign_writing(
+            secret,
+            date,
+            service,
+            timestamp,
+            text,
+            |_| Some(()),
+            payload,
+        )
+    }
+
+    /// [`SigningKey::derive_and_sign_blocks`] with the canonical request written by
+    /// `write` (into `text`, up to its payload hash) once the derivation's first two
+    /// calls of the block function are issued: the text work, which needs no key, runs
+    /// while those calls are in flight instead of before them (issue 17 item 1, session
+    /// 26). `None` where `write` answers `None` (then `text` holds what it wrote) and
+    /// wherever [`SigningKey::derive_and_sign_blocks`] answers `None`.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, tc3::{CanonicalBlocks, SigningKey}};
+    /// let secret = SecretKey::new(b"k")?;
+    /// let date = UtcDate::from_unix(1551113065)?;
+    /// let mut written = CanonicalBlocks::new();
+    /// let signed = SigningKey::derive_and_sign_writing(
+    ///     &secret, &date, "cvm", 1551113065, &mut written, |t| t.put(b"POST\n"), b"{}",
+    /// );
+    /// // What the key derived alone signs for the same text and payload.
+    /// let key = SigningKey::derive(&secret, &date, "cvm")?;
+    /// let mut text = CanonicalBlocks::new();
+    /// text.put(b"POST\n").unwrap();
+    /// let payload = text.put_sha256_hex(b"{}").unwrap();
+    /// let (hashed, signature) = key.sign_blocks(1551113065, &date, "cvm", &mut text);
+    /// assert_eq!(signed, Some((payload, hashed, signature)));
+    /// assert_eq!(written.as_bytes(), text.as_bytes());
+    /// let refused = SigningKey::derive_and_sign_writing(
+    ///     &secret, &date, "cvm", 1551113065, &mut CanonicalBlocks::new(), |_| None, b"{}",
+    /// );
+    /// assert_eq!(refused, None);
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn derive_and_sign_writing<W: FnOnce(&mut CanonicalBlocks) -> Option<()>>(
+        secret: &SecretKey,
+        date: &UtcDate,
+        service: &str,
+        timestamp: i64,
+        text: &mut CanonicalBlocks,
+        write: W,
+        payload: &[u8],
+    ) -> Option<(HexDigest, HexDigest, HexDigest)> {
         validate_service(service).ok()?;
         if timestamp.div_euclid(SECONDS_PER_DAY) != date.days() {
             return None;
@@ -475,18 +524,30 @@ impl SigningKey {
         let iso = date.to_iso();
         let mut sts = Sts::new(&iso, service)?;
         sts.put_digits(timestamp)?;
-        let hex_at = text.len;
-        let end = hex_at.checked_add(64)?;
-        if end > CANONICAL_BLOCKS_MAX {
+        let mut block = [0u8; BLOCK_LEN];
+        // The first key's two states (ipad, opad: independent calls), then the text
+        // while they are computed.
+        let first =
+            HmacKey::new_in_stepping(&mut block, b"TC3", secret.expose_secret(), &mut || {});
+        let ready = write(text).and_then(|()| {
+            let hex_at = text.len;
+            let end = hex_at.checked_add(64)?;
+            if end > CANONICAL_BLOCKS_MAX {
+                return None;
+            }
+            let used = pad_into(&mut text.blocks, end, 0)?;
+            let (whole, tail) = payload.as_chunks::<BLOCK_LEN>();
+            let mut last = [[0u8; BLOCK_LEN]; 2];
+            last.as_flattened_mut()
+                .get_mut(..tail.len())?
+                .copy_from_slice(tail);
+            let last_used = pad_into(&mut last, tail.len(), whole.len() as u64)?;
+            Some((hex_at, end, used, whole, last, last_used))
+        });
+        let Some((hex_at, end, used, whole, last, last_used)) = ready else {
+            block.zeroize();
             return None;
-        }
-        let used = pad_into(&mut text.blocks, end, 0)?;
-        let (whole, tail) = payload.as_chunks::<BLOCK_LEN>();
-        let mut last = [[0u8; BLOCK_LEN]; 2];
-        last.as_flattened_mut()
-            .get_mut(..tail.len())?
-            .copy_from_slice(tail);
-        let last_used = pad_into(&mut last, tail.len(), whole.len() as u64)?;
+        };
         let mut side = Side {
             state: IV,
             whole,
@@ -497,14 +558,12 @@ impl SigningKey {
             hex_at,
             step: 0,
         };
-        let mut block = [0u8; BLOCK_LEN];
         let mut step = || {
             side.step();
         };
         // The chain of `derive_words`, with `step` after each call of the block function.
-        let mut secret_date =
-            HmacKey::new_in_stepping(&mut block, b"TC3", secret.expose_secret(), &mut step)
-                .mac_words_stepping(&iso, &mut step);
+        let mut secret_date = first.mac_words_stepping(&iso, &mut step);
+        drop(first);
         let mut secret_service =
             HmacKey::from_words_in_stepping(&mut block, &secret_date, &mut step)
                 .mac_words_stepping(service.as_bytes(), &mut step);
