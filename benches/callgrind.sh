@@ -57,3 +57,11 @@ PY
 for mode in lean-cached lean-per-call lean-interleaved; do
   printf '%-16s %12s\n' "$mode" "${ir[$mode]}"
 done
+
+# Session 26: tc3::RequestTemplate (the canonical text prepared once), cached key and per call.
+for mode in template-cached template-per-call; do
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
+    --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
+    || { cat "$dir/$mode.log" >&2; exit 1; }
+  printf '%-16s %12s\n' "$mode" "$(sed -n 's/^summary: //p' "$dir/$mode.out")"
+done

@@ -586,6 +586,77 @@ fn main() -> Result {
         );
         let name = "TC3 cached, for_key";
         println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        // Session 26: the request's canonical text prepared once (`tc3::RequestTemplate`,
+        // validated when made), each call signing the payload at a timestamp: cached key
+        // (scope by `for_timestamp` per call, as the first row, and by `for_key`) and key
+        // derived per call.
+        let template = tc3::RequestTemplate::new(&req, &sh, &settings)?;
+        let body = cloudsig_canonical::Payload::Bytes(seed::BODY);
+        let template_cached = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+            let signed = black_box(&template).sign_with_key(black_box(body), ts, scope, &key)?;
+            Ok(*signed.signature())
+        };
+        let template_for_key = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_key(ts, &key)?;
+            let signed = black_box(&template).sign_with_key(black_box(body), ts, scope, &key)?;
+            Ok(*signed.signature())
+        };
+        let template_per_call = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+            let signed = black_box(&template).sign(black_box(body), ts, scope, &secret)?;
+            Ok(*signed.signature())
+        };
+        let template_scope_once = || -> Result<_> {
+            let signed = black_box(&template).sign_with_key(
+                black_box(body),
+                black_box(seed::TIMESTAMP),
+                black_box(scope_once),
+                &key,
+            )?;
+            Ok(*signed.signature())
+        };
+        let templated: [(&str, usize, Signer<'_>); 4] = [
+            (
+                "TC3 template, scope once",
+                counts.cached(),
+                Box::new(template_scope_once),
+            ),
+            (
+                "TC3 template, cached",
+                counts.cached(),
+                Box::new(template_cached),
+            ),
+            (
+                "TC3 template, for_key",
+                counts.cached(),
+                Box::new(template_for_key),
+            ),
+            (
+                "TC3 template, per call",
+                counts.per_call(),
+                Box::new(template_per_call),
+            ),
+        ];
+        for (name, blocks, sign) in templated {
+            if sign()?.as_str() != seed::SIGNATURE {
+                return Err(format!("{name}: wrong signature").into());
+            }
+            let floor = floor_of(blocks)?;
+            let (f, s) = fastest(
+                rounds,
+                &mut || {
+                    black_box(cloudsig_benches::floor(black_box(floor)));
+                },
+                &mut || {
+                    let _ = black_box(sign());
+                },
+            );
+            println!("{name:<28} {s:>11.1} {:>15.2}x", s / f);
+        }
         // The string to sign's stage alone, against cloudsig's `sign_hashed` above.
         let digest = [0xa7a7_a7a7u32; 8];
         let (f, s) = fastest(

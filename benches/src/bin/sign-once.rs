@@ -9,7 +9,8 @@
 //! (the benchmark-only prototype `cloudsig_benches::lean_tc3`, the limit of the call
 //! structure), `lean-interleaved` (its per-call signature with the request's chain
 //! interleaved into the derivation), `lean-acs3`, `lean-sdk-hmac` (session 24's benchmark-only prototypes of
-//! those two, `cloudsig_benches::lean`). The same work is done once first
+//! those two, `cloudsig_benches::lean`), `template-cached`, `template-per-call` (session
+//! 26: `tc3::RequestTemplate`, the canonical text prepared once). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
 
@@ -37,6 +38,32 @@ fn cached(req: &Request<'_>, sh: &SignedHeaders, key: &SigningKey) -> Result<Str
     let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
     let signed = tc3::sign_with_key(req, sh, &Settings::default(), ts, scope, key)?;
     Ok(signed.signature().to_string())
+}
+
+/// Session 26: the request's canonical text prepared once (`tc3::RequestTemplate`), the
+/// payload signed at the timestamp with a cached key or a key derived per call.
+fn template(
+    t: &tc3::RequestTemplate<'_>,
+    key: Option<&SigningKey>,
+    secret: &SecretKey,
+) -> Result<String> {
+    let ts = black_box(seed::TIMESTAMP);
+    let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+    let body = cloudsig_canonical::Payload::Bytes(seed::BODY);
+    let signed = match key {
+        Some(key) => t.sign_with_key(body, ts, scope, key)?,
+        None => t.sign(body, ts, scope, secret)?,
+    };
+    Ok(signed.signature().to_string())
+}
+
+#[inline(never)]
+fn measured_template(
+    t: &tc3::RequestTemplate<'_>,
+    key: Option<&SigningKey>,
+    secret: &SecretKey,
+) -> Result<String> {
+    template(t, key, secret)
 }
 
 fn acs3_sign(req: &Request<'_>, sh: &acs3::SignedHeaders, secret: &SecretKey) -> Result<String> {
@@ -225,14 +252,19 @@ fn main() -> Result<()> {
             ));
             measured_lean(black_box(&req), key, &shape, mode == "lean-interleaved")?
         }
+        "template-cached" | "template-per-call" => {
+            let t = tc3::RequestTemplate::new(&req, &sh, &Settings::default())?;
+            let key = (mode == "template-cached").then_some(&key);
+            black_box(template(&t, key, &secret)?);
+            measured_template(black_box(&t), key, black_box(&secret))?
+        }
         "v1-sha1" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha1).to_string(),
         "v1-sha256" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha256).to_string(),
         _ => return Err(format!("unknown mode `{mode}`; see the source for the modes").into()),
     };
     let expected = match mode.as_str() {
-        "per-call" | "cached" | "lean-cached" | "lean-per-call" | "lean-interleaved" => {
-            Some(seed::SIGNATURE)
-        }
+        "per-call" | "cached" | "lean-cached" | "lean-per-call" | "lean-interleaved"
+        | "template-cached" | "template-per-call" => Some(seed::SIGNATURE),
         "acs3" | "lean-acs3" => Some(acs3_seed::SIGNATURE),
         "sdk-hmac" | "lean-sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,

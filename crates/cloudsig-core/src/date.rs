@@ -381,6 +381,21 @@ impl UtcDate {
         Ok(Self { year, month, day })
     }
 
+    /// The date `year`-`month`-`day`, if it exists in the calendar and its year has
+    /// four digits (0 to 9999).
+    ///
+    /// ```
+    /// use cloudsig_core::UtcDate;
+    /// assert_eq!(UtcDate::from_ymd(2019, 2, 25), Some(UtcDate::from_unix(1551113065)?));
+    /// assert_eq!(UtcDate::from_ymd(2019, 2, 29), None);
+    /// assert_eq!(UtcDate::from_ymd(10_000, 1, 1), None);
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn from_ymd(year: u16, month: u8, day: u8) -> Option<Self> {
+        (year <= 9999 && (1..=12).contains(&month) && day != 0 && day <= days_in_month(year, month))
+            .then_some(Self { year, month, day })
+    }
+
     /// The date of four year, two month and two day ASCII digits, if it exists.
     fn from_digits(y: [u8; 4], m: [u8; 2], d: [u8; 2]) -> Option<Self> {
         let [y0, y1, y2, y3] = y;

@@ -241,9 +241,12 @@ impl<'a> CredentialScope<'a> {
     }
 
     /// The scope of a request made at `timestamp` to `service`.
+    ///
+    /// The date of the last day asked for is kept (one word, process-wide), so that the
+    /// requests of one day, which are nearly all of them, find their date with a load
+    /// and a compare instead of the civil-date arithmetic (issue 17 item 1, session 26).
     pub fn for_timestamp(timestamp: i64, service: &'a str) -> Result<Self, Error> {
-        let date =
-            UtcDate::from_unix(timestamp).map_err(|e| Error::core(Stage::StringToSign, e))?;
+        let date = date_of(timestamp).map_err(|e| Error::core(Stage::StringToSign, e))?;
         Self::new(date, service)
     }
 
@@ -286,6 +289,42 @@ impl<'a> CredentialScope<'a> {
     pub fn service(&self) -> &'a str {
         self.service
     }
+}
+
+/// The last date [`date_of`] computed: its day number plus 2^31 in the high 32 bits and
+/// `year << 16 | month << 8 | day` in the low ones; 0 for none (no valid day packs to
+/// 0). One word, so that a reader never sees half of another thread's store.
+#[cfg(target_has_atomic = "64")]
+static LAST_DATE: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
+
+/// The UTC date of `timestamp`, as [`UtcDate::from_unix`] gives it, through
+/// [`LAST_DATE`]. A timestamp on the cached day is in range: the range's ends are
+/// midnights, so a day is either wholly in it or wholly out.
+#[inline]
+fn date_of(timestamp: i64) -> Result<UtcDate, cloudsig_core::Error> {
+    #[cfg(target_has_atomic = "64")]
+    {
+        use core::sync::atomic::Ordering::Relaxed;
+        let day = timestamp.div_euclid(86_400);
+        let key = u64::try_from(day.saturating_add(1 << 31))
+            .ok()
+            .filter(|k| *k <= u64::from(u32::MAX));
+        let cached = LAST_DATE.load(Relaxed);
+        if let Some(key) = key {
+            if cached != 0 && cached >> 32 == key {
+                let [_, _, _, _, y1, y0, m, d] = cached.to_be_bytes();
+                if let Some(date) = UtcDate::from_ymd(u16::from_be_bytes([y1, y0]), m, d) {
+                    return Ok(date);
+                }
+            }
+            let date = UtcDate::from_unix(timestamp)?;
+            let [y1, y0] = date.year().to_be_bytes();
+            let low = u32::from_be_bytes([y1, y0, date.month(), date.day()]);
+            LAST_DATE.store(key << 32 | u64::from(low), Relaxed);
+            return Ok(date);
+        }
+    }
+    UtcDate::from_unix(timestamp)
 }
 
 impl fmt::Display for CredentialScope<'_> {
@@ -415,19 +454,25 @@ fn sign_one_pass_per_call<'a>(
         Payload::Sha256Hex(_) => return None,
     };
     let mut text = CanonicalBlocks::new();
-    let values = write_one_pass(req, signed_headers, settings, &mut text)?;
-    let hashes = SigningKey::derive_and_sign_blocks(
+    // The text written once the derivation's first calls are issued, so that its work
+    // overlaps theirs (issue 17 item 1, session 26).
+    let mut values = None;
+    let hashes = SigningKey::derive_and_sign_writing(
         secret,
         &scope.date,
         scope.service,
         timestamp,
         &mut text,
+        |text| {
+            values = Some(write_one_pass(req, signed_headers, settings, text)?);
+            Some(())
+        },
         payload,
     )?;
     Some(one_pass_signed(
         req,
         signed_headers,
-        values,
+        values?,
         timestamp,
         scope,
         hashes,
@@ -546,7 +591,7 @@ fn write_one_pass<'a>(
     for name in signed_headers.names() {
         let mut found = None;
         for (n, v) in headers {
-            if n.len() == name.len() && n.eq_ignore_ascii_case(name) {
+            if crate::scan::eq_lower(n, name) {
                 if found.is_some() {
                     return None;
                 }
@@ -554,16 +599,16 @@ fn write_one_pass<'a>(
             }
         }
         // Trimming first is sound: a CR, LF or NUL is not a blank, so it stays in the
-        // trimmed value, where the one pass sees it.
+        // trimmed value, where the check sees it.
         let value = crate::request::trim_blanks(found?);
-        text.put(name.as_bytes())?;
-        text.put_byte(b':')?;
-        let seen = text.put_classified(value.as_bytes(), &VALUE_CLASSES)?;
-        if seen & LINE_BREAK_OR_NUL != 0
-            || (seen & UPPER != 0 && settings.header_value_case == HeaderValueCase::Lowercase)
+        let (line_break_or_nul, upper) = classify_value(value.as_bytes());
+        if line_break_or_nul || (upper && settings.header_value_case == HeaderValueCase::Lowercase)
         {
             return None;
         }
+        text.put(name.as_bytes())?;
+        text.put_byte(b':')?;
+        text.put(value.as_bytes())?;
         text.put_byte(b'\n')?;
         values.push(Cow::Borrowed(value));
     }
@@ -573,26 +618,236 @@ fn write_one_pass<'a>(
     Some(values)
 }
 
-/// A header value byte that would forge a line (CR, LF, NUL), in [`VALUE_CLASSES`].
-const LINE_BREAK_OR_NUL: u8 = 1;
-/// An upper-case ASCII letter, in [`VALUE_CLASSES`].
-const UPPER: u8 = 2;
-
-/// The class of each byte of a header value for the one-pass path (evaluated at compile
-/// time: an index out of bounds could only fail the build).
-#[allow(clippy::indexing_slicing)]
-static VALUE_CLASSES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[0] = LINE_BREAK_OR_NUL;
-    t[b'\r' as usize] = LINE_BREAK_OR_NUL;
-    t[b'\n' as usize] = LINE_BREAK_OR_NUL;
-    let mut b = b'A';
-    while b <= b'Z' {
-        t[b as usize] = UPPER;
-        b += 1;
+/// Whether a header value holds a byte that would forge a line (CR, LF, NUL), and
+/// whether it holds an upper-case ASCII letter: both tests eight bytes a step
+/// (`crate::scan`'s word formulas), in one pass, instead of a table look-up per byte
+/// (issue 17 item 1, session 26). A value shorter than eight bytes is padded with `a`,
+/// which is in neither class; a longer one ends with its last eight bytes as one more,
+/// overlapping, word.
+#[inline]
+fn classify_value(v: &[u8]) -> (bool, bool) {
+    use crate::scan::{between, eq};
+    let (words, tail) = v.as_chunks::<8>();
+    let (mut bad, mut upper) = (0, 0);
+    let mut test = |x: u64| {
+        bad |= eq(x, b'\r') | eq(x, b'\n') | eq(x, 0);
+        upper |= between(x, b'A' - 1, b'Z' + 1);
+    };
+    for w in words {
+        test(u64::from_le_bytes(*w));
     }
-    t
-};
+    if !tail.is_empty() {
+        test(match v.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last),
+            None => tail
+                .iter()
+                .rev()
+                .fold(u64::from_le_bytes([b'a'; 8]), |w, b| {
+                    (w << 8) | u64::from(*b)
+                }),
+        });
+    }
+    (bad != 0, upper != 0)
+}
+
+/// The canonical request of one request shape (method, path, query, the signed
+/// headers and their values), validated and written once, for signing many requests
+/// that differ only in their payload and time: a service that sends the same kind of
+/// request again and again (the same `Content-Type` and `Host`, say) builds it once
+/// and signs each request with [`RequestTemplate::sign_with_key`] or
+/// [`RequestTemplate::sign`], which then copy the prepared text instead of finding,
+/// checking and writing it again (issue 17 item 1, session 26).
+///
+/// Every check of [`CanonicalRequest::new`] is made, once, by [`RequestTemplate::new`];
+/// each signature is the one [`sign_with_key`] or [`sign`] gives for the template's
+/// request with the payload given, with every stage in its [`Signed`] (the test
+/// `one_pass_signs_what_the_staged_path_signs` holds them equal).
+///
+/// ```
+/// use cloudsig_canonical::{Payload, Request, tc3};
+/// use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
+///
+/// let req = Request::new("POST", "/")
+///     .header("Content-Type", "application/json; charset=utf-8")
+///     .header("Host", "cvm.tencentcloudapi.com");
+/// let signed_headers = tc3::SignedHeaders::default();
+/// let template = tc3::RequestTemplate::new(&req, &signed_headers, &Default::default())?;
+/// let secret = SecretKey::new(b"********************************")?;
+/// let key = SigningKey::derive(&secret, &UtcDate::from_unix(1551113065)?, "cvm")?;
+/// let body = br#"{"Limit": 1, "Filters": [{"Values": ["unnamed"], "Name": "instance-name"}]}"#;
+/// let scope = tc3::CredentialScope::for_key(1551113065, &key)?;
+/// let signed = template.sign_with_key(Payload::Bytes(body), 1551113065, scope, &key)?;
+/// assert_eq!(signed.signature().as_str(),
+///            "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2");
+/// assert_eq!(
+///     signed,
+///     tc3::sign_with_key(&req.clone().body(body), &signed_headers, &Default::default(),
+///                        1551113065, scope, &key)?,
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequestTemplate<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    signed_headers: &'a SignedHeaders,
+    values: Values<'a, INLINE_VALUES>,
+    /// The canonical text up to its payload hash, when the hash fits after it in a
+    /// [`CanonicalBlocks`] (the hot path); `None` for a longer one, which is streamed.
+    text: Option<CanonicalBlocks>,
+}
+
+impl<'a> RequestTemplate<'a> {
+    /// The template of `req`'s method, path, query and signed headers (its payload is
+    /// not used): fails where [`CanonicalRequest::new`] fails, naming what is wrong.
+    pub fn new(
+        req: &Request<'a>,
+        signed_headers: &'a SignedHeaders,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        let req = req.clone().with_payload(Payload::Unsigned);
+        let CanonicalRequest {
+            method,
+            path,
+            query,
+            values,
+            ..
+        } = CanonicalRequest::new(&req, signed_headers, settings)?;
+        let mut text = CanonicalBlocks::new();
+        let written = (|| {
+            for part in [method, path, query] {
+                text.put(part.as_bytes())?;
+                text.put_byte(b'\n')?;
+            }
+            for (name, value) in signed_headers.names().zip(values.iter()) {
+                text.put(name.as_bytes())?;
+                text.put_byte(b':')?;
+                text.put(value.as_bytes())?;
+                text.put_byte(b'\n')?;
+            }
+            text.put_byte(b'\n')?;
+            text.put(signed_headers.joined().as_bytes())?;
+            text.put_byte(b'\n')?;
+            // Room for the payload's hash.
+            (text.as_bytes().len() + 64 <= cloudsig_core::tc3::CANONICAL_BLOCKS_MAX).then_some(())
+        })();
+        Ok(Self {
+            method,
+            path,
+            query,
+            signed_headers,
+            values,
+            text: written.map(|()| text),
+        })
+    }
+
+    /// The canonical request of the template with `payload`.
+    pub fn canonical_request(&self, payload: Payload<'_>) -> Result<CanonicalRequest<'a>, Error> {
+        Ok(self.canonical_request_hashed(hash_payload(payload)?))
+    }
+
+    #[inline]
+    fn canonical_request_hashed(&self, hashed_payload: HexDigest) -> CanonicalRequest<'a> {
+        CanonicalRequest {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            signed_headers: self.signed_headers,
+            values: self.values.clone(),
+            hashed_payload,
+        }
+    }
+
+    /// The [`Signed`] of the template with the three hashes: (payload, canonical
+    /// request, signature).
+    #[inline]
+    fn signed(
+        &self,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        (hashed_payload, hashed_canonical_request, signature): (HexDigest, HexDigest, HexDigest),
+    ) -> Signed<'a> {
+        Signed {
+            canonical_request: self.canonical_request_hashed(hashed_payload),
+            hashed_canonical_request,
+            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+            signature,
+        }
+    }
+
+    /// Signs the template's request with `payload` and a cached signing key, which must
+    /// have been derived for the scope's date and service: what [`sign_with_key`] gives
+    /// for the same request.
+    pub fn sign_with_key(
+        &self,
+        payload: Payload<'_>,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        key: &SigningKey,
+    ) -> Result<Signed<'a>, Error> {
+        if let Some(text) = &self.text {
+            let mut text = text.clone();
+            let hashed_payload = match payload {
+                Payload::Bytes(b) => text.put_sha256_hex(b),
+                Payload::Unsigned => text.put_sha256_hex(UNSIGNED_PAYLOAD.as_bytes()),
+                Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex)
+                    .and_then(|parsed| text.put(parsed.as_bytes()).map(|()| parsed)),
+            };
+            if let Some(hashed_payload) = hashed_payload {
+                let (hashed, signature) =
+                    key.sign_blocks(timestamp, &scope.date, scope.service, &mut text);
+                return Ok(self.signed(timestamp, scope, (hashed_payload, hashed, signature)));
+            }
+        }
+        let canonical_request = self.canonical_request(payload)?;
+        let hashed_canonical_request = canonical_request.hashed();
+        let signature = key.sign_hashed(
+            timestamp,
+            &scope.date,
+            scope.service,
+            &hashed_canonical_request,
+        );
+        Ok(Signed {
+            canonical_request,
+            hashed_canonical_request,
+            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+            signature,
+        })
+    }
+
+    /// Signs the template's request with `payload` and a key derived from `secret` for
+    /// the scope's date and service: what [`sign`] gives for the same request.
+    pub fn sign(
+        &self,
+        payload: Payload<'_>,
+        timestamp: i64,
+        scope: CredentialScope<'a>,
+        secret: &SecretKey,
+    ) -> Result<Signed<'a>, Error> {
+        let body = match payload {
+            Payload::Bytes(b) => Some(b),
+            Payload::Unsigned => Some(UNSIGNED_PAYLOAD.as_bytes()),
+            Payload::Sha256Hex(_) => None,
+        };
+        if let (Some(text), Some(body)) = (&self.text, body) {
+            let mut text = text.clone();
+            if let Some(hashes) = SigningKey::derive_and_sign_blocks(
+                secret,
+                &scope.date,
+                scope.service,
+                timestamp,
+                &mut text,
+                body,
+            ) {
+                return Ok(self.signed(timestamp, scope, hashes));
+            }
+        }
+        let key = SigningKey::derive(secret, &scope.date, scope.service)
+            .map_err(|e| Error::core(Stage::Signature, e))?;
+        self.sign_with_key(payload, timestamp, scope, &key)
+    }
+}
 
 /// [`sign_with_key`] through the stages: the canonical request built, then hashed,
 /// then signed.
@@ -715,6 +970,20 @@ mod tests {
             let secret = SecretKey::new(b"********************************").unwrap();
             let per_call = sign_one_pass_per_call(&req, &sh, &settings, ts, scope, &secret);
             prop_assert_eq!(&per_call, &fast);
+            // The request's template signs what the staged path signs, cached key and
+            // key per call, and is refused where the staged path refuses.
+            match (RequestTemplate::new(&req, &sh, &settings), &staged) {
+                (Ok(t), Ok(s)) => {
+                    prop_assert_eq!(&t.sign_with_key(payload, ts, scope, &key).unwrap(), s);
+                    prop_assert_eq!(&t.sign(payload, ts, scope, &secret).unwrap(), s);
+                    prop_assert_eq!(
+                        &t.canonical_request(payload).unwrap(),
+                        s.canonical_request()
+                    );
+                }
+                (Err(_), Err(_)) => {}
+                (t, s) => prop_assert!(false, "template {t:?}, staged {s:?}"),
+            }
             match (&fast, &staged) {
                 (Some(f), Ok(s)) => {
                     prop_assert_eq!(f, s);
@@ -826,11 +1095,67 @@ mod tests {
                 signed.signature().as_str(),
                 "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2"
             );
+            // The template: the same, and a payload given as its hash (parsed, or
+            // refused as the staged path refuses it) signs as the request would.
+            let t = RequestTemplate::new(&req, &sh, &Settings::default()).unwrap();
+            let ts = 1_551_113_065;
+            assert_eq!(
+                t.sign_with_key(Payload::Bytes(body), ts, scope, &key())
+                    .unwrap(),
+                signed
+            );
+            assert_eq!(
+                t.sign(Payload::Bytes(body), ts, scope, &secret).unwrap(),
+                signed
+            );
+            let hex = signed.canonical_request().hashed_payload().as_str();
+            let by_hash = Payload::Sha256Hex(hex);
+            assert_eq!(t.sign_with_key(by_hash, ts, scope, &key()).unwrap(), signed);
+            assert_eq!(t.sign(by_hash, ts, scope, &secret).unwrap(), signed);
+            let upper = hex.to_uppercase();
+            let bad = Payload::Sha256Hex(&upper);
+            let staged = sign_staged(
+                &req.clone().with_payload(bad),
+                &sh,
+                &Settings::default(),
+                ts,
+                scope,
+                &key(),
+            );
+            assert_eq!(
+                t.sign_with_key(bad, ts, scope, &key())
+                    .unwrap_err()
+                    .to_string(),
+                staged.unwrap_err().to_string()
+            );
+            assert!(t.sign(bad, ts, scope, &secret).is_err());
             assert_eq!(
                 signed.hashed_canonical_request().as_str(),
                 "2815843035062fffda5fd6f2a44ea8a34818b0dc46f024b8b3786976a3adda7a"
             );
         }
+    }
+
+    /// The word-at-a-time classification of the one-pass paths answers what the byte
+    /// definitions answer, for every byte value at every position of values of 1 to 17
+    /// bytes (the whole words, the overlapping last word, the padded short tail).
+    #[test]
+    fn classify_value_is_the_bytewise_definition() {
+        for b in 0..=255u8 {
+            for len in 1..=17 {
+                for at in 0..len {
+                    let mut v = [b'x'; 17];
+                    v[at] = b;
+                    let v = &v[..len];
+                    let want = (
+                        v.iter().any(|c| matches!(c, b'\r' | b'\n' | 0)),
+                        v.iter().any(u8::is_ascii_uppercase),
+                    );
+                    assert_eq!(classify_value(v), want, "{b} at {at} of {len}");
+                }
+            }
+        }
+        assert_eq!(classify_value(b""), (false, false));
     }
 
     #[test]
@@ -1027,6 +1352,46 @@ mod tests {
         );
         assert!(hash_payload(Payload::Sha256Hex(&empty.to_uppercase())).is_err());
         assert!(hash_payload(Payload::Sha256Hex("abc")).is_err());
+    }
+
+    /// `for_timestamp`'s cached day gives the date `UtcDate::from_unix` gives, for
+    /// every second of a day and the seconds around it, hit or missed, before and after
+    /// 1970 (where the day number is negative), at the ends of the range, and for
+    /// timestamps out of it.
+    #[test]
+    fn for_timestamp_through_the_cached_day_is_from_unix() {
+        use cloudsig_core::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+        let mut stamps = alloc::vec![];
+        for midnight in [
+            0,
+            1_551_052_800,
+            -86_400,
+            MIN_TIMESTAMP,
+            MAX_TIMESTAMP + 1 - 86_400,
+        ] {
+            for ts in [
+                midnight,
+                midnight + 1,
+                midnight + 86_399,
+                midnight - 1,
+                midnight + 86_400,
+            ] {
+                // Each twice: a miss, then a hit; then the day before (a miss).
+                stamps.extend([ts, ts, ts - 86_400, ts]);
+            }
+        }
+        stamps.extend([MIN_TIMESTAMP - 1, MAX_TIMESTAMP + 1, i64::MIN, i64::MAX, 0]);
+        for ts in stamps {
+            let want = UtcDate::from_unix(ts);
+            for _ in 0..2 {
+                let got = CredentialScope::for_timestamp(ts, "cvm");
+                match (&got, &want) {
+                    (Ok(scope), Ok(date)) => assert_eq!(scope.date(), *date, "{ts}"),
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{ts}: {got:?} against {want:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -91,11 +91,7 @@ const TEMPLATE_BLOCKS: usize = 3;
 /// block). Signing fills in 74 bytes and compresses the blocks in one call.
 #[derive(Clone)]
 struct Template {
-    blocks: [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
-    /// Blocks the padded string to sign fills.
-    used: usize,
-    /// Where the 64 hex characters of the hashed canonical request go.
-    hash_at: usize,
+    sts: Sts,
     date: UtcDate,
     /// The date as days since 1970-01-01, for [`SigningKey::scope_at`].
     day: i64,
@@ -104,15 +100,26 @@ struct Template {
     service_len: usize,
 }
 
-impl Template {
-    /// The template for `date` and `service`, which `validate_service` accepted.
-    fn new(date: &UtcDate, service: &str) -> Option<Self> {
+/// The string to sign of one date and service, padded, with room for the timestamp's
+/// ten digits and the hashed canonical request: what [`Template`] keeps, and what the
+/// per-call path ([`SigningKey::derive_and_sign_blocks`]) writes once on the stack,
+/// digits included, without the rest of a `Template`.
+#[derive(Clone)]
+struct Sts {
+    blocks: [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
+    /// Blocks the padded string to sign fills.
+    used: usize,
+    /// Where the 64 hex characters of the hashed canonical request go.
+    hash_at: usize,
+}
+
+impl Sts {
+    /// The string to sign of the date `iso` (`YYYY-MM-DD`) and `service` (which
+    /// `validate_service` accepted), with the digits zero.
+    #[inline]
+    fn new(iso: &[u8; 10], service: &str) -> Option<Self> {
         let mut blocks = [[0u8; BLOCK_LEN]; TEMPLATE_BLOCKS];
-        let mut names = [0u8; MAX_SERVICE_LEN];
-        names
-            .get_mut(..service.len())?
-            .copy_from_slice(service.as_bytes());
-        let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = date.to_iso();
+        let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = *iso;
         let flat = blocks.as_flattened_mut();
         let mut at = 0;
         for piece in [
@@ -133,6 +140,51 @@ impl Template {
             blocks,
             used,
             hash_at,
+        })
+    }
+
+    /// Writes the digits of `timestamp`, if it has ten.
+    #[inline]
+    fn put_digits(&mut self, timestamp: i64) -> Option<()> {
+        let n = u64::try_from(timestamp).ok()?;
+        if !(1_000_000_000..10_000_000_000).contains(&n) {
+            return None;
+        }
+        let flat = self.blocks.as_flattened_mut();
+        let digits = flat.get_mut(DIGITS_AT..DIGITS_AT + TEMPLATE_DIGITS)?;
+        let (high, low) = digits.split_at_mut(TEMPLATE_DIGITS / 2);
+        // Two independent chains of five divisions instead of one of ten: half the
+        // latency.
+        let (mut h, mut l) = (n / 100_000, n % 100_000);
+        for (dh, dl) in high.iter_mut().rev().zip(low.iter_mut().rev()) {
+            // Both remainders are below 10, so the casts cannot truncate.
+            *dh = b'0' + (h % 10) as u8;
+            *dl = b'0' + (l % 10) as u8;
+            h /= 10;
+            l /= 10;
+        }
+        Some(())
+    }
+
+    /// The hash's 64 characters.
+    #[inline]
+    fn hash_slot(&mut self) -> Option<&mut [u8; 64]> {
+        self.blocks
+            .as_flattened_mut()
+            .get_mut(self.hash_at..)?
+            .first_chunk_mut::<64>()
+    }
+}
+
+impl Template {
+    /// The template for `date` and `service`, which `validate_service` accepted.
+    fn new(date: &UtcDate, service: &str) -> Option<Self> {
+        let mut names = [0u8; MAX_SERVICE_LEN];
+        names
+            .get_mut(..service.len())?
+            .copy_from_slice(service.as_bytes());
+        Some(Self {
+            sts: Sts::new(&date.to_iso(), service)?,
             date: *date,
             day: date.days(),
             service: names,
@@ -149,50 +201,19 @@ impl Template {
     /// The padded string to sign of `timestamp` and `hashed`, if the timestamp has ten
     /// digits and the hash 64 characters.
     #[inline]
-    fn fill(&self, timestamp: i64, hashed: &[u8]) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
+    fn fill(&self, timestamp: i64, hashed: &[u8]) -> Option<Sts> {
         let hashed: &[u8; 64] = hashed.try_into().ok()?;
-        let mut blocks = self.start(timestamp)?;
-        *blocks
-            .as_flattened_mut()
-            .get_mut(self.hash_at..)?
-            .first_chunk_mut::<64>()? = *hashed;
-        Some(blocks)
-    }
-
-    /// The hash's 64 characters in `blocks` (a copy of the template).
-    #[inline]
-    fn hash_slot<'b>(
-        &self,
-        blocks: &'b mut [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
-    ) -> Option<&'b mut [u8; 64]> {
-        blocks
-            .as_flattened_mut()
-            .get_mut(self.hash_at..)?
-            .first_chunk_mut::<64>()
+        let mut sts = self.start(timestamp)?;
+        *sts.hash_slot()? = *hashed;
+        Some(sts)
     }
 
     /// A copy of the template with the digits of `timestamp` written in, if it has ten.
     #[inline]
-    fn start(&self, timestamp: i64) -> Option<[[u8; BLOCK_LEN]; TEMPLATE_BLOCKS]> {
-        let n = u64::try_from(timestamp).ok()?;
-        if !(1_000_000_000..10_000_000_000).contains(&n) {
-            return None;
-        }
-        let mut blocks = self.blocks;
-        let flat = blocks.as_flattened_mut();
-        let digits = flat.get_mut(DIGITS_AT..DIGITS_AT + TEMPLATE_DIGITS)?;
-        let (high, low) = digits.split_at_mut(TEMPLATE_DIGITS / 2);
-        // Two independent chains of five divisions instead of one of ten: half the
-        // latency.
-        let (mut h, mut l) = (n / 100_000, n % 100_000);
-        for (dh, dl) in high.iter_mut().rev().zip(low.iter_mut().rev()) {
-            // Both remainders are below 10, so the casts cannot truncate.
-            *dh = b'0' + (h % 10) as u8;
-            *dl = b'0' + (l % 10) as u8;
-            h /= 10;
-            l /= 10;
-        }
-        Some(blocks)
+    fn start(&self, timestamp: i64) -> Option<Sts> {
+        let mut sts = self.sts.clone();
+        sts.put_digits(timestamp)?;
+        Some(sts)
     }
 }
 
@@ -376,14 +397,14 @@ impl SigningKey {
         service: &str,
         text: &mut CanonicalBlocks,
     ) -> (HexDigest, HexDigest) {
-        if let Some((t, sts)) = self
+        if let Some(sts) = self
             .template
             .as_ref()
             .filter(|t| t.serves(date, service))
-            .and_then(|t| Some((t, t.start(timestamp)?)))
+            .and_then(|t| t.start(timestamp))
         {
             let digest = text.sha256();
-            if let Some(signed) = self.sign_template(t, sts, &digest) {
+            if let Some(signed) = self.sign_template(sts, &digest) {
                 return signed;
             }
         }
@@ -393,18 +414,13 @@ impl SigningKey {
     }
 
     /// The hashed canonical request and signature of `digest` (the canonical request's
-    /// SHA-256) through the template `t`, filled in as `sts` but for the hash.
+    /// SHA-256) through the string to sign `sts`, filled in but for the hash.
     #[inline]
-    fn sign_template(
-        &self,
-        t: &Template,
-        mut sts: [[u8; BLOCK_LEN]; TEMPLATE_BLOCKS],
-        digest: &[u8; 32],
-    ) -> Option<(HexDigest, HexDigest)> {
-        let slot = t.hash_slot(&mut sts)?;
+    fn sign_template(&self, mut sts: Sts, digest: &[u8; 32]) -> Option<(HexDigest, HexDigest)> {
+        let slot = sts.hash_slot()?;
         write_hex(slot, digest);
         let hashed = HexDigest::from_hex_unchecked(slot);
-        let mac = self.key.mac_padded(sts.get(..t.used)?);
+        let mac = self.key.mac_padded(sts.blocks.get(..sts.used)?);
         let mut hex = [0u8; 64];
         write_hex(&mut hex, &mac);
         Some((hashed, HexDigest::from_hex_unchecked(&hex)))
@@ -449,24 +465,89 @@ impl SigningKey {
         text: &mut CanonicalBlocks,
         payload: &[u8],
     ) -> Option<(HexDigest, HexDigest, HexDigest)> {
+        Self::derive_and_sign_writing(
+            secret,
+            date,
+            service,
+            timestamp,
+            text,
+            |_| Some(()),
+            payload,
+        )
+    }
+
+    /// [`SigningKey::derive_and_sign_blocks`] with the canonical request written by
+    /// `write` (into `text`, up to its payload hash) once the derivation's first two
+    /// calls of the block function are issued: the text work, which needs no key, runs
+    /// while those calls are in flight instead of before them (issue 17 item 1, session
+    /// 26). `None` where `write` answers `None` (then `text` holds what it wrote) and
+    /// wherever [`SigningKey::derive_and_sign_blocks`] answers `None`.
+    ///
+    /// ```
+    /// use cloudsig_core::{SecretKey, UtcDate, tc3::{CanonicalBlocks, SigningKey}};
+    /// let secret = SecretKey::new(b"k")?;
+    /// let date = UtcDate::from_unix(1551113065)?;
+    /// let mut written = CanonicalBlocks::new();
+    /// let signed = SigningKey::derive_and_sign_writing(
+    ///     &secret, &date, "cvm", 1551113065, &mut written, |t| t.put(b"POST\n"), b"{}",
+    /// );
+    /// // What the key derived alone signs for the same text and payload.
+    /// let key = SigningKey::derive(&secret, &date, "cvm")?;
+    /// let mut text = CanonicalBlocks::new();
+    /// text.put(b"POST\n").unwrap();
+    /// let payload = text.put_sha256_hex(b"{}").unwrap();
+    /// let (hashed, signature) = key.sign_blocks(1551113065, &date, "cvm", &mut text);
+    /// assert_eq!(signed, Some((payload, hashed, signature)));
+    /// assert_eq!(written.as_bytes(), text.as_bytes());
+    /// let refused = SigningKey::derive_and_sign_writing(
+    ///     &secret, &date, "cvm", 1551113065, &mut CanonicalBlocks::new(), |_| None, b"{}",
+    /// );
+    /// assert_eq!(refused, None);
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn derive_and_sign_writing<W: FnOnce(&mut CanonicalBlocks) -> Option<()>>(
+        secret: &SecretKey,
+        date: &UtcDate,
+        service: &str,
+        timestamp: i64,
+        text: &mut CanonicalBlocks,
+        write: W,
+        payload: &[u8],
+    ) -> Option<(HexDigest, HexDigest, HexDigest)> {
         validate_service(service).ok()?;
         if timestamp.div_euclid(SECONDS_PER_DAY) != date.days() {
             return None;
         }
-        let template = Template::new(date, service)?;
-        let sts = template.start(timestamp)?;
-        let hex_at = text.len;
-        let end = hex_at.checked_add(64)?;
-        if end > CANONICAL_BLOCKS_MAX {
+        // The string to sign, digits written, once on the stack: not a whole
+        // `Template` (the key is not kept) and not a copy of one (issue 17 item 1,
+        // session 26); the date's text once for it and the derivation.
+        let iso = date.to_iso();
+        let mut sts = Sts::new(&iso, service)?;
+        sts.put_digits(timestamp)?;
+        let mut block = [0u8; BLOCK_LEN];
+        // The first key's two states (ipad, opad: independent calls), then the text
+        // while they are computed.
+        let first =
+            HmacKey::new_in_stepping(&mut block, b"TC3", secret.expose_secret(), &mut || {});
+        let ready = write(text).and_then(|()| {
+            let hex_at = text.len;
+            let end = hex_at.checked_add(64)?;
+            if end > CANONICAL_BLOCKS_MAX {
+                return None;
+            }
+            let used = pad_into(&mut text.blocks, end, 0)?;
+            let (whole, tail) = payload.as_chunks::<BLOCK_LEN>();
+            let mut last = [[0u8; BLOCK_LEN]; 2];
+            last.as_flattened_mut()
+                .get_mut(..tail.len())?
+                .copy_from_slice(tail);
+            let last_used = pad_into(&mut last, tail.len(), whole.len() as u64)?;
+            Some((hex_at, end, used, whole, last, last_used))
+        });
+        let Some((hex_at, end, used, whole, last, last_used)) = ready else {
+            block.zeroize();
             return None;
-        }
-        let used = pad_into(&mut text.blocks, end, 0)?;
-        let (whole, tail) = payload.as_chunks::<BLOCK_LEN>();
-        let mut last = [[0u8; BLOCK_LEN]; 2];
-        last.as_flattened_mut()
-            .get_mut(..tail.len())?
-            .copy_from_slice(tail);
-        let last_used = pad_into(&mut last, tail.len(), whole.len() as u64)?;
+        };
         let mut side = Side {
             state: IV,
             whole,
@@ -477,14 +558,12 @@ impl SigningKey {
             hex_at,
             step: 0,
         };
-        let mut block = [0u8; BLOCK_LEN];
         let mut step = || {
             side.step();
         };
         // The chain of `derive_words`, with `step` after each call of the block function.
-        let mut secret_date =
-            HmacKey::new_in_stepping(&mut block, b"TC3", secret.expose_secret(), &mut step)
-                .mac_words_stepping(&date.to_iso(), &mut step);
+        let mut secret_date = first.mac_words_stepping(&iso, &mut step);
+        drop(first);
         let mut secret_service =
             HmacKey::from_words_in_stepping(&mut block, &secret_date, &mut step)
                 .mac_words_stepping(service.as_bytes(), &mut step);
@@ -508,7 +587,7 @@ impl SigningKey {
                 .get(hex_at..)?
                 .first_chunk::<64>()?,
         );
-        let (hashed, signature) = key.sign_template(&template, sts, &digest)?;
+        let (hashed, signature) = key.sign_template(sts, &digest)?;
         Some((payload_hex, hashed, signature))
     }
 
@@ -526,8 +605,8 @@ impl SigningKey {
             .template
             .as_ref()
             .filter(|t| t.serves(date, service))
-            .and_then(|t| Some((t.fill(timestamp, hashed_canonical_request)?, t.used)))
-            .and_then(|(blocks, used)| Some(self.key.mac_padded(blocks.get(..used)?)))
+            .and_then(|t| t.fill(timestamp, hashed_canonical_request))
+            .and_then(|sts| Some(self.key.mac_padded(sts.blocks.get(..sts.used)?)))
         {
             return HexDigest::from_bytes(&blocks);
         }
@@ -955,7 +1034,7 @@ mod tests {
         let key = SigningKey::derive(&secret, &date, "cvm").unwrap();
         let t = key.template.as_ref().unwrap();
         assert!(t.serves(&date, "cvm") && !t.serves(&date, "cv") && !t.serves(&date, "cvmx"));
-        assert_eq!((t.used, t.hash_at), (2, 54));
+        assert_eq!((t.sts.used, t.sts.hash_at), (2, 54));
         assert!(t.fill(1_551_113_065, hashed.as_bytes()).is_some());
         assert!(t.fill(999_999_999, hashed.as_bytes()).is_none());
         assert!(t.fill(1_551_113_065, b"ab").is_none());
