@@ -403,7 +403,8 @@ fn v1_request(nonce: u64, ts: i64) -> Captured {
     Captured {
         location: Location::default(),
         method: signed.method().into(),
-        target: signed.path().into(),
+        // the parameters are in the query
+        target: signed.url(),
         headers: signed.headers().to_vec(),
         body: signed.body().to_vec(),
     }
