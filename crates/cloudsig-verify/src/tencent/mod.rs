@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod codes;
 mod diagnose;
+pub(crate) mod fast;
 pub(crate) mod rules;
 
 use cloudsig_canonical::Stage;

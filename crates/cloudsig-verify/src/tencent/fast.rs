@@ -1,0 +1,245 @@
+//! The report-free path for the common TC3 request (issue 17 item 2): `true` only for a
+//! request the full verifier ([`crate::Verifier::check_view`]) would call valid, answered
+//! without building a [`crate::Report`] (no findings, notes, SecretId string or
+//! diagnosis). Anything it does not recognise as plainly valid is `false`, and the caller
+//! runs the full verifier, which gives the verdict and explains it; so a `false` here says
+//! nothing about the request.
+//!
+//! What the full verifier does with a TC3 request, and how this path answers each step
+//! (a step it does not apply itself is one whose rule cannot fire on the requests it
+//! accepts, or it answers `false`):
+//!
+//! - the wings: the Authorization value must start with `TC3-HMAC-SHA256` exactly (no
+//!   leading blank), so neither the Alibaba nor the Huawei wing claims it, nor is it `SKIP`;
+//! - duplicate headers (`duplicates::TENCENT`): any watched name sent twice, same value or
+//!   not, is `false` (the full path notes or refuses it); without duplicates the first
+//!   header of each name, which every rule reads, is the only one;
+//! - `X-TC-Content-SHA256` present at all: `false` (unsigned payloads and the header's
+//!   own checks are the full path's);
+//! - the method must be `POST` (the method rule, the GET rules: body, size, form content
+//!   type), the body at most 10 MB (the size rule), the Content-Type's media type
+//!   `application/json` as the content-type pairing rule's own fast test reads it;
+//! - the missing common parameters, the timestamp's form and window, the credential
+//!   scope's terminator, date, service and its agreement with the timestamp's UTC date and
+//!   the host's first label (when the options ask for it), `SignedHeaders` parsed with
+//!   `content-type` and `host`, the key known, the token rule, then the signature through
+//!   the same [`tc3::sign_with_key`] and the same key cache: each with the full path's own
+//!   functions, any failure `false`;
+//! - the API check, when the verifier has a catalog: the body is JSON (POST, JSON content
+//!   type), so [`cloudsig_api::tencent::json_certainly_valid`] answers; when it says no,
+//!   the request is still certainly valid at the API level only if no Tencent definition
+//!   names the service at all (the API verdict is then "not checked", with no finding:
+//!   `cloudsig_api::tencent::check_json`), else `false`;
+//! - notes (the Authorization's form, an unsorted `SignedHeaders`, obs-text, an
+//!   unchecked token, a host that does not name the service when the options allow it)
+//!   never change a verdict, and no report is made to hold them;
+//! - replay: a TC3 report carries no nonce, so the replay store never sees a valid one
+//!   that is not kept (`pipeline::verify_jsonl_where`); nothing is skipped here.
+//!
+//! The test `tests/fast_path.rs` holds this path to the full verifier's verdicts on
+//! generated requests and single mutations of them.
+
+use cloudsig_canonical::tc3::{self, CredentialScope};
+use cloudsig_core::{UtcDate, constant_time_eq};
+
+use super::auth;
+use super::rules::MAX_TC3_POST;
+use crate::cache::KeyCache;
+use crate::capture::RequestView;
+use crate::conformance::{self, TokenCheck};
+use crate::names::{HeaderName, NameWords};
+use crate::options::Ctx;
+use crate::wing::request_of;
+
+/// The headers the fast path reads or must see at most once: `duplicates::TENCENT`'s
+/// list (test `the_fast_list_is_the_duplicate_rules_list`), in this order.
+const NAMES: [HeaderName; 10] = [
+    HeaderName::new("Authorization"),
+    HeaderName::new("Host"),
+    HeaderName::new("Content-Type"),
+    HeaderName::new("X-TC-Action"),
+    HeaderName::new("X-TC-Timestamp"),
+    HeaderName::new("X-TC-Version"),
+    HeaderName::new("X-TC-Region"),
+    HeaderName::new("X-TC-Language"),
+    HeaderName::new("X-TC-Content-SHA256"),
+    HeaderName::new("X-TC-Token"),
+];
+/// The value of each of [`NAMES`], or `None` when one of them is sent twice.
+fn watched<'a>(headers: &[(&'a str, &'a str)]) -> Option<[Option<&'a str>; NAMES.len()]> {
+    let mut found = [None; NAMES.len()];
+    for (name, value) in headers {
+        let Some(words) = NameWords::of(name) else {
+            continue;
+        };
+        if let Some(slot) = NAMES
+            .iter()
+            .zip(found.iter_mut())
+            .find_map(|(n, slot)| n.is(&words).then_some(slot))
+        {
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(*value);
+        }
+    }
+    Some(found)
+}
+
+/// Whether `cap` is a TC3 request the full verifier would call valid (see the module's
+/// documentation); `false` when not certainly.
+pub(crate) fn certainly_valid(
+    ctx: &Ctx<'_>,
+    api: Option<&cloudsig_api::Catalog>,
+    cap: &RequestView<'_>,
+    cache: &mut KeyCache,
+) -> bool {
+    if cap.method != "POST" || cap.body.len() > MAX_TC3_POST {
+        return false;
+    }
+    let Some(
+        [
+            Some(value),
+            host,
+            content_type,
+            Some(action),
+            Some(timestamp),
+            Some(version),
+            region,
+            _language,
+            None,
+            token,
+        ],
+    ) = watched(&cap.headers)
+    else {
+        return false;
+    };
+    // Exactly the algorithm first: no other wing claims it, and it is not `SKIP`.
+    if !value.starts_with(cloudsig_core::tc3::ALGORITHM) {
+        return false;
+    }
+    // The content-type pairing rule's own test for the common case.
+    let raw = content_type.unwrap_or_default();
+    let essence = raw
+        .get(..raw.bytes().position(|b| b == b';').unwrap_or(raw.len()))
+        .unwrap_or_default()
+        .trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return false;
+    }
+    let Ok(a) = auth::parse_tc3(value) else {
+        return false;
+    };
+    let Ok(ts) = timestamp.trim().parse::<i64>() else {
+        return false;
+    };
+    let options = ctx.options();
+    if conformance::skew(
+        ts,
+        options.now,
+        options.window_for(conformance::DEFAULT_WINDOW),
+    )
+    .is_some()
+        || a.terminator != cloudsig_core::tc3::TERMINATOR
+        || cloudsig_core::tc3::validate_service(a.service).is_err()
+    {
+        return false;
+    }
+    let Ok(date) = UtcDate::parse_iso(a.date) else {
+        return false;
+    };
+    if UtcDate::from_unix(ts).ok() != Some(date) {
+        return false;
+    }
+    if options.host_names_service
+        && host
+            .or_else(|| cap.target_authority())
+            .and_then(tc3::service_of_host)
+            .is_some_and(|host_service| host_service != a.service)
+    {
+        return false;
+    }
+    let Ok((text, signed_headers)) = cache.take_signed_headers(a.signed_headers) else {
+        return false;
+    };
+    let valid = signed_headers.contains("content-type")
+        && signed_headers.contains("host")
+        && signature_matches(ctx, cap, &a, &signed_headers, ts, date, token, cache);
+    cache.signed_headers = Some((text, signed_headers));
+    valid
+        && api.is_none_or(|catalog| {
+            let call = cloudsig_api::tencent::TencentJsonCall {
+                service: a.service,
+                action: action.trim(),
+                version: version.trim(),
+                region: region.map(str::trim),
+                body: cap.body,
+            };
+            cloudsig_api::tencent::json_certainly_valid(catalog, &call)
+                // No Tencent definition of the service: the API verdict is "not
+                // checked", without a finding.
+                || !catalog.of_cloud("tencent").any(|p| p.name == a.service)
+        })
+}
+
+/// The key, the token rule and the signature, as `check_tc3_signed` applies them.
+#[allow(clippy::too_many_arguments)]
+fn signature_matches(
+    ctx: &Ctx<'_>,
+    cap: &RequestView<'_>,
+    a: &auth::Tc3Authorization<'_>,
+    signed_headers: &cloudsig_canonical::SignedHeaders,
+    ts: i64,
+    date: UtcDate,
+    token: Option<&str>,
+    cache: &mut KeyCache,
+) -> bool {
+    let Ok(Some(creds)) = ctx.credentials(a.secret_id) else {
+        return false;
+    };
+    if matches!(
+        conformance::token_check(&creds, token),
+        TokenCheck::Mismatch | TokenCheck::Missing
+    ) {
+        return false;
+    }
+    let Ok(scope) = CredentialScope::new(date, a.service) else {
+        return false;
+    };
+    let req = request_of(cap, false);
+    let settings = tc3::Settings::default().with_header_value_case(ctx.options().header_value_case);
+    let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
+        return false;
+    };
+    let Ok(signed) = tc3::sign_with_key(&req, signed_headers, &settings, ts, scope, key) else {
+        return false;
+    };
+    constant_time_eq(signed.signature().as_bytes(), a.signature.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_list_is_the_duplicate_rules_list() {
+        let watched: Vec<&str> = crate::duplicates::TENCENT.iter().map(|w| w.name).collect();
+        let ours: Vec<&str> = [
+            "Authorization",
+            "Host",
+            "Content-Type",
+            "X-TC-Action",
+            "X-TC-Timestamp",
+            "X-TC-Version",
+            "X-TC-Region",
+            "X-TC-Language",
+            "X-TC-Content-SHA256",
+            "X-TC-Token",
+        ]
+        .to_vec();
+        assert_eq!(watched, ours);
+        for (name, prepared) in ours.iter().zip(NAMES) {
+            assert!(prepared.is(&NameWords::of(name).unwrap()), "{name}");
+        }
+    }
+}
