@@ -83,7 +83,12 @@ pub fn check_json(catalog: &Catalog, call: &TencentJsonCall<'_>) -> Verdict {
         region: call.region,
     };
     checked(catalog, &head, |action| {
-        if action.validator("body").is_none() || action.certainly_valid("body", call.body) {
+        // the fast path first: `validator` is a map look-up, needed only where it is unsure
+        if action
+            .fast_body()
+            .is_some_and(|f| f.check(call.body) == crate::fast::Fast::Valid)
+            || action.validator("body").is_none()
+        {
             return Vec::new();
         }
         params(action, &json_body(call.body))
@@ -108,22 +113,43 @@ pub fn check_json(catalog: &Catalog, call: &TencentJsonCall<'_>) -> Verdict {
 /// # Ok::<(), cloudsig_api::LoadError>(())
 /// ```
 pub fn json_certainly_valid(catalog: &Catalog, call: &TencentJsonCall<'_>) -> bool {
-    let Some(product) = catalog
+    let Some(action) = tencent_action(catalog, call.service, call.version, call.action) else {
+        return false;
+    };
+    let Some(region) = call.region else {
+        return false;
+    };
+    if !region_listed(action, region) {
+        return false;
+    }
+    // the fast path first: `validator` is a map look-up (and compiles the validator on
+    // first use); it matters only where the fast path is unsure
+    action
+        .fast_body()
+        .is_some_and(|f| f.check(call.body) == crate::fast::Fast::Valid)
+        || action.validator("body").is_none()
+}
+
+/// The Tencent product `service` at `version` (one pass over the products), and its action.
+fn tencent_action<'c>(
+    catalog: &'c Catalog,
+    service: &str,
+    version: &str,
+    action: &str,
+) -> Option<&'c Action> {
+    catalog
         .products
         .iter()
-        .find(|p| p.name == call.service && p.version == call.version && p.cloud == "tencent")
-    else {
-        return false;
-    };
-    let Some(action) = product.action(call.action) else {
-        return false;
-    };
-    let region_ok = match (call.region, &action.regions) {
-        (None, _) => false,
-        (Some(r), Some(list)) => list.iter().any(|x| x == r),
-        (Some(_), None) => true,
-    };
-    region_ok && (action.validator("body").is_none() || action.certainly_valid("body", call.body))
+        .find(|p| p.is("tencent", service, version))?
+        .action(action)
+}
+
+/// Whether `region` is one of the action's (or the action lists none).
+fn region_listed(action: &Action, region: &str) -> bool {
+    action.regions.as_ref().is_none_or(|list| {
+        list.iter()
+            .any(|x| crate::fast::same(x.as_bytes(), region.as_bytes()))
+    })
 }
 
 /// The body as JSON: `{}` when empty or blank; `null` when it is not JSON.
@@ -153,7 +179,7 @@ fn checked(
     let Some(product) = catalog
         .products
         .iter()
-        .find(|p| p.name == call.service && p.version == call.version && p.cloud == "tencent")
+        .find(|p| p.is("tencent", call.service, call.version))
     else {
         if !catalog.of_cloud("tencent").any(|p| p.name == call.service) {
             return Verdict::NotChecked {
@@ -204,7 +230,7 @@ fn checked(
             "required",
             "The request is missing a required parameter `Region`.".to_owned(),
         )),
-        (Some(r), Some(list)) if !list.iter().any(|x| x == r) => findings.push(finding(
+        (Some(r), Some(_)) if !region_listed(action, r) => findings.push(finding(
             Violation::UnsupportedRegion,
             "UnsupportedRegion",
             "Region",
