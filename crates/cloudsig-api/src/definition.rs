@@ -1,8 +1,9 @@
 //! The definitions (format `cloudsig-api/1`) as loaded: products, actions, parameter schemas.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -68,6 +69,32 @@ pub struct Product {
     pub definitions: Value,
     /// The actions by name, as loaded (see [`Product::action`]).
     index: ActionIndex,
+    /// `cloud/name/version` as loaded, for verdicts ([`kept`]).
+    pub(crate) label: Cow<'static, str>,
+}
+
+/// `name` kept for the life of the process, once however many catalogs load it, for the
+/// verdicts' product and action names: a verdict then borrows them instead of allocating
+/// two `String`s a request, whose `malloc` and `free` were the one cost of the API checks
+/// that grew with a second thread (callgrind, 20,000 seed ES requests: 75 more
+/// instructions a request in the per-thread arenas' `free` and `malloc`, none without the
+/// checks). Bounded by the definitions loaded, never by requests; beyond `MAX_KEPT`
+/// names, a name is owned (and cloned per verdict) instead.
+pub(crate) fn kept(name: String) -> Cow<'static, str> {
+    const MAX_KEPT: usize = 1 << 16;
+    static KEPT: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let Ok(mut set) = KEPT.lock() else {
+        return Cow::Owned(name);
+    };
+    if let Some(k) = set.get(name.as_str()) {
+        return Cow::Borrowed(k);
+    }
+    if set.len() >= MAX_KEPT {
+        return Cow::Owned(name);
+    }
+    let k: &'static str = Box::leak(name.into_boxed_str());
+    set.insert(k);
+    Cow::Borrowed(k)
 }
 
 /// A product's actions by name: an open-addressed hash table of indices into its list
@@ -149,6 +176,8 @@ pub struct Action {
     /// apart from `fast` so that a request costs no map look-up: `None` inside when the
     /// action has no body schema.
     fast_body: OnceLock<Option<crate::fast::Schema>>,
+    /// The name as loaded, for verdicts ([`kept`]).
+    pub(crate) label: Cow<'static, str>,
     /// The product's definitions, shared by its actions: a copy each cost 4.9M instructions
     /// to make and more to drop, loading the built-in catalog (callgrind, benches/README.md).
     definitions: Arc<Value>,
@@ -302,8 +331,10 @@ impl Catalog {
                 .and_then(Value::as_object)
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default();
+            let name = text(a, "name", file)?;
             actions.push(Action {
-                name: text(a, "name", file)?,
+                label: kept(name.clone()),
+                name,
                 method: text(a, "method", file)?,
                 path: text(a, "path", file)?,
                 regions: a.get("regions").and_then(Value::as_array).map(|r| {
@@ -346,10 +377,16 @@ impl Catalog {
         }
         actions.sort_by(|a, b| a.name.cmp(&b.name));
         let index = ActionIndex::new(&actions);
+        let (cloud, name, version) = (
+            text(v, "cloud", file)?,
+            text(v, "product", file)?,
+            text(v, "version", file)?,
+        );
         self.products.push(Product {
-            cloud: text(v, "cloud", file)?,
-            name: text(v, "product", file)?,
-            version: text(v, "version", file)?,
+            label: kept(format!("{cloud}/{name}/{version}")),
+            cloud,
+            name,
+            version,
             actions,
             definitions,
             index,
@@ -407,6 +444,43 @@ mod tests {
             assert!(p.index.find(&p.actions, b"NoSuchAction").is_none());
             assert!(p.action("NoSuchAction").is_none());
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_valid_verdict_borrows_its_names_kept_once() -> Outcome {
+        use std::borrow::Cow;
+        let (a, b) = (Catalog::builtin()?, Catalog::builtin()?);
+        let call = crate::tencent::TencentJsonCall {
+            service: "es",
+            action: "RestartKibana",
+            version: "2018-04-16",
+            region: Some("ap-guangzhou"),
+            body: br#"{"InstanceId": "es-xxxxxxxx"}"#,
+        };
+        let (va, vb) = (
+            crate::tencent::check_json(&a, &call),
+            crate::tencent::check_json(&b, &call),
+        );
+        let (
+            crate::Verdict::Checked {
+                product: Cow::Borrowed(pa),
+                action: Some(Cow::Borrowed(aa)),
+                findings,
+            },
+            crate::Verdict::Checked {
+                product: Cow::Borrowed(pb),
+                action: Some(Cow::Borrowed(ab)),
+                ..
+            },
+        ) = (&va, &vb)
+        else {
+            return Err(format!("not borrowed: {va:?}").into());
+        };
+        assert!(findings.is_empty());
+        assert_eq!((*pa, *aa), ("tencent/es/2018-04-16", "RestartKibana"));
+        // one copy for both catalogs
+        assert!(std::ptr::eq(*pa, *pb) && std::ptr::eq(*aa, *ab));
         Ok(())
     }
 
