@@ -68,7 +68,7 @@ pub struct Product {
     /// Named structures the parameter schemas refer to (`#/definitions/NodeInfo`).
     pub definitions: Value,
     /// The actions by name, as loaded (see [`Product::action`]).
-    index: ActionIndex,
+    index: NameIndex,
     /// `cloud/name/version` as loaded, for verdicts ([`kept`]).
     pub(crate) label: Cow<'static, str>,
 }
@@ -97,29 +97,30 @@ pub(crate) fn kept(name: String) -> Cow<'static, str> {
     Cow::Borrowed(k)
 }
 
-/// A product's actions by name: an open-addressed hash table of indices into its list
-/// (the hash of `fast::name_hash`: length and three bytes). A binary search over the
-/// names cost about 380 instructions a request (callgrind, 20,000 seed ES requests, five
-/// comparisons of names sharing their first words); one probe and one comparison do.
+/// Names (a product's actions, an action's regions) by name: an open-addressed hash table
+/// of indices into their list (the hash of `fast::name_hash`: length and three bytes). A
+/// binary search over the action names cost about 380 instructions a request (callgrind,
+/// 20,000 seed ES requests, five comparisons of names sharing their first words), the
+/// scan of the region list about 115; one probe and one comparison do.
 #[derive(Debug, Default)]
-struct ActionIndex {
-    /// Indices into the actions, `u32::MAX` where free; a power of two long, at least
-    /// twice the number of actions (so that a probe always ends at a free slot).
+struct NameIndex {
+    /// Indices into the list, `u32::MAX` where free; a power of two long, at least twice
+    /// the number of names (so that a probe always ends at a free slot).
     table: Vec<u32>,
     /// 64 minus log2 of the table's length.
     shift: u32,
 }
 
-impl ActionIndex {
+impl NameIndex {
     const FREE: u32 = u32::MAX;
 
-    fn new(actions: &[Action]) -> Self {
-        let size = (actions.len() * 2).next_power_of_two().max(2);
+    fn new<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let size = (names.len() * 2).next_power_of_two().max(2);
         let mut table = vec![Self::FREE; size];
         let shift = 64 - size.trailing_zeros();
-        for (i, a) in actions.iter().enumerate() {
+        for (i, name) in names.enumerate() {
             let Ok(i) = u32::try_from(i) else { break };
-            let mut slot = (crate::fast::name_hash(a.name.as_bytes()) >> shift) as usize;
+            let mut slot = (crate::fast::name_hash(name.as_bytes()) >> shift) as usize;
             while table.get(slot).is_some_and(|&t| t != Self::FREE) {
                 slot = (slot + 1) & (size - 1);
             }
@@ -127,12 +128,13 @@ impl ActionIndex {
                 *t = i;
             }
         }
-        ActionIndex { table, shift }
+        NameIndex { table, shift }
     }
 
-    /// The first action named `name` (earlier ones sit earlier on a probe's path), if the
-    /// table has it; `None` also when `actions` is not the list it was made for.
-    fn find<'a>(&self, actions: &'a [Action], name: &[u8]) -> Option<&'a Action> {
+    /// The index of the first name equal to `name` (earlier ones sit earlier on a probe's
+    /// path), if the table has it; `name_of(i)` reads the list's `i`th name (a list
+    /// changed since the table was made can only make it miss).
+    fn find<'a>(&self, name_of: impl Fn(usize) -> Option<&'a str>, name: &[u8]) -> Option<usize> {
         let mask = self.table.len().checked_sub(1)?;
         let mut slot = (crate::fast::name_hash(name) >> self.shift) as usize & mask;
         for _ in 0..self.table.len() {
@@ -140,9 +142,9 @@ impl ActionIndex {
             if i == Self::FREE {
                 return None;
             }
-            let a = actions.get(i as usize)?;
-            if crate::fast::same(a.name.as_bytes(), name) {
-                return Some(a);
+            let i = i as usize;
+            if crate::fast::same(name_of(i)?.as_bytes(), name) {
+                return Some(i);
             }
             slot = (slot + 1) & mask;
         }
@@ -178,6 +180,8 @@ pub struct Action {
     fast_body: OnceLock<Option<crate::fast::Schema>>,
     /// The name as loaded, for verdicts ([`kept`]).
     pub(crate) label: Cow<'static, str>,
+    /// The regions by name, as loaded (see [`Action::has_region`]).
+    region_index: NameIndex,
     /// The product's definitions, shared by its actions: a copy each cost 4.9M instructions
     /// to make and more to drop, loading the built-in catalog (callgrind, benches/README.md).
     definitions: Arc<Value>,
@@ -239,6 +243,17 @@ impl Action {
     pub fn certainly_valid(&self, position: &str, body: &[u8]) -> bool {
         self.fast(position)
             .is_some_and(|f| f.check(body) == crate::fast::Fast::Valid)
+    }
+
+    /// Whether `region` is one of the action's regions (or the action lists none). Found
+    /// by a hash table made as loaded; where that misses, by a scan (a list changed since).
+    pub fn has_region(&self, region: &str) -> bool {
+        let Some(list) = &self.regions else {
+            return true;
+        };
+        let name_of = |i: usize| list.get(i).map(String::as_str);
+        self.region_index.find(name_of, region.as_bytes()).is_some()
+            || list.iter().any(|r| r == region)
     }
 
     /// The schema of one top-level parameter at a position, if documented.
@@ -332,17 +347,26 @@ impl Catalog {
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default();
             let name = text(a, "name", file)?;
-            actions.push(Action {
-                label: kept(name.clone()),
-                name,
-                method: text(a, "method", file)?,
-                path: text(a, "path", file)?,
-                regions: a.get("regions").and_then(Value::as_array).map(|r| {
+            let regions: Option<Vec<String>> =
+                a.get("regions").and_then(Value::as_array).map(|r| {
                     r.iter()
                         .filter_map(Value::as_str)
                         .map(str::to_owned)
                         .collect()
-                }),
+                });
+            actions.push(Action {
+                region_index: NameIndex::new(
+                    regions
+                        .as_deref()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(String::as_str),
+                ),
+                label: kept(name.clone()),
+                name,
+                method: text(a, "method", file)?,
+                path: text(a, "path", file)?,
+                regions,
                 parameter_codes: a
                     .get("parameter_codes")
                     .and_then(Value::as_object)
@@ -376,7 +400,7 @@ impl Catalog {
             });
         }
         actions.sort_by(|a, b| a.name.cmp(&b.name));
-        let index = ActionIndex::new(&actions);
+        let index = NameIndex::new(actions.iter().map(|a| a.name.as_str()));
         let (cloud, name, version) = (
             text(v, "cloud", file)?,
             text(v, "product", file)?,
@@ -405,8 +429,9 @@ impl Product {
     /// loaded; where that misses, by a binary search (the actions being sorted by name as
     /// loaded), then by a scan (a list changed since).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        if let Some(a) = self.index.find(&self.actions, name.as_bytes()) {
-            return Some(a);
+        let name_of = |i: usize| self.actions.get(i).map(|a| a.name.as_str());
+        if let Some(a) = self.index.find(name_of, name.as_bytes()) {
+            return self.actions.get(a);
         }
         let at = self.actions.partition_point(|a| a.name.as_str() < name);
         match self.actions.get(at) {
@@ -428,7 +453,7 @@ impl Product {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::indexing_slicing)]
-    use super::{Action, ActionIndex, Catalog};
+    use super::{Action, Catalog, NameIndex};
 
     type Outcome = Result<(), Box<dyn std::error::Error>>;
 
@@ -436,12 +461,23 @@ mod tests {
     fn the_action_index_finds_every_action_itself() -> Outcome {
         let catalog = Catalog::builtin()?;
         for p in &catalog.products {
+            let name_of = |i: usize| p.actions.get(i).map(|a| a.name.as_str());
             for a in &p.actions {
-                let found = p.index.find(&p.actions, a.name.as_bytes());
+                let found = p.index.find(name_of, a.name.as_bytes());
+                let found = found.and_then(|i| p.actions.get(i));
                 assert!(found.is_some_and(|f| std::ptr::eq(f, a)), "{}", a.name);
+                // the regions, by their own table
+                let list = a.regions.as_deref().unwrap_or_default();
+                let region_of = |i: usize| list.get(i).map(String::as_str);
+                for (i, r) in list.iter().enumerate() {
+                    assert_eq!(a.region_index.find(region_of, r.as_bytes()), Some(i), "{r}");
+                    assert!(a.has_region(r));
+                }
+                assert!(a.region_index.find(region_of, b"ap-nowhere").is_none());
+                assert_eq!(a.has_region("ap-nowhere"), a.regions.is_none());
                 assert!(std::ptr::eq(p.action(&a.name).ok_or("no action")?, a));
             }
-            assert!(p.index.find(&p.actions, b"NoSuchAction").is_none());
+            assert!(p.index.find(name_of, b"NoSuchAction").is_none());
             assert!(p.action("NoSuchAction").is_none());
         }
         Ok(())
@@ -499,14 +535,16 @@ mod tests {
         let mut catalog = Catalog::default();
         catalog.add_json("many.json", &file.to_string())?;
         let p = &catalog.products[0];
+        let name_of = |i: usize| p.actions.get(i).map(|a| a.name.as_str());
         for n in &names {
-            let a: &Action = p.index.find(&p.actions, n.as_bytes()).ok_or("not found")?;
+            let i = p.index.find(name_of, n.as_bytes()).ok_or("not found")?;
+            let a: &Action = p.actions.get(i).ok_or("no action")?;
             assert_eq!(&a.name, n);
             let first = p.actions.iter().find(|x| &x.name == n).ok_or("none")?;
             assert!(std::ptr::eq(a, first), "{n}");
         }
-        let empty = ActionIndex::new(&[]);
-        assert!(empty.find(&p.actions, b"Action1").is_none());
+        let empty = NameIndex::new(std::iter::empty());
+        assert!(empty.find(name_of, b"Action1").is_none());
         Ok(())
     }
 }

@@ -146,10 +146,7 @@ fn tencent_action<'c>(
 
 /// Whether `region` is one of the action's (or the action lists none).
 fn region_listed(action: &Action, region: &str) -> bool {
-    action.regions.as_ref().is_none_or(|list| {
-        list.iter()
-            .any(|x| crate::fast::same(x.as_bytes(), region.as_bytes()))
-    })
+    action.has_region(region)
 }
 
 /// The body as JSON: `{}` when empty or blank; `null` when it is not JSON.
