@@ -50,7 +50,7 @@ pub fn check(catalog: &Catalog, call: &RoaCall<'_>) -> Verdict {
             reason: format!("no API definition for Alibaba Cloud product `{label}`"),
         };
     };
-    let product_name = format!("alibaba/{}/{}", product.name, product.version);
+    let product_name = product.label.clone();
     let matched = product.actions.iter().find_map(|a| {
         Some((a, match_path(&a.path, call.path)?))
             .filter(|_| a.method.eq_ignore_ascii_case(call.method))
@@ -129,7 +129,7 @@ pub fn check(catalog: &Catalog, call: &RoaCall<'_>) -> Verdict {
     }
     Verdict::Checked {
         product: product_name,
-        action: Some(action.name.clone()),
+        action: Some(action.label.clone()),
         findings,
     }
 }

@@ -1,5 +1,6 @@
 //! What the checker reports: a verdict, and findings that carry the cloud's code.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The kind of rule a request broke, before it is given the cloud's code.
@@ -62,10 +63,12 @@ pub enum Verdict {
     },
     /// Checked against a definition.
     Checked {
-        /// `cloud/product/version`.
-        product: String,
-        /// The action / operation name, if one matched.
-        action: Option<String>,
+        /// `cloud/product/version`. Borrowed (from names the definitions' loading keeps
+        /// for the life of the process) when the product was found, so that a verdict
+        /// on a valid request costs no allocation.
+        product: Cow<'static, str>,
+        /// The action / operation name, if one matched (borrowed, as `product`).
+        action: Option<Cow<'static, str>>,
         /// What is wrong; empty when the request is valid.
         findings: Vec<Finding>,
     },

@@ -59,7 +59,7 @@ pub fn check(catalog: &Catalog, call: &RestCall<'_>) -> Verdict {
             reason: format!("no API definition for Huawei Cloud service `{label}`"),
         };
     };
-    let product_name = format!("huawei/{}/{}", product.name, product.version);
+    let product_name = product.label.clone();
     let matched = product.actions.iter().find_map(|a| {
         Some((a, match_path(&a.path, call.path)?))
             .filter(|_| a.method.eq_ignore_ascii_case(call.method))
@@ -106,7 +106,7 @@ pub fn check(catalog: &Catalog, call: &RestCall<'_>) -> Verdict {
     }
     Verdict::Checked {
         product: product_name,
-        action: Some(action.name.clone()),
+        action: Some(action.label.clone()),
         findings,
     }
 }
