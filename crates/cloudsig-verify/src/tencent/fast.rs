@@ -44,6 +44,7 @@ use cloudsig_core::{UtcDate, constant_time_eq};
 
 use super::auth;
 use super::rules::MAX_TC3_POST;
+use crate::authorization::split_once_ascii;
 use crate::cache::KeyCache;
 use crate::capture::RequestView;
 use crate::conformance::{self, TokenCheck};
@@ -84,6 +85,67 @@ fn watched<'a>(headers: &[(&'a str, &'a str)]) -> Option<[Option<&'a str>; NAMES
         }
     }
     Some(found)
+}
+
+/// The parts of a TC3 Authorization value in exactly the documented form,
+/// `TC3-HMAC-SHA256 Credential=<id>/<date>/<service>/tc3_request, SignedHeaders=<h>,
+/// Signature=<64 bytes>`, read without `auth::parse_tc3`'s general splitting; `None`
+/// for anything else (the caller then asks `parse_tc3`). Where it answers with a
+/// signature of 64 hex digits (any other never matches, so the request is not
+/// confirmed whatever the parts), `parse_tc3` gives the same SecretId, date, service,
+/// terminator, `SignedHeaders` and signature (test
+/// `the_lean_reader_agrees_with_parse_tc3`): such a value is in `parse_tc3`'s documented
+/// form (no blank at either end of a part: the credential starts with a printable ASCII
+/// byte and ends in `tc3_request`, `SignedHeaders` starts and ends with one, the
+/// signature is hex, with no `,`), and its credential splits at `/` into the same four
+/// parts (the SecretId and the service hold no `/`).
+fn lean_tc3(value: &str) -> Option<auth::Tc3Authorization<'_>> {
+    let rest = value
+        .strip_prefix(cloudsig_core::tc3::ALGORITHM)?
+        .strip_prefix(" Credential=")?;
+    let (credential, rest) = split_once_ascii(rest, b',')?;
+    let (signed_headers, signature) =
+        split_once_ascii(rest.strip_prefix(" SignedHeaders=")?, b',')?;
+    let signature = signature.strip_prefix(" Signature=")?;
+    let printable = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if signature.len() != 64
+        || !printable(signed_headers.as_bytes().first())
+        || !printable(signed_headers.as_bytes().last())
+        || !printable(credential.as_bytes().first())
+    {
+        return None;
+    }
+    let scope = credential.strip_suffix(cloudsig_core::tc3::TERMINATOR)?;
+    let scope = scope.strip_suffix('/')?;
+    let (secret_id, rest) = split_once_ascii(scope, b'/')?;
+    let (date, service) = split_once_ascii(rest, b'/')?;
+    if secret_id.is_empty()
+        || date.is_empty()
+        || service.is_empty()
+        || service.bytes().any(|b| b == b'/')
+    {
+        return None;
+    }
+    Some(auth::Tc3Authorization {
+        secret_id,
+        date,
+        service,
+        terminator: cloudsig_core::tc3::TERMINATOR,
+        signed_headers,
+        signature,
+        form: auth::AuthForm::Documented,
+    })
+}
+
+/// A timestamp's seconds as `str::parse::<i64>` reads it trimmed: the common ten digits
+/// read directly, anything else through `parse`.
+#[inline]
+fn seconds(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() == 10 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0')));
+    }
+    text.trim().parse::<i64>().ok()
 }
 
 /// Whether `cap` is a TC3 request the full verifier would call valid (see the module's
@@ -127,10 +189,10 @@ pub(crate) fn certainly_valid(
     if !essence.eq_ignore_ascii_case("application/json") {
         return false;
     }
-    let Ok(a) = auth::parse_tc3(value) else {
+    let Some(a) = lean_tc3(value).or_else(|| auth::parse_tc3(value).ok()) else {
         return false;
     };
-    let Ok(ts) = timestamp.trim().parse::<i64>() else {
+    let Some(ts) = seconds(timestamp) else {
         return false;
     };
     let options = ctx.options();
@@ -141,14 +203,15 @@ pub(crate) fn certainly_valid(
     )
     .is_some()
         || a.terminator != cloudsig_core::tc3::TERMINATOR
-        || cloudsig_core::tc3::validate_service(a.service).is_err()
     {
         return false;
     }
-    let Ok(date) = UtcDate::parse_iso(a.date) else {
+    // The service's form (`validate_service`) and the timestamp's UTC date, in one.
+    let Ok(scope) = CredentialScope::for_timestamp(ts, a.service) else {
         return false;
     };
-    if UtcDate::from_unix(ts).ok() != Some(date) {
+    let date = scope.date();
+    if UtcDate::parse_iso(a.date).ok() != Some(date) {
         return false;
     }
     if options.host_names_service
@@ -164,7 +227,7 @@ pub(crate) fn certainly_valid(
     };
     let valid = signed_headers.contains("content-type")
         && signed_headers.contains("host")
-        && signature_matches(ctx, cap, &a, &signed_headers, ts, date, token, cache);
+        && signature_matches(ctx, cap, &a, &signed_headers, ts, scope, token, cache);
     cache.signed_headers = Some((text, signed_headers));
     valid
         && api.is_none_or(|catalog| {
@@ -190,7 +253,7 @@ fn signature_matches(
     a: &auth::Tc3Authorization<'_>,
     signed_headers: &cloudsig_canonical::SignedHeaders,
     ts: i64,
-    date: UtcDate,
+    scope: CredentialScope<'_>,
     token: Option<&str>,
     cache: &mut KeyCache,
 ) -> bool {
@@ -203,12 +266,9 @@ fn signature_matches(
     ) {
         return false;
     }
-    let Ok(scope) = CredentialScope::new(date, a.service) else {
-        return false;
-    };
     let req = request_of(cap, false);
     let settings = tc3::Settings::default().with_header_value_case(ctx.options().header_value_case);
-    let Some(key) = cache.get(a.secret_id, creds.secret_key(), date, a.service) else {
+    let Some(key) = cache.get(a.secret_id, creds.secret_key(), scope.date(), a.service) else {
         return false;
     };
     let Ok(signed) = tc3::sign_with_key(&req, signed_headers, &settings, ts, scope, key) else {
@@ -241,5 +301,61 @@ mod tests {
         for (name, prepared) in ours.iter().zip(NAMES) {
             assert!(prepared.is(&NameWords::of(name).unwrap()), "{name}");
         }
+    }
+
+    #[test]
+    fn the_lean_reader_agrees_with_parse_tc3() {
+        let sig = "a7b8551448762bd123d6f79e81815e31a92013640a6cef36a08ad4b292a4d2f2";
+        let doc = format!(
+            "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature={sig}"
+        );
+        fn parts<'a>(
+            a: auth::Tc3Authorization<'a>,
+        ) -> (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str) {
+            (
+                a.secret_id,
+                a.date,
+                a.service,
+                a.terminator,
+                a.signed_headers,
+                a.signature,
+            )
+        }
+        let lean = lean_tc3(&doc).expect("the documented form");
+        assert_eq!(parts(lean), parts(auth::parse_tc3(&doc).unwrap()));
+        // Variants: where the lean reader answers, parse_tc3 gives the same parts.
+        let variants = [
+            doc.replace(", ", ","),
+            doc.replace("Credential=AKID", "Credential= AKID"),
+            doc.replace("Credential=AKID", "Credential=\u{a0}AKID"),
+            doc.replace("AKIDz8", "AK/IDz8"),
+            doc.replace("/cvm/", "/c/vm/"),
+            doc.replace("/cvm/", "//"),
+            doc.replace("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", ""),
+            doc.replace("2019-02-25", ""),
+            doc.replace("tc3_request", "tc3_requesu"),
+            doc.replace("tc3_request", "x/tc3_request"),
+            doc.replace("SignedHeaders=content", "SignedHeaders= content"),
+            doc.replace(";host,", ";host ,"),
+            doc.replace(sig, &sig[1..]),
+            doc.replace(sig, &format!("{sig} ")),
+            doc.replace(sig, &format!(" {}", &sig[1..])),
+            doc.replace(sig, &format!("{},", &sig[1..])),
+            doc.replace("TC3-HMAC-SHA256 ", "TC3-HMAC-SHA256  "),
+            format!(" {doc}"),
+        ];
+        let mut answered = 0;
+        for v in &variants {
+            // A signature that is not 64 hex digits never matches.
+            let hex =
+                |a: &auth::Tc3Authorization<'_>| a.signature.bytes().all(|b| b.is_ascii_hexdigit());
+            if let Some(lean) = lean_tc3(v).filter(hex) {
+                answered += 1;
+                let full = auth::parse_tc3(v).unwrap_or_else(|e| panic!("{v}: {e}"));
+                assert_eq!(parts(lean), parts(full), "{v}");
+            }
+        }
+        // None of these is in the form the lean reader takes.
+        assert_eq!(answered, 0);
     }
 }
