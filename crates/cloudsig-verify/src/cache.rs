@@ -36,6 +36,15 @@ struct Derived {
     key: SigningKey,
 }
 
+impl Derived {
+    /// Whether this is the derivation for `secret`, `date` and `service`.
+    fn is(&self, secret: &SecretKey, date: UtcDate, service: &str) -> bool {
+        self.date == date
+            && self.service == service
+            && constant_time_eq(self.secret.expose_secret(), secret.expose_secret())
+    }
+}
+
 impl KeyCache {
     pub(crate) fn get(
         &mut self,
@@ -44,13 +53,10 @@ impl KeyCache {
         date: UtcDate,
         service: &str,
     ) -> Option<&SigningKey> {
-        let known = self.keys.get(id).and_then(|v| {
-            v.iter().position(|d| {
-                d.date == date
-                    && d.service == service
-                    && constant_time_eq(d.secret.expose_secret(), secret.expose_secret())
-            })
-        });
+        let known = self
+            .keys
+            .get(id)
+            .and_then(|v| v.iter().position(|d| d.is(secret, date, service)));
         let position = match known {
             Some(p) => p,
             None => {
@@ -71,6 +77,23 @@ impl KeyCache {
             }
         };
         self.keys.get(id)?.get(position).map(|d| &d.key)
+    }
+
+    /// [`Self::get`]'s answer when the key is already cached, `None` when it is not (then
+    /// ask `get`, which derives it): one lookup of the SecretId where `get` makes two, the
+    /// second to return the entry it found (the report-free path, issue 17 item 2).
+    pub(crate) fn find(
+        &self,
+        id: &str,
+        secret: &SecretKey,
+        date: UtcDate,
+        service: &str,
+    ) -> Option<&SigningKey> {
+        self.keys
+            .get(id)?
+            .iter()
+            .find(|d| d.is(secret, date, service))
+            .map(|d| &d.key)
     }
 
     /// The parsed `SignedHeaders` value, taken out of the cache (the last one when it

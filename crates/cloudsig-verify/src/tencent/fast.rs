@@ -268,8 +268,13 @@ fn signature_matches(
     }
     let req = request_of(cap, false);
     let settings = tc3::Settings::default().with_header_value_case(ctx.options().header_value_case);
-    let Some(key) = cache.get(a.secret_id, creds.secret_key(), scope.date(), a.service) else {
-        return false;
+    let (secret, date) = (creds.secret_key(), scope.date());
+    let key = match cache.find(a.secret_id, secret, date, a.service) {
+        Some(key) => key,
+        None => match cache.get(a.secret_id, secret, date, a.service) {
+            Some(key) => key,
+            None => return false,
+        },
     };
     let Ok(signed) = tc3::sign_with_key(&req, signed_headers, &settings, ts, scope, key) else {
         return false;
