@@ -800,20 +800,12 @@ impl<'a> RequestTemplate<'a> {
                 return Ok(self.signed(timestamp, scope, (hashed_payload, hashed, signature)));
             }
         }
-        let canonical_request = self.canonical_request(payload)?;
-        let hashed_canonical_request = canonical_request.hashed();
-        let signature = key.sign_hashed(
+        Ok(signed_staged(
+            self.canonical_request(payload)?,
             timestamp,
-            &scope.date,
-            scope.service,
-            &hashed_canonical_request,
-        );
-        Ok(Signed {
-            canonical_request,
-            hashed_canonical_request,
-            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
-            signature,
-        })
+            scope,
+            key,
+        ))
     }
 
     /// Signs the template's request with `payload` and a key derived from `secret` for
@@ -860,6 +852,17 @@ fn sign_staged<'a>(
     key: &SigningKey,
 ) -> Result<Signed<'a>, Error> {
     let canonical_request = CanonicalRequest::new(req, signed_headers, settings)?;
+    Ok(signed_staged(canonical_request, timestamp, scope, key))
+}
+
+/// A built canonical request hashed and signed, with every stage: the staged path's last
+/// steps, shared by [`sign_staged`] and [`RequestTemplate::sign_with_key`]'s fallback.
+fn signed_staged<'a>(
+    canonical_request: CanonicalRequest<'a>,
+    timestamp: i64,
+    scope: CredentialScope<'a>,
+    key: &SigningKey,
+) -> Signed<'a> {
     let hashed_canonical_request = canonical_request.hashed();
     let signature = key.sign_hashed(
         timestamp,
@@ -867,12 +870,12 @@ fn sign_staged<'a>(
         scope.service,
         &hashed_canonical_request,
     );
-    Ok(Signed {
+    Signed {
         canonical_request,
         hashed_canonical_request,
         string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
         signature,
-    })
+    }
 }
 
 /// The `Authorization` header value:
