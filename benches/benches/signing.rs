@@ -54,11 +54,18 @@ fn floor(c: &mut Criterion) -> Result {
     // blocks, keyed per call: `acs3_block_counts`, `huawei_block_counts`).
     let acs3 = cloudsig_benches::acs3_block_counts()?.total();
     let sdk_hmac = cloudsig_benches::huawei_block_counts()?.total();
+    // Tencent v1 HmacSHA256 keyed per call: key setup 2 blocks, the documented string
+    // to sign after the ipad block, the outer block (`hmac_blocks`): 7 blocks.
+    let v1 = cloudsig_benches::hmac_blocks(seed::V1_STRING_TO_SIGN.len(), false);
     for (name, n) in [
         ("per_call", counts.per_call()),
         ("cached", counts.cached()),
         ("acs3", acs3),
+        // With the key made once, its ipad and opad blocks are not per request.
+        ("acs3_cached", acs3 - 2),
         ("sdk_hmac", sdk_hmac),
+        ("sdk_hmac_cached", sdk_hmac - 2),
+        ("v1_sha256", v1),
     ] {
         let blocks = FLOOR_BLOCKS.get(..n).ok_or("not enough floor blocks")?;
         g.bench_function(name, |b| {
@@ -109,8 +116,40 @@ fn tc3(c: &mut Criterion) -> Result {
         let signed = tc3::sign(&req, &sh, &settings, ts, scope, black_box(&secret))?;
         Ok(signed.authorization(seed::SECRET_ID).to_string())
     };
+    // The scope made once with the key, outside the call.
+    let scope_once = CredentialScope::for_timestamp(seed::TIMESTAMP, seed::SERVICE)?;
+    let cached_scope_once = || -> Result<_, cloudsig_canonical::Error> {
+        let signed = tc3::sign_with_key(
+            black_box(&req),
+            &sh,
+            &settings,
+            black_box(seed::TIMESTAMP),
+            black_box(scope_once),
+            &key,
+        )?;
+        Ok(*signed.signature())
+    };
+    // `tc3::RequestTemplate`: the request shape's canonical text validated and written
+    // once; each call signs the payload at a timestamp (cached key, key per call).
+    let template = tc3::RequestTemplate::new(&req, &sh, &settings)?;
+    let body = cloudsig_canonical::Payload::Bytes(seed::BODY);
+    let template_cached = || -> Result<_, cloudsig_canonical::Error> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = black_box(&template).sign_with_key(black_box(body), ts, scope, &key)?;
+        Ok(*signed.signature())
+    };
+    let template_per_call = || -> Result<_, cloudsig_canonical::Error> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+        let signed = black_box(&template).sign(black_box(body), ts, scope, black_box(&secret))?;
+        Ok(*signed.signature())
+    };
     checked(per_call, is_seed, "tc3/per_call")?;
     checked(cached, is_seed, "tc3/cached")?;
+    checked(cached_scope_once, is_seed, "tc3/cached_scope_once")?;
+    checked(template_cached, is_seed, "tc3/template_cached")?;
+    checked(template_per_call, is_seed, "tc3/template_per_call")?;
     checked(
         per_call_full,
         |a: &String| a.ends_with(seed::SIGNATURE),
@@ -120,6 +159,9 @@ fn tc3(c: &mut Criterion) -> Result {
     g.bench_function("per_call", |b| b.iter(per_call));
     g.bench_function("cached", |b| b.iter(cached));
     g.bench_function("per_call_full", |b| b.iter(per_call_full));
+    g.bench_function("cached_scope_once", |b| b.iter(cached_scope_once));
+    g.bench_function("template_cached", |b| b.iter(template_cached));
+    g.bench_function("template_per_call", |b| b.iter(template_per_call));
     g.finish();
 
     // The stages on their own, for profiling.
@@ -168,6 +210,18 @@ fn v1(c: &mut Criterion) -> Result {
         },
         |s| s.as_str() == "EliP9YW3pW28FpsEdkXt/+WcGeI=",
         "v1/hmac_sha1",
+    )?;
+    // Python's `hmac.new(key, string, hashlib.sha256)`, base64.
+    checked(
+        || -> Result<_> {
+            Ok(v1::sign(
+                &secret,
+                v1::Algorithm::HmacSha256,
+                seed::V1_STRING_TO_SIGN.as_bytes(),
+            ))
+        },
+        |s| s.as_str() == "bR/zQ3QqOmcEYeRv71IzG/NxfisUDgy9cqRMQC+UB5g=",
+        "v1/hmac_sha256",
     )?;
     let mut g = c.benchmark_group("v1");
     for (name, algorithm) in [
@@ -297,10 +351,16 @@ fn report(start: SystemTime) -> Result {
         "floor/per_call",
         "floor/cached",
         "floor/acs3",
+        "floor/acs3_cached",
         "floor/sdk_hmac",
+        "floor/sdk_hmac_cached",
+        "floor/v1_sha256",
         "tc3/per_call",
         "tc3/cached",
         "tc3/per_call_full",
+        "tc3/cached_scope_once",
+        "tc3/template_cached",
+        "tc3/template_per_call",
         "stage/derive_key",
         "stage/payload_hash",
         "stage/canonical_new",
@@ -312,14 +372,16 @@ fn report(start: SystemTime) -> Result {
         "verify/check",
         "verify/canonical",
         "alibaba/acs3_sha256",
+        "alibaba/acs3_sha256_cached",
         "alibaba/acs3_sm3",
         "alibaba/rpc_hmac_sha1",
         "huawei/sdk_hmac_sha256",
+        "huawei/sdk_hmac_sha256_cached",
         "huawei/sdk_hmac_sm3",
     ] {
         match m(id) {
-            Some(ns) => println!("{id:<22} {ns:>10.1}"),
-            None => println!("{id:<22} {:>10}", "not run"),
+            Some(ns) => println!("{id:<30} {ns:>10.1}"),
+            None => println!("{id:<30} {:>10}", "not run"),
         }
     }
     println!();
@@ -330,7 +392,7 @@ fn report(start: SystemTime) -> Result {
     );
     let ratio = |label: &str, num: &str, den: &str, target: &str| {
         if let (Some(a), Some(b)) = (m(num), m(den)) {
-            println!("{label:<48} {:>7.2}x  {target}", a / b);
+            println!("{label:<56} {:>7.2}x  {target}", a / b);
         }
     };
     ratio(
@@ -346,15 +408,51 @@ fn report(start: SystemTime) -> Result {
         "(target <= 1.3)",
     );
     ratio(
+        "TC3 cached key, scope made once / its floor",
+        "tc3/cached_scope_once",
+        "floor/cached",
+        "",
+    );
+    ratio(
+        "TC3 RequestTemplate, cached key / its floor",
+        "tc3/template_cached",
+        "floor/cached",
+        "(target <= 1.4)",
+    );
+    ratio(
+        "TC3 RequestTemplate, key per call / its floor",
+        "tc3/template_per_call",
+        "floor/per_call",
+        "(target <= 1.3)",
+    );
+    ratio(
         "ACS3-HMAC-SHA256 / its floor (14 blocks)",
         "alibaba/acs3_sha256",
         "floor/acs3",
         "(target <= 1.5)",
     );
     ratio(
+        "ACS3-HMAC-SHA256 cached key / its floor (12 blocks)",
+        "alibaba/acs3_sha256_cached",
+        "floor/acs3_cached",
+        "(target <= 1.5)",
+    );
+    ratio(
         "SDK-HMAC-SHA256 / its floor (11 blocks)",
         "huawei/sdk_hmac_sha256",
         "floor/sdk_hmac",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "SDK-HMAC-SHA256 cached key / its floor (9 blocks)",
+        "huawei/sdk_hmac_sha256_cached",
+        "floor/sdk_hmac_cached",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "v1 HmacSHA256 / its floor (7 blocks)",
+        "v1/hmac_sha256",
+        "floor/v1_sha256",
         "(target <= 1.5)",
     );
     ratio(
@@ -457,10 +555,20 @@ fn alibaba(c: &mut Criterion) -> Result {
         |s| s.as_str() == "9NaGiOspFP5UPcwX8Iwt2YJXXuk=",
         "alibaba/rpc",
     )?;
+    // The key made once (its ipad and opad states kept).
+    let key = ali::SigningKey::new(&secret, Algorithm::HmacSha256);
+    let cached =
+        || acs3::sign_with_key(black_box(&req), &sh, &settings, &key).map(|s| *s.signature());
+    checked(
+        cached,
+        |s| s.as_str() == "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        "alibaba/acs3_sha256_cached",
+    )?;
     let mut g = c.benchmark_group("alibaba");
     g.bench_function("acs3_sha256", |b| {
         b.iter(|| sign(black_box(Algorithm::HmacSha256)))
     });
+    g.bench_function("acs3_sha256_cached", |b| b.iter(cached));
     g.bench_function("acs3_sm3", |b| {
         b.iter(|| sign(black_box(Algorithm::HmacSm3)))
     });
@@ -494,10 +602,21 @@ fn huawei(c: &mut Criterion) -> Result {
         |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
         "huawei/sdk_hmac_sha256",
     )?;
+    // The key made once.
+    let key = SigningKey::new(Algorithm::SdkHmacSha256, ak, &sk, None)?;
+    let cached = || -> Result<_> {
+        Ok(*huawei::sign_with_key(black_box(&req), &key, &sh, &settings, date, None)?.signature())
+    };
+    checked(
+        cached,
+        |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+        "huawei/sdk_hmac_sha256_cached",
+    )?;
     let mut g = c.benchmark_group("huawei");
     g.bench_function("sdk_hmac_sha256", |b| {
         b.iter(|| sign(black_box(Algorithm::SdkHmacSha256)))
     });
+    g.bench_function("sdk_hmac_sha256_cached", |b| b.iter(cached));
     g.bench_function("sdk_hmac_sm3", |b| {
         b.iter(|| sign(black_box(Algorithm::SdkHmacSm3)))
     });
