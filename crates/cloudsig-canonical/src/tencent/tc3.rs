@@ -32,9 +32,10 @@
 
 use alloc::borrow::Cow;
 use core::fmt;
+use core::ops::Deref;
 
 use cloudsig_core::tc3::{ALGORITHM, CanonicalBlocks, SigningKey, TERMINATOR};
-use cloudsig_core::{HexDigest, SecretKey, UtcDate, sha256_hex};
+use cloudsig_core::{HexDigest, SecretKey, Sha256Hasher, UtcDate, sha256_hex};
 
 use crate::error::{Error, Stage};
 use crate::request::{Payload, Request};
@@ -91,7 +92,8 @@ pub struct CanonicalRequest<'a> {
     query: &'a str,
     signed_headers: &'a SignedHeaders,
     values: Values<'a, INLINE_VALUES>,
-    hashed_payload: HexDigest,
+    /// The payload's SHA-256: its hex is written when asked for (session 27).
+    hashed_payload: [u8; 32],
 }
 
 /// How many signed header values a TC3 canonical request holds without allocating: the
@@ -158,7 +160,7 @@ impl<'a> CanonicalRequest<'a> {
             query: req.raw_query(),
             signed_headers,
             values,
-            hashed_payload: hash_payload(req.payload())?,
+            hashed_payload: payload_digest(req.payload())?,
         })
     }
 
@@ -167,9 +169,10 @@ impl<'a> CanonicalRequest<'a> {
         self.signed_headers
     }
 
-    /// The hashed payload line (lower-case hex SHA-256).
-    pub fn hashed_payload(&self) -> &HexDigest {
-        &self.hashed_payload
+    /// The hashed payload line (lower-case hex SHA-256), written when asked for: the
+    /// request keeps the digest's 32 bytes (session 27).
+    pub fn hashed_payload(&self) -> Hex {
+        Hex::of(&self.hashed_payload)
     }
 
     /// `name:value` pairs of the canonical headers, in order.
@@ -184,11 +187,23 @@ impl<'a> CanonicalRequest<'a> {
     /// (`crate::sigv4::Lines`), and `hashed_is_the_hash_of_the_display_text` holds the
     /// two equal.
     pub fn hashed(&self) -> HexDigest {
-        self.lines().sha256()
+        HexDigest::from_bytes(&self.digest())
     }
 
-    /// The lines of the family's canonical request text.
-    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+    /// SHA-256 of the canonical request text, streamed, as its 32 bytes.
+    fn digest(&self) -> [u8; 32] {
+        let payload = HexDigest::from_bytes(&self.hashed_payload);
+        let mut h = Sha256Hasher::new();
+        // Writing into a hasher cannot fail.
+        let _ = self.lines(&payload).write_to(&mut h);
+        h.finalize()
+    }
+
+    /// The lines of the family's canonical request text, with the payload's hex.
+    fn lines<'s>(
+        &'s self,
+        payload: &'s HexDigest,
+    ) -> Lines<'s, impl Iterator<Item = (&'s str, &'s str)>> {
         Lines {
             method: self.method,
             uri: self.path,
@@ -196,14 +211,167 @@ impl<'a> CanonicalRequest<'a> {
             query: self.query,
             headers: self.canonical_headers(),
             signed_headers: self.signed_headers,
-            payload: crate::sigv4::Payload::Hex(&self.hashed_payload),
+            payload: crate::sigv4::Payload::Hex(payload),
         }
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.lines().write_to(f)
+        let payload = HexDigest::from_bytes(&self.hashed_payload);
+        self.lines(&payload).write_to(f)
+    }
+}
+
+/// A stage's SHA-256 or signature as its 64 lower-case hex characters, written when an
+/// accessor of [`Signed`] or [`CanonicalRequest`] is called: those keep each digest as
+/// its 32 bytes, so that a signature is handed back without three stages of hex it
+/// may never need (issue 17 item 1, session 27). It dereferences to the
+/// [`HexDigest`] the accessors returned by reference before, so `*signed.signature()`
+/// and `signed.signature().as_str()` read as they did.
+///
+/// ```
+/// use cloudsig_canonical::{Request, tc3};
+/// use cloudsig_core::HexDigest;
+/// let req = Request::new("POST", "/").header("Content-Type", "a").header("Host", "h");
+/// let signed_headers = tc3::SignedHeaders::default();
+/// let c = tc3::CanonicalRequest::new(&req, &signed_headers, &Default::default())?;
+/// let hex: HexDigest = *c.hashed_payload();
+/// assert_eq!(hex.as_str(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+/// assert_eq!(c.hashed_payload().to_string(), hex.as_str());
+/// # Ok::<(), cloudsig_canonical::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hex(HexDigest);
+
+impl Hex {
+    /// The hex of `digest`.
+    #[inline]
+    fn of(digest: &[u8; 32]) -> Self {
+        Self(HexDigest::from_bytes(digest))
+    }
+
+    /// The [`HexDigest`].
+    pub fn into_inner(self) -> HexDigest {
+        self.0
+    }
+}
+
+impl Deref for Hex {
+    type Target = HexDigest;
+
+    fn deref(&self) -> &HexDigest {
+        &self.0
+    }
+}
+
+impl From<Hex> for HexDigest {
+    fn from(hex: Hex) -> Self {
+        hex.0
+    }
+}
+
+impl AsRef<str> for Hex {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl PartialEq<HexDigest> for Hex {
+    fn eq(&self, other: &HexDigest) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<&HexDigest> for Hex {
+    fn eq(&self, other: &&HexDigest) -> bool {
+        self.0 == **other
+    }
+}
+
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// The payload's SHA-256, as [`hash_payload`] gives its hex.
+fn payload_digest(payload: Payload<'_>) -> Result<[u8; 32], Error> {
+    match payload {
+        Payload::Bytes(b) => Ok(sha256(b)),
+        Payload::Unsigned => Ok(sha256(UNSIGNED_PAYLOAD.as_bytes())),
+        Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex)
+            .and_then(|h| Digest::of_hex(&h))
+            .map(|d| d.bytes)
+            .ok_or_else(bad_hash),
+    }
+}
+
+/// SHA-256 of `data`.
+fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut h = Sha256Hasher::new();
+    h.update(data);
+    h.finalize()
+}
+
+/// A digest as its bytes (at most 32): what a [`HexDigest`], the even-length
+/// lower-case hex of at most 32 bytes, is written from; the string to sign keeps its
+/// hashed canonical request so, and writes the hex in `Display` (session 27).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Digest {
+    bytes: [u8; 32],
+    len: u8,
+}
+
+impl Digest {
+    /// A SHA-256 digest.
+    #[inline]
+    fn sha256(bytes: [u8; 32]) -> Self {
+        Self { bytes, len: 32 }
+    }
+
+    /// The bytes `hex` was written from; `None` for text that is not lower-case hex
+    /// of at most 32 bytes, which a [`HexDigest`] never holds.
+    fn of_hex(hex: &HexDigest) -> Option<Self> {
+        let (pairs, odd) = hex.as_bytes().as_chunks::<2>();
+        if !odd.is_empty() || pairs.len() > 32 {
+            return None;
+        }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let mut bytes = [0u8; 32];
+        for (b, [hi, lo]) in bytes.iter_mut().zip(pairs) {
+            *b = (nibble(*hi)? << 4) | nibble(*lo)?;
+        }
+        Some(Self {
+            bytes,
+            len: u8::try_from(pairs.len()).ok()?,
+        })
+    }
+
+    /// Writes the lower-case hex into `out`, returning it.
+    fn write_hex<'o>(&self, out: &'o mut [u8; 64]) -> &'o str {
+        let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + (n - 10) };
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        for (pair, b) in out.as_chunks_mut::<2>().0.iter_mut().zip(bytes) {
+            *pair = [digit(b >> 4), digit(b & 0xf)];
+        }
+        core::str::from_utf8(out.get(..bytes.len() * 2).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HexDigest({})", self.write_hex(&mut [0; 64]))
     }
 }
 
@@ -338,7 +506,9 @@ impl fmt::Display for CredentialScope<'_> {
 pub struct StringToSign<'a> {
     timestamp: i64,
     scope: CredentialScope<'a>,
-    hashed_canonical_request: HexDigest,
+    /// The hashed canonical request's bytes: its hex is written by `Display` (session
+    /// 27).
+    hashed_canonical_request: Digest,
 }
 
 impl<'a> StringToSign<'a> {
@@ -351,7 +521,21 @@ impl<'a> StringToSign<'a> {
         Self {
             timestamp,
             scope,
-            hashed_canonical_request,
+            // A `HexDigest` is always the lower-case hex of at most 32 bytes.
+            hashed_canonical_request: Digest::of_hex(&hashed_canonical_request).unwrap_or(Digest {
+                bytes: [0; 32],
+                len: 0,
+            }),
+        }
+    }
+
+    /// The string to sign with the canonical request's SHA-256 `digest`.
+    #[inline]
+    fn of_digest(timestamp: i64, scope: CredentialScope<'a>, digest: [u8; 32]) -> Self {
+        Self {
+            timestamp,
+            scope,
+            hashed_canonical_request: Digest::sha256(digest),
         }
     }
 }
@@ -363,18 +547,22 @@ impl fmt::Display for StringToSign<'_> {
             self.timestamp,
             &self.scope.date,
             self.scope.service,
-            self.hashed_canonical_request.as_str(),
+            self.hashed_canonical_request.write_hex(&mut [0; 64]),
         )
     }
 }
 
 /// A computed TC3 signature with every stage that led to it.
+///
+/// Each digest is kept as its 32 bytes and written as hex when an accessor or
+/// `Display` asks for it ([`Hex`]): the hashed canonical request once, in the string
+/// to sign (issue 17 item 1, session 27: handing back the four stages' hex cost about
+/// 0.1x of the cached signature's SHA-256 floor).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed<'a> {
     canonical_request: CanonicalRequest<'a>,
-    hashed_canonical_request: HexDigest,
     string_to_sign: StringToSign<'a>,
-    signature: HexDigest,
+    signature: [u8; 32],
 }
 
 impl<'a> Signed<'a> {
@@ -383,9 +571,9 @@ impl<'a> Signed<'a> {
         &self.canonical_request
     }
 
-    /// SHA-256 of the canonical request, lower-case hex.
-    pub fn hashed_canonical_request(&self) -> &HexDigest {
-        &self.hashed_canonical_request
+    /// SHA-256 of the canonical request, lower-case hex (written when asked for).
+    pub fn hashed_canonical_request(&self) -> Hex {
+        Hex::of(&self.string_to_sign.hashed_canonical_request.bytes)
     }
 
     /// The credential scope.
@@ -398,9 +586,9 @@ impl<'a> Signed<'a> {
         &self.string_to_sign
     }
 
-    /// The signature, 64 lower-case hex characters.
-    pub fn signature(&self) -> &HexDigest {
-        &self.signature
+    /// The signature, 64 lower-case hex characters (written when asked for).
+    pub fn signature(&self) -> Hex {
+        Hex::of(&self.signature)
     }
 
     /// The Authorization header value for `secret_id`.
@@ -409,7 +597,7 @@ impl<'a> Signed<'a> {
             secret_id,
             scope: self.string_to_sign.scope,
             signed_headers: self.canonical_request.signed_headers,
-            signature: self.signature,
+            signature: HexDigest::from_bytes(&self.signature),
         }
     }
 }
@@ -524,7 +712,7 @@ fn sign_one_pass<'a>(
         Payload::Sha256Hex(hex) => {
             let parsed = HexDigest::parse_lower(hex)?;
             text.put(parsed.as_bytes())?;
-            parsed
+            Digest::of_hex(&parsed)?.bytes
         }
     };
     let (hashed_canonical_request, signature) =
@@ -548,7 +736,7 @@ fn one_pass_signed<'a>(
     values: Values<'a, INLINE_VALUES>,
     timestamp: i64,
     scope: CredentialScope<'a>,
-    (hashed_payload, hashed_canonical_request, signature): (HexDigest, HexDigest, HexDigest),
+    (hashed_payload, hashed_canonical_request, signature): ([u8; 32], [u8; 32], [u8; 32]),
 ) -> Signed<'a> {
     Signed {
         canonical_request: CanonicalRequest {
@@ -559,8 +747,7 @@ fn one_pass_signed<'a>(
             values,
             hashed_payload,
         },
-        hashed_canonical_request,
-        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+        string_to_sign: StringToSign::of_digest(timestamp, scope, hashed_canonical_request),
         signature,
     }
 }
@@ -744,11 +931,11 @@ impl<'a> RequestTemplate<'a> {
 
     /// The canonical request of the template with `payload`.
     pub fn canonical_request(&self, payload: Payload<'_>) -> Result<CanonicalRequest<'a>, Error> {
-        Ok(self.canonical_request_hashed(hash_payload(payload)?))
+        Ok(self.canonical_request_hashed(payload_digest(payload)?))
     }
 
     #[inline]
-    fn canonical_request_hashed(&self, hashed_payload: HexDigest) -> CanonicalRequest<'a> {
+    fn canonical_request_hashed(&self, hashed_payload: [u8; 32]) -> CanonicalRequest<'a> {
         CanonicalRequest {
             method: self.method,
             path: self.path,
@@ -766,12 +953,11 @@ impl<'a> RequestTemplate<'a> {
         &self,
         timestamp: i64,
         scope: CredentialScope<'a>,
-        (hashed_payload, hashed_canonical_request, signature): (HexDigest, HexDigest, HexDigest),
+        (hashed_payload, hashed_canonical_request, signature): ([u8; 32], [u8; 32], [u8; 32]),
     ) -> Signed<'a> {
         Signed {
             canonical_request: self.canonical_request_hashed(hashed_payload),
-            hashed_canonical_request,
-            string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+            string_to_sign: StringToSign::of_digest(timestamp, scope, hashed_canonical_request),
             signature,
         }
     }
@@ -791,8 +977,10 @@ impl<'a> RequestTemplate<'a> {
             let hashed_payload = match payload {
                 Payload::Bytes(b) => text.put_sha256_hex(b),
                 Payload::Unsigned => text.put_sha256_hex(UNSIGNED_PAYLOAD.as_bytes()),
-                Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex)
-                    .and_then(|parsed| text.put(parsed.as_bytes()).map(|()| parsed)),
+                Payload::Sha256Hex(hex) => HexDigest::parse_lower(hex).and_then(|parsed| {
+                    text.put(parsed.as_bytes())?;
+                    Some(Digest::of_hex(&parsed)?.bytes)
+                }),
             };
             if let Some(hashed_payload) = hashed_payload {
                 let (hashed, signature) =
@@ -863,17 +1051,11 @@ fn signed_staged<'a>(
     scope: CredentialScope<'a>,
     key: &SigningKey,
 ) -> Signed<'a> {
-    let hashed_canonical_request = canonical_request.hashed();
-    let signature = key.sign_hashed(
-        timestamp,
-        &scope.date,
-        scope.service,
-        &hashed_canonical_request,
-    );
+    let digest = canonical_request.digest();
+    let signature = key.sign_digest(timestamp, &scope.date, scope.service, &digest);
     Signed {
         canonical_request,
-        hashed_canonical_request,
-        string_to_sign: StringToSign::new(timestamp, scope, hashed_canonical_request),
+        string_to_sign: StringToSign::of_digest(timestamp, scope, digest),
         signature,
     }
 }
@@ -1111,7 +1293,8 @@ mod tests {
                 t.sign(Payload::Bytes(body), ts, scope, &secret).unwrap(),
                 signed
             );
-            let hex = signed.canonical_request().hashed_payload().as_str();
+            let hashed_payload = signed.canonical_request().hashed_payload();
+            let hex = hashed_payload.as_str();
             let by_hash = Payload::Sha256Hex(hex);
             assert_eq!(t.sign_with_key(by_hash, ts, scope, &key()).unwrap(), signed);
             assert_eq!(t.sign(by_hash, ts, scope, &secret).unwrap(), signed);
@@ -1394,6 +1577,49 @@ mod tests {
                     _ => panic!("{ts}: {got:?} against {want:?}"),
                 }
             }
+        }
+    }
+
+    /// The string to sign keeps its hashed canonical request as bytes and writes it in
+    /// `Display` as it wrote the `HexDigest` it was given: for SHA-256's 64 characters,
+    /// SHA-1's 40 and every byte value (session 27).
+    #[test]
+    fn string_to_sign_writes_the_hex_it_was_given() {
+        use alloc::string::String;
+        use cloudsig_core::hash::{Hash, hash_hex};
+        let scope = CredentialScope::for_timestamp(1_551_113_065, "cvm").unwrap();
+        let all: Vec<u8> = (0..=255).collect();
+        for digest in [
+            hash_hex(Hash::Sha256, b"abc"),
+            hash_hex(Hash::Sha1, b"abc"),
+            HexDigest::from_bytes(&[0; 32]),
+            HexDigest::from_bytes(&[0xff; 32]),
+            HexDigest::from_bytes(all[..32].try_into().unwrap()),
+            HexDigest::from_bytes(all[224..].try_into().unwrap()),
+        ] {
+            let sts = StringToSign::new(1_551_113_065, scope, digest);
+            let mut want = String::new();
+            cloudsig_core::tc3::write_string_to_sign(
+                &mut want,
+                1_551_113_065,
+                &scope.date(),
+                "cvm",
+                digest.as_str(),
+            )
+            .unwrap();
+            assert_eq!(sts.to_string(), want);
+            assert_eq!(
+                alloc::format!("{sts:?}"),
+                alloc::format!(
+                    "StringToSign {{ timestamp: 1551113065, scope: {scope:?}, \
+                     hashed_canonical_request: {digest:?} }}"
+                )
+            );
+        }
+        for b in 0..=255u8 {
+            let d = HexDigest::from_bytes(&[b; 32]);
+            assert_eq!(Digest::of_hex(&d).map(|d| d.bytes), Some([b; 32]));
+            assert_eq!(Hex::of(&[b; 32]), d);
         }
     }
 

@@ -329,12 +329,12 @@ impl SigningKey {
         service: &str,
         hashed_canonical_request: &str,
     ) -> HexDigest {
-        self.sign_parts_bytes(
+        HexDigest::from_bytes(&self.sign_parts_bytes(
             timestamp,
             date,
             service,
             hashed_canonical_request.as_bytes(),
-        )
+        ))
     }
 
     /// [`SigningKey::sign_parts`] with the hashed canonical request as the [`HexDigest`]
@@ -358,33 +358,64 @@ impl SigningKey {
         service: &str,
         hashed_canonical_request: &HexDigest,
     ) -> HexDigest {
-        self.sign_parts_bytes(
+        HexDigest::from_bytes(&self.sign_parts_bytes(
             timestamp,
             date,
             service,
             hashed_canonical_request.as_bytes(),
-        )
+        ))
     }
 
-    /// Hashes the canonical request written in `text` and signs it: the hashed
-    /// canonical request and the signature, as [`SigningKey::sign_hashed`] of
-    /// `text.sha256_hex()` gives them.
+    /// [`SigningKey::sign_hashed`] with the hashed canonical request given as its 32
+    /// bytes, and the signature returned as the HMAC's 32 bytes: the staged path's step
+    /// for a caller that keeps digests raw and writes their hex only when asked
+    /// (session 27).
+    ///
+    /// ```
+    /// use cloudsig_core::{HexDigest, SecretKey, UtcDate, sha256_hex, tc3::SigningKey};
+    /// let date = UtcDate::from_unix(1551113065)?;
+    /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
+    /// let digest = [7u8; 32];
+    /// assert_eq!(
+    ///     HexDigest::from_bytes(&key.sign_digest(1551113065, &date, "cvm", &digest)),
+    ///     key.sign_hashed(1551113065, &date, "cvm", &HexDigest::from_bytes(&digest)),
+    /// );
+    /// # Ok::<(), cloudsig_core::Error>(())
+    /// ```
+    pub fn sign_digest(
+        &self,
+        timestamp: i64,
+        date: &UtcDate,
+        service: &str,
+        hashed_canonical_request: &[u8; 32],
+    ) -> [u8; 32] {
+        let mut hex = [0u8; 64];
+        write_hex(&mut hex, hashed_canonical_request);
+        self.sign_parts_bytes(timestamp, date, service, &hex)
+    }
+
+    /// Hashes the canonical request written in `text` and signs it: the canonical
+    /// request's SHA-256 and the signature's HMAC-SHA256, as their 32 bytes; their hex
+    /// is what `text.sha256_hex()` and [`SigningKey::sign_hashed`] of it give.
     ///
     /// With the key's own date and service and a ten-digit timestamp (the cached
     /// template's case), the digest's hex is written straight into the string to sign's
-    /// block buffer, and the signature's hex through a table, with no other copy of
-    /// either on the way: the signing hot path of issue 17. Any other case takes
-    /// [`CanonicalBlocks::sha256_hex`] and [`SigningKey::sign_hashed`].
+    /// block buffer, with no other copy on the way: the signing hot path of issue 17.
+    /// Neither digest is written as hex for the caller, who writes it when it is asked
+    /// for (session 27: handing back both stages' hex cost about 0.1x of the 8-block
+    /// floor). Any other case takes [`CanonicalBlocks::sha256_hex`] and
+    /// [`SigningKey::sign_hashed`].
     ///
     /// ```
-    /// use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3::{CanonicalBlocks, SigningKey}};
+    /// use cloudsig_core::{HexDigest, SecretKey, UtcDate, sha256_hex, tc3::{CanonicalBlocks, SigningKey}};
     /// let date = UtcDate::from_unix(1551113065)?;
     /// let key = SigningKey::derive(&SecretKey::new(b"k")?, &date, "cvm")?;
     /// let mut text = CanonicalBlocks::new();
     /// text.put(b"canonical request").unwrap();
     /// let hashed = sha256_hex(b"canonical request");
+    /// let (digest, mac) = key.sign_blocks(1551113065, &date, "cvm", &mut text);
     /// assert_eq!(
-    ///     key.sign_blocks(1551113065, &date, "cvm", &mut text),
+    ///     (HexDigest::from_bytes(&digest), HexDigest::from_bytes(&mac)),
     ///     (hashed, key.sign_hashed(1551113065, &date, "cvm", &hashed)),
     /// );
     /// # Ok::<(), cloudsig_core::Error>(())
@@ -396,39 +427,32 @@ impl SigningKey {
         date: &UtcDate,
         service: &str,
         text: &mut CanonicalBlocks,
-    ) -> (HexDigest, HexDigest) {
-        if let Some(sts) = self
+    ) -> ([u8; 32], [u8; 32]) {
+        let sts = self
             .template
             .as_ref()
             .filter(|t| t.serves(date, service))
-            .and_then(|t| t.start(timestamp))
-        {
-            let digest = text.sha256();
-            if let Some(signed) = self.sign_template(sts, &digest) {
-                return signed;
-            }
+            .and_then(|t| t.start(timestamp));
+        let digest = text.sha256();
+        if let Some(mac) = sts.and_then(|sts| self.sign_template(sts, &digest)) {
+            return (digest, mac);
         }
-        let hashed = text.sha256_hex();
-        let signature = self.sign_hashed(timestamp, date, service, &hashed);
-        (hashed, signature)
+        (digest, self.sign_digest(timestamp, date, service, &digest))
     }
 
-    /// The hashed canonical request and signature of `digest` (the canonical request's
-    /// SHA-256) through the string to sign `sts`, filled in but for the hash.
+    /// The signature's HMAC-SHA256 of `digest` (the canonical request's SHA-256)
+    /// through the string to sign `sts`, filled in but for the hash.
     #[inline]
-    fn sign_template(&self, mut sts: Sts, digest: &[u8; 32]) -> Option<(HexDigest, HexDigest)> {
+    fn sign_template(&self, mut sts: Sts, digest: &[u8; 32]) -> Option<[u8; 32]> {
         let slot = sts.hash_slot()?;
         write_hex(slot, digest);
-        let hashed = HexDigest::from_hex_unchecked(slot);
-        let mac = self.key.mac_padded(sts.blocks.get(..sts.used)?);
-        let mut hex = [0u8; 64];
-        write_hex(&mut hex, &mac);
-        Some((hashed, HexDigest::from_hex_unchecked(&hex)))
+        Some(self.key.mac_padded(sts.blocks.get(..sts.used)?))
     }
 
     /// Derives the key for `date` and `service` and signs the canonical request in
     /// `text`, whose last part this writes: the hex SHA-256 of `payload`. Returns the
-    /// hashed payload, the hashed canonical request and the signature, as
+    /// payload's SHA-256, the canonical request's SHA-256 and the signature's
+    /// HMAC-SHA256 (32 bytes each, their hex written only where it is hashed), as
     /// [`CanonicalBlocks::put_sha256_hex`], [`SigningKey::derive`] and
     /// [`SigningKey::sign_blocks`] give them one after the other.
     ///
@@ -442,7 +466,7 @@ impl SigningKey {
     /// why.
     ///
     /// ```
-    /// use cloudsig_core::{SecretKey, UtcDate, sha256_hex, tc3::{CanonicalBlocks, SigningKey}};
+    /// use cloudsig_core::{HexDigest, SecretKey, UtcDate, sha256_hex, tc3::{CanonicalBlocks, SigningKey}};
     /// let secret = SecretKey::new(b"k")?;
     /// let date = UtcDate::from_unix(1551113065)?;
     /// let mut text = CanonicalBlocks::new();
@@ -450,6 +474,7 @@ impl SigningKey {
     /// let (payload, hashed, signature) =
     ///     SigningKey::derive_and_sign_blocks(&secret, &date, "cvm", 1551113065, &mut text, b"{}")
     ///         .unwrap();
+    /// assert_eq!(HexDigest::from_bytes(&payload), sha256_hex(b"{}"));
     /// let mut expected = CanonicalBlocks::new();
     /// expected.put(b"POST\n").unwrap();
     /// assert_eq!(payload, expected.put_sha256_hex(b"{}").unwrap());
@@ -464,7 +489,7 @@ impl SigningKey {
         timestamp: i64,
         text: &mut CanonicalBlocks,
         payload: &[u8],
-    ) -> Option<(HexDigest, HexDigest, HexDigest)> {
+    ) -> Option<([u8; 32], [u8; 32], [u8; 32])> {
         Self::derive_and_sign_writing(
             secret,
             date,
@@ -513,7 +538,7 @@ impl SigningKey {
         text: &mut CanonicalBlocks,
         write: W,
         payload: &[u8],
-    ) -> Option<(HexDigest, HexDigest, HexDigest)> {
+    ) -> Option<([u8; 32], [u8; 32], [u8; 32])> {
         validate_service(service).ok()?;
         if timestamp.div_euclid(SECONDS_PER_DAY) != date.days() {
             return None;
@@ -557,6 +582,7 @@ impl SigningKey {
             canonical_used: used,
             hex_at,
             step: 0,
+            payload_digest: [0; 32],
         };
         let mut step = || {
             side.step();
@@ -579,16 +605,11 @@ impl SigningKey {
         secret_service.zeroize();
         secret_signing.zeroize();
         let digest = side.finish();
+        let payload_digest = side.payload_digest;
         text.len = end;
         text.padded = Some((end, used));
-        let payload_hex = HexDigest::from_hex_unchecked(
-            text.blocks
-                .as_flattened()
-                .get(hex_at..)?
-                .first_chunk::<64>()?,
-        );
-        let (hashed, signature) = key.sign_template(sts, &digest)?;
-        Some((payload_hex, hashed, signature))
+        let signature = key.sign_template(sts, &digest)?;
+        Some((payload_digest, digest, signature))
     }
 
     fn sign_parts_bytes(
@@ -597,7 +618,7 @@ impl SigningKey {
         date: &UtcDate,
         service: &str,
         hashed_canonical_request: &[u8],
-    ) -> HexDigest {
+    ) -> [u8; 32] {
         // The key's own date and service with a ten-digit timestamp (every request
         // from 2001 to 2286): the cached template, 74 bytes filled in, one call of the
         // block function for the inner hash and one for the outer.
@@ -608,7 +629,7 @@ impl SigningKey {
             .and_then(|t| t.fill(timestamp, hashed_canonical_request))
             .and_then(|sts| Some(self.key.mac_padded(sts.blocks.get(..sts.used)?)))
         {
-            return HexDigest::from_bytes(&blocks);
+            return blocks;
         }
         // Any other: fed piece by piece rather than through `write!`: the formatting
         // machinery would cost more than the HMAC of these few bytes. The constant
@@ -629,7 +650,7 @@ impl SigningKey {
         mac.update(service.as_bytes());
         mac.update(TAIL);
         mac.update(hashed_canonical_request);
-        HexDigest::from_bytes(&self.key.finish(&mut mac))
+        self.key.finish(&mut mac)
     }
 }
 
@@ -760,23 +781,23 @@ impl CanonicalBlocks {
     }
 
     /// Appends the 64 lower-case hex characters of SHA-256 of `data` (a payload) as the
-    /// text's last part, written straight into the blocks, and returns them as a
-    /// [`HexDigest`] too (the stage a caller keeps). SHA-256's padding of the text is
-    /// written before the hash is computed, so that the block function, loading the
-    /// blocks next, finds only the hex just stored. `None`, leaving the text as it was,
-    /// when the hex does not fit.
+    /// text's last part, written straight into the blocks, and returns the digest's 32
+    /// bytes (the stage a caller keeps; its hex is written again only if it is asked
+    /// for, session 27). SHA-256's padding of the text is written before the hash is
+    /// computed, so that the block function, loading the blocks next, finds only the hex
+    /// just stored. `None`, leaving the text as it was, when the hex does not fit.
     ///
     /// ```
-    /// use cloudsig_core::{sha256_hex, tc3::CanonicalBlocks};
+    /// use cloudsig_core::{HexDigest, sha256_hex, tc3::CanonicalBlocks};
     /// let mut blocks = CanonicalBlocks::new();
     /// blocks.put(b"POST\n").unwrap();
-    /// let payload = blocks.put_sha256_hex(b"{}").unwrap();
+    /// let payload = HexDigest::from_bytes(&blocks.put_sha256_hex(b"{}").unwrap());
     /// assert_eq!(payload, sha256_hex(b"{}"));
     /// assert_eq!(blocks.as_bytes(), [b"POST\n", payload.as_bytes()].concat());
     /// assert_eq!(blocks.sha256_hex(), sha256_hex(&blocks.as_bytes().to_vec()));
     /// ```
     #[inline]
-    pub fn put_sha256_hex(&mut self, data: &[u8]) -> Option<HexDigest> {
+    pub fn put_sha256_hex(&mut self, data: &[u8]) -> Option<[u8; 32]> {
         let end = self.len.checked_add(64)?;
         if end > CANONICAL_BLOCKS_MAX {
             return None;
@@ -791,7 +812,7 @@ impl CanonicalBlocks {
             .first_chunk_mut::<64>()?;
         write_hex(slot, &digest);
         self.len = end;
-        Some(HexDigest::from_hex_unchecked(slot))
+        Some(digest)
     }
 
     /// SHA-256 of the text: padded in place (unless [`CanonicalBlocks::put_sha256_hex`]
@@ -828,6 +849,8 @@ struct Side<'p, 't> {
     hex_at: usize,
     /// Blocks compressed so far.
     step: usize,
+    /// The payload's SHA-256, once its blocks are compressed.
+    payload_digest: [u8; 32],
 }
 
 impl Side<'_, '_> {
@@ -852,14 +875,14 @@ impl Side<'_, '_> {
         compress256(&mut self.state, block);
         self.step += 1;
         if self.step == payload {
-            let digest = words_bytes(&self.state);
+            self.payload_digest = words_bytes(&self.state);
             if let Some(slot) = self
                 .canonical
                 .as_flattened_mut()
                 .get_mut(self.hex_at..)
                 .and_then(|s| s.first_chunk_mut::<64>())
             {
-                write_hex(slot, &digest);
+                write_hex(slot, &self.payload_digest);
             }
             self.state = IV;
         }
@@ -1121,9 +1144,9 @@ mod tests {
                 write_string_to_sign(&mut sts, ts, &date, "cvm", hashed.as_str()).unwrap();
                 let expected = HexDigest::from_bytes(&hmac(&secret_signing, &sts.0[..sts.1]));
                 let what = (payload_len, prefix_len);
-                assert_eq!(p, payload_hex, "{what:?}");
-                assert_eq!(h, hashed, "{what:?}");
-                assert_eq!(sig, expected, "{what:?}");
+                assert_eq!(HexDigest::from_bytes(&p), payload_hex, "{what:?}");
+                assert_eq!(HexDigest::from_bytes(&h), hashed, "{what:?}");
+                assert_eq!(HexDigest::from_bytes(&sig), expected, "{what:?}");
                 assert_eq!(text.as_bytes(), canonical, "{what:?}");
                 assert_eq!(text.sha256_hex(), hashed, "{what:?}");
             }
