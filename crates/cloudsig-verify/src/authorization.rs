@@ -109,6 +109,21 @@ impl Parts<'_> {
     }
 }
 
+/// Whether `rest`, what follows an algorithm name, starts with exactly one space and
+/// then a part: the documented separator of every scheme. A tab, or more than one
+/// blank, is understood by the parsers but irregular.
+///
+/// ```
+/// use cloudsig_verify::authorization::one_space_after_algorithm;
+/// assert!(one_space_after_algorithm(" Credential=a"));
+/// assert!(!one_space_after_algorithm("\tCredential=a"));
+/// assert!(!one_space_after_algorithm("  Credential=a"));
+/// ```
+pub fn one_space_after_algorithm(rest: &str) -> bool {
+    rest.strip_prefix(' ')
+        .is_some_and(|r| !r.starts_with(char::is_whitespace))
+}
+
 /// Reads `rest` (what follows the algorithm and its whitespace) as `k=v` parts
 /// separated by `,`, in any order, with any whitespace around the parts; every name
 /// must be one of `names`, each exactly once.

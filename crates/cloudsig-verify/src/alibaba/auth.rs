@@ -67,7 +67,11 @@ pub fn parse_acs3(value: &str) -> Result<Acs3Authorization<'_>, AuthorizationErr
         ["Credential", "SignedHeaders", "Signature"],
     )?;
     // The documentation and the SDKs put no whitespace anywhere: any is irregular.
-    let irregular = rest.starts_with([' ', '\t']) || p.spaced > 0 || p.irregular > 0;
+    // `value[name.len()..]` is the separator and `rest`: a tab there is irregular too.
+    let separated = value.get(name.len()..).unwrap_or_default();
+    let irregular = !crate::authorization::one_space_after_algorithm(separated)
+        || p.spaced > 0
+        || p.irregular > 0;
     let [access_key_id, signed_headers, signature] = p.values;
     if access_key_id.is_empty() || signed_headers.is_empty() || signature.is_empty() {
         return Err(AuthorizationError::new(
@@ -180,5 +184,22 @@ mod tests {
             parse_acs3("ACS3-HMAC-SHA256 Credential=a,SignedHeaders=h,Signature=s").map(|a| a.form),
             Ok(AuthForm::Documented)
         );
+    }
+
+    #[test]
+    fn a_tab_or_two_blanks_after_the_algorithm_is_irregular() {
+        // Found by `verifier_never_panics_on_mutated_alibaba_requests`: the space after
+        // the algorithm replaced by a tab verified as the documented form, with no note.
+        for value in [
+            "ACS3-HMAC-SHA256\tCredential=a,SignedHeaders=h,Signature=s",
+            "ACS3-HMAC-SHA256  Credential=a,SignedHeaders=h,Signature=s",
+            "ACS3-HMAC-SHA256 \tCredential=a,SignedHeaders=h,Signature=s",
+        ] {
+            assert_eq!(
+                parse_acs3(value).map(|a| a.form),
+                Ok(AuthForm::Irregular),
+                "{value:?}"
+            );
+        }
     }
 }

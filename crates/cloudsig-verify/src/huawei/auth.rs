@@ -106,7 +106,14 @@ pub fn parse_authorization(value: &str) -> Result<HuaweiAuthorization<'_>, Autho
         scope,
         signed_headers,
         signature,
-        form: p.form(),
+        // A tab or more than one blank after the algorithm is irregular too.
+        form: if crate::authorization::one_space_after_algorithm(
+            value.get(head.len()..).unwrap_or_default(),
+        ) {
+            p.form()
+        } else {
+            AuthForm::Irregular
+        },
     })
 }
 
@@ -128,6 +135,14 @@ mod tests {
                 .unwrap();
         assert_eq!(irregular.form, AuthForm::Irregular);
         assert_eq!(irregular.algorithm, Algorithm::SdkHmacSm3);
+        for sep in ["\t", "  ", " \t"] {
+            let value = format!("SDK-HMAC-SHA256{sep}Access=QT, SignedHeaders=host, Signature=7b");
+            assert_eq!(
+                parse_authorization(&value).unwrap().form,
+                AuthForm::Irregular,
+                "{value:?}"
+            );
+        }
         for bad in [
             "SDK-HMAC-SHA256",
             "SDK-HMAC-MD5 Access=a, SignedHeaders=h, Signature=s",

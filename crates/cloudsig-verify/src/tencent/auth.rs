@@ -121,7 +121,13 @@ fn tolerant_parts(value: &str) -> Result<(&str, &str, &str, AuthForm), Authoriza
         ["Credential", "SignedHeaders", "Signature"],
     )?;
     let [credential, signed_headers, signature] = p.values;
-    Ok((credential, signed_headers, signature, p.form()))
+    // A tab or more than one blank after the algorithm is irregular too.
+    let form = if crate::authorization::one_space_after_algorithm(rest) {
+        p.form()
+    } else {
+        AuthForm::Irregular
+    };
+    Ok((credential, signed_headers, signature, form))
 }
 
 #[cfg(test)]
@@ -159,6 +165,14 @@ mod tests {
                 parse_tc3(&value).unwrap().form,
                 AuthForm::Irregular,
                 "{value}"
+            );
+        }
+        for sep in ["\t", "  ", " \t"] {
+            let value = DOC.replacen(' ', sep, 1);
+            assert_eq!(
+                parse_tc3(&value).unwrap().form,
+                AuthForm::Irregular,
+                "{value:?}"
             );
         }
         let trailing = format!("{DOC} \t");
