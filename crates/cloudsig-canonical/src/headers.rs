@@ -275,6 +275,14 @@ impl fmt::Display for SignedHeaders {
 pub fn trim_blanks(s: &str) -> &str {
     let blank = |b: &u8| *b == b' ' || *b == b'\t';
     let bytes = s.as_bytes();
+    // What the SDKs send: neither end blank, nothing to search (issue 17 item 1,
+    // session 27).
+    if let (Some(first), Some(last)) = (bytes.first(), bytes.last())
+        && !blank(first)
+        && !blank(last)
+    {
+        return s;
+    }
     let Some(start) = bytes.iter().position(|b| !blank(b)) else {
         return "";
     };
