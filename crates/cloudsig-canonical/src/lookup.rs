@@ -110,72 +110,6 @@ impl<'r, 'a> Lookup<'r, 'a> {
     }
 }
 
-/// The values of a few signed names (at most [`SCAN_NAMES`]) found in one pass over the
-/// headers: the signers' hot path (issue 17 item 1, session 24).
-///
-/// Each header's name is compared by length with each signed name and by content only
-/// where the lengths agree, so the pass costs headers × names length comparisons and
-/// about one full comparison per signed header; [`Lookup`] made one pass per name,
-/// through an iterator chain (callgrind: about 970 of the ACS3 example's 2,700
-/// instructions in `acs3::sign`).
-pub(crate) struct Few<'a> {
-    /// The first value of each name, in signing order (`None`: not sent).
-    first: [Option<&'a str>; SCAN_NAMES],
-    /// The last value of each name.
-    last: [Option<&'a str>; SCAN_NAMES],
-    /// Whether some name was sent more than once.
-    repeated: bool,
-}
-
-impl<'a> Few<'a> {
-    /// Finds the values of `names` (lower case, at most [`SCAN_NAMES`]; `None` when
-    /// there are more) among `headers`.
-    #[inline]
-    pub(crate) fn find(
-        headers: &[(&'a str, &'a str)],
-        names: &[alloc::string::String],
-    ) -> Option<Self> {
-        if names.len() > SCAN_NAMES {
-            return None;
-        }
-        let mut few = Self {
-            first: [None; SCAN_NAMES],
-            last: [None; SCAN_NAMES],
-            repeated: false,
-        };
-        for (name, value) in headers {
-            let len = name.len();
-            let Some(i) = names
-                .iter()
-                .position(|wanted| wanted.len() == len && crate::scan::eq_lower(name, wanted))
-            else {
-                continue;
-            };
-            if let (Some(first), Some(last)) = (few.first.get_mut(i), few.last.get_mut(i)) {
-                few.repeated |= first.is_some();
-                first.get_or_insert(value);
-                *last = Some(value);
-            }
-        }
-        Some(few)
-    }
-
-    /// The first value of each name, in signing order.
-    pub(crate) fn first(&self) -> &[Option<&'a str>; SCAN_NAMES] {
-        &self.first
-    }
-
-    /// The last value of each name, in signing order.
-    pub(crate) fn last(&self) -> &[Option<&'a str>; SCAN_NAMES] {
-        &self.last
-    }
-
-    /// Whether some name was sent more than once.
-    pub(crate) fn repeated(&self) -> bool {
-        self.repeated
-    }
-}
-
 /// `n` signed names `x-h0`… besides content-type and host: the headers (sent in
 /// reverse order, names in capitals, `x-h<i>` with the value `v<i>`), the
 /// `SignedHeaders` value, and the canonical header lines expected.
@@ -232,36 +166,6 @@ mod tests {
             .filter(|(n, _)| n.eq_ignore_ascii_case(lower))
             .map(|(_, v)| *v)
             .collect()
-    }
-
-    #[test]
-    fn few_finds_the_first_and_last_values_of_each_name() {
-        let headers = [
-            ("Host", "a"),
-            ("X-B", "1"),
-            ("x-a", "2"),
-            ("HOST", "b"),
-            ("X-Aa", "4"),
-            ("", "5"),
-            ("host", "c"),
-        ];
-        let names: Vec<alloc::string::String> = ["host", "x-a", "x-aa", "x-b", "x-c", "zz"]
-            .iter()
-            .map(|n| alloc::string::String::from(*n))
-            .collect();
-        let few = Few::find(&headers, &names).unwrap();
-        for (i, name) in names.iter().enumerate() {
-            let expected = naive(&headers, name);
-            assert_eq!(few.first()[i], expected.first().copied(), "{name}");
-            assert_eq!(few.last()[i], expected.last().copied(), "{name}");
-        }
-        assert!(few.first()[names.len()..].iter().all(Option::is_none));
-        assert!(few.repeated());
-        let once = [("x-b", "1"), ("X-A", "2")];
-        assert!(!Few::find(&once, &names).unwrap().repeated());
-        let many: Vec<alloc::string::String> =
-            (0..=SCAN_NAMES).map(|i| alloc::format!("n{i}")).collect();
-        assert!(Few::find(&once, &many).is_none());
     }
 
     #[test]

@@ -114,6 +114,92 @@ pub(crate) fn eq_lower(a: &str, lower: &str) -> bool {
     to_lower(word_at(a, 0)) == word_at(b, 0)
 }
 
+/// The high bit of each byte of `x` that equals `c`, and of no other: exact per byte
+/// (the carries of [`eq`]'s formula can mark a byte above a match), so that the marked
+/// bytes name positions.
+#[inline(always)]
+pub(crate) const fn eq_each(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * c as u64);
+    !(((y & LOWS7) + LOWS7) | y) & HIGHS
+}
+
+/// The words that stand for a header name of at least one byte in [`name_matches`]: up
+/// to eight bytes, the bytes zero-padded into one little-endian word (and zeros); more,
+/// the first eight bytes, the last eight, and (more than 16) the eight from the ninth.
+#[inline(always)]
+pub(crate) fn name_words(s: &[u8]) -> [u64; 3] {
+    match (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+        (Some(first), Some(last)) => [
+            u64::from_le_bytes(*first),
+            u64::from_le_bytes(*last),
+            match s.get(8..).and_then(<[u8]>::first_chunk::<8>) {
+                Some(second) if s.len() > 16 => u64::from_le_bytes(*second),
+                _ => 0,
+            },
+        ],
+        _ => [short_word(s), 0, 0],
+    }
+}
+
+/// `0x20` in each byte of `x` that is a lower-case ASCII letter, zero in the others: the
+/// bit that, set in a header name's byte, lower-cases it where the wanted name has a
+/// letter.
+#[inline(always)]
+pub(crate) const fn letters(x: u64) -> u64 {
+    between(x, b'a' - 1, b'z' + 1) >> 2
+}
+
+/// The bytes of `s` (fewer than eight) zero-padded into a little-endian word: four to
+/// seven bytes as two overlapping 4-byte reads, fewer byte by byte.
+#[inline(always)]
+fn short_word(s: &[u8]) -> u64 {
+    match (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+        (Some(first), Some(last)) => {
+            // `s` is shorter than eight bytes: the shift is at most 24.
+            u64::from(u32::from_le_bytes(*first))
+                | (u64::from(u32::from_le_bytes(*last)) << (8 * (s.len() & 7).saturating_sub(4)))
+        }
+        _ => s.iter().rev().fold(0, |w, b| (w << 8) | u64::from(*b)),
+    }
+}
+
+/// Whether the header name `name` equals `lower` (a lower-case name of the same
+/// length, at least one byte) ignoring ASCII case, given `lower`'s [`name_words`] and
+/// their [`letters`]: a byte of `name` with the letter bit set where `lower` has a letter
+/// equals `lower`'s exactly when the two are equal ignoring case (`lower`'s letters have
+/// the bit; elsewhere the bytes must be equal as they are), so a name of up to 24 bytes
+/// is up to three ORs and comparisons, and [`middle_eq`] does the rest beyond that. The
+/// same answer as `eq_lower(name, lower)`.
+#[inline(always)]
+pub(crate) fn name_matches(name: &[u8], words: &[u64; 6], lower: &[u8]) -> bool {
+    crate::lookup::counted();
+    let [w0, w1, w2, l0, l1, l2] = *words;
+    let [h0, h1, h2] = name_words(name);
+    (h0 | l0) == w0
+        && (h1 | l1) == w1
+        && (h2 | l2) == w2
+        && (name.len() <= 24 || middle_eq(name, lower))
+}
+
+/// Whether the words of `name` from its seventeenth byte up to its last eight bytes
+/// equal `lower`'s, `name` lower-cased (the others compared already).
+#[inline(never)]
+fn middle_eq(name: &[u8], lower: &[u8]) -> bool {
+    let mut at = 16;
+    // Each word starts before the last eight bytes, so it is whole.
+    while at + 8 < name.len() {
+        match (
+            name.get(at..).and_then(<[u8]>::first_chunk::<8>),
+            lower.get(at..).and_then(<[u8]>::first_chunk::<8>),
+        ) {
+            (Some(a), Some(b)) if to_lower(u64::from_le_bytes(*a)) == u64::from_le_bytes(*b) => {}
+            _ => return false,
+        }
+        at += 8;
+    }
+    true
+}
+
 /// Any ASCII upper-case letter.
 #[inline]
 pub(crate) fn any_upper(s: &str) -> bool {
@@ -121,11 +207,15 @@ pub(crate) fn any_upper(s: &str) -> bool {
 }
 
 /// Any CR, LF or NUL: what would forge a line of a canonical request.
+///
+/// All three are below 14, so a text with no byte below 14 (almost every header value)
+/// is answered by that one test, three operations a word against eleven for the three
+/// exact ones (issue 17 item 1, session 27); only a text with a tab or another control
+/// character below 14 is then tested exactly.
 #[inline]
 pub(crate) fn any_line_break_or_nul(s: &str) -> bool {
-    any(s.as_bytes(), b'a', |x| {
-        eq(x, b'\r') | eq(x, b'\n') | eq(x, 0)
-    })
+    let s = s.as_bytes();
+    any(s, b'a', |x| less(x, 14)) && any(s, b'a', |x| eq(x, b'\r') | eq(x, b'\n') | eq(x, 0))
 }
 
 /// Any control character, space or DEL, or one of `extra` (at most two bytes).
@@ -203,6 +293,28 @@ mod tests {
         assert!(!eq_lower("Content-Type", "content-typ"));
         assert!(!eq_lower("Content_Type", "content-type"));
         assert!(eq_lower("", ""));
+    }
+
+    #[test]
+    fn any_line_break_or_nul_is_the_byte_test() {
+        every_byte_everywhere(|s| {
+            let Ok(text) = core::str::from_utf8(s) else {
+                return (false, false);
+            };
+            (
+                any_line_break_or_nul(text),
+                s.iter().any(|b| matches!(b, b'\r' | b'\n' | 0)),
+            )
+        });
+        // A tab (below 14, not refused) beside each refused byte, and alone.
+        for (text, refused) in [
+            ("a\tb", false),
+            ("\t\r", true),
+            ("\n\t", true),
+            ("\t\0", true),
+        ] {
+            assert_eq!(any_line_break_or_nul(text), refused, "{text:?}");
+        }
     }
 
     #[test]

@@ -322,8 +322,8 @@ impl fmt::Display for CanonicalRequest<'_> {
 }
 
 /// The signed header values of the usual request, found in one pass over its headers
-/// (issue 17 item 1, session 24): at most [`crate::lookup::SCAN_NAMES`] names, each
-/// sent once, with a value free of CR, LF and NUL, trimmed as [`HeaderValues::Trimmed`]
+/// (issue 17 item 1, session 24; session 27: [`SignedHeaders::find_few`]): at most
+/// [`crate::headers::FEW`] names, each sent once, with a value free of CR, LF and NUL, trimmed as [`HeaderValues::Trimmed`]
 /// says. `None` for anything else (a name missing or repeated, a value refused, many
 /// names, lower-cased values), which [`all_values`] then builds, or refuses, as before;
 /// the property tests hold the two equal (`tests/acs3_sdk_hmac_fast_path.rs`).
@@ -336,22 +336,19 @@ pub(crate) fn few_values<'a>(
     if settings.header_values != HeaderValues::Trimmed {
         return None;
     }
-    let names = signed_headers.name_list();
-    let few = crate::lookup::Few::find(req.headers(), names)?;
-    if few.repeated() {
+    let found = signed_headers.find_few(req.headers())?;
+    if found.repeated {
         return None;
     }
-    // Every name found has a slot.
-    const _: () = assert!(crate::lookup::SCAN_NAMES <= crate::sigv4::INLINE_VALUES);
-    let mut items = [""; crate::sigv4::INLINE_VALUES];
-    for (slot, value) in items.iter_mut().zip(few.first().iter().take(names.len())) {
-        match value {
-            Some(v) if !crate::scan::any_line_break_or_nul(v) => *slot = trim_blanks(v),
-            _ => return None,
+    let mut items = found.values;
+    for slot in items.iter_mut().take(signed_headers.len()) {
+        if crate::scan::any_line_break_or_nul(slot) {
+            return None;
         }
+        *slot = trim_blanks(slot);
     }
     Some(Values::Inline {
-        len: names.len(),
+        len: signed_headers.len(),
         items,
     })
 }

@@ -316,8 +316,8 @@ impl fmt::Display for CanonicalRequest<'_> {
 }
 
 /// The signed header values of the usual request, found in one pass over its headers
-/// (issue 17 item 1, session 24): at most [`crate::lookup::SCAN_NAMES`] names, each
-/// present (the last value of a repeated one, as the SDKs keep it). `None` for
+/// (issue 17 item 1, session 24; session 27: [`SignedHeaders::find_few`]): at most
+/// [`crate::headers::FEW`] names, each present (the last value of a repeated one, as the SDKs keep it). `None` for
 /// anything else (a name missing, many names), which [`all_values`] then builds, or
 /// refuses, as before; the property tests hold the two equal
 /// (`tests/acs3_sdk_hmac_fast_path.rs`). The values were checked by `validate`.
@@ -327,20 +327,14 @@ pub(crate) fn few_values<'a>(
     signed_headers: &SignedHeaders,
     settings: &Settings,
 ) -> Option<Values<'a>> {
-    let names = signed_headers.name_list();
-    let few = crate::lookup::Few::find(req.headers(), names)?;
-    // Every name found has a slot.
-    const _: () = assert!(crate::lookup::SCAN_NAMES <= crate::sigv4::INLINE_VALUES);
-    let mut items = [""; crate::sigv4::INLINE_VALUES];
-    for (slot, value) in items.iter_mut().zip(few.last().iter().take(names.len())) {
-        let value = (*value)?;
-        *slot = match settings.header_values {
-            HeaderValues::Trimmed => trim(value),
-            HeaderValues::Untrimmed => value,
-        };
+    let mut items = signed_headers.find_few(req.headers())?.values;
+    if settings.header_values == HeaderValues::Trimmed {
+        for slot in items.iter_mut().take(signed_headers.len()) {
+            *slot = trim(slot);
+        }
     }
     Some(Values::Inline {
-        len: names.len(),
+        len: signed_headers.len(),
         items,
     })
 }
