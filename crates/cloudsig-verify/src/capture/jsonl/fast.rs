@@ -53,18 +53,30 @@ impl Span {
 
     /// The text of the span. Spans are made at character boundaries of valid UTF-8, so
     /// `get` fails only if line or scratch are not those the span was made from.
+    ///
+    /// Inlined, with the rare unescaped text out of line: a record's 17 or so spans
+    /// each paid a call, its frame and the flag's branch (556 instructions a
+    /// `make-jsonl` record in all; benches/results/s27-verify.md).
+    #[inline(always)]
     pub(super) fn text<'a>(self, line: &'a str, scratch: &'a [u8]) -> &'a str {
-        let (a, b) = ((self.start & !SCRATCH) as usize, self.end as usize);
         if self.is_borrowed() {
-            line.get(a..b).unwrap_or_default()
-        } else {
-            // Unescaping yields UTF-8 (copied runs of the line cut at ASCII bytes, and
-            // encoded characters); checked again rather than assumed, without `unsafe`.
-            scratch
-                .get(a..b)
-                .and_then(|s| std::str::from_utf8(s).ok())
+            line.get(self.start as usize..self.end as usize)
                 .unwrap_or_default()
+        } else {
+            self.unescaped(scratch)
         }
+    }
+
+    /// [`Self::text`] of a span of the scratch buffer.
+    #[inline(never)]
+    fn unescaped(self, scratch: &[u8]) -> &str {
+        let (a, b) = ((self.start & !SCRATCH) as usize, self.end as usize);
+        // Unescaping yields UTF-8 (copied runs of the line cut at ASCII bytes, and
+        // encoded characters); checked again rather than assumed, without `unsafe`.
+        scratch
+            .get(a..b)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or_default()
     }
 }
 
