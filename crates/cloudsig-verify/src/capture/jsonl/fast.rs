@@ -328,15 +328,14 @@ impl Parser<'_, '_> {
             return None;
         }
         let start = self.i + 1;
-        let mut end = start;
-        while b
-            .get(end)
-            .copied()
-            .is_some_and(super::super::json::is_tchar)
-        {
-            end += 1;
-        }
-        if end == start || b.get(end) != Some(&b'"') {
+        // One bound for the whole run (a slice iterator) rather than one a byte.
+        let rest = b.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&c| !super::super::json::is_tchar(c))
+            .unwrap_or(rest.len());
+        let end = start + len;
+        if len == 0 || b.get(end) != Some(&b'"') {
             return None;
         }
         self.i = end + 1;
