@@ -354,3 +354,29 @@ mod host_tests {
         assert_eq!(later.code(), Some(codes::SIGNATURE_EXPIRE), "{later}");
     }
 }
+
+#[cfg(test)]
+mod api_tests {
+    use super::*;
+
+    #[test]
+    fn the_tencent_service_names_are_those_of_the_catalogs_tencent_products() {
+        let catalog = Arc::new(cloudsig_api::Catalog::builtin().unwrap());
+        let v = Verifier::new(KeyRing::default(), Options::at(0))
+            .with_api_catalog(Arc::clone(&catalog));
+        let names = &v.api.as_ref().unwrap().tencent_services;
+        for p in &catalog.products {
+            let listed = names.iter().any(|n| *n == p.name);
+            let tencent = catalog.of_cloud("tencent").any(|t| t.name == p.name);
+            assert_eq!(listed, tencent, "{} {}", p.cloud, p.name);
+        }
+        assert!(
+            names
+                .iter()
+                .all(|n| catalog.of_cloud("tencent").any(|p| p.name == *n))
+        );
+        assert!(names.iter().any(|n| n == "es"));
+        assert!(!names.iter().any(|n| n == "cvm"));
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
+    }
+}
