@@ -366,7 +366,7 @@ mod api_tests {
             .with_api_catalog(Arc::clone(&catalog));
         let names = &v.api.as_ref().unwrap().tencent_services;
         for p in &catalog.products {
-            let listed = names.iter().any(|n| *n == p.name);
+            let listed = names.contains(&p.name);
             let tencent = catalog.of_cloud("tencent").any(|t| t.name == p.name);
             assert_eq!(listed, tencent, "{} {}", p.cloud, p.name);
         }
