@@ -1,5 +1,6 @@
 //! Writes a JSON-lines capture of N signed TC3 requests and a key file for it, and
-//! reports how long signing them took, so that verification can be compared with it.
+//! reports how long signing them took (the fastest of three passes each way, every pass
+//! printed), so that verification can be compared with it.
 //!
 //! Usage: `make-jsonl N CAPTURE KEYFILE [es]`. Requests come from 16 SecretIds, over one
 //! hour, with bodies of varying length; every one is valid at `--now 1700001800 --window 3600`.
@@ -20,6 +21,9 @@ use cloudsig_core::SecretKey;
 use cloudsig_core::tc3::SigningKey;
 
 const BASE: i64 = 1_700_000_000;
+
+/// How many times each way of signing is timed; the fastest pass is reported.
+const PASSES: usize = 3;
 
 /// The product the capture's requests call.
 #[derive(Clone, Copy, PartialEq)]
@@ -191,15 +195,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let reqs = requests(n, product);
 
-    let t = Instant::now();
-    let per_call = sign_all(&reqs, &keys, false, product);
-    let per_call_time = t.elapsed();
-    let t = Instant::now();
-    let cached = sign_all(&reqs, &keys, true, product);
-    let cached_time = t.elapsed();
-    if per_call != cached || per_call.len() != n {
-        return Err("signing paths disagree".into());
+    // Each way of signing is timed over PASSES passes, alternating, and the fastest pass
+    // is reported (with all of them): one pass moved by 25 % from run to run on the shared
+    // machine. The fastest is the least disturbed by other load, and it makes the
+    // verifier's ratio to signing harder, never easier.
+    let (mut per_call_times, mut cached_times) = (Vec::new(), Vec::new());
+    let mut per_call = Vec::new();
+    for _ in 0..PASSES {
+        let t = Instant::now();
+        per_call = sign_all(&reqs, &keys, false, product);
+        per_call_times.push(t.elapsed());
+        let t = Instant::now();
+        let cached = sign_all(&reqs, &keys, true, product);
+        cached_times.push(t.elapsed());
+        if per_call != cached || per_call.len() != n {
+            return Err("signing paths disagree".into());
+        }
     }
+    let fastest = |times: &[std::time::Duration]| times.iter().copied().min().unwrap_or_default();
+    let (per_call_time, cached_time) = (fastest(&per_call_times), fastest(&cached_times));
 
     let mut out = BufWriter::new(File::create(capture)?);
     for (r, sig) in reqs.iter().zip(&per_call) {
@@ -228,12 +242,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     k.flush()?;
     let rate = |d: std::time::Duration| n as f64 / d.as_secs_f64();
+    let all = |times: &[std::time::Duration]| {
+        times
+            .iter()
+            .map(|t| format!("{:.3}", t.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     println!(
-        "signed {n} requests, one thread: key derived per call {:.0}/s, cached key {:.0}/s",
+        "signed {n} requests, one thread, fastest of {PASSES} passes: key derived per call {:.0}/s, cached key {:.0}/s",
         rate(per_call_time),
         rate(cached_time)
     );
     println!("sign_per_call_seconds={:.6}", per_call_time.as_secs_f64());
     println!("sign_cached_seconds={:.6}", cached_time.as_secs_f64());
+    println!("sign_per_call_passes={}", all(&per_call_times));
+    println!("sign_cached_passes={}", all(&cached_times));
     Ok(())
 }

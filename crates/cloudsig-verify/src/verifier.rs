@@ -67,7 +67,19 @@ const DEFAULT_WING: &dyn Wing = &Tencent;
 pub struct Verifier<K = KeyRing> {
     keys: Arc<K>,
     options: Options,
-    api: Option<Arc<cloudsig_api::Catalog>>,
+    api: Option<Api>,
+}
+
+/// The API catalog a verifier checks requests against, and what the report-free path
+/// reads of it on every request.
+#[derive(Debug, Clone)]
+pub(crate) struct Api {
+    /// The catalog.
+    pub(crate) catalog: Arc<cloudsig_api::Catalog>,
+    /// The names of its Tencent products, found once (a catalog does not change once
+    /// shared): [`Verifier::certainly_valid`] asks on every request whether the
+    /// request's service is one of them, which took a scan of the products.
+    pub(crate) tencent_services: Arc<[String]>,
 }
 
 impl<K> Clone for Verifier<K> {
@@ -117,7 +129,16 @@ impl<K: KeyProvider> Verifier<K> {
     /// The same verifier, also checking each request's action, version, region and
     /// parameters against `catalog` after the signature (see [`crate::api_check`]).
     pub fn with_api_catalog(mut self, catalog: Arc<cloudsig_api::Catalog>) -> Self {
-        self.api = Some(catalog);
+        let mut tencent_services: Vec<String> = catalog
+            .of_cloud("tencent")
+            .map(|p| p.name.clone())
+            .collect();
+        tencent_services.sort_unstable();
+        tencent_services.dedup();
+        self.api = Some(Api {
+            catalog,
+            tencent_services: tencent_services.into(),
+        });
         self
     }
 
@@ -171,7 +192,7 @@ impl<K: KeyProvider> Verifier<K> {
     /// ```
     pub fn certainly_valid(&self, cap: &RequestView<'_>, cache: &mut KeyCache) -> bool {
         let ctx = Ctx::new(&*self.keys, &self.options);
-        tencent::fast::certainly_valid(&ctx, self.api.as_deref(), cap, cache)
+        tencent::fast::certainly_valid(&ctx, self.api.as_ref(), cap, cache)
     }
 
     /// Verifies one request given as a borrowed view.
@@ -190,7 +211,7 @@ impl<K: KeyProvider> Verifier<K> {
             .notes
             .extend(crate::capture::obs_text_note(&cap.headers));
         wing.finish(&mut report, cap);
-        crate::api_check::apply(self.api.as_deref(), cap, &mut report);
+        crate::api_check::apply(self.api.as_ref().map(|a| &*a.catalog), cap, &mut report);
         report.sort_findings();
         report
     }
@@ -331,5 +352,31 @@ mod host_tests {
             .at(1_700_003_600)
             .check(&cap, &mut KeyCache::default());
         assert_eq!(later.code(), Some(codes::SIGNATURE_EXPIRE), "{later}");
+    }
+}
+
+#[cfg(test)]
+mod api_tests {
+    use super::*;
+
+    #[test]
+    fn the_tencent_service_names_are_those_of_the_catalogs_tencent_products() {
+        let catalog = Arc::new(cloudsig_api::Catalog::builtin().unwrap());
+        let v = Verifier::new(KeyRing::default(), Options::at(0))
+            .with_api_catalog(Arc::clone(&catalog));
+        let names = &v.api.as_ref().unwrap().tencent_services;
+        for p in &catalog.products {
+            let listed = names.contains(&p.name);
+            let tencent = catalog.of_cloud("tencent").any(|t| t.name == p.name);
+            assert_eq!(listed, tencent, "{} {}", p.cloud, p.name);
+        }
+        assert!(
+            names
+                .iter()
+                .all(|n| catalog.of_cloud("tencent").any(|p| p.name == *n))
+        );
+        assert!(names.iter().any(|n| n == "es"));
+        assert!(!names.iter().any(|n| n == "cvm"));
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
     }
 }

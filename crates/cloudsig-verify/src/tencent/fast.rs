@@ -152,7 +152,7 @@ fn seconds(text: &str) -> Option<i64> {
 /// documentation); `false` when not certainly.
 pub(crate) fn certainly_valid(
     ctx: &Ctx<'_>,
-    api: Option<&cloudsig_api::Catalog>,
+    api: Option<&crate::verifier::Api>,
     cap: &RequestView<'_>,
     cache: &mut KeyCache,
 ) -> bool {
@@ -230,18 +230,22 @@ pub(crate) fn certainly_valid(
         && signature_matches(ctx, cap, &a, &signed_headers, ts, scope, token, cache);
     cache.signed_headers = Some((text, signed_headers));
     valid
-        && api.is_none_or(|catalog| {
-            let call = cloudsig_api::tencent::TencentJsonCall {
-                service: a.service,
-                action: action.trim(),
-                version: version.trim(),
-                region: region.map(str::trim),
-                body: cap.body,
-            };
-            cloudsig_api::tencent::json_certainly_valid(catalog, &call)
-                // No Tencent definition of the service: the API verdict is "not
-                // checked", without a finding.
-                || !catalog.of_cloud("tencent").any(|p| p.name == a.service)
+        && api.is_none_or(|api| {
+            // No Tencent definition of the service: the API verdict is "not checked",
+            // without a finding, whatever `json_certainly_valid` would say. Asked first,
+            // of the names found when the catalog was given (a scan of the products on
+            // every request before; `json_certainly_valid`'s own scan is then skipped
+            // for such a service).
+            !api.tencent_services.iter().any(|s| s == a.service) || {
+                let call = cloudsig_api::tencent::TencentJsonCall {
+                    service: a.service,
+                    action: action.trim(),
+                    version: version.trim(),
+                    region: region.map(str::trim),
+                    body: cap.body,
+                };
+                cloudsig_api::tencent::json_certainly_valid(&api.catalog, &call)
+            }
         })
 }
 

@@ -53,18 +53,30 @@ impl Span {
 
     /// The text of the span. Spans are made at character boundaries of valid UTF-8, so
     /// `get` fails only if line or scratch are not those the span was made from.
+    ///
+    /// Inlined, with the rare unescaped text out of line: a record's 17 or so spans
+    /// each paid a call, its frame and the flag's branch (556 instructions a
+    /// `make-jsonl` record in all; benches/results/s27-verify.md).
+    #[inline(always)]
     pub(super) fn text<'a>(self, line: &'a str, scratch: &'a [u8]) -> &'a str {
-        let (a, b) = ((self.start & !SCRATCH) as usize, self.end as usize);
         if self.is_borrowed() {
-            line.get(a..b).unwrap_or_default()
-        } else {
-            // Unescaping yields UTF-8 (copied runs of the line cut at ASCII bytes, and
-            // encoded characters); checked again rather than assumed, without `unsafe`.
-            scratch
-                .get(a..b)
-                .and_then(|s| std::str::from_utf8(s).ok())
+            line.get(self.start as usize..self.end as usize)
                 .unwrap_or_default()
+        } else {
+            self.unescaped(scratch)
         }
+    }
+
+    /// [`Self::text`] of a span of the scratch buffer.
+    #[inline(never)]
+    fn unescaped(self, scratch: &[u8]) -> &str {
+        let (a, b) = ((self.start & !SCRATCH) as usize, self.end as usize);
+        // Unescaping yields UTF-8 (copied runs of the line cut at ASCII bytes, and
+        // encoded characters); checked again rather than assumed, without `unsafe`.
+        scratch
+            .get(a..b)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -316,15 +328,14 @@ impl Parser<'_, '_> {
             return None;
         }
         let start = self.i + 1;
-        let mut end = start;
-        while b
-            .get(end)
-            .copied()
-            .is_some_and(super::super::json::is_tchar)
-        {
-            end += 1;
-        }
-        if end == start || b.get(end) != Some(&b'"') {
+        // One bound for the whole run (a slice iterator) rather than one a byte.
+        let rest = b.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&c| !super::super::json::is_tchar(c))
+            .unwrap_or(rest.len());
+        let end = start + len;
+        if len == 0 || b.get(end) != Some(&b'"') {
             return None;
         }
         self.i = end + 1;
