@@ -843,10 +843,11 @@ proptest! {
                 signature.as_str()
             )
         );
-        // Documented: `, ` each time; compact: `,` each time; else irregular (mixed, or
-        // extra whitespace, before or after a comma).
+        // Documented: one space after the algorithm and `, ` each time; compact: `,`
+        // each time; else irregular (a tab or more than one blank after the algorithm,
+        // mixed separators, or extra whitespace before or after a comma).
         let after: Vec<&str> = seps.iter().map(|s| &s[s.find(',').unwrap() + 1..]).collect();
-        let expected = if seps.iter().any(|s| !s.starts_with(',')) {
+        let expected = if lead != " " || seps.iter().any(|s| !s.starts_with(',')) {
             AuthForm::Irregular
         } else if after.iter().all(|s| *s == " ") {
             AuthForm::Documented
