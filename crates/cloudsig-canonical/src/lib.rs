@@ -55,6 +55,7 @@ mod error;
 #[cfg(test)]
 mod fast_path_tests;
 pub mod headers;
+pub mod hex;
 mod hot_path;
 #[cfg(feature = "http")]
 pub mod http;

@@ -324,26 +324,29 @@ impl SigningKey {
     }
 
     /// Hashes the canonical request written in `text` and signs it: the hashed canonical
-    /// request and the signature, as [`SigningKey::sign_hashed`] of the text's hex
-    /// SHA-256 gives them, the hash's hex written straight into the string to sign's
+    /// request's and the signature's bytes, as [`SigningKey::sign_hashed`] of the text's
+    /// hex SHA-256 gives their hex (session 27: the caller writes hex only when asked),
+    /// the hash's hex written straight into the string to sign's
     /// template (issue 17 item 1, session 26: the signing hot path). `None` for an
     /// ACS3-HMAC-SM3 key or a text that was refused; the caller then takes the staged
     /// path.
     ///
     /// ```
-    /// use cloudsig_core::{SecretKey, Sha256BlockText, sha256_hex, alibaba::{Algorithm, SigningKey}};
+    /// use cloudsig_core::{HexDigest, SecretKey, Sha256BlockText, sha256_hex, alibaba::{Algorithm, SigningKey}};
     /// let key = SigningKey::new(&SecretKey::new(b"k")?, Algorithm::HmacSha256);
     /// let mut text = Sha256BlockText::new();
     /// assert!(text.push(b"canonical request"));
     /// let hashed = sha256_hex(b"canonical request");
-    /// assert_eq!(key.sign_block_text(&mut text), Some((hashed, key.sign_hashed(&hashed))));
+    /// let (digest, mac) = key.sign_block_text(&mut text).unwrap();
+    /// assert_eq!(HexDigest::from_bytes(&digest), hashed);
+    /// assert_eq!(HexDigest::from_bytes(&mac), key.sign_hashed(&hashed));
     /// # Ok::<(), cloudsig_core::Error>(())
     /// ```
     #[inline]
     pub fn sign_block_text(
         &self,
         text: &mut crate::Sha256BlockText,
-    ) -> Option<(HexDigest, HexDigest)> {
+    ) -> Option<([u8; 32], [u8; 32])> {
         let Keyed::Sha256(key) = &self.keyed else {
             return None;
         };
@@ -354,11 +357,7 @@ impl SigningKey {
             .get_mut(ACS3_HASH_AT..)?
             .first_chunk_mut::<64>()?;
         crate::hash::write_hex(slot, &digest);
-        let hashed = HexDigest::from_hex_unchecked(slot);
-        let mac = key.mac_padded(&blocks);
-        let mut hex = [0u8; 64];
-        crate::hash::write_hex(&mut hex, &mac);
-        Some((hashed, HexDigest::from_hex_unchecked(&hex)))
+        Some((digest, key.mac_padded(&blocks)))
     }
 
     /// [`SigningKey::sign_hashed`] through a streaming MAC.

@@ -132,6 +132,33 @@ impl Sha256BlockText {
     /// ```
     #[inline]
     pub fn push_sha256_hex(&mut self, data: &[u8]) -> Option<HexDigest> {
+        let digest = self.push_sha256(data)?;
+        let start = self.len.checked_sub(64)?;
+        let hex = self
+            .blocks
+            .as_flattened()
+            .get(start..self.len)?
+            .first_chunk::<64>()?;
+        debug_assert_eq!(
+            HexDigest::from_bytes(&digest),
+            HexDigest::from_hex_unchecked(hex)
+        );
+        Some(HexDigest::from_hex_unchecked(hex))
+    }
+
+    /// [`Sha256BlockText::push_sha256_hex`] returning the digest's 32 bytes (its hex is
+    /// written into the text all the same): the caller writes hex only when asked for
+    /// it (issue 17 item 1, session 27).
+    ///
+    /// ```
+    /// use cloudsig_core::{HexDigest, Sha256BlockText, sha256_hex};
+    /// let mut t = Sha256BlockText::new();
+    /// let digest = t.push_sha256(b"{}").unwrap();
+    /// assert_eq!(HexDigest::from_bytes(&digest), sha256_hex(b"{}"));
+    /// assert_eq!(t.as_bytes(), sha256_hex(b"{}").as_bytes());
+    /// ```
+    #[inline]
+    pub fn push_sha256(&mut self, data: &[u8]) -> Option<[u8; 32]> {
         let end = self.len.checked_add(64)?;
         let Some(slot) = self
             .blocks
@@ -156,9 +183,8 @@ impl Sha256BlockText {
             crate::sha256::digest(data)
         };
         crate::hash::write_hex(slot, &digest);
-        let hex = HexDigest::from_hex_unchecked(slot);
         self.len = end;
-        Some(hex)
+        Some(digest)
     }
 }
 

@@ -53,6 +53,7 @@ use cloudsig_core::{HexDigest, SecretKey};
 use super::query::{PlusIs, decode_pairs, form_plus, join_sorted, rfc3986};
 use crate::error::{Error, Stage};
 pub use crate::headers::SignedHeaders;
+use crate::hex::{Digest, Hex};
 use crate::request::{Payload, Request, trim_blanks};
 use crate::sigv4::{Lines, Values};
 
@@ -219,7 +220,8 @@ pub struct CanonicalRequest<'a> {
     query: Cow<'a, str>,
     signed_headers: &'a SignedHeaders,
     values: Values<'a>,
-    hashed_payload: HexDigest,
+    /// The payload's hash: its hex is written when asked for (session 27).
+    hashed_payload: [u8; 32],
     algorithm: Algorithm,
 }
 
@@ -239,7 +241,7 @@ impl<'a> CanonicalRequest<'a> {
             None => all_values(req, signed_headers, settings)?,
         };
         let hashed_payload = match req.payload() {
-            Payload::Bytes(b) => hash_hex(algorithm, b),
+            Payload::Bytes(b) => hash_bytes(algorithm, b),
             Payload::Sha256Hex(hex) => parse_hex(hex)?,
             Payload::Unsigned => {
                 return Err(Error::new(
@@ -288,21 +290,26 @@ impl<'a> CanonicalRequest<'a> {
         self.signed_headers.names().zip(self.values.iter())
     }
 
-    /// The payload line: the hex hash of the body.
-    pub fn hashed_payload(&self) -> &HexDigest {
-        &self.hashed_payload
+    /// The payload line: the hex hash of the body, written when asked for: the request
+    /// keeps the hash's 32 bytes (session 27).
+    pub fn hashed_payload(&self) -> Hex {
+        Hex::of(&self.hashed_payload)
     }
 
     /// The hex hash of this canonical request's text (SHA-256 or SM3), streamed.
     pub fn hashed(&self) -> HexDigest {
+        let payload = HexDigest::from_bytes(&self.hashed_payload);
         match self.algorithm.hash() {
-            Hash::Sha256 => crate::one_pass::sha256(|| self.lines()),
-            hash => self.lines().hashed_with(Hasher::new(hash)),
+            Hash::Sha256 => crate::one_pass::sha256(|| self.lines(&payload)),
+            hash => self.lines(&payload).hashed_with(Hasher::new(hash)),
         }
     }
 
-    /// The lines of the family's canonical request text.
-    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+    /// The lines of the family's canonical request text, with the payload's hex.
+    fn lines<'s>(
+        &'s self,
+        payload: &'s HexDigest,
+    ) -> Lines<'s, impl Iterator<Item = (&'s str, &'s str)>> {
         Lines {
             method: self.method,
             uri: &self.path,
@@ -310,14 +317,15 @@ impl<'a> CanonicalRequest<'a> {
             query: &self.query,
             headers: self.canonical_headers(),
             signed_headers: self.signed_headers,
-            payload: crate::sigv4::Payload::Hex(&self.hashed_payload),
+            payload: crate::sigv4::Payload::Hex(payload),
         }
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.lines().write_to(f)
+        let payload = HexDigest::from_bytes(&self.hashed_payload);
+        self.lines(&payload).write_to(f)
     }
 }
 
@@ -405,7 +413,20 @@ pub(crate) fn all_values<'a>(
     Ok(values)
 }
 
-fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
+/// The hash of `body` with the algorithm's hash, as its 32 bytes (SHA-256 and SM3 are
+/// both 32 bytes; the hex of what [`hash_hex`] gives).
+fn hash_bytes(algorithm: Algorithm, body: &[u8]) -> [u8; 32] {
+    let mut h = Hasher::new(algorithm.hash());
+    h.update(body);
+    let out = h.finalize();
+    out.as_bytes()
+        .first_chunk::<32>()
+        .copied()
+        .unwrap_or_else(|| Digest::of_hex_digest(&hash_hex(algorithm, body)).bytes)
+}
+
+/// The 32 bytes of a payload hash given as 64 lower-case hex characters.
+fn parse_hex(hex: &str) -> Result<[u8; 32], Error> {
     let bad = || {
         Error::new(
             crate::ErrorKind::InvalidPayload,
@@ -414,14 +435,19 @@ fn parse_hex(hex: &str) -> Result<HexDigest, Error> {
             "must be 64 lower-case hex characters",
         )
     };
-    HexDigest::parse_lower(hex).ok_or_else(bad)
+    HexDigest::parse_lower(hex)
+        .and_then(|h| Digest::of_hex(&h))
+        .map(|d| d.bytes)
+        .ok_or_else(bad)
 }
 
 /// The ACS3 string to sign: `Algorithm \n HashedCanonicalRequest`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StringToSign {
     algorithm: Algorithm,
-    hashed_canonical_request: HexDigest,
+    /// The hashed canonical request's bytes: its hex is written by `Display` (session
+    /// 27).
+    hashed_canonical_request: Digest,
 }
 
 impl StringToSign {
@@ -429,7 +455,17 @@ impl StringToSign {
     pub fn new(algorithm: Algorithm, hashed_canonical_request: HexDigest) -> Self {
         Self {
             algorithm,
-            hashed_canonical_request,
+            // A `HexDigest` is always the lower-case hex of at most 32 bytes.
+            hashed_canonical_request: Digest::of_hex_digest(&hashed_canonical_request),
+        }
+    }
+
+    /// The string to sign of the canonical request's 32-byte hash `digest`.
+    #[inline]
+    fn of_digest(algorithm: Algorithm, digest: [u8; 32]) -> Self {
+        Self {
+            algorithm,
+            hashed_canonical_request: Digest::of(digest),
         }
     }
 }
@@ -439,7 +475,7 @@ impl fmt::Display for StringToSign {
         cloudsig_core::alibaba::write_acs3_string_to_sign(
             f,
             self.algorithm,
-            self.hashed_canonical_request.as_str(),
+            self.hashed_canonical_request.write_hex(&mut [0; 64]),
         )
     }
 }
@@ -482,11 +518,16 @@ impl fmt::Display for Authorization<'_> {
 }
 
 /// Every stage of one ACS3 signature.
+///
+/// Each digest is kept as its 32 bytes and written as hex when an accessor or
+/// `Display` asks for it ([`Hex`]): the hashed canonical request once, in the string
+/// to sign (issue 17 item 1, session 27, as TC3's `Signed`: handing back three stages'
+/// hex by value was a measurable part of the signature's cost).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed<'a> {
     canonical_request: CanonicalRequest<'a>,
     string_to_sign: StringToSign,
-    signature: HexDigest,
+    signature: [u8; 32],
 }
 
 impl<'a> Signed<'a> {
@@ -495,11 +536,10 @@ impl<'a> Signed<'a> {
         &self.canonical_request
     }
 
-    /// Its hash, hex.
-    pub fn hashed_canonical_request(&self) -> &HexDigest {
-        // Held once, in the string to sign (session 26: one 72-byte copy fewer
-        // built and moved on the hot path).
-        &self.string_to_sign.hashed_canonical_request
+    /// Its hash, hex (written when asked for).
+    pub fn hashed_canonical_request(&self) -> Hex {
+        // Held once, in the string to sign (session 26), as its bytes (session 27).
+        Hex::of(&self.string_to_sign.hashed_canonical_request.bytes)
     }
 
     /// The string to sign.
@@ -507,9 +547,9 @@ impl<'a> Signed<'a> {
         &self.string_to_sign
     }
 
-    /// The signature, hex.
-    pub fn signature(&self) -> &HexDigest {
-        &self.signature
+    /// The signature, hex (written when asked for).
+    pub fn signature(&self) -> Hex {
+        Hex::of(&self.signature)
     }
 
     /// The Authorization header value for `access_key_id`.
@@ -518,7 +558,7 @@ impl<'a> Signed<'a> {
             self.string_to_sign.algorithm,
             access_key_id,
             self.canonical_request.signed_headers,
-            self.signature,
+            HexDigest::from_bytes(&self.signature),
         )
     }
 }
@@ -591,7 +631,7 @@ pub(crate) fn sign_staged<'a>(
     Ok(Signed {
         canonical_request,
         string_to_sign: StringToSign::new(algorithm, hashed),
-        signature,
+        signature: Digest::of_hex_digest(&signature).bytes,
     })
 }
 
@@ -636,10 +676,12 @@ pub(crate) fn sign_one_pass<'a>(
     .write_to(&mut text)
     .ok()?;
     let hashed_payload = match req.payload() {
-        Payload::Bytes(b) => text.push_sha256_hex(b)?,
+        Payload::Bytes(b) => text.push_sha256(b)?,
         Payload::Sha256Hex(hex) => {
             let parsed = HexDigest::parse_lower(hex)?;
-            text.push(parsed.as_bytes()).then_some(parsed)?
+            text.push(parsed.as_bytes())
+                .then(|| Digest::of_hex(&parsed))??
+                .bytes
         }
         Payload::Unsigned => return None,
     };
@@ -654,7 +696,7 @@ pub(crate) fn sign_one_pass<'a>(
             hashed_payload,
             algorithm,
         },
-        string_to_sign: StringToSign::new(algorithm, hashed),
+        string_to_sign: StringToSign::of_digest(algorithm, hashed),
         signature,
     })
 }
