@@ -30,6 +30,7 @@ use percent_encoding::utf8_percent_encode;
 use crate::encode::RFC3986;
 use crate::error::{Error, Stage};
 pub use crate::headers::SignedHeaders;
+use crate::hex::{Digest, Hex};
 use crate::request::{Payload, Request};
 use crate::sigv4::{Lines, PayloadLine, Values};
 
@@ -415,7 +416,9 @@ pub struct StringToSign<'a> {
     algorithm: Algorithm,
     date: SdkDate,
     scope: Option<Scope<'a>>,
-    hashed_canonical_request: HexDigest,
+    /// The hashed canonical request's bytes: its hex is written by `Display` (session
+    /// 27).
+    hashed_canonical_request: Digest,
 }
 
 impl<'a> StringToSign<'a> {
@@ -430,7 +433,24 @@ impl<'a> StringToSign<'a> {
             algorithm,
             date,
             scope,
-            hashed_canonical_request,
+            // A `HexDigest` is always the lower-case hex of at most 32 bytes.
+            hashed_canonical_request: Digest::of_hex_digest(&hashed_canonical_request),
+        }
+    }
+
+    /// The string to sign of the canonical request's SHA-256 `digest`.
+    #[inline]
+    fn of_digest(
+        algorithm: Algorithm,
+        date: SdkDate,
+        scope: Option<Scope<'a>>,
+        digest: [u8; 32],
+    ) -> Self {
+        Self {
+            algorithm,
+            date,
+            scope,
+            hashed_canonical_request: Digest::of(digest),
         }
     }
 }
@@ -442,7 +462,7 @@ impl fmt::Display for StringToSign<'_> {
             self.algorithm,
             &self.date,
             self.scope.as_ref(),
-            self.hashed_canonical_request.as_str(),
+            self.hashed_canonical_request.write_hex(&mut [0; 64]),
         )
     }
 }
@@ -497,11 +517,10 @@ impl<'a> Signed<'a> {
         &self.canonical_request
     }
 
-    /// Its hex hash.
-    pub fn hashed_canonical_request(&self) -> &HexDigest {
-        // Held once, in the string to sign (session 26: one 72-byte copy fewer
-        // built and moved on the hot path).
-        &self.string_to_sign.hashed_canonical_request
+    /// Its hex hash (written when asked for).
+    pub fn hashed_canonical_request(&self) -> Hex {
+        // Held once, in the string to sign (session 26), as its bytes (session 27).
+        Hex::of(&self.string_to_sign.hashed_canonical_request.bytes)
     }
 
     /// The string to sign.
@@ -689,7 +708,7 @@ pub(crate) fn sign_one_pass<'a>(
             values,
             payload_hash,
         },
-        string_to_sign: StringToSign::new(algorithm, date, None, hashed),
+        string_to_sign: StringToSign::of_digest(algorithm, date, None, hashed),
         signature,
     })
 }
