@@ -1,7 +1,7 @@
-//! A stage's digest as hex, written when asked for: the ACS3 and SDK-HMAC `Signed`
-//! keep each digest as its 32 bytes (issue 17 item 1, session 27, as TC3's `Signed`
-//! does with `tc3::Hex`), so that a signature is handed back without three stages of
-//! hex it may never need.
+//! A stage's digest as hex, written when asked for: the TC3, ACS3 and SDK-HMAC
+//! `Signed` keep each digest as its 32 bytes (issue 17 item 1, session 27), so that a
+//! signature is handed back without three stages of hex it may never need. Shared by
+//! the clouds' modules (`tc3::Hex` is this type).
 
 use core::fmt;
 use core::ops::Deref;
@@ -9,7 +9,7 @@ use core::ops::Deref;
 use cloudsig_core::HexDigest;
 
 /// A stage's hash or signature as its lower-case hex characters, written when an
-/// accessor of an ACS3 or SDK-HMAC `Signed` or `CanonicalRequest` is called. It
+/// accessor of a TC3, ACS3 or SDK-HMAC `Signed` or `CanonicalRequest` is called. It
 /// dereferences to the [`HexDigest`] those accessors returned by reference before, so
 /// `*signed.signature()` and `signed.signature().as_str()` read as they did.
 ///

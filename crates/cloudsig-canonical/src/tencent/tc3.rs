@@ -32,12 +32,13 @@
 
 use alloc::borrow::Cow;
 use core::fmt;
-use core::ops::Deref;
 
 use cloudsig_core::tc3::{ALGORITHM, CanonicalBlocks, SigningKey, TERMINATOR};
 use cloudsig_core::{HexDigest, SecretKey, Sha256Hasher, UtcDate, sha256_hex};
 
 use crate::error::{Error, Stage};
+use crate::hex::Digest;
+pub use crate::hex::Hex;
 use crate::request::{Payload, Request};
 use crate::sigv4::{Lines, Values};
 
@@ -223,84 +224,6 @@ impl fmt::Display for CanonicalRequest<'_> {
     }
 }
 
-/// A stage's SHA-256 or signature as its 64 lower-case hex characters, written when an
-/// accessor of [`Signed`] or [`CanonicalRequest`] is called: those keep each digest as
-/// its 32 bytes, so that a signature is handed back without three stages of hex it
-/// may never need (issue 17 item 1, session 27). It dereferences to the
-/// [`HexDigest`] the accessors returned by reference before, so `*signed.signature()`
-/// and `signed.signature().as_str()` read as they did.
-///
-/// ```
-/// use cloudsig_canonical::{Request, tc3};
-/// use cloudsig_core::HexDigest;
-/// let req = Request::new("POST", "/").header("Content-Type", "a").header("Host", "h");
-/// let signed_headers = tc3::SignedHeaders::default();
-/// let c = tc3::CanonicalRequest::new(&req, &signed_headers, &Default::default())?;
-/// let hex: HexDigest = *c.hashed_payload();
-/// assert_eq!(hex.as_str(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-/// assert_eq!(c.hashed_payload().to_string(), hex.as_str());
-/// # Ok::<(), cloudsig_canonical::Error>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Hex(HexDigest);
-
-impl Hex {
-    /// The hex of `digest`.
-    #[inline]
-    fn of(digest: &[u8; 32]) -> Self {
-        Self(HexDigest::from_bytes(digest))
-    }
-
-    /// The [`HexDigest`].
-    pub fn into_inner(self) -> HexDigest {
-        self.0
-    }
-}
-
-impl Deref for Hex {
-    type Target = HexDigest;
-
-    fn deref(&self) -> &HexDigest {
-        &self.0
-    }
-}
-
-impl From<Hex> for HexDigest {
-    fn from(hex: Hex) -> Self {
-        hex.0
-    }
-}
-
-impl AsRef<str> for Hex {
-    fn as_ref(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl PartialEq<HexDigest> for Hex {
-    fn eq(&self, other: &HexDigest) -> bool {
-        self.0 == *other
-    }
-}
-
-impl PartialEq<&HexDigest> for Hex {
-    fn eq(&self, other: &&HexDigest) -> bool {
-        self.0 == **other
-    }
-}
-
-impl fmt::Display for Hex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Debug for Hex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
 /// The payload's SHA-256, as [`hash_payload`] gives its hex.
 fn payload_digest(payload: Payload<'_>) -> Result<[u8; 32], Error> {
     match payload {
@@ -318,61 +241,6 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     let mut h = Sha256Hasher::new();
     h.update(data);
     h.finalize()
-}
-
-/// A digest as its bytes (at most 32): what a [`HexDigest`], the even-length
-/// lower-case hex of at most 32 bytes, is written from; the string to sign keeps its
-/// hashed canonical request so, and writes the hex in `Display` (session 27).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Digest {
-    bytes: [u8; 32],
-    len: u8,
-}
-
-impl Digest {
-    /// A SHA-256 digest.
-    #[inline]
-    fn sha256(bytes: [u8; 32]) -> Self {
-        Self { bytes, len: 32 }
-    }
-
-    /// The bytes `hex` was written from; `None` for text that is not lower-case hex
-    /// of at most 32 bytes, which a [`HexDigest`] never holds.
-    fn of_hex(hex: &HexDigest) -> Option<Self> {
-        let (pairs, odd) = hex.as_bytes().as_chunks::<2>();
-        if !odd.is_empty() || pairs.len() > 32 {
-            return None;
-        }
-        let nibble = |c: u8| match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            _ => None,
-        };
-        let mut bytes = [0u8; 32];
-        for (b, [hi, lo]) in bytes.iter_mut().zip(pairs) {
-            *b = (nibble(*hi)? << 4) | nibble(*lo)?;
-        }
-        Some(Self {
-            bytes,
-            len: u8::try_from(pairs.len()).ok()?,
-        })
-    }
-
-    /// Writes the lower-case hex into `out`, returning it.
-    fn write_hex<'o>(&self, out: &'o mut [u8; 64]) -> &'o str {
-        let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + (n - 10) };
-        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-        for (pair, b) in out.as_chunks_mut::<2>().0.iter_mut().zip(bytes) {
-            *pair = [digit(b >> 4), digit(b & 0xf)];
-        }
-        core::str::from_utf8(out.get(..bytes.len() * 2).unwrap_or_default()).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HexDigest({})", self.write_hex(&mut [0; 64]))
-    }
 }
 
 /// The hashed payload line for `payload`.
@@ -521,11 +389,7 @@ impl<'a> StringToSign<'a> {
         Self {
             timestamp,
             scope,
-            // A `HexDigest` is always the lower-case hex of at most 32 bytes.
-            hashed_canonical_request: Digest::of_hex(&hashed_canonical_request).unwrap_or(Digest {
-                bytes: [0; 32],
-                len: 0,
-            }),
+            hashed_canonical_request: Digest::of_hex_digest(&hashed_canonical_request),
         }
     }
 
@@ -535,7 +399,7 @@ impl<'a> StringToSign<'a> {
         Self {
             timestamp,
             scope,
-            hashed_canonical_request: Digest::sha256(digest),
+            hashed_canonical_request: Digest::of(digest),
         }
     }
 }
