@@ -145,6 +145,16 @@ fn tc3(c: &mut Criterion) -> Result {
         let signed = black_box(&template).sign(black_box(body), ts, scope, black_box(&secret))?;
         Ok(*signed.signature())
     };
+    // Session 28: the same one-pass text with no check at all (benchmark only,
+    // `cloudsig_benches::unchecked_tc3`), the values found by name: the limit of
+    // writing the text per call, against `cached` (checked) and `template_cached`.
+    let unchecked = || -> Result<_, &'static str> {
+        let ts = black_box(seed::TIMESTAMP);
+        let scope = CredentialScope::for_timestamp(ts, seed::SERVICE).map_err(|_| "scope")?;
+        cloudsig_benches::unchecked_tc3::sign_found(black_box(&req), &sh, ts, scope, &key)
+            .ok_or("none")
+    };
+    checked(unchecked, is_seed, "tc3/unchecked_text")?;
     checked(per_call, is_seed, "tc3/per_call")?;
     checked(cached, is_seed, "tc3/cached")?;
     checked(cached_scope_once, is_seed, "tc3/cached_scope_once")?;
@@ -162,6 +172,7 @@ fn tc3(c: &mut Criterion) -> Result {
     g.bench_function("cached_scope_once", |b| b.iter(cached_scope_once));
     g.bench_function("template_cached", |b| b.iter(template_cached));
     g.bench_function("template_per_call", |b| b.iter(template_per_call));
+    g.bench_function("unchecked_text", |b| b.iter(unchecked));
     g.finish();
 
     // The stages on their own, for profiling.
@@ -361,6 +372,7 @@ fn report(start: SystemTime) -> Result {
         "tc3/cached_scope_once",
         "tc3/template_cached",
         "tc3/template_per_call",
+        "tc3/unchecked_text",
         "stage/derive_key",
         "stage/payload_hash",
         "stage/canonical_new",
@@ -424,6 +436,12 @@ fn report(start: SystemTime) -> Result {
         "tc3/template_per_call",
         "floor/per_call",
         "(target <= 1.3)",
+    );
+    ratio(
+        "TC3 text per call, unchecked (prototype) / its floor",
+        "tc3/unchecked_text",
+        "floor/cached",
+        "",
     );
     ratio(
         "ACS3-HMAC-SHA256 / its floor (14 blocks)",

@@ -11,6 +11,7 @@ use cloudsig_core::{SecretKey, UtcDate, tc3::SigningKey};
 pub mod lean;
 pub mod lean_tc3;
 pub mod lean_verify;
+pub mod unchecked_tc3;
 
 /// The seed's TC3 example ("Signature v3" chapter of Tencent Cloud's API documentation).
 pub mod seed {

@@ -619,7 +619,34 @@ fn main() -> Result {
             )?;
             Ok(*signed.signature())
         };
-        let templated: [(&str, usize, Signer<'_>); 4] = [
+        // Session 28: the same one-pass text with no check at all
+        // (`cloudsig_benches::unchecked_tc3`, benchmark only), its values taken in order
+        // (writing alone) and found by name (writing and finding), scope by
+        // `for_timestamp` per call as the first row: `sign_with_key` less these is the
+        // price of the checks, these less the template the price of writing the text.
+        let unchecked_in_order = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+            cloudsig_benches::unchecked_tc3::sign_in_order(black_box(&req), &sh, ts, scope, &key)
+                .ok_or_else(|| "unchecked_tc3: none".into())
+        };
+        let unchecked_found = || -> Result<_> {
+            let ts = black_box(seed::TIMESTAMP);
+            let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+            cloudsig_benches::unchecked_tc3::sign_found(black_box(&req), &sh, ts, scope, &key)
+                .ok_or_else(|| "unchecked_tc3: none".into())
+        };
+        let templated: [(&str, usize, Signer<'_>); 6] = [
+            (
+                "TC3 unchecked text, in order",
+                counts.cached(),
+                Box::new(unchecked_in_order),
+            ),
+            (
+                "TC3 unchecked text, found",
+                counts.cached(),
+                Box::new(unchecked_found),
+            ),
             (
                 "TC3 template, scope once",
                 counts.cached(),

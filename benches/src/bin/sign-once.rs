@@ -10,7 +10,9 @@
 //! structure), `lean-interleaved` (its per-call signature with the request's chain
 //! interleaved into the derivation), `lean-acs3`, `lean-sdk-hmac` (session 24's benchmark-only prototypes of
 //! those two, `cloudsig_benches::lean`), `template-cached`, `template-per-call` (session
-//! 26: `tc3::RequestTemplate`, the canonical text prepared once). The same work is done once first
+//! 26: `tc3::RequestTemplate`, the canonical text prepared once), `unchecked-in-order`,
+//! `unchecked-found` (session 28: `cloudsig_benches::unchecked_tc3`, the one-pass text
+//! with no check, benchmark only). The same work is done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
 
@@ -170,6 +172,35 @@ fn measured_lean(
     Ok(String::from_utf8(sig.ok_or("lean_tc3 refused")?.to_vec())?)
 }
 
+/// Session 28: the benchmark-only `unchecked_tc3` (the one-pass text with no check),
+/// values taken in order or found by name; scope by `for_timestamp` as `cached`.
+fn unchecked(
+    req: &Request<'_>,
+    sh: &SignedHeaders,
+    key: &SigningKey,
+    found: bool,
+) -> Result<String> {
+    use cloudsig_benches::unchecked_tc3::{sign_found, sign_in_order};
+    let ts = black_box(seed::TIMESTAMP);
+    let scope = CredentialScope::for_timestamp(ts, seed::SERVICE)?;
+    let sig = if found {
+        sign_found(req, sh, ts, scope, key)
+    } else {
+        sign_in_order(req, sh, ts, scope, key)
+    };
+    Ok(sig.ok_or("unchecked_tc3: none")?.to_string())
+}
+
+#[inline(never)]
+fn measured_unchecked(
+    req: &Request<'_>,
+    sh: &SignedHeaders,
+    key: &SigningKey,
+    found: bool,
+) -> Result<String> {
+    unchecked(req, sh, key, found)
+}
+
 #[inline(never)]
 fn measured_v1(secret: &SecretKey, algorithm: v1::Algorithm) -> v1::Signature {
     v1::sign(secret, algorithm, seed::V1_STRING_TO_SIGN.as_bytes())
@@ -258,13 +289,20 @@ fn main() -> Result<()> {
             black_box(template(&t, key, &secret)?);
             measured_template(black_box(&t), key, black_box(&secret))?
         }
+        "unchecked-in-order" | "unchecked-found" => {
+            let found = mode == "unchecked-found";
+            black_box(unchecked(&req, &sh, &key, found)?);
+            measured_unchecked(black_box(&req), &sh, black_box(&key), found)?
+        }
         "v1-sha1" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha1).to_string(),
         "v1-sha256" => measured_v1(black_box(&v1_secret), v1::Algorithm::HmacSha256).to_string(),
         _ => return Err(format!("unknown mode `{mode}`; see the source for the modes").into()),
     };
     let expected = match mode.as_str() {
         "per-call" | "cached" | "lean-cached" | "lean-per-call" | "lean-interleaved"
-        | "template-cached" | "template-per-call" => Some(seed::SIGNATURE),
+        | "template-cached" | "template-per-call" | "unchecked-in-order" | "unchecked-found" => {
+            Some(seed::SIGNATURE)
+        }
         "acs3" | "lean-acs3" => Some(acs3_seed::SIGNATURE),
         "sdk-hmac" | "lean-sdk-hmac" => Some(huawei_seed::SIGNATURE),
         _ => None,
