@@ -637,9 +637,11 @@ fn write_one_pass<'a>(
     text.put_byte(b'\n')?;
     text.put(req.raw_query().as_bytes())?;
     text.put_byte(b'\n')?;
-    let mut values = Values::with_capacity(signed_headers.len());
+    // The values kept inline as they are found (at most `INLINE_VALUES`, checked above):
+    // no `Values::push` and its spill-to-heap branch per value (session 28).
+    let mut items = [""; INLINE_VALUES];
     let headers = req.headers();
-    for name in signed_headers.names() {
+    for (name, slot) in signed_headers.names().zip(&mut items) {
         let mut found = None;
         for (n, v) in headers {
             if crate::scan::eq_lower(n, name) {
@@ -661,12 +663,15 @@ fn write_one_pass<'a>(
         text.put_byte(b':')?;
         text.put(value.as_bytes())?;
         text.put_byte(b'\n')?;
-        values.push(Cow::Borrowed(value));
+        *slot = value;
     }
     text.put_byte(b'\n')?;
     text.put(signed_headers.joined().as_bytes())?;
     text.put_byte(b'\n')?;
-    Some(values)
+    Some(Values::Inline {
+        len: signed_headers.len(),
+        items,
+    })
 }
 
 /// Whether a header value holds a byte that would forge a line (CR, LF, NUL), and
