@@ -35,6 +35,19 @@ impl Hex {
         Self(HexDigest::from_bytes(digest))
     }
 
+    /// The hex of a digest of any length up to 32 bytes (an SDK-HMAC signature or
+    /// payload hash, SHA-256 or SM3: 32 in practice).
+    #[inline]
+    pub(crate) fn of_digest(digest: &Digest) -> Self {
+        match digest.bytes.get(..usize::from(digest.len)) {
+            Some(b) if b.len() == 32 => Self::of(&digest.bytes),
+            _ => Self(
+                HexDigest::parse_lower(digest.write_hex(&mut [0; 64]))
+                    .unwrap_or_else(|| HexDigest::from_bytes(&digest.bytes)),
+            ),
+        }
+    }
+
     /// The [`HexDigest`].
     pub fn into_inner(self) -> HexDigest {
         self.0

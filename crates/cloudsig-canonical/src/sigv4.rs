@@ -233,8 +233,9 @@ impl<const N: usize> fmt::Debug for Values<'_, N> {
 /// request (a hash the caller gave, a payload header's value, `UNSIGNED-PAYLOAD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PayloadLine<'a> {
-    /// A computed hash.
-    Hashed(HexDigest),
+    /// A computed hash, as its bytes: its hex is written when the line is (issue 17
+    /// item 1, session 28: SDK-HMAC's `Signed` hands back no hex it was not asked for).
+    Hashed(crate::hex::Digest),
     /// Text used as it is.
     Text(&'a str),
 }
@@ -249,19 +250,31 @@ pub(crate) enum Payload<'r> {
 }
 
 impl PayloadLine<'_> {
-    /// The line as [`Lines`] writes it.
-    pub(crate) fn line(&self) -> Payload<'_> {
+    /// The hex of a computed hash (`None` for text): written by the caller of
+    /// [`PayloadLine::line`], which borrows it (the shared [`Lines`] takes a
+    /// [`HexDigest`], so the TC3 and ACS3 hot paths are untouched).
+    pub(crate) fn hex(&self) -> Option<HexDigest> {
         match self {
-            Self::Hashed(h) => Payload::Hex(h),
-            Self::Text(t) => Payload::Text(t),
+            Self::Hashed(d) => Some(crate::hex::Hex::of_digest(d).into_inner()),
+            Self::Text(_) => None,
         }
     }
 
-    /// The line's text.
-    pub(crate) fn as_str(&self) -> &str {
+    /// The line as [`Lines`] writes it, `hex` being [`PayloadLine::hex`].
+    pub(crate) fn line<'s>(&'s self, hex: Option<&'s HexDigest>) -> Payload<'s> {
+        match (self, hex) {
+            (Self::Text(t), _) => Payload::Text(t),
+            (Self::Hashed(_), Some(h)) => Payload::Hex(h),
+            // Not reached: the caller passes `self.hex()`.
+            (Self::Hashed(_), None) => Payload::Text(""),
+        }
+    }
+
+    /// The line's text (a hash's hex written now).
+    pub(crate) fn text(&self) -> Cow<'_, str> {
         match self {
-            Self::Hashed(h) => h.as_str(),
-            Self::Text(t) => t,
+            Self::Hashed(d) => Cow::Owned(d.write_hex(&mut [0; 64]).into()),
+            Self::Text(t) => Cow::Borrowed(t),
         }
     }
 }

@@ -492,7 +492,7 @@ impl SigningKey {
 impl SigningKey {
     /// Hashes the canonical request written in `text` and signs it at `date`: the hashed
     /// canonical request's bytes (session 27: its hex is written when asked) and the
-    /// signature, as [`SigningKey::sign_parts`] of the text's
+    /// signature's bytes (session 28, its hex before), as [`SigningKey::sign_parts`] of the text's
     /// hex SHA-256 gives them, the hash's hex written straight into the string to sign's
     /// template (issue 17 item 1, session 26: the SDK-HMAC-SHA256 hot path). `None` for
     /// the other algorithms or a text that was refused; the caller then takes the staged
@@ -508,7 +508,7 @@ impl SigningKey {
     /// let hashed = sha256_hex(b"canonical request");
     /// let (digest, signature) = key.sign_block_text(&date, &mut text).unwrap();
     /// assert_eq!(HexDigest::from_bytes(&digest), hashed);
-    /// assert_eq!(signature, key.sign_parts(&date, None, &hashed));
+    /// assert_eq!(HexDigest::from_bytes(&signature), key.sign_parts(&date, None, &hashed));
     /// # Ok::<(), cloudsig_core::Error>(())
     /// ```
     #[inline]
@@ -516,7 +516,7 @@ impl SigningKey {
         &self,
         date: &SdkDate,
         text: &mut crate::Sha256BlockText,
-    ) -> Option<([u8; 32], HexDigest)> {
+    ) -> Option<([u8; 32], [u8; 32])> {
         let Keyed::Sha256(key) = &self.keyed else {
             return None;
         };
@@ -529,10 +529,7 @@ impl SigningKey {
         *flat.get_mut(SDK_DATE_AT..)?.first_chunk_mut::<16>()? = date.text;
         let slot = flat.get_mut(SDK_HASH_AT..)?.first_chunk_mut::<64>()?;
         crate::hash::write_hex(slot, &digest);
-        let mac = key.mac_padded(&blocks);
-        let mut hex = [0u8; 64];
-        crate::hash::write_hex(&mut hex, &mac);
-        Some((digest, HexDigest::from_hex_unchecked(&hex)))
+        Some((digest, key.mac_padded(&blocks)))
     }
 }
 

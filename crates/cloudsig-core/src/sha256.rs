@@ -352,6 +352,21 @@ fn padded_call<const N: usize>(state: &mut [u32; 8], message: &[u8], bits: u64) 
 
 /// The keyed states of HMAC-SHA256: the compression of `key ^ ipad` and of `key ^ opad`.
 ///
+/// A block of key material, wiped by one volatile write of the whole block (`zeroize`'s
+/// [`zeroize::DefaultIsZeroes`]: a few wide stores), where `[u8; 64]::zeroize` writes it
+/// byte by byte, 64 volatile byte stores (issue 17 item 1, session 28: the key made per
+/// call of ACS3 and SDK-HMAC).
+#[derive(Clone, Copy)]
+struct KeyBlock([u8; BLOCK_LEN]);
+
+impl Default for KeyBlock {
+    fn default() -> Self {
+        Self([0; BLOCK_LEN])
+    }
+}
+
+impl zeroize::DefaultIsZeroes for KeyBlock {}
+
 /// This is everything a cached key needs; it is wiped on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct HmacKey {
@@ -362,8 +377,8 @@ pub(crate) struct HmacKey {
 impl HmacKey {
     /// Keys HMAC with `key`.
     pub(crate) fn new(key: &[u8]) -> Self {
-        let mut block = [0u8; BLOCK_LEN];
-        let k = Self::new_in(&mut block, b"", key);
+        let mut block = KeyBlock::default();
+        let k = Self::new_in(&mut block.0, b"", key);
         block.zeroize();
         k
     }

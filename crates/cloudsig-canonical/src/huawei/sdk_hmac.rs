@@ -278,9 +278,12 @@ impl<'a> CanonicalRequest<'a> {
         self.signed_headers
     }
 
-    /// The payload line: a hex hash or `UNSIGNED-PAYLOAD`.
-    pub fn payload_hash(&self) -> &str {
-        self.payload_hash.as_str()
+    /// The payload line: a hex hash or `UNSIGNED-PAYLOAD`. A hash this crate computed
+    /// is kept as its bytes and its hex written when asked for (issue 17 item 1,
+    /// session 28; it returned `&str` before), so this is owned then and borrowed from
+    /// the request otherwise.
+    pub fn payload_hash(&self) -> Cow<'_, str> {
+        self.payload_hash.text()
     }
 
     /// `(name, value)` of each canonical header line.
@@ -290,14 +293,19 @@ impl<'a> CanonicalRequest<'a> {
 
     /// The hex hash of the text (SHA-256, or SM3 for SDK-HMAC-SM3), streamed.
     pub fn hashed(&self, algorithm: Algorithm) -> HexDigest {
+        let hex = self.payload_hash.hex();
         match algorithm.hash() {
-            Hash::Sha256 => crate::one_pass::sha256(|| self.lines()),
-            hash => self.lines().hashed_with(Hasher::new(hash)),
+            Hash::Sha256 => crate::one_pass::sha256(|| self.lines(&hex)),
+            hash => self.lines(&hex).hashed_with(Hasher::new(hash)),
         }
     }
 
-    /// The lines of the family's canonical request text.
-    fn lines(&self) -> Lines<'_, impl Iterator<Item = (&str, &str)>> {
+    /// The lines of the family's canonical request text; `hex` is
+    /// `self.payload_hash.hex()`, the payload line's hex when this crate computed it.
+    fn lines<'s>(
+        &'s self,
+        hex: &'s Option<HexDigest>,
+    ) -> Lines<'s, impl Iterator<Item = (&'s str, &'s str)>> {
         Lines {
             method: self.method,
             uri: &self.uri,
@@ -305,14 +313,14 @@ impl<'a> CanonicalRequest<'a> {
             query: &self.query,
             headers: self.canonical_headers(),
             signed_headers: self.signed_headers,
-            payload: self.payload_hash.line(),
+            payload: self.payload_hash.line(hex.as_ref()),
         }
     }
 }
 
 impl fmt::Display for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.lines().write_to(f)
+        self.lines(&self.payload_hash.hex()).write_to(f)
     }
 }
 
@@ -380,13 +388,15 @@ pub(crate) fn all_values<'a>(
 
 /// The payload line for `payload` when the request has no `X-Sdk-Content-Sha256`.
 pub fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<String, Error> {
-    payload_line(algorithm, payload).map(|line| String::from(line.as_str()))
+    payload_line(algorithm, payload).map(|line| line.text().into_owned())
 }
 
 /// [`payload_hash`] without allocating: a computed hash, or the request's own text.
 fn payload_line<'a>(algorithm: Algorithm, payload: Payload<'a>) -> Result<PayloadLine<'a>, Error> {
     match payload {
-        Payload::Bytes(b) => Ok(PayloadLine::Hashed(hash_hex(algorithm, b))),
+        Payload::Bytes(b) => Ok(PayloadLine::Hashed(Digest::of_hex_digest(&hash_hex(
+            algorithm, b,
+        )))),
         Payload::Unsigned => Ok(PayloadLine::Text(UNSIGNED_PAYLOAD)),
         Payload::Sha256Hex(hex) => {
             if algorithm.uses_sm3() {
@@ -481,8 +491,11 @@ pub struct Authorization<'a> {
     pub scope: Option<Scope<'a>>,
     /// The signed headers.
     pub signed_headers: &'a SignedHeaders,
-    /// The hex signature.
-    pub signature: &'a str,
+    /// The hex signature (by value since session 28, a `&str` borrowed from the
+    /// [`Signed`] before: `Signed` keeps the signature's bytes and writes its hex when
+    /// asked, issue 17 item 1). It dereferences to a [`HexDigest`]; `.as_str()` gives
+    /// the text.
+    pub signature: Hex,
 }
 
 impl fmt::Display for Authorization<'_> {
@@ -508,7 +521,8 @@ impl fmt::Display for Authorization<'_> {
 pub struct Signed<'a> {
     canonical_request: CanonicalRequest<'a>,
     string_to_sign: StringToSign<'a>,
-    signature: HexDigest,
+    /// The signature's bytes: its hex is written when asked for (session 28).
+    signature: Digest,
 }
 
 impl<'a> Signed<'a> {
@@ -528,9 +542,11 @@ impl<'a> Signed<'a> {
         &self.string_to_sign
     }
 
-    /// The hex signature.
-    pub fn signature(&self) -> &HexDigest {
-        &self.signature
+    /// The hex signature, written when asked for (session 28; a `&HexDigest` before:
+    /// the [`Hex`] dereferences to one, so `*signed.signature()` and
+    /// `signed.signature().as_str()` read as they did).
+    pub fn signature(&self) -> Hex {
+        Hex::of_digest(&self.signature)
     }
 
     /// The Authorization header value for `access_key`.
@@ -540,7 +556,7 @@ impl<'a> Signed<'a> {
             access_key,
             scope: self.string_to_sign.scope,
             signed_headers: self.canonical_request.signed_headers,
-            signature: self.signature.as_str(),
+            signature: self.signature(),
         }
     }
 }
@@ -625,7 +641,7 @@ pub(crate) fn sign_staged<'a>(
     Ok(Signed {
         canonical_request,
         string_to_sign: StringToSign::new(algorithm, date, scope, hashed),
-        signature,
+        signature: Digest::of_hex_digest(&signature),
     })
 }
 
@@ -693,7 +709,7 @@ pub(crate) fn sign_one_pass<'a>(
     let payload_hash = match req.header_value(algorithm.content_header()) {
         Some(v) => text.push(v.as_bytes()).then_some(PayloadLine::Text(v))?,
         None => match req.payload() {
-            Payload::Bytes(b) => PayloadLine::Hashed(text.push_sha256_hex(b)?),
+            Payload::Bytes(b) => PayloadLine::Hashed(Digest::of(text.push_sha256(b)?)),
             _ => return None,
         },
     };
@@ -709,7 +725,7 @@ pub(crate) fn sign_one_pass<'a>(
             payload_hash,
         },
         string_to_sign: StringToSign::of_digest(algorithm, date, None, hashed),
-        signature,
+        signature: Digest::of(signature),
     })
 }
 
