@@ -350,8 +350,6 @@ fn padded_call<const N: usize>(state: &mut [u32; 8], message: &[u8], bits: u64) 
     compress256(state, &buf);
 }
 
-/// The keyed states of HMAC-SHA256: the compression of `key ^ ipad` and of `key ^ opad`.
-///
 /// A block of key material, wiped by one volatile write of the whole block (`zeroize`'s
 /// [`zeroize::DefaultIsZeroes`]: a few wide stores), where `[u8; 64]::zeroize` writes it
 /// byte by byte, 64 volatile byte stores (issue 17 item 1, session 28: the key made per
@@ -367,6 +365,8 @@ impl Default for KeyBlock {
 
 impl zeroize::DefaultIsZeroes for KeyBlock {}
 
+/// The keyed states of HMAC-SHA256: the compression of `key ^ ipad` and of `key ^ opad`.
+///
 /// This is everything a cached key needs; it is wiped on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct HmacKey {
