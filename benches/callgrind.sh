@@ -65,3 +65,19 @@ for mode in template-cached template-per-call; do
     || { cat "$dir/$mode.log" >&2; exit 1; }
   printf '%-16s %12s\n' "$mode" "$(sed -n 's/^summary: //p' "$dir/$mode.out")"
 done
+
+# Session 28: ACS3 with a key made once (`acs3::sign_with_key`) and the request shape prepared
+# once (`acs3::RequestTemplate`, cached key and keyed per call), beside their floors (12 and
+# 14 blocks).
+for mode in floor-acs3-cached acs3-cached acs3-template-cached acs3-template; do
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
+    --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
+    || { cat "$dir/$mode.log" >&2; exit 1; }
+  ir[$mode]=$(sed -n 's/^summary: //p' "$dir/$mode.out")
+done
+python3 - "${ir[acs3-cached]}" "${ir[acs3-template-cached]}" "${ir[floor-acs3-cached]}" \
+  "${ir[acs3-template]}" "${ir[floor-acs3]}" <<'PY'
+import sys
+cached, t_cached, floor_cached, t_per_call, floor = map(int, sys.argv[1:])
+print(f"ACS3 cached key {cached} ({cached - floor_cached} outside, {cached / floor_cached:.2f}x); template cached {t_cached} ({t_cached - floor_cached} outside, {t_cached / floor_cached:.2f}x); template per call {t_per_call} ({t_per_call - floor} outside, {t_per_call / floor:.2f}x)")
+PY

@@ -146,6 +146,15 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
     let mut signatures = Vec::with_capacity(3);
     // A cached ACS3 key (session 24), made outside the counted closure as a signer would.
     let acs3_key = cloudsig_core::alibaba::SigningKey::new(&acs3_secret, Acs3::HmacSha256);
+    // Session 28: the request shape prepared once (`acs3::RequestTemplate`, made outside
+    // the count: it allocates its text), signing with it counted.
+    let acs3_template =
+        acs3::RequestTemplate::new(&acs3_req, &acs3_sh, &acs3::Settings::default()).unwrap();
+    let acs3_call = acs3::PerCall::new(
+        "2023-10-26T10:22:32Z",
+        "3156853299f313e23d1673dc12e1703d",
+        empty,
+    );
     let n = allocations(|| {
         let settings = acs3::Settings::default();
         let a = acs3::sign(
@@ -157,6 +166,13 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         );
         let a = a.unwrap();
         let cached = acs3::sign_with_key(&acs3_req, &acs3_sh, &settings, &acs3_key).unwrap();
+        let body = cloudsig_canonical::Payload::Bytes(b"");
+        let t_cached = acs3_template
+            .sign_with_key(acs3_call, body, &acs3_key)
+            .unwrap();
+        let t_per_call = acs3_template
+            .sign(acs3_call, body, Acs3::HmacSha256, &acs3_secret)
+            .unwrap();
         let key = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &hw_sk, None).unwrap();
         let settings = huawei::Settings::default();
         let h = huawei::sign_with_key(&hw_req, &key, &hw_sh, &settings, date, None).unwrap();
@@ -164,6 +180,8 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         signatures.push(a.signature().to_string());
         signatures.push(h.signature().to_string());
         signatures.push(cached.signature().to_string());
+        signatures.push(t_cached.signature().to_string());
+        signatures.push(t_per_call.signature().to_string());
         COUNTING.with(|on| on.set(true));
     });
     assert_eq!(n, 0, "ACS3 and SDK-HMAC-SHA256 signing allocated {n} times");
@@ -172,6 +190,8 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         [
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
             "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         ]
     );

@@ -240,18 +240,7 @@ impl<'a> CanonicalRequest<'a> {
             Some(values) => values,
             None => all_values(req, signed_headers, settings)?,
         };
-        let hashed_payload = match req.payload() {
-            Payload::Bytes(b) => hash_bytes(algorithm, b),
-            Payload::Sha256Hex(hex) => parse_hex(hex)?,
-            Payload::Unsigned => {
-                return Err(Error::new(
-                    crate::ErrorKind::InvalidPayload,
-                    Stage::CanonicalRequest,
-                    "payload",
-                    "ACS3 signs the body hash; there is no unsigned payload",
-                ));
-            }
-        };
+        let hashed_payload = payload_hash(algorithm, req.payload())?;
         Ok(Self {
             method: req.method(),
             path: match settings.uri {
@@ -369,10 +358,25 @@ pub(crate) fn all_values<'a>(
     signed_headers: &SignedHeaders,
     settings: &Settings,
 ) -> Result<Values<'a>, Error> {
+    values_except(req, signed_headers, settings, |_| false)
+}
+
+/// [`all_values`] with an empty value, not looked up, for each name `per_call` picks
+/// (the [`RequestTemplate`]'s per-call headers).
+fn values_except<'a>(
+    req: &Request<'a>,
+    signed_headers: &SignedHeaders,
+    settings: &Settings,
+    per_call: impl Fn(&str) -> bool,
+) -> Result<Values<'a>, Error> {
     let mut values = Values::with_capacity(signed_headers.len());
     // One sort of the headers when many names are signed: n log n, not n².
     let lookup = crate::lookup::Lookup::new(req.headers(), signed_headers.len());
     for name in signed_headers.names() {
+        if per_call(name) {
+            values.push(Cow::Borrowed(""));
+            continue;
+        }
         // The usual one value is borrowed; several are sorted and joined.
         let mut first: Option<&'a str> = None;
         let mut more: Vec<&'a str> = Vec::new();
@@ -411,6 +415,21 @@ pub(crate) fn all_values<'a>(
         values.push(value);
     }
     Ok(values)
+}
+
+/// The payload line's 32 bytes: the hash of the body with the algorithm's hash, or a
+/// hash given as [`Payload::Sha256Hex`]; ACS3 has no unsigned payload.
+fn payload_hash(algorithm: Algorithm, payload: Payload<'_>) -> Result<[u8; 32], Error> {
+    match payload {
+        Payload::Bytes(b) => Ok(hash_bytes(algorithm, b)),
+        Payload::Sha256Hex(hex) => parse_hex(hex),
+        Payload::Unsigned => Err(Error::new(
+            crate::ErrorKind::InvalidPayload,
+            Stage::CanonicalRequest,
+            "payload",
+            "ACS3 signs the body hash; there is no unsigned payload",
+        )),
+    }
 }
 
 /// The hash of `body` with the algorithm's hash, as its 32 bytes (SHA-256 and SM3 are
@@ -624,15 +643,21 @@ pub(crate) fn sign_staged<'a>(
     settings: &Settings,
     key: &SigningKey,
 ) -> Result<Signed<'a>, Error> {
+    let canonical_request = CanonicalRequest::new(req, signed_headers, key.algorithm(), settings)?;
+    Ok(signed_staged(canonical_request, key))
+}
+
+/// A built canonical request hashed and signed, with every stage: the staged path's last
+/// steps, shared by [`sign_staged`] and [`RequestTemplate::sign_with_key`]'s fallback.
+fn signed_staged<'a>(canonical_request: CanonicalRequest<'a>, key: &SigningKey) -> Signed<'a> {
     let algorithm = key.algorithm();
-    let canonical_request = CanonicalRequest::new(req, signed_headers, algorithm, settings)?;
     let hashed = canonical_request.hashed();
     let signature = key.sign_hashed(&hashed);
-    Ok(Signed {
+    Signed {
         canonical_request,
         string_to_sign: StringToSign::new(algorithm, hashed),
         signature: Digest::of_hex_digest(&signature).bytes,
-    })
+    }
 }
 
 /// The hot path of [`sign_with_key`] (issue 17 item 1, session 26): the usual
@@ -701,6 +726,335 @@ pub(crate) fn sign_one_pass<'a>(
     })
 }
 
+/// The signed headers whose values a [`RequestTemplate`] takes per call ([`PerCall`]),
+/// sorted: the payload's hash, the time and the nonce, which the SDKs set anew for every
+/// request.
+pub const PER_CALL_HEADERS: [&str; 3] = [CONTENT_SHA256, "x-acs-date", "x-acs-signature-nonce"];
+
+/// The index in [`PER_CALL_HEADERS`] of a (lower-case) signed header name.
+#[inline]
+fn per_call_index(name: &str) -> Option<usize> {
+    PER_CALL_HEADERS.iter().position(|n| *n == name)
+}
+
+/// The values of the headers that change with every request signed with a
+/// [`RequestTemplate`] ([`PER_CALL_HEADERS`]), as they are sent: each is used where the
+/// template's signed headers name it, and is checked (no CR, LF or NUL) and trimmed as
+/// any signed header value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PerCall<'s> {
+    /// `x-acs-content-sha256`: the hex SHA-256 of the body, as sent.
+    pub content_sha256: &'s str,
+    /// `x-acs-date`: the time of the request, `2023-10-26T10:22:32Z`.
+    pub date: &'s str,
+    /// `x-acs-signature-nonce`: a value unique to the request.
+    pub nonce: &'s str,
+}
+
+impl<'s> PerCall<'s> {
+    /// The per-call values of one request.
+    pub fn new(date: &'s str, nonce: &'s str, content_sha256: &'s str) -> Self {
+        Self {
+            content_sha256,
+            date,
+            nonce,
+        }
+    }
+
+    /// The values in the order of [`PER_CALL_HEADERS`].
+    #[inline]
+    fn values(&self) -> [&'s str; 3] {
+        [self.content_sha256, self.date, self.nonce]
+    }
+}
+
+/// Where a per-call value goes in a [`RequestTemplate`]'s text and values.
+#[derive(Debug, Clone, Copy, Default)]
+struct Gap {
+    /// The index in [`PER_CALL_HEADERS`].
+    which: usize,
+    /// The index among the signed header values.
+    value_at: usize,
+    /// Where the fixed text that follows the value ends in the template's `tail`.
+    tail_end: usize,
+}
+
+/// The canonical request of one ACS3 request shape (method, path, query, and the signed
+/// headers other than [`PER_CALL_HEADERS`] with their values), validated and written
+/// once, for signing many requests that differ only in their date, nonce and payload: a
+/// client that sends the same kind of request again and again builds it once and signs
+/// each request with [`RequestTemplate::sign_with_key`] or [`RequestTemplate::sign`],
+/// which then copy the prepared text and write only the per-call values into it
+/// (issue 17 item 1, session 28, as [`crate::tc3::RequestTemplate`]).
+///
+/// Every check of [`CanonicalRequest::new`] on the fixed part is made, once, by
+/// [`RequestTemplate::new`]; per call only the per-call values and the payload are
+/// checked. Each signature is the one [`sign_with_key`] or [`sign`] gives for the
+/// template's request with the per-call headers set to the [`PerCall`] values and the
+/// payload given, with every stage in its [`Signed`] (the test
+/// `the_template_signs_what_sign_with_key_signs` holds them equal).
+///
+/// ```
+/// use cloudsig_canonical::{Payload, Request, alibaba::acs3};
+/// use cloudsig_core::{SecretKey, alibaba::{Algorithm, SigningKey}};
+///
+/// // vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`: the fixed part of the
+/// // request (the per-call headers are not needed here, and not read if present).
+/// let shape = Request::new("POST", "/")
+///     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+///     .header("host", "ecs.cn-shanghai.aliyuncs.com")
+///     .header("x-acs-action", "RunInstances")
+///     .header("x-acs-version", "2014-05-26");
+/// let signed_headers = acs3::SignedHeaders::parse(
+///     "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
+/// )?;
+/// let template = acs3::RequestTemplate::new(&shape, &signed_headers, &Default::default())?;
+/// let key = SigningKey::new(&SecretKey::new(b"YourAccessKeySecret")?, Algorithm::HmacSha256);
+/// // Per request: the body's hash (sent as x-acs-content-sha256), the date and the nonce.
+/// let body = b"";
+/// let content_sha256 = cloudsig_core::sha256_hex(body);
+/// let call = acs3::PerCall::new(
+///     "2023-10-26T10:22:32Z",
+///     "3156853299f313e23d1673dc12e1703d",
+///     content_sha256.as_str(),
+/// );
+/// let signed = template.sign_with_key(call, Payload::Bytes(body), &key)?;
+/// assert_eq!(signed.signature().as_str(),
+///            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+/// // The request as sent, signed in one go, signs the same, stage for stage.
+/// let sent = shape.clone()
+///     .header("x-acs-date", "2023-10-26T10:22:32Z")
+///     .header("x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d")
+///     .header("x-acs-content-sha256", content_sha256.as_str())
+///     .body(body);
+/// assert_eq!(signed, acs3::sign_with_key(&sent, &signed_headers, &Default::default(), &key)?);
+/// // The payload given as its hash signs the same.
+/// let by_hash = Payload::Sha256Hex(content_sha256.as_str());
+/// assert_eq!(template.sign_with_key(call, by_hash, &key)?, signed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequestTemplate<'a> {
+    method: &'a str,
+    path: Cow<'a, str>,
+    query: Cow<'a, str>,
+    signed_headers: &'a SignedHeaders,
+    /// The signed header values, empty where a per-call value goes.
+    values: Values<'a>,
+    header_values: HeaderValues,
+    /// The per-call values' places, in the order of the signed headers.
+    gaps: [Gap; 3],
+    /// How many of `gaps` are used.
+    gap_count: usize,
+    /// The canonical text up to the first per-call value (or up to the payload hash when
+    /// no per-call header is signed), when the template takes the one-pass path: values
+    /// inline, trimmed as sent; `None` otherwise, or when the text does not fit.
+    head: Option<cloudsig_core::Sha256BlockText>,
+    /// The rest of the fixed text, the per-call values going between its pieces.
+    tail: Vec<u8>,
+}
+
+impl<'a> RequestTemplate<'a> {
+    /// The template of `req`'s method, path, query and signed headers other than
+    /// [`PER_CALL_HEADERS`] (its payload and any per-call header it has are not used):
+    /// fails where [`CanonicalRequest::new`] fails on them, naming what is wrong.
+    pub fn new(
+        req: &Request<'a>,
+        signed_headers: &'a SignedHeaders,
+        settings: &Settings,
+    ) -> Result<Self, Error> {
+        req.validate_target()?;
+        let values = values_except(req, signed_headers, settings, |n| {
+            per_call_index(n).is_some()
+        })?;
+        let path = match settings.uri {
+            UriForm::Rfc3986 => canonical_uri(req.path()),
+            _ => Cow::Borrowed(req.path()),
+        };
+        let raw = req.raw_query();
+        let query =
+            if settings.query == QueryForm::Rfc3986 && crate::sigv4::sorted_unreserved_pairs(raw) {
+                Cow::Borrowed(raw)
+            } else {
+                Cow::Owned(canonical_query(raw, settings.query, settings.plus))
+            };
+        // The fixed text, with the places of the per-call values.
+        let mut fixed: Vec<u8> = Vec::new();
+        for part in [req.method(), &path, &query] {
+            fixed.extend_from_slice(part.as_bytes());
+            fixed.push(b'\n');
+        }
+        let mut places: Vec<(usize, usize, usize)> = Vec::new();
+        for (at, (name, value)) in signed_headers.names().zip(values.iter()).enumerate() {
+            fixed.extend_from_slice(name.as_bytes());
+            fixed.push(b':');
+            match per_call_index(name) {
+                Some(which) => places.push((which, at, fixed.len())),
+                None => fixed.extend_from_slice(value.as_bytes()),
+            }
+            fixed.push(b'\n');
+        }
+        fixed.push(b'\n');
+        fixed.extend_from_slice(signed_headers.joined().as_bytes());
+        fixed.push(b'\n');
+        let first = places.first().map_or(fixed.len(), |p| p.2);
+        let mut gaps = [Gap::default(); 3];
+        for (i, (gap, &(which, value_at, _))) in gaps.iter_mut().zip(&places).enumerate() {
+            let next = places.get(i + 1).map_or(fixed.len(), |p| p.2);
+            *gap = Gap {
+                which,
+                value_at,
+                tail_end: next - first,
+            };
+        }
+        let (head_text, tail) = fixed.split_at(first.min(fixed.len()));
+        let mut head = cloudsig_core::Sha256BlockText::new();
+        let one_pass = settings.header_values == HeaderValues::Trimmed
+            && matches!(values, Values::Inline { .. })
+            && head.push(head_text);
+        Ok(Self {
+            method: req.method(),
+            path,
+            query,
+            signed_headers,
+            values,
+            header_values: settings.header_values,
+            gaps,
+            gap_count: places.len(),
+            head: one_pass.then_some(head),
+            tail: tail.to_vec(),
+        })
+    }
+
+    /// The canonical request of the template with the per-call values and `payload`
+    /// hashed with `algorithm`'s hash: fails where [`CanonicalRequest::new`] fails on
+    /// them.
+    pub fn canonical_request<'s>(
+        &'s self,
+        call: PerCall<'s>,
+        payload: Payload<'_>,
+        algorithm: Algorithm,
+    ) -> Result<CanonicalRequest<'s>, Error> {
+        let call_values = call.values();
+        let mut values = Values::with_capacity(self.signed_headers.len());
+        let mut fixed = self.values.iter();
+        for name in self.signed_headers.names() {
+            let value = fixed.next().unwrap_or_default();
+            let Some(v) = per_call_index(name).and_then(|i| call_values.get(i).copied()) else {
+                values.push(Cow::Borrowed(value));
+                continue;
+            };
+            crate::request::validate_header_value(name, v)?;
+            let v = trim_blanks(v);
+            if self.header_values == HeaderValues::Lowercased
+                && v.bytes().any(|b| b.is_ascii_uppercase())
+            {
+                values.push(Cow::Owned(v.to_ascii_lowercase()));
+            } else {
+                values.push(Cow::Borrowed(v));
+            }
+        }
+        Ok(CanonicalRequest {
+            method: self.method,
+            path: Cow::Borrowed(&self.path),
+            query: Cow::Borrowed(&self.query),
+            signed_headers: self.signed_headers,
+            values,
+            hashed_payload: payload_hash(algorithm, payload)?,
+            algorithm,
+        })
+    }
+
+    /// Signs the template's request with the per-call values, `payload` and a key made
+    /// once per secret: what [`sign_with_key`] gives for the same request.
+    pub fn sign_with_key<'s>(
+        &'s self,
+        call: PerCall<'s>,
+        payload: Payload<'_>,
+        key: &SigningKey,
+    ) -> Result<Signed<'s>, Error> {
+        if let Some(signed) = self.sign_one_pass(call, payload, key) {
+            return Ok(signed);
+        }
+        let canonical_request = self.canonical_request(call, payload, key.algorithm())?;
+        Ok(signed_staged(canonical_request, key))
+    }
+
+    /// Signs the template's request with the per-call values, `payload` and a key made
+    /// from `secret` for this one signature: what [`sign`] gives for the same request.
+    pub fn sign<'s>(
+        &'s self,
+        call: PerCall<'s>,
+        payload: Payload<'_>,
+        algorithm: Algorithm,
+        secret: &SecretKey,
+    ) -> Result<Signed<'s>, Error> {
+        self.sign_with_key(call, payload, &SigningKey::new(secret, algorithm))
+    }
+
+    /// The hot path of [`RequestTemplate::sign_with_key`]: the prepared text copied, the
+    /// per-call values checked and written into its gaps, the payload's hex after it,
+    /// hashed in one call of the block function and signed with the string to sign's
+    /// template. `None` for anything it does not take (SM3, a per-call value with CR,
+    /// LF or NUL, a payload refused, a text too long), which the staged path then signs
+    /// or refuses.
+    #[inline]
+    fn sign_one_pass<'s>(
+        &'s self,
+        call: PerCall<'s>,
+        payload: Payload<'_>,
+        key: &SigningKey,
+    ) -> Option<Signed<'s>> {
+        let algorithm = key.algorithm();
+        if algorithm != Algorithm::HmacSha256 {
+            return None;
+        }
+        let head = self.head.as_ref()?;
+        let Values::Inline { len, mut items } = self.values.clone() else {
+            return None;
+        };
+        let call_values = call.values();
+        let mut text = head.clone();
+        let mut at = 0;
+        for gap in self.gaps.get(..self.gap_count)? {
+            let value = *call_values.get(gap.which)?;
+            if crate::scan::any_line_break_or_nul(value) {
+                return None;
+            }
+            let value = trim_blanks(value);
+            *items.get_mut(gap.value_at)? = value;
+            text.push(value.as_bytes());
+            text.push(self.tail.get(at..gap.tail_end)?);
+            at = gap.tail_end;
+        }
+        let hashed_payload = match payload {
+            Payload::Bytes(b) => text.push_sha256(b)?,
+            Payload::Sha256Hex(hex) => {
+                let parsed = HexDigest::parse_lower(hex)?;
+                text.push(parsed.as_bytes())
+                    .then(|| Digest::of_hex(&parsed))??
+                    .bytes
+            }
+            Payload::Unsigned => return None,
+        };
+        // A text that did not fit is refused here.
+        let (hashed, signature) = key.sign_block_text(&mut text)?;
+        Some(Signed {
+            canonical_request: CanonicalRequest {
+                method: self.method,
+                path: Cow::Borrowed(&self.path),
+                query: Cow::Borrowed(&self.query),
+                signed_headers: self.signed_headers,
+                values: Values::Inline { len, items },
+                hashed_payload,
+                algorithm,
+            },
+            string_to_sign: StringToSign::of_digest(algorithm, hashed),
+            signature,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,5 +1093,232 @@ mod tests {
         let err = CanonicalRequest::new(&req, &sh, Algorithm::HmacSha256, &Settings::default())
             .unwrap_err();
         assert_eq!(err.field(), "header `x-h2999`");
+    }
+
+    /// `acs3::RequestTemplate` (session 28): what it signs is what `sign_with_key` and
+    /// `sign` sign for the request as sent (the template's request with the per-call
+    /// headers set and the payload given), and it refuses what they refuse.
+    mod template {
+        use super::*;
+        use alloc::string::String;
+        use proptest::prelude::*;
+
+        const SECRET: &[u8] = b"YourAccessKeySecret";
+
+        /// A header value: mostly plain, sometimes with blanks around or upper case, a
+        /// CR, LF or NUL, or long enough to overflow the one-pass buffer.
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                12 => "[a-zA-Z0-9:.-]{0,40}",
+                4 => "[ \t]{0,2}[A-Za-z0-9/;=. \t-]{0,40}[ \t]{0,2}",
+                1 => "[a-z]{0,5}[\r\n\x00][a-z]{0,5}",
+                1 => "[a-z]{300,700}",
+            ]
+        }
+
+        /// Signs `shape` with `call` and `payload` through the template and the request
+        /// as sent through `sign_with_key` and `sign`, and holds them equal; `Ok(true)`
+        /// when both signed.
+        #[allow(clippy::too_many_arguments)]
+        fn check(
+            shape: &Request<'_>,
+            names: &str,
+            settings: &Settings,
+            algorithm: Algorithm,
+            call: PerCall<'_>,
+            payload: Payload<'_>,
+        ) -> Result<bool, TestCaseError> {
+            let sh = SignedHeaders::parse(names).unwrap();
+            let secret = SecretKey::new(SECRET).unwrap();
+            let key = SigningKey::new(&secret, algorithm);
+            // The request as sent: the shape's headers but the per-call ones, then these.
+            let mut headers: Vec<(&str, &str)> = shape
+                .headers()
+                .iter()
+                .copied()
+                .filter(|(n, _)| !PER_CALL_HEADERS.iter().any(|p| p.eq_ignore_ascii_case(n)))
+                .collect();
+            headers.push(("x-acs-date", call.date));
+            headers.push(("X-Acs-Signature-Nonce", call.nonce));
+            headers.push(("x-acs-content-sha256", call.content_sha256));
+            let sent = shape.clone().with_headers(&headers).with_payload(payload);
+            let cached = super::sign_with_key(&sent, &sh, settings, &key);
+            let per_call = super::sign(&sent, &sh, algorithm, settings, &secret);
+            prop_assert_eq!(&cached, &per_call);
+            let staged = sign_staged(&sent, &sh, settings, &key);
+            prop_assert_eq!(&cached, &staged);
+            match (RequestTemplate::new(shape, &sh, settings), &cached) {
+                (Ok(t), Ok(s)) => {
+                    prop_assert_eq!(&t.sign_with_key(call, payload, &key).unwrap(), s);
+                    prop_assert_eq!(&t.sign(call, payload, algorithm, &secret).unwrap(), s);
+                    prop_assert_eq!(
+                        &t.canonical_request(call, payload, algorithm).unwrap(),
+                        s.canonical_request()
+                    );
+                    Ok(true)
+                }
+                (Ok(t), Err(e)) => {
+                    let got = t.sign_with_key(call, payload, &key);
+                    prop_assert!(got.is_err(), "template {got:?}, sign_with_key refused: {e}");
+                    let e2 = got.unwrap_err();
+                    prop_assert_eq!(e2.to_string(), e.to_string());
+                    prop_assert!(t.sign(call, payload, algorithm, &secret).is_err());
+                    Ok(false)
+                }
+                (Err(_), Err(_)) => Ok(false),
+                (Err(e), Ok(s)) => {
+                    prop_assert!(false, "template refused: {e}; sign_with_key signed {s:?}");
+                    Ok(false)
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn the_template_signs_what_sign_with_key_signs(
+                method in prop_oneof![16 => "POST", 8 => "GET", 1 => "", 1 => "P T"],
+                path in prop_oneof![16 => "/[a-zA-Z0-9/._~*-]{0,20}", 2 => "/[a-zA-Z0-9/._~*%-]{0,20}", 1 => "[/a?# \x01]{0,4}"],
+                query in prop_oneof![
+                    3 => "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai",
+                    2 => "",
+                    6 => "[a-zA-Z0-9=&._~-]{0,60}",
+                    1 => "[a-zA-Z0-9=&%._~*+ -]{0,60}",
+                    1 => "[a #\x7f]{1,3}",
+                ],
+                host in value(),
+                action in value(),
+                extra in value(),
+                date in value(),
+                nonce in value(),
+                twice in any::<bool>(),
+                decoy in any::<bool>(),
+                which in prop_oneof![8 => 0usize..4, 1 => 4usize..6],
+                body in proptest::collection::vec(any::<u8>(), 0..200),
+                payload_kind in prop_oneof![8 => Just(0usize), 4 => Just(1usize), 4 => Just(3usize), 1 => Just(2usize), 1 => Just(4usize)],
+                lowercased in any::<bool>(),
+                rfc3986_uri in any::<bool>(),
+                empty_as_name in any::<bool>(),
+                sm3 in proptest::bool::weighted(0.1),
+            ) {
+                let algorithm = if sm3 { Algorithm::HmacSm3 } else { Algorithm::HmacSha256 };
+                let hex = hash_hex(algorithm, &body);
+                let upper = hex.as_str().to_uppercase();
+                // The header's value: the body's hash mostly, or anything.
+                let content = match payload_kind {
+                    0..=2 => hex.as_str().into(),
+                    _ => extra.clone(),
+                };
+                let payload = match payload_kind {
+                    0 | 3 => Payload::Bytes(&body),
+                    1 => Payload::Sha256Hex(hex.as_str()),
+                    2 => Payload::Sha256Hex(&upper),
+                    _ => Payload::Unsigned,
+                };
+                let mut shape = Request::new(&method, &path)
+                    .query(&query)
+                    .header("host", &host)
+                    .header("x-acs-action", &action)
+                    .header("x-acs-version", "2014-05-26")
+                    .header("X-Acs-Extra", &extra);
+                if twice {
+                    shape = shape.header("x-acs-action", &extra);
+                }
+                if decoy {
+                    // Per-call headers in the shape are not read.
+                    shape = shape.header("x-acs-date", &extra).header("x-acs-content-sha256", "x");
+                }
+                let names = match which {
+                    0 => "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
+                    1 => "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-extra;x-acs-signature-nonce;x-acs-version",
+                    2 => "host;x-acs-date",
+                    3 => "host;x-acs-action;x-acs-version",
+                    4 => "content-type;host;x-acs-date",
+                    _ => "a;b;c;d;e;f;g;host;x-acs-date",
+                };
+                let mut settings = Settings::default();
+                if lowercased {
+                    settings = settings.with_header_values(HeaderValues::Lowercased);
+                }
+                if rfc3986_uri {
+                    settings = settings.with_uri(UriForm::Rfc3986);
+                }
+                if empty_as_name {
+                    settings = settings.with_query(QueryForm::EmptyAsNameOnly);
+                }
+                let call = PerCall::new(&date, &nonce, &content);
+                check(&shape, names, &settings, algorithm, call, payload)?;
+            }
+        }
+
+        /// The documented example (vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`)
+        /// with many dates, nonces, bodies and an extra signed header: the template takes
+        /// its one-pass path and signs what `sign_with_key` signs.
+        #[test]
+        fn the_documented_example_with_other_dates_nonces_and_bodies() {
+            let shape = Request::new("POST", "/")
+                .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+                .header("host", "ecs.cn-shanghai.aliyuncs.com")
+                .header("x-acs-action", "RunInstances")
+                .header("x-acs-version", "2014-05-26")
+                .header("x-acs-security-token", "token");
+            let six = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+            let seven = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version";
+            let settings = Settings::default();
+            let key = SigningKey::new(&SecretKey::new(SECRET).unwrap(), Algorithm::HmacSha256);
+            let mut one_pass = 0;
+            for names in [six, seven] {
+                let sh = SignedHeaders::parse(names).unwrap();
+                let t = RequestTemplate::new(&shape, &sh, &settings).unwrap();
+                for date in [
+                    "2023-10-26T10:22:32Z",
+                    "2026-12-07T06:10:00Z",
+                    " 2000-01-01T00:00:00Z\t",
+                ] {
+                    for nonce in ["3156853299f313e23d1673dc12e1703d", "n", ""] {
+                        for body in [&b""[..], b"{}", &[b'x'; 100]] {
+                            let hex = hash_hex(Algorithm::HmacSha256, body);
+                            let call = PerCall::new(date, nonce, hex.as_str());
+                            for payload in [Payload::Bytes(body), Payload::Sha256Hex(hex.as_str())]
+                            {
+                                assert!(
+                                    check(
+                                        &shape,
+                                        names,
+                                        &settings,
+                                        Algorithm::HmacSha256,
+                                        call,
+                                        payload
+                                    )
+                                    .unwrap()
+                                );
+                                one_pass +=
+                                    usize::from(t.sign_one_pass(call, payload, &key).is_some());
+                            }
+                        }
+                    }
+                }
+            }
+            assert_eq!(one_pass, 2 * 3 * 3 * 3 * 2);
+            // The documented signature, through the template.
+            let sh = SignedHeaders::parse(six).unwrap();
+            let t = RequestTemplate::new(&shape, &sh, &settings).unwrap();
+            let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+            let call = PerCall::new(
+                "2023-10-26T10:22:32Z",
+                "3156853299f313e23d1673dc12e1703d",
+                empty,
+            );
+            let signed = t.sign_with_key(call, Payload::Bytes(b""), &key).unwrap();
+            assert_eq!(
+                signed.signature().as_str(),
+                "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+            );
+            assert_eq!(
+                signed.hashed_canonical_request().as_str(),
+                "7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
+            );
+        }
     }
 }
