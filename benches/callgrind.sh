@@ -81,3 +81,17 @@ import sys
 cached, t_cached, floor_cached, t_per_call, floor = map(int, sys.argv[1:])
 print(f"ACS3 cached key {cached} ({cached - floor_cached} outside, {cached / floor_cached:.2f}x); template cached {t_cached} ({t_cached - floor_cached} outside, {t_cached / floor_cached:.2f}x); template per call {t_per_call} ({t_per_call - floor} outside, {t_per_call / floor:.2f}x)")
 PY
+
+# Session 28: the same for SDK-HMAC-SHA256 (`huawei::RequestTemplate`; floors 9 and 11 blocks).
+for mode in floor-sdk-hmac-cached sdk-hmac-cached sdk-hmac-template-cached sdk-hmac-template; do
+  valgrind --tool=callgrind --callgrind-out-file="$dir/$mode.out" \
+    --toggle-collect='*measured_*' "$bin" "$mode" > "$dir/$mode.stdout" 2> "$dir/$mode.log" \
+    || { cat "$dir/$mode.log" >&2; exit 1; }
+  ir[$mode]=$(sed -n 's/^summary: //p' "$dir/$mode.out")
+done
+python3 - "${ir[sdk-hmac-cached]}" "${ir[sdk-hmac-template-cached]}" "${ir[floor-sdk-hmac-cached]}" \
+  "${ir[sdk-hmac-template]}" "${ir[floor-sdk-hmac]}" <<'PY'
+import sys
+cached, t_cached, floor_cached, t_per_call, floor = map(int, sys.argv[1:])
+print(f"SDK-HMAC cached key {cached} ({cached - floor_cached} outside, {cached / floor_cached:.2f}x); template cached {t_cached} ({t_cached - floor_cached} outside, {t_cached / floor_cached:.2f}x); template per call {t_per_call} ({t_per_call - floor} outside, {t_per_call / floor:.2f}x)")
+PY

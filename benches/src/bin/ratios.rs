@@ -236,7 +236,26 @@ fn main() -> Result {
                 acs3_template.sign(black_box(acs3_call), body, alg, black_box(&acs3_secret))?;
             Ok(*signed.signature())
         };
-        let cached: [(&str, usize, &str, Signer<'_>); 4] = [
+        // Session 28: `huawei::RequestTemplate`, per call only the date and payload.
+        let hw_template = huawei::RequestTemplate::new(&hw_req, &hw_sh, &hw_settings)?;
+        let sdk_template_cached = || -> Result<_> {
+            let body = cloudsig_canonical::Payload::Bytes(black_box(b""));
+            let signed = hw_template.sign_with_key(&hw_key, black_box(&hw_date), None, body)?;
+            Ok(*signed.signature())
+        };
+        let sdk_template_per_call = || -> Result<_> {
+            let body = cloudsig_canonical::Payload::Bytes(black_box(b""));
+            let signed = hw_template.sign(
+                Algorithm::SdkHmacSha256,
+                huawei_seed::AK,
+                black_box(&hw_sk),
+                black_box(&hw_date),
+                None,
+                body,
+            )?;
+            Ok(*signed.signature())
+        };
+        let cached: [(&str, usize, &str, Signer<'_>); 6] = [
             (
                 "ACS3 cached key",
                 acs3_blocks - 2,
@@ -260,6 +279,18 @@ fn main() -> Result {
                 huawei_blocks - 2,
                 huawei_seed::SIGNATURE,
                 Box::new(sdk_hmac_cached),
+            ),
+            (
+                "SDK tmpl cached",
+                huawei_blocks - 2,
+                huawei_seed::SIGNATURE,
+                Box::new(sdk_template_cached),
+            ),
+            (
+                "SDK tmpl per call",
+                huawei_blocks,
+                huawei_seed::SIGNATURE,
+                Box::new(sdk_template_per_call),
             ),
         ];
         for (name, blocks, expected, sign) in cached {

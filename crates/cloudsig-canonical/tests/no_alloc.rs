@@ -155,6 +155,8 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         "3156853299f313e23d1673dc12e1703d",
         empty,
     );
+    let hw_template = huawei::RequestTemplate::new(&hw_req, &hw_sh, &Default::default()).unwrap();
+    let hw_cached = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &hw_sk, None).unwrap();
     let n = allocations(|| {
         let settings = acs3::Settings::default();
         let a = acs3::sign(
@@ -176,12 +178,21 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
         let key = SigningKey::new(Algorithm::SdkHmacSha256, "ak", &hw_sk, None).unwrap();
         let settings = huawei::Settings::default();
         let h = huawei::sign_with_key(&hw_req, &key, &hw_sh, &settings, date, None).unwrap();
+        let body = cloudsig_canonical::Payload::Bytes(b"");
+        let h_t_cached = hw_template
+            .sign_with_key(&hw_cached, &date, None, body)
+            .unwrap();
+        let h_t_per_call = hw_template
+            .sign(Algorithm::SdkHmacSha256, "ak", &hw_sk, &date, None, body)
+            .unwrap();
         COUNTING.with(|on| on.set(false));
         signatures.push(a.signature().to_string());
         signatures.push(h.signature().to_string());
         signatures.push(cached.signature().to_string());
         signatures.push(t_cached.signature().to_string());
         signatures.push(t_per_call.signature().to_string());
+        signatures.push(h_t_cached.signature().to_string());
+        signatures.push(h_t_per_call.signature().to_string());
         COUNTING.with(|on| on.set(true));
     });
     assert_eq!(n, 0, "ACS3 and SDK-HMAC-SHA256 signing allocated {n} times");
@@ -192,7 +203,9 @@ fn acs3_and_sdk_hmac_canonical_request_and_signing_allocate_nothing() {
             "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
-            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+            "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+            "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
         ]
     );
 }

@@ -16,6 +16,7 @@ pub mod sdk_hmac;
 
 pub use api::{Call, Credentials, SignedRequest, Stages, sign_request};
 pub use sdk_hmac::{
-    Authorization, CanonicalRequest, HeaderValues, QueryForm, Settings, Signed, SignedHeaders,
-    StringToSign, UriForm, canonical_query, canonical_uri, payload_hash, sign, sign_with_key,
+    Authorization, CanonicalRequest, DATE_HEADER, HeaderValues, QueryForm, RequestTemplate,
+    Settings, Signed, SignedHeaders, StringToSign, UriForm, canonical_query, canonical_uri,
+    payload_hash, sign, sign_with_key,
 };
