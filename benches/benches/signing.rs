@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cloudsig_benches::{FLOOR_BLOCKS, seed, seed_block_counts};
-use cloudsig_canonical::Request;
 use cloudsig_canonical::tc3::{self, CanonicalRequest, CredentialScope, Settings, SignedHeaders};
+use cloudsig_canonical::{Payload, Request};
 use cloudsig_core::{SecretKey, UtcDate, sha256_hex, v1};
 use criterion::Criterion;
 
@@ -468,6 +468,30 @@ fn report(start: SystemTime) -> Result {
         "(target <= 1.5)",
     );
     ratio(
+        "ACS3 RequestTemplate, key per call / its floor (14 blocks)",
+        "alibaba/acs3_template_per_call",
+        "floor/acs3",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "ACS3 RequestTemplate, cached key / its floor (12 blocks)",
+        "alibaba/acs3_template_cached",
+        "floor/acs3_cached",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "SDK-HMAC RequestTemplate, key per call / its floor (11 blocks)",
+        "huawei/sdk_hmac_template_per_call",
+        "floor/sdk_hmac",
+        "(target <= 1.5)",
+    );
+    ratio(
+        "SDK-HMAC RequestTemplate, cached key / its floor (9 blocks)",
+        "huawei/sdk_hmac_template_cached",
+        "floor/sdk_hmac_cached",
+        "(target <= 1.5)",
+    );
+    ratio(
         "v1 HmacSHA256 / its floor (7 blocks)",
         "v1/hmac_sha256",
         "floor/v1_sha256",
@@ -582,11 +606,47 @@ fn alibaba(c: &mut Criterion) -> Result {
         |s| s.as_str() == "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
         "alibaba/acs3_sha256_cached",
     )?;
+    // `acs3::RequestTemplate` (session 28): the request shape validated and written once,
+    // per call only the date, nonce and payload hash (the body hashed per call).
+    let template = acs3::RequestTemplate::new(&req, &sh, &settings)?;
+    let call = acs3::PerCall::new(
+        "2023-10-26T10:22:32Z",
+        "3156853299f313e23d1673dc12e1703d",
+        empty,
+    );
+    let template_cached = || {
+        template
+            .sign_with_key(black_box(call), Payload::Bytes(black_box(b"")), &key)
+            .map(|s| *s.signature())
+    };
+    checked(
+        template_cached,
+        |s| s.as_str() == "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        "alibaba/acs3_template_cached",
+    )?;
+    let template_per_call = || {
+        let alg = black_box(Algorithm::HmacSha256);
+        template
+            .sign(
+                black_box(call),
+                Payload::Bytes(black_box(b"")),
+                alg,
+                black_box(&secret),
+            )
+            .map(|s| *s.signature())
+    };
+    checked(
+        template_per_call,
+        |s| s.as_str() == "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0",
+        "alibaba/acs3_template_per_call",
+    )?;
     let mut g = c.benchmark_group("alibaba");
     g.bench_function("acs3_sha256", |b| {
         b.iter(|| sign(black_box(Algorithm::HmacSha256)))
     });
     g.bench_function("acs3_sha256_cached", |b| b.iter(cached));
+    g.bench_function("acs3_template_cached", |b| b.iter(template_cached));
+    g.bench_function("acs3_template_per_call", |b| b.iter(template_per_call));
     g.bench_function("acs3_sm3", |b| {
         b.iter(|| sign(black_box(Algorithm::HmacSm3)))
     });
@@ -630,11 +690,37 @@ fn huawei(c: &mut Criterion) -> Result {
         |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
         "huawei/sdk_hmac_sha256_cached",
     )?;
+    // `huawei::RequestTemplate` (session 28): per call only the date and the payload.
+    let template = huawei::RequestTemplate::new(&req, &sh, &settings)?;
+    let template_cached = || -> Result<_> {
+        let body = Payload::Bytes(black_box(b""));
+        Ok(*template
+            .sign_with_key(&key, black_box(&date), None, body)?
+            .signature())
+    };
+    checked(
+        template_cached,
+        |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+        "huawei/sdk_hmac_template_cached",
+    )?;
+    let template_per_call = || -> Result<_> {
+        let body = Payload::Bytes(black_box(b""));
+        let alg = Algorithm::SdkHmacSha256;
+        let signed = template.sign(alg, ak, black_box(&sk), black_box(&date), None, body)?;
+        Ok(*signed.signature())
+    };
+    checked(
+        template_per_call,
+        |s| s.as_str() == "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe",
+        "huawei/sdk_hmac_template_per_call",
+    )?;
     let mut g = c.benchmark_group("huawei");
     g.bench_function("sdk_hmac_sha256", |b| {
         b.iter(|| sign(black_box(Algorithm::SdkHmacSha256)))
     });
     g.bench_function("sdk_hmac_sha256_cached", |b| b.iter(cached));
+    g.bench_function("sdk_hmac_template_cached", |b| b.iter(template_cached));
+    g.bench_function("sdk_hmac_template_per_call", |b| b.iter(template_per_call));
     g.bench_function("sdk_hmac_sm3", |b| {
         b.iter(|| sign(black_box(Algorithm::SdkHmacSm3)))
     });

@@ -483,3 +483,198 @@ fn the_pipeline_counting_valid_requests_agrees_with_the_full_pipeline() {
         }
     }
 }
+
+/// What a rewritten body escape makes of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escaped {
+    /// The same body bytes, written with other escapes: valid as the record it came from.
+    Same,
+    /// Other body bytes: the signature does not match.
+    Other,
+    /// Not JSON (a bad escape): unreadable.
+    Bad,
+}
+
+/// The record `line` (as `write_record` writes it, body last) with its body's JSON
+/// text rewritten by `f`.
+fn with_body_text(line: &str, f: impl FnOnce(&str) -> String) -> String {
+    let start = line.find(",\"body\":\"").unwrap() + 9;
+    let end = line.len() - 2;
+    assert_eq!(&line[end..], "\"}");
+    format!("{}{}{}", &line[..start], f(&line[start..end]), &line[end..])
+}
+
+/// `text` with its `k`-th `from` (counted from 0, cyclically) replaced by `to`.
+fn replace_nth(text: &str, from: &str, to: &str, k: usize) -> String {
+    let at: Vec<usize> = text.match_indices(from).map(|(i, _)| i).collect();
+    assert!(!at.is_empty(), "no {from} in {text}");
+    let i = at[k % at.len()];
+    format!("{}{to}{}", &text[..i], &text[i + from.len()..])
+}
+
+/// The JSON-lines pipeline's report-free path reads a body's escapes as the full parser
+/// does (it hashes the body's unescaped bytes without unescaping them, and unescapes
+/// them only for the API check): records whose body text is rewritten with other
+/// escapes for the same bytes (`\u0022` for `\"`, `\/` for `/`, `\u00e9` for `é`, a
+/// surrogate pair for an emoji, `\u005c` for `\\`) stay valid; a rewrite that changes a
+/// byte (`\/` or `\u0027` for a `\"`, `\r` for `\n`) is invalid; a bad escape (`\x`,
+/// `\u00zz`, a lone surrogate, `\'`) is unreadable. The counts are those of the
+/// rewrites made, and the fast and full pipelines give the same summary and reports.
+#[test]
+fn body_escapes_are_read_alike_by_the_fast_and_full_pipelines() {
+    let mut g = Gen(5);
+    let (id, secret, _) = IDS[0];
+    let creds = Credentials::new(id, secret).unwrap();
+    let mut input = String::new();
+    let mut want = Summary::default();
+    for i in 0..150usize {
+        // CVM (no API definition) with a body of every kind of escape; ES (API checked)
+        // with a catalog-valid body of quotes only.
+        let (call, es) = if i % 3 == 0 {
+            let (action, body) = *g.pick(&ES_VALID);
+            (Tc3Call::new("es", action, "2018-04-16").body(body), true)
+        } else {
+            let body = format!(
+                "{{\"I\": {i}, \"Path\": \"a/b\\\\c{}\", \"Note\": \"l1\nl2\t\u{e9} \u{1F600}\"}}",
+                " ".repeat(i % 9)
+            );
+            (
+                Tc3Call::new("cvm", "DescribeInstances", "2017-03-12").body(body),
+                false,
+            )
+        };
+        let call = call.region("ap-guangzhou");
+        let signed = sign_tc3(&creds, &call, &FixedClock(NOW - 10)).unwrap();
+        let cap = Captured {
+            location: Location::default(),
+            method: signed.method().into(),
+            target: signed.path().into(),
+            headers: signed.headers().to_vec(),
+            body: signed.body().to_vec(),
+        };
+        let mut out = Vec::new();
+        write_record(&cap, &mut out).unwrap();
+        let line = String::from_utf8(out).unwrap().trim_end().to_string();
+        let k = g.below(64);
+        let mut cases: Vec<(Escaped, String)> = vec![
+            (Escaped::Same, line.clone()),
+            (
+                Escaped::Same,
+                with_body_text(&line, |t| t.replace("\\\"", "\\u0022")),
+            ),
+            (
+                Escaped::Same,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\u0022", k)),
+            ),
+            (
+                Escaped::Other,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\/", k)),
+            ),
+            (
+                Escaped::Other,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\u0027", k)),
+            ),
+            (
+                Escaped::Bad,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\x", k)),
+            ),
+            (
+                Escaped::Bad,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\u00zz", k)),
+            ),
+            (
+                Escaped::Bad,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\ud800", k)),
+            ),
+            (
+                Escaped::Bad,
+                with_body_text(&line, |t| replace_nth(t, "\\\"", "\\'", k)),
+            ),
+        ];
+        if !es {
+            cases.extend([
+                (
+                    Escaped::Same,
+                    with_body_text(&line, |t| t.replace('/', "\\/")),
+                ),
+                (
+                    Escaped::Same,
+                    with_body_text(&line, |t| t.replace('\u{e9}', "\\u00e9")),
+                ),
+                (
+                    Escaped::Same,
+                    with_body_text(&line, |t| t.replace('\u{1F600}', "\\ud83d\\ude00")),
+                ),
+                (
+                    Escaped::Same,
+                    with_body_text(&line, |t| t.replace("\\\\", "\\u005c")),
+                ),
+                (
+                    Escaped::Same,
+                    with_body_text(&line, |t| t.replace("\\n", "\\u000a")),
+                ),
+                (
+                    Escaped::Other,
+                    with_body_text(&line, |t| t.replace("\\n", "\\r")),
+                ),
+                (
+                    Escaped::Other,
+                    with_body_text(&line, |t| t.replace("\\\\", "\\/")),
+                ),
+                (
+                    Escaped::Other,
+                    with_body_text(&line, |t| t.replace('\u{e9}', "\\u00e8")),
+                ),
+            ]);
+        }
+        for (what, line) in cases {
+            want.total += 1;
+            match what {
+                Escaped::Same => want.valid += 1,
+                Escaped::Other => want.invalid += 1,
+                Escaped::Bad => want.unreadable += 1,
+            }
+            input.push_str(&line);
+            input.push('\n');
+        }
+    }
+    let keep = |r: &Report| r.verdict != Verdict::Valid;
+    for (label, v) in verifiers() {
+        let run = |fast: bool| -> (Summary, Vec<String>) {
+            let mut replay = ReplayGuard::new(v.options().replay_window());
+            let mut kept = Vec::new();
+            let sink = |r: Report| {
+                kept.push(described(&r));
+                Ok(())
+            };
+            let summary = if fast {
+                pipeline::verify_jsonl_valid_counted(
+                    input.as_bytes(),
+                    &v,
+                    Limits::default(),
+                    1,
+                    &mut replay,
+                    keep,
+                    sink,
+                )
+            } else {
+                pipeline::verify_jsonl_where_with_replay(
+                    input.as_bytes(),
+                    &v,
+                    Limits::default(),
+                    1,
+                    &mut replay,
+                    keep,
+                    sink,
+                )
+            }
+            .unwrap();
+            (summary, kept)
+        };
+        let (full, full_kept) = run(false);
+        let (fast, fast_kept) = run(true);
+        assert_eq!(full, want, "{label}: the full pipeline\n{full_kept:#?}");
+        assert_eq!(fast, want, "{label}: the fast pipeline\n{fast_kept:#?}");
+        assert_eq!(fast_kept, full_kept, "{label}");
+    }
+}
