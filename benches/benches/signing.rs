@@ -404,7 +404,7 @@ fn report(start: SystemTime) -> Result {
     );
     let ratio = |label: &str, num: &str, den: &str, target: &str| {
         if let (Some(a), Some(b)) = (m(num), m(den)) {
-            println!("{label:<56} {:>7.2}x  {target}", a / b);
+            println!("{label:<62} {:>7.2}x  {target}", a / b);
         }
     };
     ratio(
