@@ -447,7 +447,10 @@ pub struct StringToSign<'a> {
 }
 
 impl<'a> StringToSign<'a> {
-    /// The string to sign of a hashed canonical request. `scope` is used by V11 only.
+    /// The string to sign of a hashed canonical request. `scope` is used by V11 only,
+    /// and kept by V11 only: a scope given with another algorithm is dropped, so that the
+    /// [`Signed`] of every signing path is the same value (session 28: the one-pass path
+    /// dropped it, the staged path kept it).
     pub fn new(
         algorithm: Algorithm,
         date: SdkDate,
@@ -457,7 +460,7 @@ impl<'a> StringToSign<'a> {
         Self {
             algorithm,
             date,
-            scope,
+            scope: scope.filter(|_| algorithm.uses_scope()),
             // A `HexDigest` is always the lower-case hex of at most 32 bytes.
             hashed_canonical_request: Digest::of_hex_digest(&hashed_canonical_request),
         }
@@ -474,7 +477,7 @@ impl<'a> StringToSign<'a> {
         Self {
             algorithm,
             date,
-            scope,
+            scope: scope.filter(|_| algorithm.uses_scope()),
             hashed_canonical_request: Digest::of(digest),
         }
     }
@@ -1129,9 +1132,8 @@ mod tests {
         ) -> Result<bool, TestCaseError> {
             let sh = SignedHeaders::new(names.iter().copied()).unwrap();
             let secret = SecretKey::new(SK).unwrap();
-            let scope = algorithm
-                .uses_scope()
-                .then(|| Scope::new(date, "cn-north-4", "vpc").unwrap());
+            // A scope given for every algorithm, as a caller may (only V11 uses it).
+            let scope = Some(Scope::new(date, "cn-north-4", "vpc").unwrap());
             let key = SigningKey::new(algorithm, AK, &secret, scope.as_ref()).unwrap();
             let mut headers: Vec<(&str, &str)> = shape
                 .headers()
