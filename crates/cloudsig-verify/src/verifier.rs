@@ -78,7 +78,8 @@ pub(crate) struct Api {
     pub(crate) catalog: Arc<cloudsig_api::Catalog>,
     /// The names of its Tencent products, found once (a catalog does not change once
     /// shared): [`Verifier::certainly_valid`] asks on every request whether the
-    /// request's service is one of them, which took a scan of the products.
+    /// request's service is one of them, which took a scan of the products. Sorted and
+    /// without repeats, so that it is asked with a binary search.
     pub(crate) tencent_services: Arc<[String]>,
 }
 
@@ -378,5 +379,41 @@ mod api_tests {
         assert!(names.iter().any(|n| n == "es"));
         assert!(!names.iter().any(|n| n == "cvm"));
         assert!(names.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// The fast path asks for a request's service with a binary search of the names:
+    /// with several Tencent products, added out of order and one in two versions, the
+    /// names are each listed once, in order, and each is found.
+    #[test]
+    fn the_tencent_service_names_are_sorted_once_each_for_a_binary_search() {
+        let mut catalog = cloudsig_api::Catalog::builtin().unwrap();
+        for (cloud, product, version) in [
+            ("tencent", "zz", "1"),
+            ("tencent", "cvm", "2017-03-12"),
+            ("tencent", "aa", "1"),
+            ("alibaba", "bb", "1"),
+            ("tencent", "mm", "1"),
+            ("tencent", "aa", "2"),
+        ] {
+            let json = format!(
+                r#"{{"format": "cloudsig-api/1", "cloud": "{cloud}", "product": "{product}",
+                    "version": "{version}",
+                    "actions": [{{"name": "A", "method": "POST", "path": "/"}}]}}"#
+            );
+            catalog.add_json("test.json", &json).unwrap();
+        }
+        let v =
+            Verifier::new(KeyRing::default(), Options::at(0)).with_api_catalog(Arc::new(catalog));
+        let names = &v.api.as_ref().unwrap().tencent_services;
+        assert_eq!(&names[..], ["aa", "cvm", "es", "mm", "zz"]);
+        for n in ["aa", "cvm", "es", "mm", "zz"] {
+            assert!(names.binary_search_by(|s| s.as_str().cmp(n)).is_ok(), "{n}");
+        }
+        for n in ["bb", "a", "zzz", ""] {
+            assert!(
+                names.binary_search_by(|s| s.as_str().cmp(n)).is_err(),
+                "{n}"
+            );
+        }
     }
 }

@@ -235,17 +235,21 @@ pub(crate) fn certainly_valid(
             // without a finding, whatever `json_certainly_valid` would say. Asked first,
             // of the names found when the catalog was given (a scan of the products on
             // every request before; `json_certainly_valid`'s own scan is then skipped
-            // for such a service).
-            !api.tencent_services.iter().any(|s| s == a.service) || {
-                let call = cloudsig_api::tencent::TencentJsonCall {
-                    service: a.service,
-                    action: action.trim(),
-                    version: version.trim(),
-                    region: region.map(str::trim),
-                    body: cap.body,
-                };
-                cloudsig_api::tencent::json_certainly_valid(&api.catalog, &call)
-            }
+            // for such a service). The names are sorted and de-duplicated by
+            // `with_api_catalog` (its test holds them so): a binary search.
+            api.tencent_services
+                .binary_search_by(|s| s.as_str().cmp(a.service))
+                .is_err()
+                || {
+                    let call = cloudsig_api::tencent::TencentJsonCall {
+                        service: a.service,
+                        action: action.trim(),
+                        version: version.trim(),
+                        region: region.map(str::trim),
+                        body: cap.body,
+                    };
+                    cloudsig_api::tencent::json_certainly_valid(&api.catalog, &call)
+                }
         })
 }
 
