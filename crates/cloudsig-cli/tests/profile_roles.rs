@@ -16,13 +16,14 @@
 mod common;
 #[path = "../../cloudsig-credentials/tests/common/mock.rs"]
 mod mock;
+#[path = "../../cloudsig-credentials/tests/common/sts.rs"]
+mod sts;
 
 use std::sync::{Arc, Mutex};
 
-use cloudsig_verify::capture::{Captured, Location};
-use cloudsig_verify::keys::KeyRing;
-use cloudsig_verify::{KeyCache, Options, Verdict, Verifier};
+use cloudsig_verify::Verdict;
 use common::cloudsig;
+use sts::{Call, assumed, metadata, params, system_now, verify};
 
 const CONFIG: &str = r#"{"current": "role", "profiles": [
     {"name": "role", "mode": "RamRoleArn", "access_key_id": "LTAIcliSigner",
@@ -36,42 +37,6 @@ const CONFIG: &str = r#"{"current": "role", "profiles": [
 
 /// The keys STS knows: the profile's AccessKey and the instance role's credentials.
 const STS_KEYS: &str = "LTAIcliSigner cliSignerSecret\nSTS.ecs ecsSecret ecsToken";
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn captured(method: &str, target: &str, headers: &[(String, String)], body: &[u8]) -> Captured {
-    Captured {
-        location: Location {
-            index: 0,
-            offset: 0,
-            line: None,
-        },
-        method: method.into(),
-        target: target.into(),
-        headers: headers.to_vec(),
-        body: body.to_vec(),
-    }
-}
-
-fn verdict(keys: &str, cap: &Captured) -> Verdict {
-    let ring = KeyRing::parse(keys, "test").unwrap();
-    Verifier::new(ring, Options::at(now()))
-        .check(cap, &mut KeyCache::default())
-        .verdict
-}
-
-fn param<'a>(target: &'a str, name: &str) -> Option<&'a str> {
-    target
-        .split_once('?')?
-        .1
-        .split('&')
-        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
-}
 
 /// Runs `cloudsig sign rpc --profile PROFILE ... --format json` with HOME holding
 /// [`CONFIG`] and STS and the metadata service at `mock`.
@@ -115,17 +80,18 @@ fn printed(out: &std::process::Output, keys: &str) -> (Verdict, String, String) 
         .iter()
         .map(|h| (h[0].as_str().unwrap().into(), h[1].as_str().unwrap().into()))
         .collect();
-    let cap = captured(
+    let verdict = verify(
+        keys,
+        system_now(),
         json["method"].as_str().unwrap(),
         target,
         &headers,
         json["body"].as_str().unwrap_or_default().as_bytes(),
     );
-    let id = param(target, "AccessKeyId").unwrap_or_default().to_string();
-    let token = param(target, "SecurityToken")
-        .unwrap_or_default()
-        .to_string();
-    (verdict(keys, &cap), id, token)
+    let p = params(target);
+    let id = p.get("AccessKeyId").cloned().unwrap_or_default();
+    let token = p.get("SecurityToken").cloned().unwrap_or_default();
+    (verdict, id, token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,35 +99,32 @@ async fn profile_assumes_ram_roles_with_sts_and_signs_with_the_roles_credentials
     let dir = tempfile_dir();
     std::fs::create_dir_all(dir.join(".aliyun")).unwrap();
     std::fs::write(dir.join(".aliyun/config.json"), CONFIG).unwrap();
-    let calls: Arc<Mutex<Vec<(String, Verdict)>>> = Arc::default();
+    let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
     let log = calls.clone();
     let (mock, _) = mock::serve(move |method, target, headers, body| {
-        if let Some(query) = target.strip_prefix("/?") {
-            let v = verdict(STS_KEYS, &captured(method, target, headers, body));
-            log.lock().unwrap().push((query.to_string(), v));
+        if target.starts_with("/?") {
+            let v = verify(STS_KEYS, system_now(), method, target, headers, body);
+            let p = params(target);
+            let cli = p.get("RoleArn").map(String::as_str) == Some("acs:ram::1:role/cli");
+            log.lock().unwrap().push((p, v));
             if v != Verdict::Valid {
                 return (400, r#"{"Code":"SignatureDoesNotMatch"}"#.into());
             }
-            let role = if param(target, "RoleArn") == Some("acs%3Aram%3A%3A1%3Arole%2Fcli") {
-                "cliRole"
-            } else {
-                "second"
-            };
-            return (
-                200,
-                format!(
-                    r#"{{"RequestId":"r","Credentials":{{"AccessKeyId":"STS.{role}","AccessKeySecret":"{role}Secret","SecurityToken":"{role}Token","Expiration":"2099-01-01T00:00:00Z"}}}}"#
-                ),
+            let role = if cli { "cliRole" } else { "second" };
+            return assumed(
+                &format!("STS.{role}"),
+                &format!("{role}Secret"),
+                &format!("{role}Token"),
+                "2099-01-01T00:00:00Z",
             );
         }
-        match (method, target) {
-            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
-            ("GET", "/latest/meta-data/ram/security-credentials/instanceRole") => (
-                200,
-                r#"{"AccessKeyId":"STS.ecs","AccessKeySecret":"ecsSecret","SecurityToken":"ecsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
-            ),
-            _ => (404, String::new()),
-        }
+        metadata(
+            method,
+            target,
+            "instanceRole",
+            ["STS.ecs", "ecsSecret", "ecsToken"],
+        )
+        .unwrap_or((404, String::new()))
     })
     .await;
 
@@ -176,14 +139,8 @@ async fn profile_assumes_ram_roles_with_sts_and_signs_with_the_roles_credentials
         let calls = calls.lock().unwrap();
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].1, Verdict::Valid);
-        assert_eq!(
-            param(&format!("/?{}", calls[0].0), "AccessKeyId"),
-            Some("LTAIcliSigner")
-        );
-        assert_eq!(
-            param(&format!("/?{}", calls[0].0), "RoleSessionName"),
-            Some("cli")
-        );
+        assert_eq!(calls[0].0["AccessKeyId"], "LTAIcliSigner");
+        assert_eq!(calls[0].0["RoleSessionName"], "cli");
     }
 
     // ChainableRamRoleArn over EcsRamRole: the instance role from the metadata service
@@ -197,9 +154,8 @@ async fn profile_assumes_ram_roles_with_sts_and_signs_with_the_roles_credentials
     {
         let calls = calls.lock().unwrap();
         assert_eq!(calls.len(), 2);
-        let q = format!("/?{}", calls[1].0);
-        assert_eq!(param(&q, "AccessKeyId"), Some("STS.ecs"));
-        assert_eq!(param(&q, "SecurityToken"), Some("ecsToken"));
+        assert_eq!(calls[1].0["AccessKeyId"], "STS.ecs");
+        assert_eq!(calls[1].0["SecurityToken"], "ecsToken");
     }
 
     // STS refuses the signature: the CLI fails (usage error 2) naming the profile and
@@ -219,7 +175,7 @@ fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "cloudsig-profile-roles-{}-{}",
         std::process::id(),
-        now()
+        system_now()
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir

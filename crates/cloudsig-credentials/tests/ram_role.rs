@@ -21,28 +21,11 @@ use cloudsig_credentials::fetch::{DefaultChain, Refreshing, alibaba_ram_role_arn
 use cloudsig_credentials::{Environment, ErrorKind, ProvideCredentials};
 #[path = "common/mock.rs"]
 mod mock;
+#[path = "common/sts.rs"]
+mod sts;
 
 use mock::{clock, serve};
-
-/// One AssumeRole request as the mock STS saw it: its decoded parameters and verdict.
-type Call = (BTreeMap<String, String>, cloudsig_verify::Verdict);
-
-fn params(target: &str) -> BTreeMap<String, String> {
-    let query = target.split_once('?').map_or("", |(_, q)| q);
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| {
-            let d = |s: &str| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8()
-                    .unwrap()
-                    .to_string()
-            };
-            (d(k), d(v))
-        })
-        .collect()
-}
+use sts::{Call, assumed, metadata, params, system_now, verify};
 
 /// A mock STS: verifies each request against `keys` (a key file: `id secret [token]`
 /// lines) at `now`, answers `400 SignatureDoesNotMatch` to an invalid one and
@@ -71,50 +54,6 @@ async fn sts(
     })
     .await;
     (base, calls)
-}
-
-/// The system clock's time (seconds since the Unix epoch).
-fn system_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// cloudsig-verify's verdict on a request against `keys` (a key file) at `at`.
-fn verify(
-    keys: &str,
-    at: i64,
-    method: &str,
-    target: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> cloudsig_verify::Verdict {
-    let cap = cloudsig_verify::capture::Captured {
-        location: cloudsig_verify::capture::Location {
-            index: 0,
-            offset: 0,
-            line: None,
-        },
-        method: method.into(),
-        target: target.into(),
-        headers: headers.to_vec(),
-        body: body.to_vec(),
-    };
-    let ring = cloudsig_verify::keys::KeyRing::parse(keys, "mock sts").unwrap();
-    cloudsig_verify::Verifier::new(ring, cloudsig_verify::Options::at(at))
-        .check(&cap, &mut Default::default())
-        .verdict
-}
-
-/// An STS answer: credentials `id`/`secret`/`token` expiring at `expiration`.
-fn assumed(id: &str, secret: &str, token: &str, expiration: &str) -> (u16, String) {
-    (
-        200,
-        format!(
-            r#"{{"RequestId":"r","AssumedRoleUser":{{"Arn":"a","AssumedRoleId":"i"}},"Credentials":{{"AccessKeyId":"{id}","AccessKeySecret":"{secret}","SecurityToken":"{token}","Expiration":"{expiration}"}}}}"#
-        ),
-    )
 }
 
 /// A home directory with `~/.aliyun/config.json` and perhaps `~/.alibabacloud/credentials.ini`.
@@ -423,25 +362,30 @@ async fn chainable_ram_role_arn_over_an_ecs_ram_role_profile_fetches_the_instanc
         log.lock()
             .unwrap()
             .push((method.to_string(), target.to_string()));
-        match (method, target) {
-            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
-            ("GET", "/latest/meta-data/ram/security-credentials/instanceRole") => (
-                200,
-                r#"{"AccessKeyId":"STS.ecs","AccessKeySecret":"ecsSecret","SecurityToken":"ecsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
-            ),
-            (_, t) if t.starts_with("/?") => {
-                let keys = "STS.ecs ecsSecret ecsToken";
-                let p = params(t);
-                if verify(keys, system_now(), method, target, headers, body)
-                    == cloudsig_verify::Verdict::Valid
-                    && p.get("SecurityToken").map(String::as_str) == Some("ecsToken")
-                {
-                    assumed("STS.second", "secondSecret", "secondToken", "2099-01-01T00:00:00Z")
-                } else {
-                    (400, r#"{"Code":"SignatureDoesNotMatch"}"#.into())
-                }
-            }
-            _ => (404, String::new()),
+        if let Some(answer) = metadata(
+            method,
+            target,
+            "instanceRole",
+            ["STS.ecs", "ecsSecret", "ecsToken"],
+        ) {
+            return answer;
+        }
+        if !target.starts_with("/?") {
+            return (404, String::new());
+        }
+        let keys = "STS.ecs ecsSecret ecsToken";
+        if verify(keys, system_now(), method, target, headers, body)
+            == cloudsig_verify::Verdict::Valid
+            && params(target).get("SecurityToken").map(String::as_str) == Some("ecsToken")
+        {
+            assumed(
+                "STS.second",
+                "secondSecret",
+                "secondToken",
+                "2099-01-01T00:00:00Z",
+            )
+        } else {
+            (400, r#"{"Code":"SignatureDoesNotMatch"}"#.into())
         }
     })
     .await;
@@ -575,14 +519,13 @@ async fn credentials_file_ecs_ram_role_asks_the_metadata_service_for_its_role() 
         log.lock()
             .unwrap()
             .push((method.to_string(), target.to_string()));
-        match (method, target) {
-            ("PUT", "/latest/api/token") => (200, "imdsToken".into()),
-            ("GET", "/latest/meta-data/ram/security-credentials/iniRole") => (
-                200,
-                r#"{"AccessKeyId":"STS.iniEcs","AccessKeySecret":"iniEcsSecret","SecurityToken":"iniEcsToken","Expiration":"2099-01-01T00:00:00Z","Code":"Success"}"#.into(),
-            ),
-            _ => (404, String::new()),
-        }
+        metadata(
+            method,
+            target,
+            "iniRole",
+            ["STS.iniEcs", "iniEcsSecret", "iniEcsToken"],
+        )
+        .unwrap_or((404, String::new()))
     })
     .await;
     let c = DefaultChain::alibaba(env.clone())
