@@ -208,3 +208,60 @@ fn a_form_body_on_put_is_explained_by_a_note() {
         r.notes
     );
 }
+
+/// `node-header-locale-order` (Huawei Node, differential table): the Node core sorts the
+/// canonical header lines with `localeCompare` (`_` before `-`) but lists SignedHeaders
+/// in code-unit order. The capture is made here by hand: its signature is Python's
+/// (`hashlib`, `hmac`) over the canonical request with the lines `x-a_b` before `x-a-b`
+/// and SignedHeaders `host;x-a-b;x-a_b;x-sdk-date` (the documented SDK-HMAC-SHA256
+/// string to sign, `SDK-HMAC-SHA256\n20190221T103105Z\n` + the hex SHA-256 of that
+/// canonical request; HMAC-SHA256 keyed with the SK). The same request signed in
+/// code-unit order (`760355…cb5d`, also Python's) verifies.
+#[test]
+fn canonical_headers_in_locale_compare_order_are_named() {
+    use cloudsig_verify::capture::{Captured, Location};
+    use cloudsig_verify::keys::KeyRing;
+    use cloudsig_verify::{KeyCache, Verifier};
+    let capture = |signature: &str| Captured {
+        location: Location {
+            index: 0,
+            offset: 0,
+            line: None,
+        },
+        method: "GET".into(),
+        target: "/v1/p/vpcs?limit=1".into(),
+        headers: vec![
+            ("Host".into(), "vpc.cn-north-4.myhuaweicloud.com".into()),
+            ("X-A_B".into(), "one".into()),
+            ("X-A-B".into(), "two".into()),
+            ("X-Sdk-Date".into(), "20190221T103105Z".into()),
+            (
+                "Authorization".into(),
+                format!(
+                    "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, \
+                     SignedHeaders=host;x-a-b;x-a_b;x-sdk-date, Signature={signature}"
+                ),
+            ),
+        ],
+        body: Vec::new(),
+    };
+    let ring = KeyRing::parse(
+        "QTWAOYTTINDUT2QVKYUC MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
+        "test",
+    )
+    .unwrap();
+    let v = Verifier::new(ring, Options::at(1_550_745_065));
+    let code_unit = capture("760355534bf7c8126d7bb7ec60d25fc991feca47eed313f150e7686cdf85cb5d");
+    let r = v.check(&code_unit, &mut KeyCache::default());
+    assert_eq!(r.verdict, Verdict::Valid, "{r}");
+    let locale = capture("530a2e1ba9a94bbd81e4e030fda32b133ed46b4e3ab2559e4f4254c697922041");
+    let r = v.check(&locale, &mut KeyCache::default());
+    assert_eq!(r.verdict, Verdict::Invalid, "{r}");
+    let m = r.diagnosis.as_ref().and_then(|d| d.mistake.as_ref());
+    assert_eq!(
+        m.map(|m| m.id),
+        Some("canonical-headers-locale-order"),
+        "{r}"
+    );
+    assert!(m.unwrap().description.contains("huaweicloud-sdk-core"));
+}

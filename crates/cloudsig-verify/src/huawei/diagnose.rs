@@ -244,6 +244,17 @@ fn sdk_mistakes(case: &Case<'_>, base: &Try, tried: &mut usize) -> Option<Mistak
             ));
         }
     }
+    // The Node core's header order (differential cause `node-header-locale-order`):
+    // the canonical header lines sorted by `localeCompare`, SignedHeaders by code unit.
+    if locale_order_differs(case.signed_headers) {
+        *tried += 1;
+        if locale_order_matches(case) {
+            return Some(mistake(
+                "canonical-headers-locale-order",
+                "the canonical header lines were signed in the order of JavaScript's localeCompare (`_` before `-`, both before digits and letters) while SignedHeaders lists the names in code-unit order: @huaweicloud/huaweicloud-sdk-core (Node) sorts them so once a signed header name holds `_`. Sort the canonical headers by code unit, as SignedHeaders, or avoid `_` in header names",
+            ));
+        }
+    }
     // H2: `UNSIGNED-PAYLOAD` declared (and signed) but the empty body's hash used.
     let header = case.algorithm.content_header();
     if case.cap.body.is_empty()
@@ -288,6 +299,83 @@ fn empty_hash_matches(case: &Case<'_>) -> bool {
     let empty = cloudsig_core::huawei::hash_hex(case.algorithm, b"");
     let mut h = cloudsig_core::huawei::Hasher::new(case.algorithm);
     let _ = write!(h, "{head}{}", empty.as_str());
+    let hashed = h.finalize_hex();
+    let Ok(key) = cloudsig_core::huawei::SigningKey::new(
+        case.algorithm,
+        case.access_key,
+        case.secret,
+        case.scope.as_ref(),
+    ) else {
+        return false;
+    };
+    let sig = key.sign_parts(&case.date, case.scope.as_ref(), &hashed);
+    constant_time_eq(sig.as_str().as_bytes(), case.received.as_bytes())
+}
+
+/// The key of a header name in the order of ICU's root collation (Node's
+/// `String#localeCompare`) for names made of `a-z 0-9 _ -`: `_` first, then `-`, then
+/// digits, then letters; `None` for a name with another byte (an order not modelled).
+fn icu_key(name: &str) -> Option<Vec<(u8, u8)>> {
+    name.bytes()
+        .map(|b| match b {
+            b'_' => Some((0, 0)),
+            b'-' => Some((0, 1)),
+            b'0'..=b'9' | b'a'..=b'z' => Some((1, b)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether every signed name has an [`icu_key`] and that order is not the code-unit
+/// order of SignedHeaders (else there is nothing to try).
+fn locale_order_differs(signed_headers: &SignedHeaders) -> bool {
+    let keys: Option<Vec<Vec<(u8, u8)>>> = signed_headers.names().map(icu_key).collect();
+    keys.is_some_and(|k| !k.is_sorted())
+}
+
+/// The signature of the request as sent with the canonical header lines in the order
+/// of [`icu_key`] and SignedHeaders as sent (the Huawei Node SDK core's canonical
+/// request).
+fn locale_order_matches(case: &Case<'_>) -> bool {
+    use std::fmt::Write as _;
+    let mut req = Request::new(case.cap.method, case.cap.path()).query(case.cap.query());
+    for (n, v) in &case.cap.headers {
+        req.push_header(n, v);
+    }
+    let req = req.body(case.cap.body);
+    let Ok(canonical) = hw::CanonicalRequest::new(
+        &req,
+        case.algorithm,
+        case.signed_headers,
+        &Settings::default(),
+    ) else {
+        return false;
+    };
+    let Some(mut lines) = canonical
+        .canonical_headers()
+        .map(|(n, v)| icu_key(n).map(|k| (k, n, v)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    lines.sort();
+    let mut h = cloudsig_core::huawei::Hasher::new(case.algorithm);
+    let _ = write!(
+        h,
+        "{}\n{}\n{}\n",
+        case.cap.method,
+        canonical.uri(),
+        canonical.query()
+    );
+    for (_, name, value) in lines {
+        let _ = writeln!(h, "{name}:{value}");
+    }
+    let _ = write!(
+        h,
+        "\n{}\n{}",
+        case.signed_headers.joined(),
+        canonical.payload_hash()
+    );
     let hashed = h.finalize_hex();
     let Ok(key) = cloudsig_core::huawei::SigningKey::new(
         case.algorithm,
