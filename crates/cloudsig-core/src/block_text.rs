@@ -110,6 +110,7 @@ impl Sha256BlockText {
     /// the state after its leading blocks, if [`Sha256BlockText::compress_leading_blocks`]
     /// compressed them); `None` when the text was refused or leaves no room for its
     /// padding.
+    #[inline]
     pub fn finalize(&mut self) -> Option<[u8; 32]> {
         if self.refused {
             return None;
