@@ -294,6 +294,70 @@ pub fn verifier() -> Result<cloudsig_verify::Verifier, String> {
     ))
 }
 
+/// The leading blocks of a canonical request that a request template compresses once,
+/// when it is made (session 29): the whole 64-byte blocks of its text before the first
+/// byte that changes per call. A templated signature compresses that many blocks fewer
+/// than the counts above, which are those of the whole message.
+pub const fn fixed_blocks(fixed_len: usize) -> usize {
+    fixed_len / 64
+}
+
+/// The blocks `tc3::RequestTemplate` compresses once for the seed request: those of its
+/// canonical request before the payload hash (its last 64 characters), counted from the
+/// text cloudsig renders for the request signed in one call.
+pub fn tc3_template_fixed_blocks() -> Result<usize, Box<dyn std::error::Error>> {
+    let canonical =
+        CanonicalRequest::new(&request(), &SignedHeaders::default(), &Settings::default())?
+            .to_string();
+    let fixed = canonical.len().checked_sub(64).ok_or("no payload hash")?;
+    Ok(fixed_blocks(fixed))
+}
+
+/// The text of `canonical` before the value of the first of the `per_call` headers'
+/// lines (`name:` at a line's start), its length.
+fn fixed_len(canonical: &str, per_call: &[&str]) -> Result<usize, Box<dyn std::error::Error>> {
+    per_call
+        .iter()
+        .filter_map(|name| {
+            let line = format!("\n{name}:");
+            canonical.find(&line).map(|at| at + line.len())
+        })
+        .min()
+        .ok_or_else(|| "no per-call header".into())
+}
+
+/// The blocks `acs3::RequestTemplate` compresses once for the ACS3 example: those of its
+/// canonical request before the first per-call value (`x-acs-content-sha256`'s, the
+/// first of the three in sorted order).
+pub fn acs3_template_fixed_blocks() -> Result<usize, Box<dyn std::error::Error>> {
+    use cloudsig_canonical::alibaba::acs3;
+    let req = acs3_seed::request();
+    let sh = acs3::signed_headers_of(&req)?;
+    let algorithm = cloudsig_core::alibaba::Algorithm::HmacSha256;
+    let canonical =
+        acs3::CanonicalRequest::new(&req, &sh, algorithm, &acs3::Settings::default())?.to_string();
+    Ok(fixed_blocks(fixed_len(
+        &canonical,
+        &acs3::PER_CALL_HEADERS,
+    )?))
+}
+
+/// The blocks `huawei::RequestTemplate` compresses once for the Huawei example: those of
+/// its canonical request before the date's value.
+pub fn huawei_template_fixed_blocks() -> Result<usize, Box<dyn std::error::Error>> {
+    use cloudsig_canonical::huawei;
+    let req = huawei_seed::request();
+    let sh = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    let canonical = huawei::CanonicalRequest::new(
+        &req,
+        cloudsig_core::huawei::Algorithm::SdkHmacSha256,
+        &sh,
+        &huawei::Settings::default(),
+    )?
+    .to_string();
+    Ok(fixed_blocks(fixed_len(&canonical, &[huawei::DATE_HEADER])?))
+}
+
 /// The SHA-256 initial state.
 pub const SHA256_IV: [u32; 8] = [
     0x6a09_e667,
@@ -368,6 +432,20 @@ mod tests {
         );
         assert_eq!(acs3_block_counts().unwrap().total(), 14);
         assert_eq!(huawei_block_counts().unwrap().total(), 11);
+    }
+
+    /// The texts before the first per-call byte, measured outside cloudsig (Python's
+    /// `len` of the documented canonical requests cut there): TC3's seed 101 bytes,
+    /// ACS3's 169, Huawei's 172; whole blocks 1, 2 and 2.
+    #[test]
+    fn templates_compress_1_2_and_2_leading_blocks_once() {
+        assert_eq!(tc3_template_fixed_blocks().unwrap(), 1);
+        assert_eq!(acs3_template_fixed_blocks().unwrap(), 2);
+        assert_eq!(huawei_template_fixed_blocks().unwrap(), 2);
+        assert_eq!(
+            (fixed_blocks(63), fixed_blocks(64), fixed_blocks(183)),
+            (0, 1, 2)
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@
 //! those two, `cloudsig_benches::lean`), `template-cached`, `template-per-call` (session
 //! 26: `tc3::RequestTemplate`, the canonical text prepared once), `unchecked-in-order`,
 //! `unchecked-found` (session 28: `cloudsig_benches::unchecked_tc3`, the one-pass text
-//! with no check, benchmark only). The same work is done once first
+//! with no check, benchmark only), `floor-template-cached`, `floor-template-per-call`,
+//! `floor-acs3-template-cached`, `floor-acs3-template`, `floor-sdk-hmac-template-cached`,
+//! `floor-sdk-hmac-template` (session 29: the floors of the blocks the templates
+//! compress per call, their fixed leading blocks compressed once). The same work is
+//! done once first
 //! outside the `measured_` function, so that one-time work such as CPU feature detection
 //! is not counted.
 
@@ -362,6 +366,40 @@ fn main() -> Result<()> {
             } else {
                 cloudsig_benches::huawei_block_counts()?.total()
             };
+            let blocks = FLOOR_BLOCKS.get(..n).ok_or("too many blocks")?;
+            format!("{:08x}", measured_floor(black_box(blocks))[0])
+        }
+        // Session 29: the floors of the blocks the templates compress per call, their
+        // fixed leading blocks compressed once when they are made.
+        "floor-template-cached"
+        | "floor-template-per-call"
+        | "floor-acs3-template-cached"
+        | "floor-acs3-template"
+        | "floor-sdk-hmac-template-cached"
+        | "floor-sdk-hmac-template" => {
+            let acs3 = cloudsig_benches::acs3_block_counts()?.total();
+            let sdk = cloudsig_benches::huawei_block_counts()?.total();
+            let (whole, fixed) = match mode.as_str() {
+                "floor-template-cached" => (
+                    counts.cached(),
+                    cloudsig_benches::tc3_template_fixed_blocks()?,
+                ),
+                "floor-template-per-call" => (
+                    counts.per_call(),
+                    cloudsig_benches::tc3_template_fixed_blocks()?,
+                ),
+                "floor-acs3-template-cached" => {
+                    (acs3 - 2, cloudsig_benches::acs3_template_fixed_blocks()?)
+                }
+                "floor-acs3-template" => (acs3, cloudsig_benches::acs3_template_fixed_blocks()?),
+                "floor-sdk-hmac-template-cached" => {
+                    (sdk - 2, cloudsig_benches::huawei_template_fixed_blocks()?)
+                }
+                _ => (sdk, cloudsig_benches::huawei_template_fixed_blocks()?),
+            };
+            let n = whole
+                .checked_sub(fixed)
+                .ok_or("more fixed blocks than blocks")?;
             let blocks = FLOOR_BLOCKS.get(..n).ok_or("too many blocks")?;
             format!("{:08x}", measured_floor(black_box(blocks))[0])
         }

@@ -13,7 +13,9 @@
 //!   derivation), and the `X-Sdk-Date` value.
 //! - [`hash`]: the one hash/MAC abstraction over SHA-1, SHA-256 and SM3 ([`hash::Hasher`],
 //!   [`hash::Mac`]), SHA-256 on the crate's measured fast path; [`Sha256Hasher`] and
-//!   [`HexDigest`].
+//!   [`HexDigest`]; [`Sha256BlockText`], a short text hashed in one call of the block
+//!   function, and [`Sha256Midstate`], SHA-256 resumed after a message's leading blocks
+//!   (what a request template compresses once).
 //! - [`UtcDateTime`] / [`UtcDate`]: the one date module: UTC dates of Unix timestamps, and
 //!   extended and basic ISO 8601 and RFC 1123, parsed and formatted.
 //! - [`SecretKey`]: a key that is wiped on drop and never printed; [`constant_time_eq`].
@@ -65,3 +67,4 @@ pub use date::{MAX_TIMESTAMP, MIN_TIMESTAMP, UtcDate, UtcDateTime};
 pub use error::{Error, ErrorKind};
 pub use hash::{HexDigest, Sha256Hasher, sha256_hex};
 pub use secret::{MAX_SECRET_KEY_LEN, SecretKey, constant_time_eq};
+pub use sha256::Sha256Midstate;

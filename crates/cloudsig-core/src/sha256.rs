@@ -255,6 +255,102 @@ pub(crate) fn digest_blocks(blocks: &[[u8; BLOCK_LEN]]) -> [u8; 32] {
     state_bytes(&state)
 }
 
+/// The SHA-256 chaining state after the leading whole 64-byte blocks of a message, and
+/// how many blocks that is: a hash resumable from there, for messages that share those
+/// blocks (issue 17 item 1, session 29).
+///
+/// A request template's canonical request starts with the same bytes at every call
+/// (method, path, query, the fixed headers); every whole block of them is compressed
+/// once, when the template is made, and each call compresses only the blocks from the
+/// first per-call byte on. This is the state a [`crate::Sha256BlockText`] or a
+/// [`crate::tc3::CanonicalBlocks`] keeps after
+/// [`crate::Sha256BlockText::compress_leading_blocks`]; it holds public data only (it is
+/// not wiped) and is 40 bytes, copied freely.
+///
+/// ```
+/// use cloudsig_core::{HexDigest, Sha256Midstate, sha256_hex};
+/// let message = [b'a'; 150];
+/// // The two whole blocks of the first 140 bytes, once.
+/// let mid = Sha256Midstate::of_leading_blocks(&message[..140]);
+/// assert_eq!(mid.blocks(), 2);
+/// // Then any message that starts with those 128 bytes, from there.
+/// let digest = mid.finalize(&message[128..]);
+/// assert_eq!(HexDigest::from_bytes(&digest), sha256_hex(&message));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sha256Midstate {
+    state: [u32; 8],
+    blocks: u64,
+}
+
+impl Default for Sha256Midstate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sha256Midstate {
+    /// The state before any block: SHA-256's initial hash value, 0 blocks.
+    pub const fn new() -> Self {
+        Self {
+            state: IV,
+            blocks: 0,
+        }
+    }
+
+    /// The state after the whole 64-byte blocks of `message` (its first
+    /// `message.len() / 64 * 64` bytes; the tail is not read), in one call of the block
+    /// function.
+    pub fn of_leading_blocks(message: &[u8]) -> Self {
+        let mut mid = Self::new();
+        let (blocks, _) = message.as_chunks::<BLOCK_LEN>();
+        mid.compress(blocks);
+        mid
+    }
+
+    /// Compresses `blocks`, the message's next whole blocks, in one call of the block
+    /// function.
+    #[inline]
+    pub fn compress(&mut self, blocks: &[[u8; BLOCK_LEN]]) {
+        if !blocks.is_empty() {
+            compress256(&mut self.state, blocks);
+            self.blocks = self.blocks.wrapping_add(blocks.len() as u64);
+        }
+    }
+
+    /// How many whole blocks the state has compressed.
+    pub const fn blocks(&self) -> u64 {
+        self.blocks
+    }
+
+    /// SHA-256 of the message whose first [`Sha256Midstate::blocks`] blocks this state
+    /// compressed, followed by `rest`: `rest` and the padding (of the whole message's
+    /// length) compressed from the state, in one call of the block function for a
+    /// `rest` of up to 247 bytes.
+    pub fn finalize(&self, rest: &[u8]) -> [u8; 32] {
+        let mut state = self.state;
+        compress_message(&mut state, rest, self.blocks);
+        state_bytes(&state)
+    }
+
+    /// SHA-256 of the message whose first blocks this state compressed, followed by the
+    /// blocks `padded` (the rest of the message, `0x80`, zeros and the whole message's
+    /// bit length, as [`pad_into`] writes them for the whole message): one call of the
+    /// block function.
+    #[inline]
+    pub(crate) fn finalize_padded(&self, padded: &[[u8; BLOCK_LEN]]) -> [u8; 32] {
+        let mut state = self.state;
+        compress256(&mut state, padded);
+        state_bytes(&state)
+    }
+
+    /// The chaining state (the digest's words once the message and its padding are in).
+    #[inline]
+    pub(crate) const fn state(&self) -> [u32; 8] {
+        self.state
+    }
+}
+
 /// The longest message [`compress_message`] pads in its stack buffer and compresses in
 /// one call of the block function: four blocks less the `0x80` byte and the length.
 const ONE_CALL_MAX: usize = BUF_LEN - 9;
@@ -691,6 +787,89 @@ mod tests {
                     expected,
                     "length {n}, bytes, pieces of {split}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn midstate_resumes_as_sha2_hashes_the_whole_message() {
+        // Every length past the one-call buffer, every count of leading blocks, taken
+        // from a cut anywhere in the last of them or after it, and built in one call
+        // or two: `sha2`'s one-shot digest of the whole message.
+        for n in 0..700 {
+            let data = bytes(n, 7);
+            let data = &data[..n];
+            let expected: [u8; 32] = sha2::Sha256::digest(data).into();
+            for k in 0..=n / BLOCK_LEN {
+                let at = k * BLOCK_LEN;
+                for cut in [at, at + 1, at + 63, n] {
+                    if cut < at || cut >= at + BLOCK_LEN || cut > n {
+                        continue;
+                    }
+                    let mid = Sha256Midstate::of_leading_blocks(&data[..cut]);
+                    assert_eq!(mid.blocks(), k as u64, "{n} {k} {cut}");
+                    let rest = &data[at..];
+                    assert_eq!(mid.finalize(rest), expected, "length {n}, {k} blocks");
+                }
+                let (blocks, _) = data.as_chunks::<BLOCK_LEN>();
+                let mut two = Sha256Midstate::new();
+                two.compress(&blocks[..k / 2]);
+                two.compress(&[]);
+                two.compress(&blocks[k / 2..k]);
+                assert_eq!(two, Sha256Midstate::of_leading_blocks(&data[..at]));
+                // And from padded blocks, as a block text finalizes.
+                let mut padded = [[0u8; BLOCK_LEN]; 13];
+                padded.as_flattened_mut()[..n].copy_from_slice(data);
+                let used = pad_into(&mut padded, n, 0).unwrap();
+                assert_eq!(two.finalize_padded(&padded[k..used]), expected, "{n} {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn midstate_digests_are_pythons() {
+        // hashlib.sha256(bytes((i * 31 + 7) % 256 for i in range(n))).hexdigest()
+        let hashlib: [(usize, &str); 8] = [
+            (
+                0,
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            (
+                63,
+                "280ed3e8ff1df845b2e7dfe6ac6cee817bef20e783cc65abc41b818b4d2fe076",
+            ),
+            (
+                64,
+                "c6ab9724ade5b6a7a1edfffb12f3aa9181351355af8fd08c919952ad211339dd",
+            ),
+            (
+                65,
+                "788367c73c7ddf4c53f65e68cc0d943e6227ab55b0e78ba63ace822b1c6301c0",
+            ),
+            (
+                128,
+                "cc548ca2dec1f6fe4f58b2e27aa9c7521607df1130d140b55a4dad0665302356",
+            ),
+            (
+                183,
+                "a0687018a48993fa01699bfd35af7ad7722645db72db8cb992ea29879f1f469a",
+            ),
+            (
+                247,
+                "308e023c352aa4a6e42a9121ad6b6c9f82da14f18d8cc5b93ff182a1bf6aff71",
+            ),
+            (
+                300,
+                "4ebe2a8bd5ece93fb899b68e8a5fe64464b2058a5ddca6c079bc907930aa3003",
+            ),
+        ];
+        for (n, hex) in hashlib {
+            let data = bytes(n, 7);
+            let data = &data[..n];
+            for k in 0..=n / BLOCK_LEN {
+                let mid = Sha256Midstate::of_leading_blocks(&data[..k * BLOCK_LEN]);
+                let got = crate::HexDigest::from_bytes(&mid.finalize(&data[k * BLOCK_LEN..]));
+                assert_eq!(got.as_str(), hex, "length {n}, {k} leading blocks");
             }
         }
     }

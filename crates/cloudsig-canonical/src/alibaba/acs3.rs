@@ -794,6 +794,17 @@ struct Gap {
 /// payload given, with every stage in its [`Signed`] (the test
 /// `the_template_signs_what_sign_with_key_signs` holds them equal).
 ///
+/// What is precomputed, once, in [`RequestTemplate::new`]: the checks of the fixed
+/// part, its canonical text with the places of the per-call values, and (on the
+/// one-pass path: HMAC-SHA256, values trimmed, a text that fits 768 bytes) SHA-256 of
+/// the whole 64-byte blocks before the first per-call byte (session 29): a call copies
+/// the text, writes the per-call values, the rest and the payload's hex, and
+/// compresses only the blocks from the one the first per-call value starts in
+/// ([`cloudsig_core::Sha256BlockText::compress_leading_blocks`];
+/// [`RequestTemplate::hashed_leading_blocks`] says how many). The documented example's
+/// 169 bytes before `x-acs-content-sha256`'s value are two of its canonical request's
+/// eight blocks. The [`Signed`] carries every stage as before.
+///
 /// ```
 /// use cloudsig_canonical::{Payload, Request, alibaba::acs3};
 /// use cloudsig_core::{SecretKey, alibaba::{Algorithm, SigningKey}};
@@ -848,7 +859,8 @@ pub struct RequestTemplate<'a> {
     gap_count: usize,
     /// The canonical text up to the first per-call value (or up to the payload hash when
     /// no per-call header is signed), when the template takes the one-pass path: values
-    /// inline, trimmed as sent; `None` otherwise, or when the text does not fit.
+    /// inline, trimmed as sent; its whole blocks compressed; `None` otherwise, or when
+    /// the text does not fit.
     head: Option<cloudsig_core::Sha256BlockText>,
     /// The rest of the fixed text, the per-call values going between its pieces.
     tail: Vec<u8>,
@@ -921,9 +933,40 @@ impl<'a> RequestTemplate<'a> {
             header_values: settings.header_values,
             gaps,
             gap_count: places.len(),
-            head: one_pass.then_some(head),
+            head: one_pass.then(|| {
+                // Every call hashes these blocks first: once, here.
+                head.compress_leading_blocks();
+                head
+            }),
             tail: tail.to_vec(),
         })
+    }
+
+    /// How many leading 64-byte blocks of the canonical request [`RequestTemplate::new`]
+    /// compressed, which no signature of the template compresses again: the whole
+    /// blocks of the text before the first per-call byte (2 for the documented
+    /// example's 169 bytes), or 0 when the template has no one-pass path (values
+    /// lowercased or many, a text too long) and builds each canonical request whole.
+    /// Only HMAC-SHA256 signatures start from them; SM3 ones are signed in full.
+    ///
+    /// ```
+    /// use cloudsig_canonical::{Request, alibaba::acs3};
+    /// let shape = Request::new("POST", "/")
+    ///     .query("ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai")
+    ///     .header("host", "ecs.cn-shanghai.aliyuncs.com")
+    ///     .header("x-acs-action", "RunInstances")
+    ///     .header("x-acs-version", "2014-05-26");
+    /// let signed_headers = acs3::SignedHeaders::parse(
+    ///     "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version",
+    /// )?;
+    /// let template = acs3::RequestTemplate::new(&shape, &signed_headers, &Default::default())?;
+    /// assert_eq!(template.hashed_leading_blocks(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hashed_leading_blocks(&self) -> usize {
+        self.head
+            .as_ref()
+            .map_or(0, cloudsig_core::Sha256BlockText::leading_blocks)
     }
 
     /// The canonical request of the template with the per-call values and `payload`
@@ -1250,6 +1293,69 @@ mod tests {
                 let call = PerCall::new(&date, &nonce, &content);
                 check(&shape, names, &settings, algorithm, call, payload)?;
             }
+        }
+
+        /// Session 29: templates whose text before the first per-call value is every
+        /// length from 61 to 781 bytes: 0 to 11 leading blocks hashed once (0 to 6 on
+        /// the one-pass path), the whole text fitting the one-pass buffer or not (then
+        /// signed staged), and past the buffer (no one-pass path). Each signs what
+        /// `sign_with_key` signs for the request as sent (`check`).
+        #[test]
+        fn templates_of_every_leading_block_count_sign_what_sign_with_key_signs() {
+            let names = "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+            let settings = Settings::default();
+            let key = SigningKey::new(&SecretKey::new(SECRET).unwrap(), Algorithm::HmacSha256);
+            let sh = SignedHeaders::parse(names).unwrap();
+            // Leading blocks of the templates that signed in one pass; templates with
+            // a head too long for the one-pass text, and with no one-pass path.
+            let mut one_pass = alloc::collections::BTreeSet::new();
+            let (mut overflowed, mut no_head) = (0, 0);
+            let long = [b'x'; 100];
+            for len in 0..=720usize {
+                let host: String = (0..len)
+                    .map(|i| char::from(b'a' + ((i + len) % 26) as u8))
+                    .collect();
+                let shape = Request::new("POST", "/")
+                    .header("host", &host)
+                    .header("x-acs-action", "RunInstances")
+                    .header("x-acs-version", "2014-05-26");
+                let t = RequestTemplate::new(&shape, &sh, &settings).unwrap();
+                let head = 61 + len;
+                assert_eq!(
+                    t.hashed_leading_blocks(),
+                    if head <= 768 { head / 64 } else { 0 }
+                );
+                for body in [&b""[..], &long] {
+                    let hex = hash_hex(Algorithm::HmacSha256, body);
+                    let call = PerCall::new(
+                        "2023-10-26T10:22:32Z",
+                        "3156853299f313e23d1673dc12e1703d",
+                        hex.as_str(),
+                    );
+                    for payload in [Payload::Bytes(body), Payload::Sha256Hex(hex.as_str())] {
+                        assert!(
+                            check(
+                                &shape,
+                                names,
+                                &settings,
+                                Algorithm::HmacSha256,
+                                call,
+                                payload
+                            )
+                            .unwrap()
+                        );
+                        if t.head.is_none() {
+                            no_head += 1;
+                        } else if t.sign_one_pass(call, payload, &key).is_some() {
+                            one_pass.insert(t.hashed_leading_blocks());
+                        } else {
+                            overflowed += 1;
+                        }
+                    }
+                }
+            }
+            assert_eq!(one_pass, (0..=6).collect());
+            assert!(overflowed > 0 && no_head > 0, "{overflowed} {no_head}");
         }
 
         /// The documented example (vectors/alibaba/acs3.json, `acs3-doc-ecs-run-instances`)

@@ -694,6 +694,16 @@ pub const DATE_HEADER: &str = "x-sdk-date";
 /// text and the payload given (the test `the_template_signs_what_sign_with_key_signs`
 /// holds them equal).
 ///
+/// What is precomputed, once, in [`RequestTemplate::new`]: those checks, the canonical
+/// text with the date's place, and (on the one-pass path: values inline, a text that
+/// fits 768 bytes) SHA-256 of the whole 64-byte blocks before the date (session 29): an
+/// SDK-HMAC-SHA256 call copies the text, writes the date, the rest and the payload
+/// line, and compresses only the blocks from the one the date starts in
+/// ([`cloudsig_core::Sha256BlockText::compress_leading_blocks`];
+/// [`RequestTemplate::hashed_leading_blocks`] says how many). The documented example's
+/// 172 bytes before the date are two of its canonical request's five blocks. The
+/// [`Signed`] carries every stage as before.
+///
 /// ```
 /// use cloudsig_canonical::{Payload, Request, huawei};
 /// use cloudsig_core::{SecretKey, huawei::{Algorithm, SdkDate, SigningKey}};
@@ -737,8 +747,8 @@ pub struct RequestTemplate<'a> {
     /// `tail` (the whole `tail`), when `x-sdk-date` is signed.
     date_at: Option<usize>,
     /// The canonical text up to the date (or up to the payload line when the date is
-    /// not signed), when the template takes the one-pass path (values inline); `None`
-    /// otherwise, or when the text does not fit.
+    /// not signed), when the template takes the one-pass path (values inline), its
+    /// whole blocks compressed; `None` otherwise, or when the text does not fit.
     head: Option<cloudsig_core::Sha256BlockText>,
     /// The rest of the fixed text, after the date.
     tail: Vec<u8>,
@@ -814,9 +824,37 @@ impl<'a> RequestTemplate<'a> {
                 req.header_value(cloudsig_core::huawei::CONTENT_SM3_HEADER),
             ],
             date_at,
-            head: one_pass.then_some(head),
+            head: one_pass.then(|| {
+                // Every call hashes these blocks first: once, here.
+                head.compress_leading_blocks();
+                head
+            }),
             tail: tail.to_vec(),
         })
+    }
+
+    /// How many leading 64-byte blocks of the canonical request [`RequestTemplate::new`]
+    /// compressed, which no SDK-HMAC-SHA256 signature of the template compresses again:
+    /// the whole blocks of the text before the date (2 for the documented example's
+    /// 172 bytes), or 0 when the template has no one-pass path (many values, a text too
+    /// long) and builds each canonical request whole. SDK-HMAC-SM3 and V11 signatures
+    /// are signed in full.
+    ///
+    /// ```
+    /// use cloudsig_canonical::{Request, huawei};
+    /// let shape = Request::new("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")
+    ///     .query("limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
+    ///     .header("Content-Type", "application/json")
+    ///     .header("Host", "service.region.example.com");
+    /// let signed_headers = huawei::SignedHeaders::new(["content-type", "host", "x-sdk-date"])?;
+    /// let template = huawei::RequestTemplate::new(&shape, &signed_headers, &Default::default())?;
+    /// assert_eq!(template.hashed_leading_blocks(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hashed_leading_blocks(&self) -> usize {
+        self.head
+            .as_ref()
+            .map_or(0, cloudsig_core::Sha256BlockText::leading_blocks)
     }
 
     /// The request's payload header value for `algorithm`, if it has one.
@@ -1251,6 +1289,58 @@ mod tests {
                 }
                 check(&shape, names, &settings, algorithm, &date, payload)?;
             }
+        }
+
+        /// Session 29: templates whose text before the date is every length from 54
+        /// to 774 bytes: 0 to 11 leading blocks hashed once (0 to 10 on the one-pass
+        /// path), the whole text fitting the one-pass buffer or not (then signed
+        /// staged), and past the buffer (no one-pass path). Each signs what `sign_with_key` signs for the request as
+        /// sent (`check`).
+        #[test]
+        fn templates_of_every_leading_block_count_sign_what_sign_with_key_signs() {
+            let names = ["content-type", "host", "x-sdk-date"];
+            let sh = SignedHeaders::new(names).unwrap();
+            let settings = Settings::default();
+            let secret = SecretKey::new(SK).unwrap();
+            let key = SigningKey::new(Algorithm::SdkHmacSha256, AK, &secret, None).unwrap();
+            let date = SdkDate::parse("20191115T033655Z").unwrap();
+            // Leading blocks of the templates that signed in one pass; templates with
+            // a head too long for the one-pass text, and with no one-pass path.
+            let mut one_pass = alloc::collections::BTreeSet::new();
+            let (mut overflowed, mut no_head) = (0, 0);
+            let long = [b'x'; 100];
+            for len in 0..=720usize {
+                let host: String = (0..len)
+                    .map(|i| char::from(b'a' + ((i + len) % 26) as u8))
+                    .collect();
+                let shape = Request::new("GET", "/")
+                    .header("Content-Type", "application/json")
+                    .header("Host", &host);
+                let t = RequestTemplate::new(&shape, &sh, &settings).unwrap();
+                let head = 54 + len;
+                assert_eq!(
+                    t.hashed_leading_blocks(),
+                    if head <= 768 { head / 64 } else { 0 }
+                );
+                let hex = cloudsig_core::sha256_hex(b"");
+                for payload in [
+                    Payload::Bytes(b""),
+                    Payload::Bytes(&long),
+                    Payload::Sha256Hex(hex.as_str()),
+                ] {
+                    let algorithm = Algorithm::SdkHmacSha256;
+                    assert!(check(&shape, &names, &settings, algorithm, &date, payload).unwrap());
+                    if t.head.is_none() {
+                        no_head += 1;
+                    } else if t.sign_one_pass(&key, &date, payload).is_some() {
+                        one_pass.insert(t.hashed_leading_blocks());
+                    } else if matches!(payload, Payload::Bytes(_)) {
+                        overflowed += 1;
+                    }
+                }
+            }
+            assert_eq!(one_pass, (0..=10).collect());
+            assert!(overflowed > 0 && no_head > 0, "{overflowed} {no_head}");
         }
 
         /// The documented example (vectors/huawei/sdk_hmac.json,

@@ -15,7 +15,7 @@ use crate::date::UtcDate;
 use crate::error::{Error, ErrorKind};
 use crate::hash::{HexDigest, write_hex};
 use crate::secret::SecretKey;
-use crate::sha256::{BLOCK_LEN, HmacKey, IV, pad_into, words_bytes};
+use crate::sha256::{BLOCK_LEN, HmacKey, IV, Sha256Midstate, pad_into, words_bytes};
 use sha2::block_api::compress256;
 
 /// The algorithm name that starts the string to sign and the Authorization header.
@@ -573,12 +573,17 @@ impl SigningKey {
             block.zeroize();
             return None;
         };
+        // The text's leading blocks compressed already (a template's), if any.
+        let from = text.leading_blocks();
+        let mid = text.mid.state();
         let mut side = Side {
             state: IV,
             whole,
             last,
             last_used,
             canonical: &mut text.blocks,
+            canonical_from: from,
+            canonical_mid: mid,
             canonical_used: used,
             hex_at,
             step: 0,
@@ -674,6 +679,10 @@ pub const CANONICAL_BLOCKS_MAX: usize = CANONICAL_BLOCKS * BLOCK_LEN - 9;
 /// Text past [`CANONICAL_BLOCKS_MAX`] bytes is refused (`None`), and the caller takes
 /// its streaming path. It holds public text only and is not wiped.
 ///
+/// Text that starts many canonical requests (a request template's) is written once and
+/// its whole blocks compressed by [`CanonicalBlocks::compress_leading_blocks`]; each
+/// clone, completed and hashed, then compresses only the blocks after them (session 29).
+///
 /// ```
 /// use cloudsig_core::{sha256_hex, tc3::CanonicalBlocks};
 /// let mut blocks = CanonicalBlocks::new();
@@ -688,6 +697,9 @@ pub struct CanonicalBlocks {
     /// The length whose padding the blocks hold, if any (written ahead by
     /// [`CanonicalBlocks::put_sha256_hex`]).
     padded: Option<(usize, usize)>,
+    /// The state after the leading blocks compressed by
+    /// [`CanonicalBlocks::compress_leading_blocks`] (none until it is called).
+    mid: Sha256Midstate,
 }
 
 impl Default for CanonicalBlocks {
@@ -700,6 +712,7 @@ impl fmt::Debug for CanonicalBlocks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CanonicalBlocks")
             .field("len", &self.len)
+            .field("leading_blocks", &self.mid.blocks())
             .finish_non_exhaustive()
     }
 }
@@ -711,6 +724,7 @@ impl CanonicalBlocks {
             blocks: [[0; BLOCK_LEN]; CANONICAL_BLOCKS],
             len: 0,
             padded: None,
+            mid: Sha256Midstate::new(),
         }
     }
 
@@ -772,6 +786,45 @@ impl CanonicalBlocks {
         Some(())
     }
 
+    /// Compresses the whole 64-byte blocks of the text written so far that are not yet
+    /// compressed, once: the hash of this text and of its clones, however they are
+    /// completed ([`CanonicalBlocks::sha256_hex`], [`SigningKey::sign_blocks`],
+    /// [`SigningKey::derive_and_sign_blocks`]), then continues from the state after them
+    /// instead of compressing them again. The text is unchanged ([`as_bytes`] still gives
+    /// all of it). Returns how many leading blocks are compressed in all.
+    ///
+    /// This is what cloudsig-canonical's `tc3::RequestTemplate` does with its canonical
+    /// request up to the payload hash (issue 17 item 1, session 29): the seed's 101
+    /// bytes are one block of its three that no signature compresses again.
+    ///
+    /// [`as_bytes`]: CanonicalBlocks::as_bytes
+    ///
+    /// ```
+    /// use cloudsig_core::{HexDigest, sha256_hex, tc3::CanonicalBlocks};
+    /// let mut fixed = CanonicalBlocks::new();
+    /// fixed.put(&[b'x'; 101]).unwrap();
+    /// assert_eq!(fixed.compress_leading_blocks(), 1);
+    /// let mut text = fixed.clone();
+    /// let payload = HexDigest::from_bytes(&text.put_sha256_hex(b"{}").unwrap());
+    /// let message = [&[b'x'; 101][..], payload.as_bytes()].concat();
+    /// assert_eq!(text.as_bytes(), message);
+    /// assert_eq!(text.sha256_hex(), sha256_hex(&message));
+    /// ```
+    pub fn compress_leading_blocks(&mut self) -> usize {
+        let from = self.leading_blocks();
+        if let Some(blocks) = self.blocks.get(from..self.len / BLOCK_LEN) {
+            self.mid.compress(blocks);
+        }
+        self.leading_blocks()
+    }
+
+    /// How many leading blocks [`CanonicalBlocks::compress_leading_blocks`] has
+    /// compressed (0 if it was not called): the blocks a hash of the text does not
+    /// compress again.
+    pub fn leading_blocks(&self) -> usize {
+        usize::try_from(self.mid.blocks()).unwrap_or(CANONICAL_BLOCKS)
+    }
+
     /// The text written so far.
     pub fn as_bytes(&self) -> &[u8] {
         self.blocks
@@ -816,14 +869,21 @@ impl CanonicalBlocks {
     }
 
     /// SHA-256 of the text: padded in place (unless [`CanonicalBlocks::put_sha256_hex`]
-    /// padded it already), one call of the block function.
+    /// padded it already), one call of the block function for the blocks after the
+    /// leading ones [`CanonicalBlocks::compress_leading_blocks`] compressed.
     #[inline]
     fn sha256(&mut self) -> [u8; 32] {
         let used = match self.padded {
             Some((len, used)) if len == self.len => used,
             _ => pad_into(&mut self.blocks, self.len, 0).unwrap_or(CANONICAL_BLOCKS),
         };
-        crate::sha256::digest_blocks(self.blocks.get(..used).unwrap_or_default())
+        // The leading blocks are whole blocks of the text, which only grows: `used`,
+        // the blocks of the padded text, is past them.
+        self.mid.finalize_padded(
+            self.blocks
+                .get(self.leading_blocks()..used)
+                .unwrap_or_default(),
+        )
     }
 
     /// Lower-case hex SHA-256 of the text: padded in place, one call of the block
@@ -844,6 +904,10 @@ struct Side<'p, 't> {
     last: [[u8; BLOCK_LEN]; 2],
     last_used: usize,
     canonical: &'t mut [[u8; BLOCK_LEN]; CANONICAL_BLOCKS],
+    /// The canonical request's leading blocks, compressed before (into `canonical_mid`):
+    /// its chain starts at this block.
+    canonical_from: usize,
+    canonical_mid: [u32; 8],
     canonical_used: usize,
     /// Where the payload's hex goes in `canonical`.
     hex_at: usize,
@@ -864,8 +928,9 @@ impl Side<'_, '_> {
             self.whole.get(s..=s)
         } else if s < payload {
             self.last.get(s - whole..=s - whole)
-        } else if s < payload + self.canonical_used {
-            self.canonical.get(s - payload..=s - payload)
+        } else if s < payload + self.canonical_used.saturating_sub(self.canonical_from) {
+            let at = s - payload + self.canonical_from;
+            self.canonical.get(at..=at)
         } else {
             None
         };
@@ -884,7 +949,7 @@ impl Side<'_, '_> {
             {
                 write_hex(slot, &self.payload_digest);
             }
-            self.state = IV;
+            self.state = self.canonical_mid;
         }
         true
     }
@@ -1122,17 +1187,37 @@ mod tests {
         let secret_service = hmac(&secret_date, b"cvm");
         let secret_signing = hmac(&secret_service, b"tc3_request");
         let payload = [b'p'; 1000];
-        let prefix = [b'x'; CANONICAL_BLOCKS_MAX];
+        // Letters that differ block to block, so that a leading state of other blocks
+        // (one too many or too few, or another text's) hashes another text.
+        let prefix: [u8; CANONICAL_BLOCKS_MAX] = core::array::from_fn(|i| b'a' + (i % 23) as u8);
+        let key = SigningKey::derive(&secret, &date, "cvm").unwrap();
         for payload_len in [0, 1, 55, 56, 64, 75, 119, 120, 128, 200, 700, 1000] {
-            for prefix_len in [0, 7, 55, 118, 119, 150, CANONICAL_BLOCKS_MAX - 64] {
+            for (prefix_len, leading) in [0, 7, 55, 63, 64, 65, 118, 119, 127, 128, 129, 150]
+                .into_iter()
+                .chain([CANONICAL_BLOCKS_MAX - 64])
+                .flat_map(|n| [(n, false), (n, true)])
+            {
                 let payload = &payload[..payload_len];
                 let prefix = &prefix[..prefix_len];
                 let mut text = CanonicalBlocks::new();
                 text.put(prefix).unwrap();
+                // Session 29: the prefix's whole blocks compressed first (a template's),
+                // and the text signed from a clone, as a template signs.
+                if leading {
+                    assert_eq!(text.compress_leading_blocks(), prefix_len / 64);
+                }
+                assert_eq!(
+                    text.leading_blocks(),
+                    if leading { prefix_len / 64 } else { 0 }
+                );
+                let mut cached = text.clone();
                 let (p, h, sig) = SigningKey::derive_and_sign_blocks(
                     &secret, &date, "cvm", ts, &mut text, payload,
                 )
                 .unwrap();
+                let cached_payload = cached.put_sha256_hex(payload).unwrap();
+                let (cached_h, cached_sig) = key.sign_blocks(ts, &date, "cvm", &mut cached);
+                assert_eq!((cached_payload, cached_h, cached_sig), (p, h, sig));
                 let payload_hex = HexDigest::from_bytes(&sha2::Sha256::digest(payload).into());
                 let mut canonical = Buf([0; 256], 0);
                 fmt::Write::write_str(&mut canonical, core::str::from_utf8(prefix).unwrap())
@@ -1143,7 +1228,7 @@ mod tests {
                 let mut sts = Buf([0; 256], 0);
                 write_string_to_sign(&mut sts, ts, &date, "cvm", hashed.as_str()).unwrap();
                 let expected = HexDigest::from_bytes(&hmac(&secret_signing, &sts.0[..sts.1]));
-                let what = (payload_len, prefix_len);
+                let what = (payload_len, prefix_len, leading);
                 assert_eq!(HexDigest::from_bytes(&p), payload_hex, "{what:?}");
                 assert_eq!(HexDigest::from_bytes(&h), hashed, "{what:?}");
                 assert_eq!(HexDigest::from_bytes(&sig), expected, "{what:?}");
