@@ -1012,6 +1012,131 @@ mod tests {
         assert!(key.sign(&bad, &shape, seed::TIMESTAMP).is_none());
     }
 
+    /// The signature cloudsig's own signer gives (`tc3::sign`, key derived per call),
+    /// the reference of the pair tests.
+    fn reference(secret: &[u8], req: &Request<'_>, ts: i64, service: &str) -> String {
+        use cloudsig_canonical::tc3::{self, CredentialScope, Settings, SignedHeaders};
+        let scope = CredentialScope::for_timestamp(ts, service).unwrap();
+        let secret = cloudsig_core::SecretKey::new(secret).unwrap();
+        tc3::sign(
+            req,
+            &SignedHeaders::default(),
+            &Settings::default(),
+            ts,
+            scope,
+            &secret,
+        )
+        .unwrap()
+        .signature()
+        .to_string()
+    }
+
+    #[test]
+    fn a_pair_signed_in_lock_step_is_each_signed_alone() {
+        let shape = Shape::new(&["content-type", "host"]);
+        // The documented example twice, in both modes.
+        let key = LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE).unwrap();
+        let req = crate::request();
+        for (x, y) in [
+            LeanKey::sign_pair(
+                (&key, &req, seed::TIMESTAMP),
+                (&key, &req, seed::TIMESTAMP),
+                &shape,
+            ),
+            LeanKey::sign_pair_by_chain(
+                (&key, &req, seed::TIMESTAMP),
+                (&key, &req, seed::TIMESTAMP),
+                &shape,
+            ),
+        ] {
+            assert_eq!(&x.unwrap(), seed::SIGNATURE.as_bytes());
+            assert_eq!(&y.unwrap(), seed::SIGNATURE.as_bytes());
+        }
+        // Bodies across the block boundaries of the payload (0 to 3 blocks, a tail of 55
+        // and 56 bytes), services giving 2 and 3 blocks of string to sign, hosts and
+        // queries giving 3 and 4 canonical blocks, two keys and two days: every pair of
+        // them, against cloudsig's signer.
+        let body: Vec<u8> = (0..200u8).map(|i| b'a' + i % 26).collect();
+        let long_host = format!("cvm-long.{}.tencentcloudapi.com", "x".repeat(40));
+        let cases: Vec<(&[u8], i64, &str, String, &str, &[u8])> =
+            [0usize, 1, 55, 56, 63, 64, 119, 120, 200]
+                .iter()
+                .enumerate()
+                .map(|(i, &len)| {
+                    let (secret, service, host, query): (&[u8], &str, String, &str) = match i % 3 {
+                        0 => (
+                            b"secret-one",
+                            "cvm",
+                            "cvm.tencentcloudapi.com".to_string(),
+                            "",
+                        ),
+                        1 => (
+                            b"secret-two",
+                            "cvm-long",
+                            long_host.clone(),
+                            "Limit=10&Offset=0",
+                        ),
+                        _ => (
+                            seed::SECRET_KEY,
+                            "cvm",
+                            "cvm.tencentcloudapi.com".to_string(),
+                            "a=b",
+                        ),
+                    };
+                    let ts = 1_700_006_400 + if i % 2 == 0 { -5 } else { 5 };
+                    (secret, ts, service, host, query, &body[..len])
+                })
+                .collect();
+        let requests: Vec<Request<'_>> = cases
+            .iter()
+            .map(|(_, _, _, host, query, body)| {
+                Request::new("POST", "/")
+                    .query(query)
+                    .header("Content-Type", "application/json")
+                    .header("Host", host)
+                    .body(body)
+            })
+            .collect();
+        let keys: Vec<LeanKey> = cases
+            .iter()
+            .map(|(secret, ts, service, ..)| LeanKey::derive(secret, *ts, service).unwrap())
+            .collect();
+        let expected: Vec<String> = cases
+            .iter()
+            .zip(&requests)
+            .map(|((secret, ts, service, ..), req)| reference(secret, req, *ts, service))
+            .collect();
+        for i in 0..cases.len() {
+            for j in 0..cases.len() {
+                let a = (&keys[i], &requests[i], cases[i].1);
+                let b = (&keys[j], &requests[j], cases[j].1);
+                for (x, y) in [
+                    LeanKey::sign_pair(a, b, &shape),
+                    LeanKey::sign_pair_by_chain(a, b, &shape),
+                ] {
+                    assert_eq!(x.unwrap(), expected[i].as_bytes(), "{i} {j}");
+                    assert_eq!(y.unwrap(), expected[j].as_bytes(), "{i} {j}");
+                }
+            }
+        }
+        // A request the prototype refuses, beside one it signs.
+        let bad = crate::request().header("Host", "twice");
+        let (x, y) = LeanKey::sign_pair(
+            (&key, &bad, seed::TIMESTAMP),
+            (&key, &req, seed::TIMESTAMP),
+            &shape,
+        );
+        assert!(x.is_none());
+        assert_eq!(&y.unwrap(), seed::SIGNATURE.as_bytes());
+        let (x, y) = LeanKey::sign_pair(
+            (&key, &req, seed::TIMESTAMP),
+            (&key, &req, seed::TIMESTAMP + 86_400),
+            &shape,
+        );
+        assert_eq!(&x.unwrap(), seed::SIGNATURE.as_bytes());
+        assert!(y.is_none());
+    }
+
     #[test]
     fn register_hex_is_table_hex() {
         let state = [

@@ -522,3 +522,163 @@ impl<'a> Cursor<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudsig_canonical::tc3::{self, CredentialScope, Settings, SignedHeaders};
+
+    /// Midnight UTC (2023-11-15T00:00:00Z): the records' timestamps fall on both sides.
+    const MIDNIGHT: i64 = 1_700_006_400;
+
+    fn id(k: usize) -> String {
+        format!("AKIDpair{k:02}EXAMPLE")
+    }
+
+    fn secret(k: usize) -> String {
+        format!("pairSecret{k:02}")
+    }
+
+    /// A JSON string (serde_json's escaping, independent of the reader under test).
+    fn quoted(s: &str) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    /// Record `i` in `make-jsonl`'s shape, signed by cloudsig's signer, then changed by
+    /// mutation `i % 14`, and the outcome the change must give.
+    fn record(i: usize) -> (String, Outcome) {
+        // The two records of a pair (`2j`, `2j + 1`) share a SecretId; in every other
+        // pair they fall on the two sides of midnight, so that the second needs another
+        // day's key than the first while the first's is still in use.
+        let k = (i / 2) % 3;
+        let after = if (i / 2) % 2 == 0 {
+            i % 2 == 1
+        } else {
+            (i / 4) % 2 == 1
+        };
+        let ts = MIDNIGHT + if after { 7 + i as i64 } else { -7 - i as i64 };
+        let service = if i % 5 == 4 { "cvm-long" } else { "cvm" };
+        let host = format!("{service}.tencentcloudapi.com");
+        let body = format!(
+            r#"{{"Limit": {}, "Filters": [{{"Name": "zone", "Values": ["ap-guangzhou-{}"]}}], "Pad": "{}"}}"#,
+            i % 100,
+            i % 7,
+            "x".repeat(i % 70)
+        );
+        let req = Request::new("POST", "/")
+            .header("Content-Type", "application/json")
+            .header("Host", &host)
+            .body(body.as_bytes());
+        let scope = CredentialScope::for_timestamp(ts, service).unwrap();
+        let mut date = scope.date().to_string();
+        let mut sig = tc3::sign(
+            &req,
+            &SignedHeaders::default(),
+            &Settings::default(),
+            ts,
+            scope,
+            &cloudsig_core::SecretKey::new(secret(k).as_bytes()).unwrap(),
+        )
+        .unwrap()
+        .signature()
+        .to_string();
+        let mutation = i % 14;
+        let mut auth_id = id(k);
+        let mut stamp = ts.to_string();
+        let mut body = body;
+        let mut action = quoted("DescribeInstances");
+        let mut tail = "";
+        let expected = match mutation {
+            // A hex digit of the signature changed.
+            1 => {
+                let c = if sig.ends_with('0') { "1" } else { "0" };
+                sig.replace_range(63.., c);
+                Outcome::Invalid
+            }
+            // The body changed after signing.
+            2 => {
+                body.push(' ');
+                Outcome::Invalid
+            }
+            // A SecretId without a key.
+            3 => {
+                auth_id = "AKIDnobody".to_string();
+                Outcome::Invalid
+            }
+            // The credential date of the other day.
+            4 => {
+                date = CredentialScope::for_timestamp(ts + 86_400, service)
+                    .unwrap()
+                    .date()
+                    .to_string();
+                Outcome::Invalid
+            }
+            // Outside the window.
+            5 => {
+                stamp = (ts + 7_200).to_string();
+                Outcome::Invalid
+            }
+            // An escape in a header value: left alone.
+            6 => {
+                action = r#""Describe\"Instances""#.to_string();
+                Outcome::Unhandled
+            }
+            // Not the record's shape.
+            7 => {
+                tail = " ";
+                Outcome::Unhandled
+            }
+            _ => Outcome::Valid,
+        };
+        let auth = format!(
+            "TC3-HMAC-SHA256 Credential={auth_id}/{date}/{service}/tc3_request, SignedHeaders=content-type;host, Signature={sig}"
+        );
+        let line = format!(
+            r#"{{"method":"POST","url":"https://{host}/","headers":[["Authorization",{}],["Content-Type","application/json"],["Host",{}],["X-TC-Action",{action}],["X-TC-Timestamp","{stamp}"],["X-TC-Version","2017-03-12"]],"body":{}}}{tail}"#,
+            quoted(&auth),
+            quoted(&host),
+            quoted(&body)
+        );
+        (line, expected)
+    }
+
+    fn keys() -> String {
+        (0..3)
+            .map(|k| format!("{} {}\n", id(k), secret(k)))
+            .collect()
+    }
+
+    #[test]
+    fn records_verified_in_pairs_get_the_outcomes_of_one_at_a_time() {
+        let records: Vec<(String, Outcome)> = (0..701).map(record).collect();
+        let expected: Vec<Outcome> = records.iter().map(|r| r.1).collect();
+        assert!(expected.iter().filter(|&&o| o == Outcome::Valid).count() > 300);
+        let mut one = LeanVerifier::new(&keys(), MIDNIGHT, 3600);
+        let alone: Vec<Outcome> = records
+            .iter()
+            .map(|(l, _)| one.verify(l.as_bytes()))
+            .collect();
+        assert_eq!(alone, expected);
+        for by_chain in [false, true] {
+            let mut two = LeanVerifier::new(&keys(), MIDNIGHT, 3600);
+            let mut paired = Vec::new();
+            for pair in records.chunks(2) {
+                match pair {
+                    [(a, _), (b, _)] => {
+                        let (x, y) = if by_chain {
+                            two.verify_pair_by_chain(a.as_bytes(), b.as_bytes())
+                        } else {
+                            two.verify_pair(a.as_bytes(), b.as_bytes())
+                        };
+                        paired.extend([x, y]);
+                    }
+                    [(a, _)] => paired.push(two.verify(a.as_bytes())),
+                    _ => unreachable!(),
+                }
+            }
+            assert_eq!(paired, expected, "by chain: {by_chain}");
+            // At most one key slot more than SecretIds.
+            assert!(two.slots.len() <= 4, "{} slots", two.slots.len());
+        }
+    }
+}
