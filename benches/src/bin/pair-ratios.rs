@@ -6,7 +6,8 @@
 //! with a cached key (16 blocks a pair): the floor as one call of 16 blocks; the floor as
 //! two 8-block chains one block a call in turn (what lock-step can reach); two
 //! `LeanKey::sign` calls; `sign_pair` (one block a call in turn); `sign_pair_by_chain`
-//! (each chain's blocks in one call, the two requests' chains in turn).
+//! (each chain's blocks in one call, the two requests' chains in turn). Then the floor's
+//! time a block as 1 to 4 independent 8-block chains, one block a call in turn.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -108,6 +109,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (name, f) in rows {
         let (fl, s) = fastest(rounds, &mut floor, &mut || f());
         println!("{name:<44} {s:>9.1} {fl:>9.1} {:>6.2}x", s / fl);
+    }
+    // What more chains would give: the floor's blocks per nanosecond as 1 to 4 chains of
+    // 8 blocks, one block a call in turn (per block, against one 16-block call).
+    println!();
+    println!(
+        "{:<44} {:>9} {:>9} {:>7}",
+        "8-block chains, one block a call in turn", "ns/block", "floor", "ratio"
+    );
+    let chains = |n: usize| {
+        let mut s = [SHA256_IV; 4];
+        for b in black_box(floor8).chunks_exact(1) {
+            for st in s.iter_mut().take(n) {
+                compress256(st, b);
+            }
+        }
+        black_box(s);
+    };
+    for n in 1..=4usize {
+        let (fl, t) = fastest(rounds, &mut floor, &mut || chains(n));
+        let per = t / (8.0 * n as f64);
+        let floor_per = fl / 16.0;
+        println!(
+            "{:<44} {per:>9.2} {floor_per:>9.2} {:>6.2}x",
+            format!("{n} chain(s)"),
+            per / floor_per
+        );
     }
     Ok(())
 }
