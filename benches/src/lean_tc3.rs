@@ -416,8 +416,8 @@ impl LeanKey {
             x.payload_all();
             y.payload_all();
         }
-        x.to_canonical();
-        y.to_canonical();
+        x.start_canonical();
+        y.start_canonical();
         if PER_BLOCK {
             for i in 0..x.canonical_used.max(y.canonical_used) {
                 x.canonical_block(i);
@@ -427,8 +427,8 @@ impl LeanKey {
             x.canonical_block_range(0, x.canonical_used);
             y.canonical_block_range(0, y.canonical_used);
         }
-        x.to_sts();
-        y.to_sts();
+        x.start_sts();
+        y.start_sts();
         if PER_BLOCK {
             for i in 0..x.key.sts_blocks.max(y.key.sts_blocks) {
                 x.sts_block(i);
@@ -438,7 +438,7 @@ impl LeanKey {
             x.sts_block_range(0, x.key.sts_blocks);
             y.sts_block_range(0, y.key.sts_blocks);
         }
-        let (ox, oy) = (x.to_outer(), y.to_outer());
+        let (ox, oy) = (x.start_outer(), y.start_outer());
         compress256(&mut x.state, &ox);
         compress256(&mut y.state, &oy);
         (Some(x.signature()), Some(y.signature()))
@@ -797,7 +797,7 @@ impl<'k, 'b> Lane<'k, 'b> {
 
     /// The payload's hex into the canonical request; its chain starts.
     #[inline]
-    fn to_canonical(&mut self) {
+    fn start_canonical(&mut self) {
         let end = self.hex_at + 64;
         if let Some(dst) = self.canonical.as_flattened_mut().get_mut(self.hex_at..end) {
             hex_into::<true>(dst, &self.state);
@@ -823,7 +823,7 @@ impl<'k, 'b> Lane<'k, 'b> {
     /// The canonical request's hex into the string to sign; the inner hash starts from
     /// the key's cached state.
     #[inline]
-    fn to_sts(&mut self) {
+    fn start_sts(&mut self) {
         let at = self.key.hash_at;
         if let Some(dst) = self.sts.as_flattened_mut().get_mut(at..at + 64) {
             hex_into::<true>(dst, &self.state);
@@ -849,7 +849,7 @@ impl<'k, 'b> Lane<'k, 'b> {
     /// The outer hash's block (the inner digest, padded); its chain starts from the
     /// key's cached state.
     #[inline]
-    fn to_outer(&mut self) -> [[u8; BLOCK]; 1] {
+    fn start_outer(&mut self) -> [[u8; BLOCK]; 1] {
         let mut block = [[0u8; BLOCK]];
         block[0][..32].copy_from_slice(&state_bytes(&self.state));
         block[0][32] = 0x80;
@@ -1058,35 +1058,36 @@ mod tests {
         // them, against cloudsig's signer.
         let body: Vec<u8> = (0..200u8).map(|i| b'a' + i % 26).collect();
         let long_host = format!("cvm-long.{}.tencentcloudapi.com", "x".repeat(40));
-        let cases: Vec<(&[u8], i64, &str, String, &str, &[u8])> =
-            [0usize, 1, 55, 56, 63, 64, 119, 120, 200]
-                .iter()
-                .enumerate()
-                .map(|(i, &len)| {
-                    let (secret, service, host, query): (&[u8], &str, String, &str) = match i % 3 {
-                        0 => (
-                            b"secret-one",
-                            "cvm",
-                            "cvm.tencentcloudapi.com".to_string(),
-                            "",
-                        ),
-                        1 => (
-                            b"secret-two",
-                            "cvm-long",
-                            long_host.clone(),
-                            "Limit=10&Offset=0",
-                        ),
-                        _ => (
-                            seed::SECRET_KEY,
-                            "cvm",
-                            "cvm.tencentcloudapi.com".to_string(),
-                            "a=b",
-                        ),
-                    };
-                    let ts = 1_700_006_400 + if i % 2 == 0 { -5 } else { 5 };
-                    (secret, ts, service, host, query, &body[..len])
-                })
-                .collect();
+        // secret, timestamp, service, host, query, body
+        type Case<'c> = (&'c [u8], i64, &'c str, String, &'c str, &'c [u8]);
+        let cases: Vec<Case<'_>> = [0usize, 1, 55, 56, 63, 64, 119, 120, 200]
+            .iter()
+            .enumerate()
+            .map(|(i, &len)| {
+                let (secret, service, host, query): (&[u8], &str, String, &str) = match i % 3 {
+                    0 => (
+                        b"secret-one",
+                        "cvm",
+                        "cvm.tencentcloudapi.com".to_string(),
+                        "",
+                    ),
+                    1 => (
+                        b"secret-two",
+                        "cvm-long",
+                        long_host.clone(),
+                        "Limit=10&Offset=0",
+                    ),
+                    _ => (
+                        seed::SECRET_KEY,
+                        "cvm",
+                        "cvm.tencentcloudapi.com".to_string(),
+                        "a=b",
+                    ),
+                };
+                let ts = 1_700_006_400 + if i % 2 == 0 { -5 } else { 5 };
+                (secret, ts, service, host, query, &body[..len])
+            })
+            .collect();
         let requests: Vec<Request<'_>> = cases
             .iter()
             .map(|(_, _, _, host, query, body)| {

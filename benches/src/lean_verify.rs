@@ -551,7 +551,7 @@ mod tests {
         // pair they fall on the two sides of midnight, so that the second needs another
         // day's key than the first while the first's is still in use.
         let k = (i / 2) % 3;
-        let after = if (i / 2) % 2 == 0 {
+        let after = if (i / 2).is_multiple_of(2) {
             i % 2 == 1
         } else {
             (i / 4) % 2 == 1
