@@ -368,6 +368,82 @@ impl LeanKey {
         key.finish::<true>(sts, &side.state)
     }
 
+    /// Two signatures computed in lock-step (issue 17 item 2's last experiment): `a`'s and
+    /// `b`'s SHA-256 chains (payload, canonical request, string to sign with the cached
+    /// inner state, outer hash) with their block-function calls alternating, one block a
+    /// call, so that the two independent dependency chains sit side by side in the
+    /// instruction stream and the processor can overlap them. Each answer is what
+    /// [`LeanKey::sign`] gives for the same key, request and timestamp; a pair in which
+    /// either request is outside the common shape is signed one at a time.
+    pub fn sign_pair(
+        a: (&LeanKey, &Request<'_>, i64),
+        b: (&LeanKey, &Request<'_>, i64),
+        shape: &Shape,
+    ) -> (Option<[u8; 64]>, Option<[u8; 64]>) {
+        Self::sign_pair_v::<true>(a, b, shape)
+    }
+
+    /// [`LeanKey::sign_pair`] with each chain's blocks in one call (as [`LeanKey::sign`]
+    /// makes them), `a`'s chain then `b`'s: the A/B of one block a call against fewer
+    /// calls.
+    pub fn sign_pair_by_chain(
+        a: (&LeanKey, &Request<'_>, i64),
+        b: (&LeanKey, &Request<'_>, i64),
+        shape: &Shape,
+    ) -> (Option<[u8; 64]>, Option<[u8; 64]>) {
+        Self::sign_pair_v::<false>(a, b, shape)
+    }
+
+    fn sign_pair_v<const PER_BLOCK: bool>(
+        a: (&LeanKey, &Request<'_>, i64),
+        b: (&LeanKey, &Request<'_>, i64),
+        shape: &Shape,
+    ) -> (Option<[u8; 64]>, Option<[u8; 64]>) {
+        let (Some(mut x), Some(mut y)) = (Lane::new(a, shape), Lane::new(b, shape)) else {
+            return (a.0.sign(a.1, shape, a.2), b.0.sign(b.1, shape, b.2));
+        };
+        if PER_BLOCK {
+            let (px, py) = (x.payload_blocks(), y.payload_blocks());
+            for i in 0..px.max(py) {
+                if i < px {
+                    x.payload_block(i);
+                }
+                if i < py {
+                    y.payload_block(i);
+                }
+            }
+        } else {
+            x.payload_all();
+            y.payload_all();
+        }
+        x.start_canonical();
+        y.start_canonical();
+        if PER_BLOCK {
+            for i in 0..x.canonical_used.max(y.canonical_used) {
+                x.canonical_block(i);
+                y.canonical_block(i);
+            }
+        } else {
+            x.canonical_block_range(0, x.canonical_used);
+            y.canonical_block_range(0, y.canonical_used);
+        }
+        x.start_sts();
+        y.start_sts();
+        if PER_BLOCK {
+            for i in 0..x.key.sts_blocks.max(y.key.sts_blocks) {
+                x.sts_block(i);
+                y.sts_block(i);
+            }
+        } else {
+            x.sts_block_range(0, x.key.sts_blocks);
+            y.sts_block_range(0, y.key.sts_blocks);
+        }
+        let (ox, oy) = (x.start_outer(), y.start_outer());
+        compress256(&mut x.state, &ox);
+        compress256(&mut y.state, &oy);
+        (Some(x.signature()), Some(y.signature()))
+    }
+
     /// The string to sign's stage alone, as `ratios` times cloudsig's `sign_hashed`:
     /// the template copied, the digits and the hex of `hashed` (a canonical request's
     /// digest) written, the inner and outer hashes, the hex of the signature.
@@ -652,6 +728,143 @@ pub fn chains_with_hex<const MODE: u8>(blocks: &[[u8; BLOCK]], at: usize) -> Opt
     Some(next)
 }
 
+/// One signature of [`LeanKey::sign_pair`]: its key, the chain's state, the payload's
+/// blocks, and the canonical request's and the string to sign's block buffers.
+struct Lane<'k, 'b> {
+    key: &'k LeanKey,
+    state: [u32; 8],
+    whole: &'b [[u8; BLOCK]],
+    last: [[u8; BLOCK]; 2],
+    last_used: usize,
+    canonical: [[u8; BLOCK]; CANONICAL_BLOCKS],
+    canonical_used: usize,
+    hex_at: usize,
+    sts: [[u8; BLOCK]; STS_BLOCKS],
+}
+
+impl<'k, 'b> Lane<'k, 'b> {
+    /// The texts of one signature written and padded (everything before the first block
+    /// call), or `None` where [`LeanKey::sign`] answers `None`.
+    fn new((key, req, timestamp): (&'k LeanKey, &Request<'b>, i64), shape: &Shape) -> Option<Self> {
+        let sts = key.start(timestamp)?;
+        let (mut w, body) = canonical_text(req, shape)?;
+        let hex_at = w.at;
+        let canonical_used = pad(&mut w.blocks, hex_at + 64, 0)?;
+        let (whole, tail) = body.as_chunks::<BLOCK>();
+        let mut last = [[0u8; BLOCK]; 2];
+        last.as_flattened_mut()
+            .get_mut(..tail.len())?
+            .copy_from_slice(tail);
+        let last_used = pad(&mut last, tail.len(), whole.len())?;
+        Some(Self {
+            key,
+            state: SHA256_IV,
+            whole,
+            last,
+            last_used,
+            canonical: w.blocks,
+            canonical_used,
+            hex_at,
+            sts,
+        })
+    }
+
+    fn payload_blocks(&self) -> usize {
+        self.whole.len() + self.last_used
+    }
+
+    /// The payload's block `i`.
+    #[inline]
+    fn payload_block(&mut self, i: usize) {
+        let block = match i.checked_sub(self.whole.len()) {
+            None => self.whole.get(i..=i),
+            Some(j) => self.last.get(j..=j),
+        };
+        if let Some(block) = block {
+            compress256(&mut self.state, block);
+        }
+    }
+
+    /// The payload's blocks in two calls, as [`payload_hash`].
+    #[inline]
+    fn payload_all(&mut self) {
+        compress256(&mut self.state, self.whole);
+        compress256(
+            &mut self.state,
+            self.last.get(..self.last_used).unwrap_or_default(),
+        );
+    }
+
+    /// The payload's hex into the canonical request; its chain starts.
+    #[inline]
+    fn start_canonical(&mut self) {
+        let end = self.hex_at + 64;
+        if let Some(dst) = self.canonical.as_flattened_mut().get_mut(self.hex_at..end) {
+            hex_into::<true>(dst, &self.state);
+        }
+        self.state = SHA256_IV;
+    }
+
+    /// The canonical request's block `i`, if it has one.
+    #[inline]
+    fn canonical_block(&mut self, i: usize) {
+        if i < self.canonical_used {
+            self.canonical_block_range(i, i + 1);
+        }
+    }
+
+    #[inline]
+    fn canonical_block_range(&mut self, from: usize, to: usize) {
+        if let Some(blocks) = self.canonical.get(from..to) {
+            compress256(&mut self.state, blocks);
+        }
+    }
+
+    /// The canonical request's hex into the string to sign; the inner hash starts from
+    /// the key's cached state.
+    #[inline]
+    fn start_sts(&mut self) {
+        let at = self.key.hash_at;
+        if let Some(dst) = self.sts.as_flattened_mut().get_mut(at..at + 64) {
+            hex_into::<true>(dst, &self.state);
+        }
+        self.state = self.key.inner;
+    }
+
+    /// The string to sign's block `i`, if it has one.
+    #[inline]
+    fn sts_block(&mut self, i: usize) {
+        if i < self.key.sts_blocks {
+            self.sts_block_range(i, i + 1);
+        }
+    }
+
+    #[inline]
+    fn sts_block_range(&mut self, from: usize, to: usize) {
+        if let Some(blocks) = self.sts.get(from..to) {
+            compress256(&mut self.state, blocks);
+        }
+    }
+
+    /// The outer hash's block (the inner digest, padded); its chain starts from the
+    /// key's cached state.
+    #[inline]
+    fn start_outer(&mut self) -> [[u8; BLOCK]; 1] {
+        let mut block = [[0u8; BLOCK]];
+        block[0][..32].copy_from_slice(&state_bytes(&self.state));
+        block[0][32] = 0x80;
+        block[0][56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
+        self.state = self.key.outer;
+        block
+    }
+
+    fn signature(&self) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        hex_into::<true>(&mut out, &self.state);
+        out
+    }
+}
+
 /// The chain that needs no key (payload, then canonical request), one block per step.
 struct Side<'b> {
     state: [u32; 8],
@@ -797,6 +1010,132 @@ mod tests {
         // A request it must refuse.
         let bad = crate::request().header("X-Evil", "a").query("a b");
         assert!(key.sign(&bad, &shape, seed::TIMESTAMP).is_none());
+    }
+
+    /// The signature cloudsig's own signer gives (`tc3::sign`, key derived per call),
+    /// the reference of the pair tests.
+    fn reference(secret: &[u8], req: &Request<'_>, ts: i64, service: &str) -> String {
+        use cloudsig_canonical::tc3::{self, CredentialScope, Settings, SignedHeaders};
+        let scope = CredentialScope::for_timestamp(ts, service).unwrap();
+        let secret = cloudsig_core::SecretKey::new(secret).unwrap();
+        tc3::sign(
+            req,
+            &SignedHeaders::default(),
+            &Settings::default(),
+            ts,
+            scope,
+            &secret,
+        )
+        .unwrap()
+        .signature()
+        .to_string()
+    }
+
+    #[test]
+    fn a_pair_signed_in_lock_step_is_each_signed_alone() {
+        let shape = Shape::new(&["content-type", "host"]);
+        // The documented example twice, in both modes.
+        let key = LeanKey::derive(seed::SECRET_KEY, seed::TIMESTAMP, seed::SERVICE).unwrap();
+        let req = crate::request();
+        for (x, y) in [
+            LeanKey::sign_pair(
+                (&key, &req, seed::TIMESTAMP),
+                (&key, &req, seed::TIMESTAMP),
+                &shape,
+            ),
+            LeanKey::sign_pair_by_chain(
+                (&key, &req, seed::TIMESTAMP),
+                (&key, &req, seed::TIMESTAMP),
+                &shape,
+            ),
+        ] {
+            assert_eq!(&x.unwrap(), seed::SIGNATURE.as_bytes());
+            assert_eq!(&y.unwrap(), seed::SIGNATURE.as_bytes());
+        }
+        // Bodies across the block boundaries of the payload (0 to 3 blocks, a tail of 55
+        // and 56 bytes), services giving 2 and 3 blocks of string to sign, hosts and
+        // queries giving 3 and 4 canonical blocks, two keys and two days: every pair of
+        // them, against cloudsig's signer.
+        let body: Vec<u8> = (0..200u8).map(|i| b'a' + i % 26).collect();
+        let long_host = format!("cvm-long.{}.tencentcloudapi.com", "x".repeat(40));
+        // secret, timestamp, service, host, query, body
+        type Case<'c> = (&'c [u8], i64, &'c str, String, &'c str, &'c [u8]);
+        let cases: Vec<Case<'_>> = [0usize, 1, 55, 56, 63, 64, 119, 120, 200]
+            .iter()
+            .enumerate()
+            .map(|(i, &len)| {
+                let (secret, service, host, query): (&[u8], &str, String, &str) = match i % 3 {
+                    0 => (
+                        b"secret-one",
+                        "cvm",
+                        "cvm.tencentcloudapi.com".to_string(),
+                        "",
+                    ),
+                    1 => (
+                        b"secret-two",
+                        "cvm-long",
+                        long_host.clone(),
+                        "Limit=10&Offset=0",
+                    ),
+                    _ => (
+                        seed::SECRET_KEY,
+                        "cvm",
+                        "cvm.tencentcloudapi.com".to_string(),
+                        "a=b",
+                    ),
+                };
+                let ts = 1_700_006_400 + if i % 2 == 0 { -5 } else { 5 };
+                (secret, ts, service, host, query, &body[..len])
+            })
+            .collect();
+        let requests: Vec<Request<'_>> = cases
+            .iter()
+            .map(|(_, _, _, host, query, body)| {
+                Request::new("POST", "/")
+                    .query(query)
+                    .header("Content-Type", "application/json")
+                    .header("Host", host)
+                    .body(body)
+            })
+            .collect();
+        let keys: Vec<LeanKey> = cases
+            .iter()
+            .map(|(secret, ts, service, ..)| LeanKey::derive(secret, *ts, service).unwrap())
+            .collect();
+        let expected: Vec<String> = cases
+            .iter()
+            .zip(&requests)
+            .map(|((secret, ts, service, ..), req)| reference(secret, req, *ts, service))
+            .collect();
+        for i in 0..cases.len() {
+            for j in 0..cases.len() {
+                let a = (&keys[i], &requests[i], cases[i].1);
+                let b = (&keys[j], &requests[j], cases[j].1);
+                for (x, y) in [
+                    LeanKey::sign_pair(a, b, &shape),
+                    LeanKey::sign_pair_by_chain(a, b, &shape),
+                ] {
+                    assert_eq!(x.unwrap(), expected[i].as_bytes(), "{i} {j}");
+                    assert_eq!(y.unwrap(), expected[j].as_bytes(), "{i} {j}");
+                }
+            }
+        }
+        // A request the prototype refuses, beside one it signs.
+        let bad = crate::request().header("Host", "twice");
+        let (x, y) = LeanKey::sign_pair(
+            (&key, &bad, seed::TIMESTAMP),
+            (&key, &req, seed::TIMESTAMP),
+            &shape,
+        );
+        assert!(x.is_none());
+        assert_eq!(&y.unwrap(), seed::SIGNATURE.as_bytes());
+        let (x, y) = LeanKey::sign_pair(
+            (&key, &req, seed::TIMESTAMP),
+            (&key, &req, seed::TIMESTAMP + 86_400),
+            &shape,
+        );
+        assert_eq!(&x.unwrap(), seed::SIGNATURE.as_bytes());
+        assert!(y.is_none());
     }
 
     #[test]
